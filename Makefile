@@ -1,0 +1,69 @@
+# Postino — make targets. See README.md and docs/testing.md.
+#
+#   make run    install the system packages Fyne needs (when root/sudo) and start the app
+#   make test   vet, gofmt, and every test with the race detector (what CI runs)
+
+GO        ?= go
+TAGS_TEST ?= ci
+FYNE_DEPS  = gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+             libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
+
+.PHONY: run build test vet fmt-check unit bench fuzz screenshots system-deps test-deps \
+        package-linux package-windows clean
+
+run: system-deps
+	$(GO) run .
+
+build:
+	$(GO) build -o bin/postino .
+
+# system-deps installs what a cgo build of Fyne needs, only when missing,
+# and only when we may (root, or sudo without a password prompt).
+system-deps:
+	@missing=""; for p in $(FYNE_DEPS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null; then echo "Please install:$$missing"; exit 1; fi; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+		elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+		else echo "Missing system packages:$$missing — run 'sudo make run' once, or install them yourself."; exit 1; fi; \
+		echo "Installing:$$missing"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# test-deps installs the tools the suite uses to cross-check our output
+# (xmllint, plistutil, openssl) and the real servers of the integration
+# suite, when running as root on Debian/Ubuntu. Elsewhere those tests skip.
+test-deps:
+	@bash .ci/test-deps.sh
+
+vet:
+	$(GO) vet -tags $(TAGS_TEST) ./...
+
+fmt-check:
+	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+unit:
+	$(GO) test -race -tags $(TAGS_TEST) -count=1 ./...
+
+test: test-deps vet fmt-check unit
+
+bench:
+	$(GO) test -tags $(TAGS_TEST) -run '^$$' -bench . -benchtime 1x ./detect/...
+
+FUZZTIME ?= 60s
+fuzz:
+	@bash .ci/fuzz.sh $(FUZZTIME)
+
+screenshots:
+	@bash .ci/screenshots.sh
+
+package-linux: system-deps
+	@bash .ci/package.sh linux
+
+package-windows:
+	@bash .ci/package.sh windows
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,109 @@
+package i18n
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Every area must have an English and an Italian file with exactly the
+// same keys: a key in only one language is a string someone will see
+// untranslated.
+func TestEveryAreaHasIdenticalKeySets(t *testing.T) {
+	files, err := AreaFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := map[string]map[string]map[string]string{}
+	for _, f := range files {
+		base := strings.TrimSuffix(strings.TrimPrefix(f, "translations/"), ".json")
+		dot := strings.LastIndex(base, ".")
+		if dot < 0 {
+			t.Fatalf("%s: name must be AREA.LANG.json", f)
+		}
+		area, lng := base[:dot], base[dot+1:]
+		data, err := ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if areas[area] == nil {
+			areas[area] = map[string]map[string]string{}
+		}
+		areas[area][lng] = m
+	}
+	for area, langs := range areas {
+		en, it := langs["en"], langs["it"]
+		if en == nil || it == nil {
+			t.Errorf("area %q: needs both en and it files", area)
+			continue
+		}
+		var onlyEN, onlyIT []string
+		for k := range en {
+			if _, ok := it[k]; !ok {
+				onlyEN = append(onlyEN, k)
+			}
+		}
+		for k := range it {
+			if _, ok := en[k]; !ok {
+				onlyIT = append(onlyIT, k)
+			}
+		}
+		sort.Strings(onlyEN)
+		sort.Strings(onlyIT)
+		if len(onlyEN)+len(onlyIT) > 0 {
+			t.Errorf("area %q: keys only in English %v, only in Italian %v", area, onlyEN, onlyIT)
+		}
+		for k, v := range it {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("area %q: Italian text for %q is empty", area, k)
+			}
+		}
+	}
+}
+
+func TestKeysAreUniqueAcrossAreas(t *testing.T) {
+	for _, lng := range Languages {
+		if _, err := Messages(lng); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestOverrideSwitchesLanguage(t *testing.T) {
+	defer SetLanguage("")
+	SetLanguage("it")
+	if got := T("app.tagline"); !strings.Contains(got, "impostazioni") {
+		t.Fatalf("Italian tagline = %q", got)
+	}
+	if Language() != "it" {
+		t.Fatalf("Language() = %q", Language())
+	}
+	SetLanguage("en")
+	if got := T("app.tagline"); !strings.Contains(got, "settings") {
+		t.Fatalf("English tagline = %q", got)
+	}
+	if got := TIn("it", "app.tagline"); !strings.Contains(got, "impostazioni") {
+		t.Fatalf("TIn(it) = %q", got)
+	}
+}
+
+func TestMissingKeyIsVisible(t *testing.T) {
+	SetLanguage("it")
+	defer SetLanguage("")
+	if got := T("no.such.key"); got != "no.such.key" {
+		t.Fatalf("missing key gave %q", got)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{"it_IT.UTF-8": "it", "Italiano": "it", "en-GB": "en", "system": "", "fr": "", "": ""} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

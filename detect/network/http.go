@@ -1,0 +1,137 @@
+package network
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// HTTPResult is one fetched document and how it was reached.
+type HTTPResult struct {
+	// URL is the final URL after redirects.
+	URL string
+	// Redirects lists every URL that redirected, in order.
+	Redirects []string
+	Status    int
+	Body      []byte
+	// Secure is true when every hop was HTTPS with a verified certificate.
+	Secure bool
+}
+
+// ErrBodyTooLarge means a server sent more than the cap.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// ErrTooManyRedirects means the redirect chain exceeded MaxRedirects.
+var ErrTooManyRedirects = errors.New("too many redirects")
+
+// ErrInsecureRedirect means an HTTPS URL redirected to plain HTTP.
+var ErrInsecureRedirect = errors.New("redirect from HTTPS to HTTP refused")
+
+// HTTPClient returns a client that resolves and dials through the
+// Network, trusts the Network's roots, follows at most MaxRedirects
+// redirects, refuses HTTPS→HTTP downgrades, and never uses a proxy or
+// cookies. Requests still need a context deadline; Get adds one.
+func (n *Network) HTTPClient() *http.Client {
+	transport := &http.Transport{
+		Proxy:                  nil,
+		DialContext:            n.DialContext,
+		TLSClientConfig:        &tls.Config{RootCAs: n.RootCAs, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:    n.dialTimeout(),
+		ResponseHeaderTimeout:  DefaultHTTPTimeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		DisableKeepAlives:      true,
+		ForceAttemptHTTP2:      false,
+	}
+	return &http.Client{
+		Transport: transport,
+		Timeout:   DefaultHTTPTimeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > MaxRedirects {
+				return ErrTooManyRedirects
+			}
+			if via[len(via)-1].URL.Scheme == "https" && req.URL.Scheme != "https" {
+				return ErrInsecureRedirect
+			}
+			return nil
+		},
+	}
+}
+
+// Get fetches rawURL with a deadline, reading at most limit bytes of body
+// (MaxHTTPBody when limit <= 0). A body over the limit is an error, not a
+// silent truncation: a truncated XML file would parse into wrong settings.
+func (n *Network) Get(ctx context.Context, rawURL string, limit int64) (*HTTPResult, error) {
+	if limit <= 0 {
+		limit = MaxHTTPBody
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("bad URL %q", rawURL)
+	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultHTTPTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", "Postino (mail settings checker)")
+	req.Header.Set("Accept", "application/xml, text/xml, */*;q=0.5")
+
+	res := &HTTPResult{Secure: u.Scheme == "https"}
+	client := n.HTTPClient()
+	inner := client.CheckRedirect
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if err := inner(r, via); err != nil {
+			return err
+		}
+		res.Redirects = append(res.Redirects, via[len(via)-1].URL.String())
+		if r.URL.Scheme != "https" {
+			res.Secure = false
+		}
+		return nil
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	res.URL = resp.Request.URL.String()
+	res.Status = resp.StatusCode
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return res, err
+	}
+	if int64(len(body)) > limit {
+		return res, fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, limit)
+	}
+	res.Body = body
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return res, &HTTPStatusError{URL: res.URL, Status: resp.StatusCode}
+	}
+	return res, nil
+}
+
+// HTTPStatusError is a non-2xx answer.
+type HTTPStatusError struct {
+	URL    string
+	Status int
+}
+
+func (e *HTTPStatusError) Error() string { return fmt.Sprintf("%s: HTTP %d", e.URL, e.Status) }
+
+// NotFound reports whether the status means "no such document".
+func (e *HTTPStatusError) NotFound() bool { return e.Status == 404 || e.Status == 410 }
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if errors.Is(ue.Err, ErrTooManyRedirects) || errors.Is(ue.Err, ErrInsecureRedirect) {
+			return ue.Err
+		}
+	}
+	return err
+}
