@@ -35,7 +35,9 @@ func (p Problem) Remedy() string { return i18n.T("problem."+p.Code+".remedy", p.
 func (p Problem) ExplanationIn(lang string) string {
 	return i18n.TIn(lang, "problem."+p.Code+".explanation", p.Data)
 }
-func (p Problem) RemedyIn(lang string) string { return i18n.TIn(lang, "problem."+p.Code+".remedy", p.Data) }
+func (p Problem) RemedyIn(lang string) string {
+	return i18n.TIn(lang, "problem."+p.Code+".remedy", p.Data)
+}
 
 // MarshalJSON renders the public JSON shape {code, explanation, remedy,
 // server_text} in the current language.
