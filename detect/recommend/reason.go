@@ -1,0 +1,51 @@
+package recommend
+
+import (
+	"encoding/json"
+
+	"github.com/postino-mail/postino/assets/i18n"
+)
+
+// Reason is one sentence of the recommendation's explanation. Code is
+// stable and public (JSON, scripts); the text is looked up by code at
+// render time (key "recommend.reason.CODE"), so a language change
+// re-renders it.
+type Reason struct {
+	Code string
+	// For is "incoming", "outgoing", or "" for the whole recommendation.
+	For string
+	// Data fills the message template ({{.Host}}, {{.OtherPort}}, ...).
+	Data map[string]any
+}
+
+// Text renders the reason in the current language.
+func (r Reason) Text() string { return i18n.T("recommend.reason."+r.Code, r.Data) }
+
+// TextIn renders the reason in a given language ("en", "it").
+func (r Reason) TextIn(lang string) string {
+	return i18n.TIn(lang, "recommend.reason."+r.Code, r.Data)
+}
+
+type reasonJSON struct {
+	Code string         `json:"code"`
+	For  string         `json:"for,omitempty"`
+	Text string         `json:"text"`
+	Data map[string]any `json:"data,omitempty"`
+}
+
+// MarshalJSON renders {code, for, text, data} with the text in the
+// current language.
+func (r Reason) MarshalJSON() ([]byte, error) {
+	return json.Marshal(reasonJSON{Code: r.Code, For: r.For, Text: r.Text(), Data: r.Data})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote; the text is re-rendered
+// from code and data, so a saved report can be shown in another language.
+func (r *Reason) UnmarshalJSON(b []byte) error {
+	var j reasonJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*r = Reason{Code: j.Code, For: j.For, Data: j.Data}
+	return nil
+}

@@ -1,0 +1,306 @@
+// Package recommend chooses, from finished probe results, the incoming
+// and outgoing settings a person should use, lists the other endpoints
+// that also work, and says why in translated sentences with stable codes.
+//
+// The rules, from the most to the least important (the first rule that
+// tells two endpoints apart decides):
+//
+//  1. never an endpoint that failed, that did not negotiate TLS, or whose
+//     security is plain (credentials would travel in clear);
+//  2. a certificate that verifies beats one with a warning;
+//  3. an endpoint with no warning beats one with a warning (old TLS
+//     version, missing STARTTLS on a submission port, ...);
+//  4. a successful login beats an endpoint where login was not tried;
+//  5. IMAP beats POP3 (mail stays on the server, every device sees it);
+//  6. an endpoint the provider's own configuration lists (a trusted
+//     source) beats one Postino guessed or added by probing every
+//     standard port;
+//  7. implicit TLS beats STARTTLS (RFC 8314 §3.3 for submission, §4.1
+//     for IMAP/POP3: "MUAs SHOULD use implicit TLS");
+//  8. the submission port 587 (RFC 6409) beats 25 (relay) and 2525
+//     (an unofficial alternative).
+//
+// Remaining ties are broken by the best source rank, then by the faster
+// probe, then by the endpoint key, so the choice is deterministic.
+package recommend
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+)
+
+// Choice is one recommended endpoint. The embedded Server carries the
+// login name already expanded for the address (as probed).
+type Choice struct {
+	config.Server
+	// Sources lists the discovery sources that proposed this exact
+	// endpoint; empty when Postino added it by probing every standard port.
+	Sources []string `json:"sources"`
+	// Result is the probe result ID (config.Server.Key()).
+	Result string `json:"result"`
+	// Verified is true when the certificate verified for the host name.
+	Verified bool `json:"verified"`
+	// Login is the login outcome ("ok", or "" when not tried).
+	Login probe.Login `json:"login"`
+}
+
+// Recommendation is the outcome of Choose.
+type Recommendation struct {
+	Incoming *Choice `json:"incoming"`
+	Outgoing *Choice `json:"outgoing"`
+	// Alternatives are the other endpoints that also work, best first.
+	Alternatives []Choice `json:"alternatives"`
+	// Reasons say why, in rule order.
+	Reasons []Reason `json:"reasons"`
+}
+
+// rule names a ranking rule; it is also the Reason code used when the
+// rule decided between the chosen endpoint and an alternative.
+type rule string
+
+const (
+	ruleVerified   rule = "verified-tls"
+	ruleNoWarning  rule = "no-warnings"
+	ruleLoginOK    rule = "login-ok"
+	ruleIMAP       rule = "imap-over-pop3"
+	ruleListed     rule = "provider-listed"
+	ruleImplicit   rule = "implicit-tls"
+	ruleSubmission rule = "submission-port"
+)
+
+// entry is one eligible endpoint with what the rules look at.
+type entry struct {
+	res    probe.Result
+	server config.Server
+	// sources and listed come from the candidates as well as the result.
+	sources []string
+	listed  bool
+	rank    int
+}
+
+// Eligible reports whether a finished probe result may ever be
+// recommended: it did not fail, it is open, it negotiated TLS and its
+// security is not plain.
+func Eligible(r probe.Result) bool {
+	return r.Status != probe.StatusFailed && r.Status != "" &&
+		r.Reachability == probe.Open &&
+		r.TLS != nil &&
+		r.Endpoint.Security != config.Plain && r.Endpoint.Security != "" &&
+		r.Login != probe.LoginFailed
+}
+
+// Choose picks the best incoming and outgoing endpoints from results.
+// candidates (from discovery, with user names expanded) say which
+// endpoints a trusted source listed and supply the user name and
+// authentication method of each endpoint.
+func Choose(results []probe.Result, candidates []config.Candidate) Recommendation {
+	byKey := map[string]config.Candidate{}
+	byHost := map[string]config.Candidate{}
+	for _, c := range candidates {
+		k := c.Key()
+		if old, ok := byKey[k]; !ok || c.Rank < old.Rank {
+			byKey[k] = c
+		}
+		hk := string(c.Protocol) + "|" + strings.ToLower(c.Host)
+		if old, ok := byHost[hk]; !ok || c.Rank < old.Rank {
+			byHost[hk] = c
+		}
+	}
+
+	var in, out []entry
+	plaintextWorked := false
+	for _, r := range results {
+		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
+			plaintextWorked = true
+		}
+		if !Eligible(r) {
+			continue
+		}
+		e := entry{res: r, server: r.Endpoint, sources: r.Sources, rank: 1 << 30}
+		if c, ok := byKey[r.Endpoint.Key()]; ok {
+			e.listed = c.Trusted
+			e.rank = c.Rank
+			e.sources = mergeSources(e.sources, c.Sources)
+			fillLogin(&e.server, c)
+		}
+		if c, ok := byHost[string(r.Endpoint.Protocol)+"|"+strings.ToLower(r.Endpoint.Host)]; ok {
+			fillLogin(&e.server, c)
+		}
+		if r.Endpoint.Protocol.Incoming() {
+			in = append(in, e)
+		} else if r.Endpoint.Protocol == config.SMTP {
+			out = append(out, e)
+		}
+	}
+	sortEntries(in)
+	sortEntries(out)
+
+	var rec Recommendation
+	rec.Incoming, rec.Reasons = pick(in, "incoming", rec.Reasons)
+	rec.Outgoing, rec.Reasons = pick(out, "outgoing", rec.Reasons)
+	for _, list := range [][]entry{in, out} {
+		for j := 1; j < len(list); j++ {
+			rec.Alternatives = append(rec.Alternatives, choiceOf(list[j]))
+		}
+	}
+	if plaintextWorked {
+		rec.Reasons = append(rec.Reasons, Reason{Code: "plaintext-excluded"})
+	}
+	return rec
+}
+
+// pick returns the best entry of a sorted list and the reasons it won.
+func pick(list []entry, dir string, reasons []Reason) (*Choice, []Reason) {
+	if len(list) == 0 {
+		return nil, append(reasons, Reason{Code: "no-" + dir, For: dir})
+	}
+	best := list[0]
+	c := choiceOf(best)
+	data := func(other *entry) map[string]any {
+		d := map[string]any{
+			"Protocol": strings.ToUpper(string(best.server.Protocol)),
+			"Host":     best.server.Host,
+			"Port":     best.server.Port,
+			"Security": string(best.server.Security),
+		}
+		if other != nil {
+			d["OtherProtocol"] = strings.ToUpper(string(other.server.Protocol))
+			d["OtherHost"] = other.server.Host
+			d["OtherPort"] = other.server.Port
+			d["OtherSecurity"] = string(other.server.Security)
+		}
+		return d
+	}
+	if len(list) == 1 {
+		reasons = append(reasons, Reason{Code: "only-working", For: dir, Data: data(nil)})
+	}
+	// One reason per rule that decided against some alternative, citing
+	// the best alternative that rule beat, in rule order.
+	decided := map[rule]*entry{}
+	for i := 1; i < len(list); i++ {
+		if r, _ := compare(best, list[i]); r != "" {
+			if _, seen := decided[r]; !seen {
+				decided[r] = &list[i]
+			}
+		}
+	}
+	for _, r := range rules {
+		if other, ok := decided[r]; ok {
+			reasons = append(reasons, Reason{Code: string(r), For: dir, Data: data(other)})
+		}
+	}
+	if !best.res.TLS.Verified {
+		d := data(nil)
+		d["Error"] = best.res.TLS.Error
+		reasons = append(reasons, Reason{Code: "cert-warning", For: dir, Data: d})
+	}
+	if best.res.Login != probe.LoginOK {
+		reasons = append(reasons, Reason{Code: "login-untested", For: dir, Data: data(nil)})
+	}
+	return &c, reasons
+}
+
+func choiceOf(e entry) Choice {
+	return Choice{
+		Server:   e.server,
+		Sources:  append([]string{}, e.sources...),
+		Result:   e.res.ID,
+		Verified: e.res.TLS != nil && e.res.TLS.Verified,
+		Login:    e.res.Login,
+	}
+}
+
+// rules lists the ranking rules in order of importance.
+var rules = []rule{ruleVerified, ruleNoWarning, ruleLoginOK, ruleIMAP, ruleListed, ruleImplicit, ruleSubmission}
+
+// compare returns the first rule that tells a and b apart and whether a
+// wins it. An empty rule means the rules see them as equal.
+func compare(a, b entry) (rule, bool) {
+	for _, r := range rules {
+		va, vb := score(r, a), score(r, b)
+		if va != vb {
+			return r, va > vb
+		}
+	}
+	return "", false
+}
+
+// score is an entry's value under one rule; higher is better.
+func score(r rule, e entry) int {
+	switch r {
+	case ruleVerified:
+		return b2i(e.res.TLS != nil && e.res.TLS.Verified)
+	case ruleNoWarning:
+		return b2i(e.res.Status == probe.StatusOK)
+	case ruleLoginOK:
+		return b2i(e.res.Login == probe.LoginOK)
+	case ruleIMAP:
+		return b2i(e.server.Protocol == config.IMAP)
+	case ruleListed:
+		return b2i(e.listed)
+	case ruleImplicit:
+		return b2i(e.server.Security == config.TLS)
+	case ruleSubmission:
+		switch e.server.Port {
+		case 587:
+			return 2
+		case 25:
+			return 1
+		}
+	}
+	return 0
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sortEntries(list []entry) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if r, aWins := compare(a, b); r != "" {
+			return aWins
+		}
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.res.ElapsedMS != b.res.ElapsedMS {
+			return a.res.ElapsedMS < b.res.ElapsedMS
+		}
+		return a.res.ID < b.res.ID
+	})
+}
+
+// fillLogin copies the user name and authentication method a source
+// published when the probed endpoint does not carry them.
+func fillLogin(s *config.Server, c config.Candidate) {
+	if s.Username == "" {
+		s.Username = c.Username
+	}
+	if len(s.Auth) == 0 {
+		s.Auth = append([]config.Auth(nil), c.Auth...)
+	}
+}
+
+func mergeSources(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, s := range b {
+		found := false
+		for _, x := range out {
+			if x == s {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, s)
+		}
+	}
+	return out
+}

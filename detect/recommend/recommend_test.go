@@ -1,0 +1,282 @@
+package recommend
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+)
+
+// ok builds a finished, working probe result over verified TLS; the
+// modifiers turn it into the case under test.
+func ok(p config.Protocol, host string, port int, sec config.Security, mods ...func(*probe.Result)) probe.Result {
+	ep := config.Server{Protocol: p, Host: host, Port: port, Security: sec}
+	r := probe.Result{
+		ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Reachability: probe.Open,
+		TLS: &probe.TLSInfo{Version: "TLS 1.3", Verified: true}, Status: probe.StatusOK,
+	}
+	for _, m := range mods {
+		m(&r)
+	}
+	return r
+}
+
+func certWarning(r *probe.Result) {
+	r.TLS.Verified, r.TLS.Error, r.Status = false, "self-signed", probe.StatusWarning
+}
+func warning(r *probe.Result)  { r.Status = probe.StatusWarning }
+func loginOK(r *probe.Result)  { r.Login = probe.LoginOK }
+func failed(r *probe.Result)   { r.Status = probe.StatusFailed }
+func loginBad(r *probe.Result) { r.Login = probe.LoginFailed }
+func noTLS(r *probe.Result)    { r.TLS = nil }
+func slow(ms int64) func(*probe.Result) {
+	return func(r *probe.Result) { r.ElapsedMS = ms }
+}
+func refused(r *probe.Result) { r.Reachability, r.Status = probe.Refused, probe.StatusFailed }
+
+func listed(rs ...probe.Result) []config.Candidate {
+	var out []config.Candidate
+	for _, r := range rs {
+		out = append(out, config.Candidate{Server: r.Endpoint, Sources: []string{"autoconfig"}, Trusted: true, Rank: 2})
+	}
+	return out
+}
+
+// Each rule, alone, decides between two otherwise equal endpoints; the
+// winner must be chosen whichever order the results arrive in, and the
+// reason must carry the rule's code.
+func TestChooseAppliesEachRule(t *testing.T) {
+	const h = "mail.example.org"
+	cases := []struct {
+		name       string
+		win, lose  probe.Result
+		cands      []config.Candidate
+		incoming   bool
+		wantReason string
+	}{
+		{"verified certificate beats a warning",
+			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS, certWarning), nil, true, "verified-tls"},
+		{"no warning beats a warning",
+			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS, warning), nil, true, "no-warnings"},
+		{"successful login beats untested",
+			ok(config.IMAP, h, 143, config.STARTTLS, loginOK), ok(config.IMAP, h, 993, config.TLS), nil, true, "login-ok"},
+		{"IMAP beats POP3",
+			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.POP3, h, 995, config.TLS), nil, true, "imap-over-pop3"},
+		{"provider-listed port beats an expanded one",
+			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 465, config.TLS),
+			listed(ok(config.SMTP, h, 587, config.STARTTLS)), false, "provider-listed"},
+		{"implicit TLS beats STARTTLS",
+			ok(config.SMTP, h, 465, config.TLS), ok(config.SMTP, h, 587, config.STARTTLS), nil, false, "implicit-tls"},
+		{"implicit TLS beats STARTTLS for IMAP",
+			ok(config.IMAP, h, 993, config.TLS), ok(config.IMAP, h, 143, config.STARTTLS), nil, true, "implicit-tls"},
+		{"submission port beats 25",
+			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 25, config.STARTTLS), nil, false, "submission-port"},
+		{"port 25 beats the unofficial 2525",
+			ok(config.SMTP, h, 25, config.STARTTLS), ok(config.SMTP, h, 2525, config.STARTTLS), nil, false, "submission-port"},
+	}
+	for _, tc := range cases {
+		for _, order := range [][]probe.Result{{tc.win, tc.lose}, {tc.lose, tc.win}} {
+			rec := Choose(order, tc.cands)
+			got := rec.Outgoing
+			if tc.incoming {
+				got = rec.Incoming
+			}
+			if got == nil || got.Result != tc.win.ID {
+				t.Errorf("%s: chose %+v, want %s", tc.name, got, tc.win.ID)
+				continue
+			}
+			if len(rec.Alternatives) != 1 || rec.Alternatives[0].Result != tc.lose.ID {
+				t.Errorf("%s: alternatives %+v, want only %s", tc.name, rec.Alternatives, tc.lose.ID)
+			}
+			if !hasReason(rec, tc.wantReason) {
+				t.Errorf("%s: reasons %v lack %q", tc.name, codes(rec), tc.wantReason)
+			}
+		}
+	}
+}
+
+// When two rules disagree, the more important one wins.
+func TestChooseOrdersRulesByImportance(t *testing.T) {
+	const h = "mail.example.org"
+	cases := []struct {
+		name      string
+		win, lose probe.Result
+		cands     []config.Candidate
+		reason    string
+	}{
+		{"verified STARTTLS beats implicit TLS with a bad certificate",
+			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 465, config.TLS, certWarning), nil, "verified-tls"},
+		{"verified POP3 beats IMAP with a bad certificate",
+			ok(config.POP3, h, 995, config.TLS), ok(config.IMAP, h, 993, config.TLS, certWarning), nil, "verified-tls"},
+		{"warning-free POP3 beats IMAP with a warning",
+			ok(config.POP3, h, 995, config.TLS), ok(config.IMAP, h, 993, config.TLS, warning), nil, "no-warnings"},
+		{"POP3 with a successful login beats untested IMAP",
+			ok(config.POP3, h, 995, config.TLS, loginOK), ok(config.IMAP, h, 993, config.TLS), nil, "login-ok"},
+		{"unlisted IMAP beats listed POP3",
+			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.POP3, h, 995, config.TLS),
+			listed(ok(config.POP3, h, 995, config.TLS)), "imap-over-pop3"},
+		{"listed STARTTLS beats unlisted implicit TLS",
+			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS),
+			listed(ok(config.IMAP, h, 143, config.STARTTLS)), "provider-listed"},
+		{"implicit TLS beats the submission port",
+			ok(config.SMTP, h, 465, config.TLS), ok(config.SMTP, h, 587, config.STARTTLS), nil, "implicit-tls"},
+	}
+	for _, tc := range cases {
+		rec := Choose([]probe.Result{tc.lose, tc.win}, tc.cands)
+		got := rec.Incoming
+		if tc.win.Endpoint.Protocol == config.SMTP {
+			got = rec.Outgoing
+		}
+		if got == nil || got.Result != tc.win.ID {
+			t.Errorf("%s: chose %+v, want %s", tc.name, got, tc.win.ID)
+			continue
+		}
+		if !hasReason(rec, tc.reason) {
+			t.Errorf("%s: reasons %v lack %q", tc.name, codes(rec), tc.reason)
+		}
+	}
+}
+
+// Failed, plaintext, TLS-less and wrong-password endpoints are never
+// recommended, not even as alternatives, however good they look otherwise.
+func TestChooseNeverRecommendsUnsafeOrFailedEndpoints(t *testing.T) {
+	const h = "mail.example.org"
+	plain := ok(config.IMAP, h, 143, config.Plain, noTLS, loginOK)
+	bad := []probe.Result{
+		ok(config.IMAP, h, 993, config.TLS, failed),
+		ok(config.IMAP, h, 143, config.STARTTLS, noTLS),
+		plain,
+		ok(config.POP3, h, 995, config.TLS, loginBad),
+		ok(config.SMTP, h, 465, config.TLS, refused),
+		ok(config.SMTP, h, 587, config.STARTTLS, func(r *probe.Result) { r.Status = "" }), // never finished
+	}
+	rec := Choose(bad, listed(bad...))
+	if rec.Incoming != nil || rec.Outgoing != nil || len(rec.Alternatives) != 0 {
+		t.Fatalf("recommended something unsafe: %+v", rec)
+	}
+	for _, want := range []string{"no-incoming", "no-outgoing", "plaintext-excluded"} {
+		if !hasReason(rec, want) {
+			t.Errorf("reasons %v lack %q", codes(rec), want)
+		}
+	}
+}
+
+func TestChooseWarnsWhenOnlyABadCertificateWorks(t *testing.T) {
+	r := ok(config.IMAP, "mail.example.org", 993, config.TLS, certWarning)
+	rec := Choose([]probe.Result{r}, nil)
+	if rec.Incoming == nil || rec.Incoming.Verified {
+		t.Fatalf("incoming = %+v, want the unverified endpoint", rec.Incoming)
+	}
+	for _, want := range []string{"only-working", "cert-warning", "login-untested"} {
+		if !hasReason(rec, want) {
+			t.Errorf("reasons %v lack %q", codes(rec), want)
+		}
+	}
+}
+
+// The choice carries the login name and methods the source published,
+// even for a port Postino added itself, and the sources that listed it.
+func TestChooseCarriesUserNameAndSources(t *testing.T) {
+	const h = "imap.example.org"
+	cand := config.Candidate{
+		Server:  config.Server{Protocol: config.IMAP, Host: h, Port: 143, Security: config.STARTTLS, Username: "anna", Auth: []config.Auth{config.AuthPasswordCleartext}},
+		Sources: []string{"ispdb"}, Trusted: true, Rank: 3,
+	}
+	rec := Choose([]probe.Result{ok(config.IMAP, h, 993, config.TLS, loginOK)}, []config.Candidate{cand})
+	if rec.Incoming == nil || rec.Incoming.Username != "anna" || len(rec.Incoming.Auth) != 1 {
+		t.Fatalf("incoming = %+v, want user anna and the source's auth", rec.Incoming)
+	}
+	if len(rec.Incoming.Sources) != 0 {
+		t.Errorf("sources = %v, want none: 993 was added by port expansion", rec.Incoming.Sources)
+	}
+	rec = Choose([]probe.Result{ok(config.IMAP, h, 143, config.STARTTLS)}, []config.Candidate{cand})
+	if rec.Incoming == nil || strings.Join(rec.Incoming.Sources, ",") != "ispdb" {
+		t.Fatalf("incoming = %+v, want sources [ispdb]", rec.Incoming)
+	}
+}
+
+// Ties the rules cannot break go to the better-ranked source, then to the
+// faster probe, so the same results always give the same answer.
+func TestChooseBreaksTiesDeterministically(t *testing.T) {
+	a := ok(config.IMAP, "a.example.org", 993, config.TLS, slow(90))
+	b := ok(config.IMAP, "b.example.org", 993, config.TLS, slow(10))
+	if got := Choose([]probe.Result{a, b}, nil).Incoming.Result; got != b.ID {
+		t.Errorf("chose %s, want the faster %s", got, b.ID)
+	}
+	ca := config.Candidate{Server: a.Endpoint, Trusted: true, Rank: 1}
+	cb := config.Candidate{Server: b.Endpoint, Trusted: true, Rank: 5}
+	if got := Choose([]probe.Result{b, a}, []config.Candidate{cb, ca}).Incoming.Result; got != a.ID {
+		t.Errorf("chose %s, want %s from the better-ranked source", got, a.ID)
+	}
+}
+
+// Reasons render in both languages from their code and survive a JSON
+// round trip (a saved report is read back by export --from).
+func TestReasonsAreTranslatedAndRoundTrip(t *testing.T) {
+	rec := Choose([]probe.Result{
+		ok(config.SMTP, "smtp.example.org", 465, config.TLS),
+		ok(config.SMTP, "smtp.example.org", 587, config.STARTTLS),
+		ok(config.IMAP, "imap.example.org", 993, config.TLS),
+	}, nil)
+	for _, r := range rec.Reasons {
+		for _, lang := range i18n.Languages {
+			txt := r.TextIn(lang)
+			if strings.HasPrefix(txt, "recommend.") || strings.Contains(txt, "<no value>") {
+				t.Errorf("%s in %s: untranslated or missing data: %q", r.Code, lang, txt)
+			}
+		}
+	}
+	if !strings.Contains(reasonText(rec, "implicit-tls", "it"), "RFC 8314") {
+		t.Errorf("the Italian implicit-TLS reason does not cite RFC 8314")
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Recommendation
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Outgoing == nil || back.Outgoing.Port != 465 || back.Incoming.Host != "imap.example.org" {
+		t.Fatalf("round trip lost the choice: %s", data)
+	}
+	if len(back.Reasons) != len(rec.Reasons) || back.Reasons[0].Text() != rec.Reasons[0].Text() {
+		t.Fatalf("round trip changed the reasons: %s", data)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(data, &m)
+	for _, k := range []string{"incoming", "outgoing", "alternatives", "reasons"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, data)
+		}
+	}
+}
+
+func hasReason(rec Recommendation, code string) bool {
+	for _, r := range rec.Reasons {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func reasonText(rec Recommendation, code, lang string) string {
+	for _, r := range rec.Reasons {
+		if r.Code == code {
+			return r.TextIn(lang)
+		}
+	}
+	return ""
+}
+
+func codes(rec Recommendation) []string {
+	var out []string
+	for _, r := range rec.Reasons {
+		out = append(out, r.For+":"+r.Code)
+	}
+	return out
+}
