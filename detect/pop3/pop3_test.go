@@ -1,0 +1,289 @@
+package pop3_test
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"io"
+	"math/big"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/postino-mail/postino/detect/pop3"
+	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// selfSigned returns a server TLS config and a client config trusting it.
+func selfSigned(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pop.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
+}
+
+func start(t *testing.T, s *pop3test.Server) net.Conn {
+	t.Helper()
+	addr, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+func TestLoginAndStatOverSTLS(t *testing.T) {
+	srvTLS, cliTLS := selfSigned(t)
+	s := &pop3test.Server{
+		Greeting: "Dovecot ready.", Capa: []string{"USER", "UIDL", "SASL PLAIN"},
+		TLSConfig: srvTLS, Users: map[string]string{"mario@example.it": "s3cret"},
+	}
+	c, greeting, err := pop3.NewClient(start(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if greeting != "Dovecot ready." {
+		t.Errorf("greeting = %q", greeting)
+	}
+	caps, err := c.Capa()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(caps, ",") != "USER,UIDL,SASL PLAIN,STLS" {
+		t.Errorf("caps = %q", caps)
+	}
+	if err := c.STLS(cliTLS); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Conn().(*tls.Conn); !ok {
+		t.Fatalf("after STLS the client talks on %T", c.Conn())
+	}
+	if err := c.Login("mario@example.it", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	if n, size, err := c.Stat(); err != nil || n != 2 || size != 320 {
+		t.Errorf("Stat = %d, %d, %v", n, size, err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Errorf("Quit: %v", err)
+	}
+	for _, cmd := range s.Commands() {
+		if strings.HasPrefix(cmd.Line, "PASS") && !cmd.TLS {
+			t.Errorf("PASS arrived in the clear")
+		}
+	}
+}
+
+func TestErrorRepliesCarryResponseCodes(t *testing.T) {
+	cases := []struct {
+		name      string
+		server    *pop3test.Server
+		password  string
+		wantCode  string
+		wantInMsg string
+	}{
+		{"wrong password", &pop3test.Server{Users: map[string]string{"u": "right"}}, "wrong", "AUTH", "invalid"},
+		{"mailbox in use", &pop3test.Server{PassReply: "-ERR [IN-USE] Mailbox locked by another session"}, "x", "IN-USE", "locked"},
+		{"temporary failure", &pop3test.Server{PassReply: "-ERR [SYS/TEMP] try later"}, "x", "SYS/TEMP", "later"},
+		{"no code", &pop3test.Server{PassReply: "-ERR nope"}, "x", "", "nope"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := pop3.NewClient(start(t, tc.server))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Login("u", tc.password)
+			var perr *pop3.Error
+			if !errors.As(err, &perr) {
+				t.Fatalf("Login error = %v, want *pop3.Error", err)
+			}
+			if perr.Code != tc.wantCode || !strings.Contains(perr.Text, tc.wantInMsg) {
+				t.Errorf("got code %q text %q", perr.Code, perr.Text)
+			}
+		})
+	}
+}
+
+func TestCapaFailsCleanlyOnServersWithoutIt(t *testing.T) {
+	c, _, err := pop3.NewClient(start(t, &pop3test.Server{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perr *pop3.Error
+	if _, err := c.Capa(); !errors.As(err, &perr) {
+		t.Errorf("Capa error = %v, want *pop3.Error", err)
+	}
+	// The session is still usable afterwards.
+	if err := c.Quit(); err != nil {
+		t.Errorf("Quit after failed CAPA: %v", err)
+	}
+}
+
+func TestSTLSRefusedIsAnError(t *testing.T) {
+	srvTLS, cliTLS := selfSigned(t)
+	c, _, err := pop3.NewClient(start(t, &pop3test.Server{TLSConfig: srvTLS, STLSReply: "-ERR [SYS/TEMP] TLS unavailable"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var perr *pop3.Error
+	if err := c.STLS(cliTLS); !errors.As(err, &perr) || perr.Code != "SYS/TEMP" {
+		t.Errorf("STLS error = %v", err)
+	}
+}
+
+// scripted is a net.Conn whose server side is a fixed byte stream.
+type scripted struct {
+	net.Conn // nil: only the methods below are used
+	r        io.Reader
+	written  bytes.Buffer
+}
+
+func (s *scripted) Read(p []byte) (int, error)  { return s.r.Read(p) }
+func (s *scripted) Write(p []byte) (int, error) { return s.written.Write(p) }
+func (s *scripted) Close() error                { return nil }
+
+func newScripted(server string) *scripted { return &scripted{r: strings.NewReader(server)} }
+
+func TestSTLSRefusesDataInjectedBeforeTheHandshake(t *testing.T) {
+	conn := newScripted("+OK hi\r\n+OK begin TLS\r\n+OK injected\r\n")
+	c, _, err := pop3.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	called := false
+	err = c.StartTLS(func(net.Conn) (net.Conn, error) { called = true; return nil, nil })
+	if err == nil || called {
+		t.Errorf("StartTLS accepted injected plaintext (err=%v, upgrade called=%v)", err, called)
+	}
+}
+
+func TestMultiLineResponsesAreDotUnstuffed(t *testing.T) {
+	conn := newScripted("+OK hi\r\n+OK\r\nUSER\r\n..hidden\r\nSASL PLAIN\r\n.\r\n")
+	c, _, err := pop3.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps, err := c.Capa()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(caps, "|") != "USER|.hidden|SASL PLAIN" {
+		t.Errorf("caps = %q", caps)
+	}
+}
+
+func TestHostileServersEndInClearErrors(t *testing.T) {
+	endless := "+OK " + strings.Repeat("A", 1<<20) + "\r\n"
+	manyLines := "+OK hi\r\n+OK\r\n" + strings.Repeat("X\r\n", pop3.MaxLines+5) + ".\r\n"
+	cases := []struct {
+		name   string
+		stream string
+		check  func(error) bool
+		capa   bool
+	}{
+		{"1 MiB greeting", endless, func(err error) bool { return errors.Is(err, pop3.ErrLineTooLong) }, false},
+		{"HTTP server", "HTTP/1.1 400 Bad Request\r\n\r\n", func(err error) bool {
+			var pe *pop3.ProtocolError
+			return errors.As(err, &pe) && strings.HasPrefix(pe.Line, "HTTP/1.1")
+		}, false},
+		{"binary garbage", "\x16\x03\x01\x00\x05\x01\x02\x03\x04\x05\n", func(err error) bool {
+			var pe *pop3.ProtocolError
+			return errors.As(err, &pe)
+		}, false},
+		{"closed after greeting", "+OK hi\r\n", func(err error) bool { return errors.Is(err, io.EOF) }, true},
+		{"endless CAPA", manyLines, func(err error) bool { return errors.Is(err, pop3.ErrTooManyLines) }, true},
+		{"-ERR greeting", "-ERR [SYS/TEMP] overloaded\r\n", func(err error) bool {
+			var pe *pop3.Error
+			return errors.As(err, &pe) && pe.Code == "SYS/TEMP"
+		}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := pop3.NewClient(newScripted(tc.stream))
+			if tc.capa {
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.Capa()
+			}
+			if !tc.check(err) {
+				t.Errorf("unexpected error %v", err)
+			}
+		})
+	}
+}
+
+func TestCommandsCannotSmuggleLineBreaks(t *testing.T) {
+	conn := newScripted("+OK hi\r\n")
+	c, _, err := pop3.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.User("a\r\nDELE 1"); err == nil {
+		t.Error("USER with CRLF was sent")
+	}
+	if conn.written.Len() != 0 {
+		t.Errorf("wrote %q", conn.written.String())
+	}
+}
+
+func FuzzClientSurvivesAnyServer(f *testing.F) {
+	f.Add("+OK hi\r\n+OK\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n+OK bye\r\n")
+	f.Add("-ERR [AUTH] no\r\n")
+	f.Add("+OK\r\n+OK\r\n..x\r\n")
+	f.Add("+ok lower\n-err [in-use\n")
+	f.Fuzz(func(t *testing.T, stream string) {
+		c, _, err := pop3.NewClient(newScripted(stream))
+		if err != nil {
+			return
+		}
+		caps, _ := c.Capa()
+		if len(caps) > pop3.MaxLines {
+			t.Fatalf("%d capability lines", len(caps))
+		}
+		for _, l := range caps {
+			if len(l) > pop3.MaxLine {
+				t.Fatalf("line of %d bytes", len(l))
+			}
+		}
+		if err := c.Login("u", "p"); err != nil {
+			var pe *pop3.Error
+			if errors.As(err, &pe) && strings.ContainsAny(pe.Code, " ]") {
+				t.Fatalf("bad response code %q", pe.Code)
+			}
+		}
+		c.Quit()
+	})
+}
