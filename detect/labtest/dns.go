@@ -156,11 +156,13 @@ func (l *Lab) behaviour(name string) DNSBehaviour {
 		if b, ok := l.fail[n]; ok {
 			return b
 		}
-		i := strings.IndexByte(n, '.')
-		if i < 0 || i == len(n)-1 {
+		if n == "." {
 			return Answer
 		}
-		n = n[i+1:]
+		i := strings.IndexByte(n, '.')
+		if n = n[i+1:]; n == "" {
+			n = "." // the root: DNSFail(".") covers every name
+		}
 	}
 }
 

@@ -20,6 +20,8 @@ type HTTPResult struct {
 	Body      []byte
 	// Secure is true when every hop was HTTPS with a verified certificate.
 	Secure bool
+	// Location is the target of a redirect that was not followed (Post).
+	Location string
 }
 
 // ErrBodyTooLarge means a server sent more than the cap.

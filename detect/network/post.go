@@ -1,0 +1,63 @@
+package network
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+)
+
+// Post sends body to rawURL (HTTP or HTTPS) with a deadline and reads at
+// most limit bytes of the answer (MaxHTTPBody when limit <= 0). Unlike
+// Get it never follows a redirect: a 3xx answer comes back without error,
+// with Status and Location set, because the one caller, Outlook
+// Autodiscover, must re-POST to the new URL itself, count the hops and
+// judge whether the new domain may be trusted ([MS-OXDSCLI] §3.1.5.4).
+// No credentials are ever attached.
+func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []byte, limit int64) (*HTTPResult, error) {
+	if limit <= 0 {
+		limit = MaxHTTPBody
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("bad URL %q", rawURL)
+	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultHTTPTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("User-Agent", "Postino (mail settings checker)")
+	client := n.HTTPClient()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	res := &HTTPResult{URL: rawURL, Status: resp.StatusCode, Secure: u.Scheme == "https"}
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		loc, err := resp.Location()
+		if err != nil {
+			return res, fmt.Errorf("%s: HTTP %d without a usable Location: %w", rawURL, resp.StatusCode, err)
+		}
+		res.Location = loc.String()
+		return res, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return res, err
+	}
+	if int64(len(data)) > limit {
+		return res, fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, limit)
+	}
+	res.Body = data
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return res, &HTTPStatusError{URL: rawURL, Status: resp.StatusCode}
+	}
+	return res, nil
+}
