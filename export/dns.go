@@ -1,0 +1,130 @@
+package export
+
+import (
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// srvService is one of the six RFC 6186 / RFC 8314 service labels.
+type srvService struct {
+	label    string
+	protocol config.Protocol
+	security config.Security
+}
+
+// srvServices in the order they are written.
+var srvServices = []srvService{
+	{"_submissions._tcp", config.SMTP, config.TLS}, // RFC 8314 §5.1
+	{"_submission._tcp", config.SMTP, config.STARTTLS},
+	{"_imaps._tcp", config.IMAP, config.TLS},
+	{"_imap._tcp", config.IMAP, config.STARTTLS},
+	{"_pop3s._tcp", config.POP3, config.TLS},
+	{"_pop3._tcp", config.POP3, config.STARTTLS},
+}
+
+const dnsTTL = 3600
+
+// DNS returns a zone-file snippet for the domain's administrators, so
+// mail clients can find the settings on their own:
+//
+//   - SRV records for the six services of RFC 6186 and RFC 8314. A
+//     service that is not offered gets the "0 0 0 ." record (RFC 2782:
+//     "decidedly not available"). Lower priority numbers are preferred:
+//     implicit TLS before STARTTLS (RFC 8314 §5.1), and the chosen
+//     incoming protocol before the other (RFC 6186 §3.4). Servers
+//     without encryption are never published (RFC 8314 §5).
+//   - autoconfig and autodiscover host names for the Thunderbird and
+//     Outlook files, pointed at opts.WebHost, or commented out when it
+//     is empty.
+func DNS(s Settings, opts Options) ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.WebHost != "" && !validHostname(opts.WebHost) {
+		return nil, invalid("export.err.webhost", map[string]any{"Host": opts.WebHost})
+	}
+	lng := opts.lang()
+	t := func(key string, data ...any) string { return i18n.TIn(lng, key, data...) }
+	domain := fqdn(s.Domain)
+	all := append(append([]config.Server{s.Incoming}, s.AlternativesIn...), append([]config.Server{s.Outgoing}, s.AlternativesOut...)...)
+	for _, srv := range all {
+		if srv.Security != config.Plain && net.ParseIP(srv.Host) != nil {
+			return nil, invalid("export.err.srv_ip", map[string]any{"Server": srv.String()})
+		}
+	}
+
+	var b strings.Builder
+	comment := func(key string, data ...any) { b.WriteString("; " + t(key, data...) + "\n") }
+	comment("export.dns.header", map[string]any{"Domain": s.Domain, "Provider": s.providerName()})
+	comment("export.dns.paste", map[string]any{"Domain": s.Domain})
+	b.WriteString("\n")
+	comment("export.dns.srv")
+	for _, svc := range srvServices {
+		name := svc.label + "." + domain
+		recs := srvRecords(s, svc)
+		if len(recs) == 0 {
+			fmt.Fprintf(&b, "%s %d IN SRV 0 0 0 .\n", name, dnsTTL)
+			continue
+		}
+		for _, r := range recs {
+			fmt.Fprintf(&b, "%s %d IN SRV %d 1 %d %s\n", name, dnsTTL, r.priority, r.srv.Port, fqdn(strings.ToLower(r.srv.Host)))
+		}
+	}
+	b.WriteString("\n")
+	prefix := ""
+	target := "WEB-SERVER."
+	if opts.WebHost != "" {
+		target = fqdn(strings.ToLower(opts.WebHost))
+		comment("export.dns.web", map[string]any{"Domain": s.Domain})
+	} else {
+		prefix = "; "
+		comment("export.dns.web_missing", map[string]any{"Domain": s.Domain})
+	}
+	for _, label := range []string{"autoconfig", "autodiscover"} {
+		fmt.Fprintf(&b, "%s%s.%s %d IN CNAME %s\n", prefix, label, domain, dnsTTL, target)
+	}
+	return []byte(b.String()), nil
+}
+
+type srvRecord struct {
+	priority int
+	srv      config.Server
+}
+
+// srvRecords lists the servers offering svc, chosen first, with
+// priorities: 0 for implicit TLS of the chosen incoming protocol (and
+// for submissions), 10 for its STARTTLS, 20 and 30 for the other
+// incoming protocol; later servers of the same service get +1 each.
+func srvRecords(s Settings, svc srvService) []srvRecord {
+	var list []config.Server
+	if svc.protocol == config.SMTP {
+		list = append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)
+	} else {
+		list = append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...)
+	}
+	base := 0
+	if svc.security == config.STARTTLS {
+		base = 10
+	}
+	if svc.protocol != config.SMTP && svc.protocol != s.Incoming.Protocol {
+		base += 20
+	}
+	var out []srvRecord
+	for _, srv := range list {
+		if srv.Protocol == svc.protocol && srv.Security == svc.security {
+			out = append(out, srvRecord{priority: base + len(out), srv: srv})
+		}
+	}
+	return out
+}
+
+func fqdn(h string) string {
+	if strings.HasSuffix(h, ".") {
+		return h
+	}
+	return h + "."
+}

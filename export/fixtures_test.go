@@ -1,0 +1,113 @@
+package export
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/postino-mail/postino/detect/config"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// fixtures are the settings every format is tested with.
+func fixtures() map[string]Settings {
+	return map[string]Settings{
+		// An IMAP account with every kind of alternative and two notes.
+		"libero": {
+			Address:      "mario.rossi@libero.it",
+			DisplayName:  "Mario Rossi",
+			Domain:       "libero.it",
+			ProviderName: "Libero Mail",
+			Incoming:     config.Server{Protocol: config.IMAP, Host: "imapmail.libero.it", Port: 993, Security: config.TLS, Username: "mario.rossi@libero.it", Auth: []config.Auth{config.AuthPasswordCleartext}},
+			Outgoing:     config.Server{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 465, Security: config.TLS, Username: "mario.rossi@libero.it", Auth: []config.Auth{config.AuthPasswordCleartext}},
+			AlternativesIn: []config.Server{
+				{Protocol: config.IMAP, Host: "imapmail.libero.it", Port: 143, Security: config.STARTTLS, Username: "mario.rossi@libero.it"},
+				{Protocol: config.POP3, Host: "popmail.libero.it", Port: 995, Security: config.TLS, Username: "mario.rossi@libero.it"},
+			},
+			AlternativesOut: []config.Server{
+				{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 587, Security: config.STARTTLS, Username: "mario.rossi@libero.it"},
+			},
+			Notes: []config.Note{
+				{Code: "enable-imap", URL: "https://aiuto.libero.it/articolo/mail/imap/"},
+				{Code: "app-password"},
+			},
+			Password: "S3greta!",
+		},
+		// A POP3 account whose login is the local part, with STARTTLS
+		// submission, port 2525 as a fallback and a note nobody translated.
+		"tiscali": {
+			Address:      "utente@tiscali.it",
+			Domain:       "tiscali.it",
+			ProviderName: "Tiscali",
+			Incoming:     config.Server{Protocol: config.POP3, Host: "pop.tiscali.it", Port: 995, Security: config.TLS, Username: "utente", Auth: []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted}},
+			Outgoing:     config.Server{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 587, Security: config.STARTTLS, Username: "utente"},
+			AlternativesOut: []config.Server{
+				{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 2525, Security: config.STARTTLS, Username: "utente"},
+			},
+			Notes: []config.Note{
+				{Code: "use-2525"},
+				{Code: "x-unknown", Text: "Use the webmail to change the password."},
+			},
+			Password: "tiscali-secret",
+		},
+		// Names that every format must escape, in both fields that carry
+		// names, and a login that is neither the address nor the local part.
+		"escaping": {
+			Address:      "tom.jerry@xn--universit-y1a.example",
+			DisplayName:  `Tom & "Jerry" <IT>`,
+			Domain:       "xn--universit-y1a.example",
+			ProviderName: "Niccolò Università",
+			Incoming:     config.Server{Protocol: config.IMAP, Host: "mail.xn--universit-y1a.example", Port: 143, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone, config.AuthNTLM}},
+			Outgoing:     config.Server{Protocol: config.SMTP, Host: "mail.xn--universit-y1a.example", Port: 25, Security: config.Plain, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone}},
+			Password:     `p<a>&"ss`,
+		},
+	}
+}
+
+// fakeNotes stands in for the providers area's note texts, which other
+// engineers edit, so that the golden files stay stable.
+var fakeNotes = map[string]string{
+	"en/note.app-password": "Use an app password, not your normal password.",
+	"it/note.app-password": "Usa una password per le app, non la password normale.",
+	"en/note.enable-imap":  "Turn IMAP on in the webmail settings first.",
+	"it/note.enable-imap":  "Prima attiva IMAP nelle impostazioni della webmail.",
+	"en/note.use-2525":     "If port 587 is blocked, use port 2525.",
+	"it/note.use-2525":     "Se la porta 587 è bloccata, usa la porta 2525.",
+}
+
+func useFakeNotes(t *testing.T) {
+	t.Helper()
+	saved := noteLookup
+	noteLookup = func(lng, key string, _ ...any) string {
+		if v, ok := fakeNotes[lng+"/"+key]; ok {
+			return v
+		}
+		return key
+	}
+	t.Cleanup(func() { noteLookup = saved })
+}
+
+var uuidPattern = regexp.MustCompile(`[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}`)
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./export -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./export -update to accept):\n--- got ---\n%s", name, got)
+	}
+}

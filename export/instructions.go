@@ -1,0 +1,145 @@
+package export
+
+import (
+	"strings"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// instructions is the content shared by the three written formats
+// (plain text, Markdown, HTML): everything a person needs to type into a
+// mail client's manual setup screen, already translated. Each format
+// only lays it out and escapes it.
+type instructions struct {
+	Lang         string
+	Title        string
+	Intro        string
+	Identity     []row
+	Sections     []section
+	NotesTitle   string
+	Notes        []noteItem
+	AltTitle     string
+	Alternatives []string
+	Footer       string
+}
+
+type section struct {
+	Title string
+	Rows  []row
+}
+
+// row is one "label: value" line. Literal marks values that are host
+// names or numbers a person must type exactly (shown as code).
+type row struct {
+	Label, Value string
+	Literal      bool
+}
+
+type noteItem struct{ Text, URL string }
+
+func buildInstructions(s Settings, opts Options) (instructions, error) {
+	if err := s.Validate(); err != nil {
+		return instructions{}, err
+	}
+	lng := opts.lang()
+	t := func(key string, data ...any) string { return i18n.TIn(lng, key, data...) }
+	in := instructions{
+		Lang:       lng,
+		Title:      t("export.text.title", map[string]any{"Address": s.Address}),
+		Intro:      t("export.text.intro"),
+		NotesTitle: t("export.text.notes"),
+		AltTitle:   t("export.text.alternatives"),
+		Footer:     t("export.text.footer"),
+	}
+	if s.DisplayName != "" {
+		in.Identity = append(in.Identity, row{Label: t("export.label.name"), Value: s.DisplayName})
+	}
+	in.Identity = append(in.Identity, row{Label: t("export.label.address"), Value: s.Address})
+	if s.ProviderName != "" {
+		in.Identity = append(in.Identity, row{Label: t("export.label.provider"), Value: s.ProviderName})
+	}
+	for _, part := range []struct {
+		key string
+		srv config.Server
+	}{{"export.text.incoming", s.Incoming}, {"export.text.outgoing", s.Outgoing}} {
+		srv := part.srv
+		in.Sections = append(in.Sections, section{
+			Title: t(part.key, map[string]any{"Type": protocolName(srv.Protocol)}),
+			Rows: []row{
+				{Label: t("export.label.type"), Value: protocolName(srv.Protocol)},
+				{Label: t("export.label.server"), Value: strings.ToLower(srv.Host), Literal: true},
+				{Label: t("export.label.port"), Value: portString(srv.Port), Literal: true},
+				{Label: t("export.label.encryption"), Value: encryptionName(lng, srv.Security)},
+				{Label: t("export.label.username"), Value: s.username(srv)},
+				{Label: t("export.label.auth"), Value: authName(lng, primaryAuth(srv))},
+				{Label: t("export.label.password"), Value: t("export.value.password")},
+			},
+		})
+	}
+	for _, n := range s.Notes {
+		in.Notes = append(in.Notes, noteItem{Text: noteText(lng, n), URL: n.URL})
+	}
+	alts := append(alternatives(s.Incoming, s.AlternativesIn), alternatives(s.Outgoing, s.AlternativesOut)...)
+	for _, a := range alts {
+		in.Alternatives = append(in.Alternatives, t("export.text.alternative", map[string]any{
+			"Type": protocolName(a.Protocol), "Host": strings.ToLower(a.Host),
+			"Port": a.Port, "Encryption": encryptionName(lng, a.Security),
+		}))
+	}
+	return in, nil
+}
+
+// primaryAuth is the method a person should pick: the first one the
+// server lists, skipping "none" on incoming servers (reading mail always
+// needs a login; a "none" there is a probe artefact).
+func primaryAuth(srv config.Server) config.Auth {
+	for _, a := range auths(srv) {
+		if a != config.AuthNone || !srv.Protocol.Incoming() {
+			return a
+		}
+	}
+	return config.AuthPasswordCleartext
+}
+
+func protocolName(p config.Protocol) string { return strings.ToUpper(string(p)) }
+
+// encryptionName names the security the way mail clients label it in
+// their account settings: "SSL/TLS" for implicit TLS, "STARTTLS".
+func encryptionName(lng string, s config.Security) string {
+	switch s {
+	case config.TLS:
+		return "SSL/TLS"
+	case config.STARTTLS:
+		return "STARTTLS"
+	}
+	return i18n.TIn(lng, "export.enc.none")
+}
+
+// authName names a method the way Thunderbird's settings do ("Normal
+// password", "Encrypted password", "OAuth2").
+func authName(lng string, a config.Auth) string {
+	key := "export.auth." + string(a)
+	if out := i18n.TIn(lng, key); out != key {
+		return out
+	}
+	return string(a)
+}
+
+// noteLookup translates note keys. The texts belong to another area, so
+// golden tests replace it to stay stable while those texts are edited.
+var noteLookup = i18n.TIn
+
+// noteText is the provider note in the given language. The texts belong
+// to the providers area (note.CODE); a code nobody translated falls back
+// to the source's own text, then to a generic line naming the code.
+func noteText(lng string, n config.Note) string {
+	key := "note." + n.Code
+	if out := noteLookup(lng, key, map[string]any{"URL": n.URL}); out != key {
+		return out
+	}
+	if n.Text != "" {
+		return n.Text
+	}
+	return i18n.TIn(lng, "export.note.unknown", map[string]any{"Code": n.Code})
+}

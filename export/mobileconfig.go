@@ -1,0 +1,181 @@
+package export
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/google/uuid"
+	"howett.net/plist"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// Apple's configuration profile keys, as documented in the
+// Configuration Profile Reference (Top-Level and com.apple.mail.managed).
+type profile struct {
+	PayloadContent           []mailPayload `plist:"PayloadContent"`
+	PayloadDescription       string        `plist:"PayloadDescription"`
+	PayloadDisplayName       string        `plist:"PayloadDisplayName"`
+	PayloadIdentifier        string        `plist:"PayloadIdentifier"`
+	PayloadOrganization      string        `plist:"PayloadOrganization"`
+	PayloadRemovalDisallowed bool          `plist:"PayloadRemovalDisallowed"`
+	PayloadType              string        `plist:"PayloadType"`
+	PayloadUUID              string        `plist:"PayloadUUID"`
+	PayloadVersion           int           `plist:"PayloadVersion"`
+}
+
+type mailPayload struct {
+	PayloadType         string `plist:"PayloadType"`
+	PayloadVersion      int    `plist:"PayloadVersion"`
+	PayloadIdentifier   string `plist:"PayloadIdentifier"`
+	PayloadUUID         string `plist:"PayloadUUID"`
+	PayloadDisplayName  string `plist:"PayloadDisplayName"`
+	PayloadDescription  string `plist:"PayloadDescription"`
+	PayloadOrganization string `plist:"PayloadOrganization"`
+
+	EmailAccountType        string `plist:"EmailAccountType"`
+	EmailAccountDescription string `plist:"EmailAccountDescription"`
+	EmailAccountName        string `plist:"EmailAccountName,omitempty"`
+	EmailAddress            string `plist:"EmailAddress"`
+
+	IncomingMailServerHostName       string `plist:"IncomingMailServerHostName"`
+	IncomingMailServerPortNumber     int    `plist:"IncomingMailServerPortNumber"`
+	IncomingMailServerUseSSL         bool   `plist:"IncomingMailServerUseSSL"`
+	IncomingMailServerAuthentication string `plist:"IncomingMailServerAuthentication"`
+	IncomingMailServerUsername       string `plist:"IncomingMailServerUsername"`
+	IncomingPassword                 string `plist:"IncomingPassword,omitempty"`
+
+	OutgoingMailServerHostName             string `plist:"OutgoingMailServerHostName"`
+	OutgoingMailServerPortNumber           int    `plist:"OutgoingMailServerPortNumber"`
+	OutgoingMailServerUseSSL               bool   `plist:"OutgoingMailServerUseSSL"`
+	OutgoingMailServerAuthentication       string `plist:"OutgoingMailServerAuthentication"`
+	OutgoingMailServerUsername             string `plist:"OutgoingMailServerUsername"`
+	OutgoingPasswordSameAsIncomingPassword bool   `plist:"OutgoingPasswordSameAsIncomingPassword"`
+}
+
+// MobileConfig returns an Apple configuration profile (.mobileconfig)
+// that adds the mail account on iOS, iPadOS and macOS. Only the chosen
+// servers are included: a profile holds one account. The password is
+// left out (the device asks for it) unless opts.IncludePassword; when
+// opts.Signer is set the profile is signed (see Signer.Sign).
+//
+// PayloadIdentifier is derived from the address, so installing a newer
+// profile for the same address replaces the old one; every PayloadUUID
+// is fresh.
+func MobileConfig(s Settings, opts Options) ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	lng := opts.lang()
+	t := func(key string) string {
+		return i18n.TIn(lng, key, map[string]any{"Address": s.Address, "Provider": s.providerName()})
+	}
+	org := opts.Organization
+	if org == "" {
+		org = s.providerName()
+	}
+	id := profileIdentifier(s.Address)
+	accountType := "EmailTypeIMAP"
+	if s.Incoming.Protocol == config.POP3 {
+		accountType = "EmailTypePOP"
+	}
+	mail := mailPayload{
+		PayloadType:         "com.apple.mail.managed",
+		PayloadVersion:      1,
+		PayloadIdentifier:   id + ".account",
+		PayloadUUID:         newUUID(),
+		PayloadDisplayName:  t("export.profile.account_name"),
+		PayloadDescription:  t("export.profile.account_description"),
+		PayloadOrganization: org,
+
+		EmailAccountType:        accountType,
+		EmailAccountDescription: s.Address,
+		EmailAccountName:        s.DisplayName,
+		EmailAddress:            s.Address,
+
+		IncomingMailServerHostName:       strings.ToLower(s.Incoming.Host),
+		IncomingMailServerPortNumber:     s.Incoming.Port,
+		IncomingMailServerUseSSL:         s.Incoming.Security != config.Plain,
+		IncomingMailServerAuthentication: appleAuth(s.Incoming),
+		IncomingMailServerUsername:       s.username(s.Incoming),
+
+		OutgoingMailServerHostName:             strings.ToLower(s.Outgoing.Host),
+		OutgoingMailServerPortNumber:           s.Outgoing.Port,
+		OutgoingMailServerUseSSL:               s.Outgoing.Security != config.Plain,
+		OutgoingMailServerAuthentication:       appleAuth(s.Outgoing),
+		OutgoingMailServerUsername:             s.username(s.Outgoing),
+		OutgoingPasswordSameAsIncomingPassword: true,
+	}
+	if opts.IncludePassword {
+		mail.IncomingPassword = s.Password
+	}
+	p := profile{
+		PayloadContent:      []mailPayload{mail},
+		PayloadDescription:  t("export.profile.description"),
+		PayloadDisplayName:  t("export.profile.name"),
+		PayloadIdentifier:   id,
+		PayloadOrganization: org,
+		PayloadType:         "Configuration",
+		PayloadUUID:         newUUID(),
+		PayloadVersion:      1,
+	}
+	var b bytes.Buffer
+	enc := plist.NewEncoderForFormat(&b, plist.XMLFormat)
+	enc.Indent("\t")
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	if opts.Signer != nil {
+		return opts.Signer.Sign(b.Bytes())
+	}
+	return b.Bytes(), nil
+}
+
+// newUUID is a random (version 4) UUID in the upper case Apple uses.
+func newUUID() string { return strings.ToUpper(uuid.NewString()) }
+
+// profileIdentifier is a reverse-DNS identifier that is the same every
+// time for the same address (case-insensitively) and different for
+// different addresses: the mail domain reversed, the local part reduced
+// to identifier characters, and a short hash of the whole address so two
+// local parts that reduce alike ("a+b", "a-b") still differ.
+func profileIdentifier(address string) string {
+	address = strings.ToLower(address)
+	at := strings.LastIndexByte(address, '@')
+	local, domain := address[:at], strings.TrimSuffix(address[at+1:], ".")
+	labels := strings.Split(domain, ".")
+	for i, j := 0, len(labels)-1; i < j; i, j = i+1, j-1 {
+		labels[i], labels[j] = labels[j], labels[i]
+	}
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, local)
+	sum := sha256.Sum256([]byte(address))
+	return strings.Join(labels, ".") + ".mail." + clean + "-" + hex.EncodeToString(sum[:4])
+}
+
+// appleAuth maps the server's preferred method to the profile's
+// vocabulary. Apple Mail has no OAuth2 setting in profiles; a password
+// (an app password for such providers) is the closest that works.
+func appleAuth(srv config.Server) string {
+	for _, a := range auths(srv) {
+		switch a {
+		case config.AuthPasswordCleartext:
+			return "EmailAuthPassword"
+		case config.AuthPasswordEncrypted:
+			return "EmailAuthCRAMMD5"
+		case config.AuthNTLM:
+			return "EmailAuthNTLM"
+		case config.AuthNone:
+			return "EmailAuthNone"
+		}
+	}
+	return "EmailAuthPassword"
+}

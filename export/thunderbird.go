@@ -1,0 +1,144 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strconv"
+	"strings"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// The Thunderbird autoconfig format, version 1.1, as documented at
+// https://wiki.mozilla.org/Thunderbird:Autoconfiguration:ConfigFileFormat
+// and served by ISPs at autoconfig.DOMAIN/mail/config-v1.1.xml.
+type tbConfig struct {
+	XMLName  xml.Name   `xml:"clientConfig"`
+	Version  string     `xml:"version,attr"`
+	Provider tbProvider `xml:"emailProvider"`
+}
+
+type tbProvider struct {
+	ID            string     `xml:"id,attr"`
+	Domains       []string   `xml:"domain"`
+	DisplayName   string     `xml:"displayName"`
+	ShortName     string     `xml:"displayShortName"`
+	Incoming      []tbServer `xml:"incomingServer"`
+	Outgoing      []tbServer `xml:"outgoingServer"`
+	Enable        []tbEnable `xml:"enable"`
+	Documentation []tbDoc    `xml:"documentation"`
+}
+
+// tbEnable is a step the user must take in the webmail first (turn IMAP
+// or POP on), with the page where it is done.
+type tbEnable struct {
+	VisitURL     string    `xml:"visiturl,attr"`
+	Instructions []tbDescr `xml:"instruction"`
+}
+
+type tbServer struct {
+	Type           string   `xml:"type,attr"`
+	Hostname       string   `xml:"hostname"`
+	Port           int      `xml:"port"`
+	SocketType     string   `xml:"socketType"`
+	Username       string   `xml:"username"`
+	Authentication []string `xml:"authentication"`
+}
+
+type tbDoc struct {
+	URL   string    `xml:"url,attr"`
+	Descr []tbDescr `xml:"descr"`
+}
+
+type tbDescr struct {
+	Lang string `xml:"lang,attr"`
+	Text string `xml:",chardata"`
+}
+
+// tbSocketType names the security the way Thunderbird spells it; it
+// rejects any other casing.
+func tbSocketType(s config.Security) string {
+	switch s {
+	case config.TLS:
+		return "SSL"
+	case config.STARTTLS:
+		return "STARTTLS"
+	}
+	return "plain"
+}
+
+// Thunderbird returns the settings as a Thunderbird autoconfig file
+// (clientConfig version 1.1): the chosen servers first, then the other
+// working ones, with user names written as %EMAILADDRESS% or
+// %EMAILLOCALPART% when they have that form, so the same file serves
+// every user of the domain.
+func Thunderbird(s Settings, opts Options) ([]byte, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	p := tbProvider{
+		ID:          strings.ToLower(s.Domain),
+		Domains:     []string{strings.ToLower(s.Domain)},
+		DisplayName: s.providerName(),
+		ShortName:   s.providerName(),
+	}
+	if d := strings.ToLower(s.AddressDomain()); d != p.ID {
+		p.Domains = append(p.Domains, d)
+	}
+	for _, srv := range append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...) {
+		p.Incoming = append(p.Incoming, s.tbServer(srv))
+	}
+	for _, srv := range append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...) {
+		p.Outgoing = append(p.Outgoing, s.tbServer(srv))
+	}
+	for _, n := range s.Notes {
+		if n.URL == "" {
+			continue // documentation needs a link; the text alone goes in the instructions
+		}
+		var texts []tbDescr
+		for _, lng := range i18n.Languages {
+			texts = append(texts, tbDescr{Lang: lng, Text: noteText(lng, n)})
+		}
+		switch n.Code {
+		case "enable", "enable-imap", "enable-pop":
+			p.Enable = append(p.Enable, tbEnable{VisitURL: n.URL, Instructions: texts})
+		default:
+			p.Documentation = append(p.Documentation, tbDoc{URL: n.URL, Descr: texts})
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(tbConfig{Version: "1.1", Provider: p}); err != nil {
+		return nil, err
+	}
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+func (s Settings) tbServer(srv config.Server) tbServer {
+	out := tbServer{
+		Type:       string(srv.Protocol),
+		Hostname:   strings.ToLower(srv.Host),
+		Port:       srv.Port,
+		SocketType: tbSocketType(srv.Security),
+		Username:   s.usernameTemplate(srv),
+	}
+	for _, a := range auths(srv) {
+		// Thunderbird refuses "none" on an incoming server: reading mail
+		// always needs a login, so a "none" there is a probe artefact.
+		if a == config.AuthNone && srv.Protocol.Incoming() {
+			continue
+		}
+		out.Authentication = append(out.Authentication, string(a))
+	}
+	if len(out.Authentication) == 0 {
+		out.Authentication = []string{string(config.AuthPasswordCleartext)}
+	}
+	return out
+}
+
+// portString is used by the text formats.
+func portString(p int) string { return strconv.Itoa(p) }

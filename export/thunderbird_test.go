@@ -1,0 +1,126 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// TestThunderbirdFollowsWhatThunderbirdAccepts enforces the rules
+// Thunderbird's reader applies: socketType spelled exactly SSL, STARTTLS
+// or plain; outgoing servers only of type smtp; never "none" as the
+// authentication of an incoming server; UTF-8 without a byte order mark.
+func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
+	for name, s := range fixtures() {
+		t.Run(name, func(t *testing.T) {
+			out, err := Thunderbird(s, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.HasPrefix(out, []byte("\xef\xbb\xbf")) {
+				t.Error("starts with a UTF-8 byte order mark")
+			}
+			if !utf8.Valid(out) {
+				t.Error("not valid UTF-8")
+			}
+			if !bytes.HasPrefix(out, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)) {
+				t.Errorf("no UTF-8 XML declaration: %.60s", out)
+			}
+			var doc tbConfig
+			if err := xml.Unmarshal(out, &doc); err != nil {
+				t.Fatalf("not well-formed: %v", err)
+			}
+			if doc.Version != "1.1" || doc.Provider.ID != s.Domain {
+				t.Errorf("version %q id %q", doc.Version, doc.Provider.ID)
+			}
+			check := func(srv tbServer, incoming bool) {
+				if !slices.Contains([]string{"SSL", "STARTTLS", "plain"}, srv.SocketType) {
+					t.Errorf("%s: socketType %q", srv.Hostname, srv.SocketType)
+				}
+				if incoming && srv.Type != "imap" && srv.Type != "pop3" {
+					t.Errorf("incoming type %q", srv.Type)
+				}
+				if !incoming && srv.Type != "smtp" {
+					t.Errorf("outgoing type %q", srv.Type)
+				}
+				if len(srv.Authentication) == 0 {
+					t.Errorf("%s: no authentication", srv.Hostname)
+				}
+				if incoming && slices.Contains(srv.Authentication, "none") {
+					t.Errorf("%s: incoming authentication none", srv.Hostname)
+				}
+			}
+			for _, srv := range doc.Provider.Incoming {
+				check(srv, true)
+			}
+			for _, srv := range doc.Provider.Outgoing {
+				check(srv, false)
+			}
+		})
+	}
+}
+
+func TestThunderbirdListsChosenServersFirstThenAlternatives(t *testing.T) {
+	s := fixtures()["libero"]
+	s.AlternativesIn = append(s.AlternativesIn, s.Incoming) // a duplicate of the chosen one is dropped
+	out, err := Thunderbird(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc tbConfig
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, srv := range append(doc.Provider.Incoming, doc.Provider.Outgoing...) {
+		got = append(got, srv.Type+" "+srv.Hostname+" "+portString(srv.Port)+" "+srv.SocketType)
+	}
+	want := []string{
+		"imap imapmail.libero.it 993 SSL",
+		"imap imapmail.libero.it 143 STARTTLS",
+		"pop3 popmail.libero.it 995 SSL",
+		"smtp smtp.libero.it 465 SSL",
+		"smtp smtp.libero.it 587 STARTTLS",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("servers:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestThunderbirdWritesUsernameTemplates(t *testing.T) {
+	for _, tc := range []struct {
+		login, want string
+	}{
+		{"mario.rossi@libero.it", "%EMAILADDRESS%"},
+		{"MARIO.ROSSI@LIBERO.IT", "%EMAILADDRESS%"},
+		{"mario.rossi", "%EMAILLOCALPART%"},
+		{"", "%EMAILADDRESS%"}, // no login given means the address
+		{"mrossi", "mrossi"},
+	} {
+		s := fixtures()["libero"]
+		s.Incoming.Username = tc.login
+		out, err := Thunderbird(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc tbConfig
+		if err := xml.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := doc.Provider.Incoming[0].Username; got != tc.want {
+			t.Errorf("login %q: username %q, want %q", tc.login, got, tc.want)
+		}
+	}
+}
+
+func TestThunderbirdMapsSecurityToSocketType(t *testing.T) {
+	for sec, want := range map[config.Security]string{config.TLS: "SSL", config.STARTTLS: "STARTTLS", config.Plain: "plain"} {
+		if got := tbSocketType(sec); got != want {
+			t.Errorf("%s: %q, want %q", sec, got, want)
+		}
+	}
+}
