@@ -1,0 +1,152 @@
+package health
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/postino-mail/postino/detect/health/dkim"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// CommonSelectors are DKIM selectors that big providers and mail
+// software use by default. DKIM has no way to list a domain's selectors
+// (RFC 6376 §3.1: the signer picks any name), so guessing is all a
+// checker can do.
+var CommonSelectors = []string{
+	"default", "google", "selector1", "selector2", "dkim", "mail",
+	"k1", "k2", "k3", "s1", "s2", "smtp", "mx", "key1", "key2",
+	"dkim1", "sig1", "s1024", "s2048", "zoho", "protonmail",
+	"fm1", "fm2", "fm3", "mailjet", "mandrill", "everlytic", "20230601",
+}
+
+// MaxUserSelectors caps the selectors a person may add.
+const MaxUserSelectors = 20
+
+type dkimResult struct {
+	selector string
+	records  []string
+	key      *dkim.Key
+	err      error // parse error
+	dnsErr   error // lookup error other than not found
+}
+
+// checkDKIM looks up SELECTOR._domainkey.DOMAIN for the given and the
+// common selectors, at most maxParallel at a time, and judges each key:
+// RSA shorter than 1024 bits is refused by verifiers (RFC 8301 §3.2), an
+// empty p= is a revoked key (RFC 6376 §3.6.1).
+func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []string) Check {
+	b := newBuilder(NameDKIM)
+	selectors, userGiven := selectorList(given)
+	results := make([]dkimResult, len(selectors))
+	sem := make(chan struct{}, maxParallel)
+	var wg sync.WaitGroup
+	for i, sel := range selectors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = lookupDKIM(ctx, nw, sel, domain)
+		}()
+	}
+	wg.Wait()
+
+	found, valid, failed := 0, 0, 0
+	var revoked []string
+	for _, r := range results {
+		data := map[string]any{"Selector": r.selector}
+		switch {
+		case r.dnsErr != nil:
+			failed++
+			data["Error"] = r.dnsErr.Error()
+			b.detail("health.dkim.detail.failed", data)
+			continue
+		case len(r.records) == 0:
+			if userGiven[r.selector] {
+				b.add(Warning, "dkim-selector-missing", data)
+			}
+			continue
+		}
+		found++
+		for _, rec := range r.records {
+			b.record(r.selector + "._domainkey." + domain + ": " + rec)
+		}
+		switch {
+		case r.err != nil:
+			data["Error"] = r.err.Error()
+			b.add(Problem, "dkim-invalid", data)
+		case r.key.Revoked:
+			revoked = append(revoked, r.selector)
+			b.detail("health.dkim.detail.revoked", data)
+		default:
+			data["Type"], data["Bits"] = r.key.Type, r.key.Bits
+			b.detail("health.dkim.detail.key", data)
+			if r.key.Type == "rsa" && r.key.Bits < dkim.MinRSABits {
+				b.add(Problem, "dkim-weak-key", data)
+				continue
+			}
+			if r.key.Testing {
+				b.add(Warning, "dkim-testing", data)
+			}
+			valid++
+		}
+	}
+	switch {
+	case found == 0 && failed == len(selectors):
+		b.lookupFailed("_domainkey."+domain+" TXT", results[0].dnsErr)
+	case found == 0:
+		b.add(NotFound, "dkim-none", map[string]any{"Count": len(selectors), "Domain": domain})
+	case valid == 0 && len(revoked) > 0:
+		b.add(Warning, "dkim-only-revoked", map[string]any{"Selectors": strings.Join(revoked, ", ")})
+	case valid > 0:
+		b.add(OK, "dkim-ok", map[string]any{"Count": valid})
+	}
+	return b.check()
+}
+
+// selectorList puts the person's selectors first, then the common ones,
+// without duplicates.
+func selectorList(given []string) ([]string, map[string]bool) {
+	user := map[string]bool{}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range given {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == "" || seen[s] || len(user) >= MaxUserSelectors {
+			continue
+		}
+		seen[s], user[s] = true, true
+		out = append(out, s)
+	}
+	for _, s := range CommonSelectors {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, user
+}
+
+func lookupDKIM(ctx context.Context, nw *network.Network, selector, domain string) dkimResult {
+	r := dkimResult{selector: selector}
+	txts, err := nw.LookupTXT(ctx, selector+"._domainkey."+domain)
+	if notFound(err) {
+		return r
+	}
+	if err != nil {
+		r.dnsErr = err
+		return r
+	}
+	for _, t := range txts {
+		if dkim.IsRecord(t) {
+			r.records = append(r.records, t)
+		}
+	}
+	if len(r.records) > 0 {
+		// With several records at one name verifiers may pick any
+		// (RFC 6376 §3.6.2.2); judge the first, show them all.
+		r.key, r.err = dkim.Parse(r.records[0])
+	}
+	return r
+}

@@ -1,0 +1,95 @@
+package health
+
+import (
+	"context"
+	"strings"
+
+	"github.com/postino-mail/postino/detect/health/dmarc"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// checkDMARC finds the DMARC policy at _dmarc.DOMAIN or, failing that, at
+// the organisational domain (RFC 7489 §6.6.3), and explains it.
+func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Check {
+	b := newBuilder(NameDMARC)
+	where := domain
+	recs, err := dmarcRecords(ctx, nw, domain)
+	if err == nil && len(recs) == 0 && org != domain {
+		where = org
+		recs, err = dmarcRecords(ctx, nw, org)
+	}
+	if err != nil {
+		b.lookupFailed("_dmarc."+where+" TXT", err)
+		return b.check()
+	}
+	b.record(recs...)
+	switch len(recs) {
+	case 0:
+		b.add(NotFound, "dmarc-none", map[string]any{"Domain": domain})
+		return b.check()
+	case 1:
+	default:
+		// RFC 7489 §6.6.3 step 4: several records mean no policy at all.
+		b.add(Problem, "dmarc-multiple", map[string]any{"Count": len(recs)})
+		return b.check()
+	}
+	rec, err := dmarc.Parse(recs[0])
+	if err != nil {
+		b.add(Problem, "dmarc-invalid", map[string]any{"Error": err.Error()})
+		return b.check()
+	}
+	fallback := where != domain
+	if fallback {
+		b.detail("health.dmarc.detail.fallback", map[string]any{"Org": org, "Domain": domain})
+	}
+	policy := rec.EffectivePolicy(fallback)
+	b.detail("health.dmarc.detail.policy", map[string]any{"Policy": policy, "Meaning": msg("health.dmarc.policy."+policy, nil)})
+	if rec.SubdomainPolicy != "" {
+		b.detail("health.dmarc.detail.sp", map[string]any{"Policy": rec.SubdomainPolicy})
+	}
+	b.detail("health.dmarc.detail.pct", map[string]any{"Pct": rec.Pct})
+	b.detail("health.dmarc.detail.alignment", map[string]any{
+		"ADKIM": msg("health.dmarc.alignment."+rec.ADKIM, nil),
+		"ASPF":  msg("health.dmarc.alignment."+rec.ASPF, nil),
+	})
+	if len(rec.RUA) > 0 {
+		b.detail("health.dmarc.detail.rua", map[string]any{"URIs": strings.Join(rec.RUA, ", ")})
+	}
+	if len(rec.RUF) > 0 {
+		b.detail("health.dmarc.detail.ruf", map[string]any{"URIs": strings.Join(rec.RUF, ", ")})
+	}
+
+	data := map[string]any{"Policy": policy, "Pct": rec.Pct, "Domain": domain}
+	switch {
+	case rec.PolicyMissing:
+		b.add(Warning, "dmarc-p-missing", data)
+	case policy == "none":
+		b.add(Warning, "dmarc-p-none", data)
+	case rec.Pct < 100:
+		b.add(Warning, "dmarc-pct", data)
+	}
+	if len(rec.RUA) == 0 {
+		b.add(Warning, "dmarc-no-rua", data)
+	}
+	b.add(OK, "dmarc-ok", data)
+	return b.check()
+}
+
+// dmarcRecords returns the TXT records at _dmarc.domain that start with
+// v=DMARC1; a missing name is no records, not an error.
+func dmarcRecords(ctx context.Context, nw *network.Network, domain string) ([]string, error) {
+	txts, err := nw.LookupTXT(ctx, "_dmarc."+domain)
+	if notFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range txts {
+		if dmarc.IsRecord(t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

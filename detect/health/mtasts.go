@@ -1,0 +1,115 @@
+package health
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/postino-mail/postino/detect/health/mtasts"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// shortMaxAge is the max_age below which a policy protects little:
+// RFC 8461 §3.2 suggests weeks, so senders keep it between visits.
+const shortMaxAge = 86400
+
+// checkMTASTS reads the _mta-sts TXT record, fetches the policy over
+// HTTPS (RFC 8461 §3.3: verified certificate, no redirects) and checks
+// that it covers every MX host (§4.1).
+func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check {
+	b := newBuilder(NameMTASTS)
+	txts, err := nw.LookupTXT(ctx, "_mta-sts."+domain)
+	if err != nil && !notFound(err) {
+		b.lookupFailed("_mta-sts."+domain+" TXT", err)
+		return b.check()
+	}
+	var recs []string
+	for _, t := range txts {
+		if mtasts.IsRecord(t) {
+			recs = append(recs, t)
+		}
+	}
+	b.record(recs...)
+	switch len(recs) {
+	case 0:
+		b.add(NotFound, "mtasts-none", map[string]any{"Domain": domain})
+		return b.check()
+	case 1:
+	default:
+		// RFC 8461 §3.1: with several records senders assume no policy.
+		b.add(Problem, "mtasts-multiple", map[string]any{"Count": len(recs)})
+		return b.check()
+	}
+	rec, err := mtasts.ParseRecord(recs[0])
+	if err != nil {
+		b.add(Problem, "mtasts-invalid-record", map[string]any{"Error": err.Error()})
+		return b.check()
+	}
+	b.detail("health.mta-sts.detail.id", map[string]any{"ID": rec.ID})
+
+	url := "https://mta-sts." + domain + mtasts.PolicyPath
+	res, err := nw.Get(ctx, url, mtasts.MaxPolicySize)
+	var status *network.HTTPStatusError
+	switch {
+	case errors.As(err, &status):
+		b.add(Problem, "mtasts-policy-http", map[string]any{"URL": url, "Status": status.Status})
+		return b.check()
+	case err != nil:
+		b.add(Problem, "mtasts-policy-fetch", map[string]any{"URL": url, "Error": err.Error()})
+		return b.check()
+	case len(res.Redirects) > 0:
+		b.add(Problem, "mtasts-redirect", map[string]any{"URL": url, "To": res.URL})
+		return b.check()
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
+		b.record(strings.TrimRight(line, "\r"))
+	}
+	policy, err := mtasts.ParsePolicy(res.Body)
+	if err != nil {
+		b.add(Problem, "mtasts-policy-invalid", map[string]any{"URL": url, "Error": err.Error()})
+		return b.check()
+	}
+	b.detail("health.mta-sts.detail.policy", map[string]any{
+		"Mode": policy.Mode, "MaxAge": policy.MaxAge, "MX": strings.Join(policy.MX, ", "),
+	})
+
+	data := map[string]any{"Mode": policy.Mode, "MaxAge": policy.MaxAge, "Domain": domain}
+	switch policy.Mode {
+	case "testing":
+		b.add(Warning, "mtasts-testing", data)
+	case "none":
+		b.add(Warning, "mtasts-mode-none", data)
+	}
+	if policy.Mode != "none" {
+		checkCoverage(ctx, nw, b, domain, policy)
+	}
+	if policy.MaxAge < shortMaxAge && policy.Mode != "none" {
+		b.add(Warning, "mtasts-short-max-age", data)
+	}
+	b.add(OK, "mtasts-ok", data)
+	return b.check()
+}
+
+// checkCoverage reports MX hosts the policy does not allow: senders that
+// enforce the policy refuse to deliver to them (RFC 8461 §4.1).
+func checkCoverage(ctx context.Context, nw *network.Network, b *builder, domain string, p *mtasts.Policy) {
+	mxs, err := nw.LookupMX(ctx, domain)
+	if err != nil {
+		// The MX check reports this in its own words.
+		return
+	}
+	var uncovered []string
+	for _, mx := range mxs {
+		if mx.Host != "" && !p.Matches(mx.Host) {
+			uncovered = append(uncovered, mx.Host)
+		}
+	}
+	if len(uncovered) == 0 {
+		return
+	}
+	v := Problem
+	if p.Mode == "testing" {
+		v = Warning
+	}
+	b.add(v, "mtasts-mx-uncovered", map[string]any{"Hosts": strings.Join(uncovered, ", "), "Mode": p.Mode})
+}

@@ -1,0 +1,222 @@
+package health
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/postino-mail/postino/detect/health/spf"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// RFC 7208 §4.6.4 limits: at most 10 mechanisms and modifiers that cause
+// DNS lookups, and at most 2 of those lookups may come back empty.
+const (
+	spfLookupLimit = 10
+	spfVoidLimit   = 2
+	// spfMaxQueries bounds our own work on a hostile chain of includes,
+	// whatever the record says.
+	spfMaxQueries = 40
+)
+
+// spfWalker follows include and redirect through DNS, counting lookups
+// the way a receiver evaluating the record would.
+type spfWalker struct {
+	ctx     context.Context
+	nw      *network.Network
+	b       *builder
+	lookups int
+	voids   int
+	queries int
+	// path holds the domains being evaluated, outermost first: a target
+	// already on it is a loop. (A domain included twice side by side is
+	// not a loop, just two more lookups.)
+	path map[string]bool
+	ptr  bool
+}
+
+// checkSPF finds the domain's SPF record and judges it (RFC 7208).
+func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
+	b := newBuilder(NameSPF)
+	raw, err := fetchSPF(ctx, nw, domain)
+	switch {
+	case notFound(err):
+		b.add(NotFound, "spf-none", map[string]any{"Domain": domain})
+		return b.check()
+	case err != nil:
+		if m, ok := err.(*multipleError); ok {
+			b.record(m.records...)
+			b.add(Problem, "spf-multiple", map[string]any{"Count": len(m.records)})
+		} else {
+			b.lookupFailed(domain+" TXT", err)
+		}
+		return b.check()
+	}
+	b.record(raw)
+	rec, err := spf.Parse(raw)
+	if err != nil {
+		b.add(Problem, "spf-syntax", map[string]any{"Error": err.Error()})
+		return b.check()
+	}
+	w := &spfWalker{ctx: ctx, nw: nw, b: b, path: map[string]bool{canonical(domain): true}}
+	all, found := w.walk(domain, rec, 0)
+
+	if w.lookups > spfLookupLimit {
+		b.add(Problem, "spf-too-many-lookups", map[string]any{"Count": w.lookups, "Limit": spfLookupLimit})
+	}
+	if w.voids > spfVoidLimit {
+		b.add(Problem, "spf-void-lookups", map[string]any{"Count": w.voids, "Limit": spfVoidLimit})
+	}
+	if w.ptr {
+		b.add(Warning, "spf-ptr", nil)
+	}
+	switch {
+	case !found:
+		b.add(Warning, "spf-no-all", nil)
+	case all.Qualifier == spf.Pass:
+		b.add(Problem, "spf-plus-all", nil)
+	case all.Qualifier == spf.Neutral:
+		b.add(Warning, "spf-neutral-all", nil)
+	}
+	if rec.Redirect != "" {
+		if _, has := rec.All(); has {
+			// RFC 7208 §6.1: redirect is ignored when the record has "all".
+			b.add(Warning, "spf-redirect-ignored", map[string]any{"Domain": rec.Redirect})
+		}
+	}
+	allText := "-"
+	if found {
+		allText = all.String()
+	}
+	b.detail("health.spf.detail.lookups", map[string]any{"Count": min(w.lookups, spfLookupLimit+1), "Limit": spfLookupLimit})
+	b.detail("health.spf.detail.all", map[string]any{"All": allText})
+	b.add(OK, "spf-ok", map[string]any{"All": allText, "Count": w.lookups})
+	return b.check()
+}
+
+// multipleError means more than one SPF record was published, which is a
+// permerror (RFC 7208 §4.5).
+type multipleError struct{ records []string }
+
+func (e *multipleError) Error() string {
+	return fmt.Sprintf("%d SPF records published, there must be one", len(e.records))
+}
+
+// fetchSPF returns the single SPF record of domain, ErrNotFound when there
+// is none, or *multipleError.
+func fetchSPF(ctx context.Context, nw *network.Network, domain string) (string, error) {
+	txts, err := nw.LookupTXT(ctx, domain)
+	if err != nil {
+		return "", err
+	}
+	var recs []string
+	for _, t := range txts {
+		if spf.IsSPF(t) {
+			recs = append(recs, t)
+		}
+	}
+	switch len(recs) {
+	case 0:
+		return "", network.ErrNotFound
+	case 1:
+		return recs[0], nil
+	}
+	return "", &multipleError{records: recs}
+}
+
+// walk evaluates rec (published at domain) and returns the "all"
+// mechanism that decides the result for mail matching nothing: the
+// record's own, or the one reached through redirect=.
+func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechanism, bool) {
+	for _, m := range rec.Mechanisms {
+		if !m.CountsLookup() {
+			continue
+		}
+		w.lookups++
+		if depth == 0 && m.Name == "ptr" {
+			w.ptr = true
+		}
+		target := m.Domain
+		if target == "" {
+			target = domain
+		}
+		// Over the limit a receiver stops with permerror; so do we, and
+		// macros need the sender's IP to expand, so they cannot be
+		// followed here.
+		if w.lookups > spfLookupLimit || spf.HasMacro(target) || w.queries >= spfMaxQueries {
+			continue
+		}
+		switch m.Name {
+		case "include":
+			if inc := w.fetch(m.String(), target); inc != nil {
+				w.enter(target, inc, depth)
+			}
+		case "a", "exists":
+			w.queries++
+			if _, err := w.nw.LookupHost(w.ctx, target); notFound(err) {
+				w.voids++
+			}
+		case "mx":
+			w.queries++
+			if _, err := w.nw.LookupMX(w.ctx, target); notFound(err) {
+				w.voids++
+			}
+		}
+	}
+	if all, ok := rec.All(); ok || rec.Redirect == "" {
+		return all, ok
+	}
+	w.lookups++
+	if w.lookups > spfLookupLimit || spf.HasMacro(rec.Redirect) || w.queries >= spfMaxQueries {
+		return spf.Mechanism{}, false
+	}
+	target := rec.Redirect
+	next := w.fetch("redirect="+target, target)
+	if next == nil {
+		return spf.Mechanism{}, false
+	}
+	return w.enter(target, next, depth)
+}
+
+// enter walks the record of an include or redirect target with the
+// target on the path.
+func (w *spfWalker) enter(target string, rec *spf.Record, depth int) (spf.Mechanism, bool) {
+	key := canonical(target)
+	w.path[key] = true
+	defer delete(w.path, key)
+	return w.walk(target, rec, depth+1)
+}
+
+func canonical(domain string) string { return strings.ToLower(strings.TrimSuffix(domain, ".")) }
+
+// fetch gets and parses the record an include or redirect points at.
+// Problems found on the way become findings: RFC 7208 §5.2 and §6.1 make
+// a missing or broken target a permerror for the whole record.
+func (w *spfWalker) fetch(term, target string) *spf.Record {
+	if w.path[canonical(target)] {
+		w.b.add(Problem, "spf-loop", map[string]any{"Domain": target})
+		return nil
+	}
+	w.queries++
+	raw, err := fetchSPF(w.ctx, w.nw, target)
+	if notFound(err) {
+		w.voids++
+		w.b.add(Problem, "spf-target-missing", map[string]any{"Term": term, "Domain": target})
+		return nil
+	}
+	if err != nil {
+		if _, multiple := err.(*multipleError); multiple {
+			w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": err.Error()})
+		} else {
+			w.b.lookupFailed(target+" TXT", err)
+		}
+		return nil
+	}
+	w.b.detail("health.spf.detail.followed", map[string]any{"Term": term, "Record": raw})
+	rec, err := spf.Parse(raw)
+	if err != nil {
+		w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": err.Error()})
+		return nil
+	}
+	return rec
+}

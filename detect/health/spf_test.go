@@ -1,0 +1,107 @@
+package health
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/postino-mail/postino/detect/labtest"
+)
+
+func TestSPFVerdicts(t *testing.T) {
+	cases := []struct {
+		name    string
+		setup   func(lab *labtest.Lab)
+		verdict Verdict
+		code    string
+	}{
+		{"include chain within the limit", func(lab *labtest.Lab) {
+			lab.TXT(domain, "google-site-verification=abc")
+			lab.TXT(domain, "v=spf1 mx include:_spf.provider.test ip4:192.0.2.1 -all")
+			lab.TXT("_spf.provider.test", "v=spf1 include:_netblocks.provider.test ~all")
+			lab.TXT("_netblocks.provider.test", "v=spf1 ip4:198.51.100.0/24 ip6:2001:db8::/32 ~all")
+		}, OK, "spf-ok"},
+		{"no SPF record", func(lab *labtest.Lab) { lab.TXT(domain, "hello") }, NotFound, "spf-none"},
+		{"two SPF records", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 mx -all")
+			lab.TXT(domain, "v=spf1 include:other.test -all")
+		}, Problem, "spf-multiple"},
+		{"syntax error", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 ip4:300.1.1.1 -all") }, Problem, "spf-syntax"},
+		{"+all lets anyone send", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx +all") }, Problem, "spf-plus-all"},
+		{"bare all is +all", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx all") }, Problem, "spf-plus-all"},
+		{"?all protects nothing", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx ?all") }, Warning, "spf-neutral-all"},
+		{"missing all", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx") }, Warning, "spf-no-all"},
+		{"ptr is discouraged", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx ptr -all") }, Warning, "spf-ptr"},
+		{"include loop", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 include:a.loop.test -all")
+			lab.TXT("a.loop.test", "v=spf1 include:b.loop.test -all")
+			lab.TXT("b.loop.test", "v=spf1 include:a.loop.test -all")
+		}, Problem, "spf-loop"},
+		{"include of a domain without SPF", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 include:gone.test -all")
+		}, Problem, "spf-target-missing"},
+		{"include of a broken record", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 include:broken.test -all")
+			lab.TXT("broken.test", "v=spf1 frobnicate -all")
+		}, Problem, "spf-target-broken"},
+		{"redirect target decides the all", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 redirect=_spf.provider.test")
+			lab.TXT("_spf.provider.test", "v=spf1 ip4:192.0.2.0/24 ?all")
+		}, Warning, "spf-neutral-all"},
+		{"redirect next to all is ignored", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 mx -all redirect=_spf.provider.test")
+		}, Warning, "spf-redirect-ignored"},
+		{"more than two void lookups", func(lab *labtest.Lab) {
+			lab.TXT(domain, "v=spf1 a:n1.test a:n2.test a:n3.test -all")
+		}, Problem, "spf-void-lookups"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, nw := newLab(t)
+			tc.setup(lab)
+			assertCheck(t, checkSPF(testCtx(t), nw, domain), tc.verdict, tc.code)
+		})
+	}
+}
+
+func TestSPFCountsLookupsThroughIncludes(t *testing.T) {
+	lab, nw := newLab(t)
+	// 3 includes at the top, each with 3 more lookups: 3 + 3*3 = 12.
+	lab.TXT(domain, "v=spf1 include:i1.test include:i2.test include:i3.test -all")
+	for i := 1; i <= 3; i++ {
+		lab.Host(fmt.Sprintf("h%d.test", i))
+		lab.TXT(fmt.Sprintf("i%d.test", i), fmt.Sprintf("v=spf1 a:h%d.test a:h%d.test a:h%d.test ~all", i, i, i))
+	}
+	c := checkSPF(testCtx(t), nw, domain)
+	assertCheck(t, c, Problem, "spf-too-many-lookups")
+	if got := c.Summary.Data["Count"]; got != 12 {
+		t.Errorf("counted %v lookups, want 12", got)
+	}
+}
+
+func TestSPFDiamondIncludeIsNotALoop(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT(domain, "v=spf1 include:left.test include:right.test -all")
+	lab.TXT("left.test", "v=spf1 include:shared.test ~all")
+	lab.TXT("right.test", "v=spf1 include:shared.test ~all")
+	lab.TXT("shared.test", "v=spf1 ip4:192.0.2.1 ~all")
+	c := checkSPF(testCtx(t), nw, domain)
+	assertCheck(t, c, OK, "spf-ok")
+	if got := c.Summary.Data["Count"]; got != 4 {
+		t.Errorf("counted %v lookups, want 4 (shared.test counts twice)", got)
+	}
+}
+
+func TestSPFStopsFollowingAHostileIncludeChain(t *testing.T) {
+	lab, nw := newLab(t)
+	// An endless chain of distinct names: the walk must stop at the limit
+	// instead of following it.
+	lab.TXT(domain, "v=spf1 include:c0.chain.test -all")
+	for i := 0; i < 50; i++ {
+		lab.TXT(fmt.Sprintf("c%d.chain.test", i), fmt.Sprintf("v=spf1 include:c%d.chain.test -all", i+1))
+	}
+	c := checkSPF(testCtx(t), nw, domain)
+	assertCheck(t, c, Problem, "spf-too-many-lookups")
+	if n := len(c.Details); n > 20 {
+		t.Errorf("followed %d records, the walk should stop after the limit", n)
+	}
+}
