@@ -21,11 +21,11 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .3em .6em; border-bottom: 1px solid #eee; }
 th { width: 35%; font-weight: 600; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em; }
-footer { margin-top: 2em; font-size: .85em; color: #555; }
+.footer { margin-top: 2em; font-size: .85em; color: #555; }
 @media print {
   body { margin: 0; max-width: none; color: #000; }
   h2 { break-after: avoid; }
-  section, table, li { break-inside: avoid; }
+  .part, table, li { break-inside: avoid; }
   a { color: #000; }
   a[href]::after { content: " (" attr(href) ")"; }
 }
@@ -40,36 +40,36 @@ footer { margin-top: 2em; font-size: .85em; color: #555; }
 {{- end}}
 </table>
 {{- range .Sections}}
-<section>
+<div class="part">
 <h2>{{.Title}}</h2>
 <table>
 {{- range .Rows}}
 <tr><th scope="row">{{.Label}}</th><td>{{if .Literal}}<code>{{.Value}}</code>{{else}}{{.Value}}{{end}}</td></tr>
 {{- end}}
 </table>
-</section>
+</div>
 {{- end}}
 {{- if .Notes}}
-<section>
+<div class="part">
 <h2>{{.NotesTitle}}</h2>
 <ul>
 {{- range .Notes}}
 <li>{{.Text}}{{if .URL}} <a href="{{.URL}}">{{.URL}}</a>{{end}}</li>
 {{- end}}
 </ul>
-</section>
+</div>
 {{- end}}
 {{- if .Alternatives}}
-<section>
+<div class="part">
 <h2>{{.AltTitle}}</h2>
 <ul>
 {{- range .Alternatives}}
 <li>{{.}}</li>
 {{- end}}
 </ul>
-</section>
+</div>
 {{- end}}
-<footer>{{.Footer}}</footer>
+<p class="footer">{{.Footer}}</p>
 </body>
 </html>
 `))
