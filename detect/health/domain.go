@@ -2,35 +2,30 @@ package health
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
-	"golang.org/x/net/idna"
+	"github.com/postino-mail/postino/detect/address"
 )
 
-// ErrBadDomain is returned by Domain for input that is neither a domain
-// nor an address.
-var ErrBadDomain = errors.New("not a domain name or email address")
-
 // Domain turns what a person typed (a domain or an email address, in
-// Unicode or ASCII) into the ASCII domain to check, the way mail clients
-// do: IDNA 2008 lookup rules (RFC 5891), lower case, no trailing dot.
+// Unicode or ASCII) into the ASCII domain to check, with the same rules
+// as the rest of Postino (detect/address: IDNA 2008 per RFC 5891, lower
+// case, no single-label or literal domains). A trailing dot is allowed.
+// Errors are *address.Error, whose message is already translated.
 func Domain(input string) (string, error) {
 	s := strings.TrimSpace(input)
-	if i := strings.LastIndexByte(s, '@'); i >= 0 {
-		s = s[i+1:]
+	if !strings.Contains(s, "@") {
+		// A bare domain goes through the address parser with a stand-in
+		// local part, so both forms are validated the same way.
+		s = "postmaster@" + strings.TrimSuffix(s, ".")
 	}
-	s = strings.TrimSuffix(s, ".")
-	if s == "" {
-		return "", ErrBadDomain
-	}
-	ascii, err := idna.Lookup.ToASCII(s)
+	a, err := address.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q: %v", ErrBadDomain, input, err)
+		var ae *address.Error
+		if errors.As(err, &ae) {
+			ae.Input = input
+		}
+		return "", err
 	}
-	ascii = strings.ToLower(ascii)
-	if !strings.Contains(ascii, ".") || len(ascii) > 253 {
-		return "", fmt.Errorf("%w: %q", ErrBadDomain, input)
-	}
-	return ascii, nil
+	return a.Domain, nil
 }

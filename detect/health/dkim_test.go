@@ -1,0 +1,94 @@
+package health
+
+import (
+	"testing"
+
+	"github.com/postino-mail/postino/detect/labtest"
+)
+
+func TestDKIMVerdicts(t *testing.T) {
+	rsa2048 := rsaKeyRecord(t, 2048)
+	rsa1024 := rsaKeyRecord(t, 1024)
+	rsa512 := rsaKeyRecord(t, 512)
+	ed := ed25519KeyRecord(t)
+	cases := []struct {
+		name      string
+		selectors []string
+		setup     func(lab *labtest.Lab)
+		verdict   Verdict
+		code      string
+	}{
+		{"RSA 2048 at a common selector", nil, func(lab *labtest.Lab) {
+			lab.TXT("google._domainkey."+domain, rsa2048)
+		}, OK, "dkim-ok"},
+		{"RSA 1024 is still accepted", nil, func(lab *labtest.Lab) {
+			lab.TXT("selector1._domainkey."+domain, rsa1024)
+		}, OK, "dkim-ok"},
+		{"RSA 512 is too weak", nil, func(lab *labtest.Lab) {
+			lab.TXT("default._domainkey."+domain, rsa512)
+		}, Problem, "dkim-weak-key"},
+		{"ed25519", nil, func(lab *labtest.Lab) {
+			lab.TXT("s1._domainkey."+domain, ed)
+		}, OK, "dkim-ok"},
+		{"a key split over several strings", nil, func(lab *labtest.Lab) {
+			lab.TXT("k1._domainkey."+domain, rsa2048[:100], rsa2048[100:])
+		}, OK, "dkim-ok"},
+		{"the person's own selector", []string{"Postino2026"}, func(lab *labtest.Lab) {
+			lab.TXT("postino2026._domainkey."+domain, rsa2048)
+		}, OK, "dkim-ok"},
+		{"the person's selector is missing", []string{"custom"}, func(lab *labtest.Lab) {
+			lab.TXT("google._domainkey."+domain, rsa2048)
+		}, Warning, "dkim-selector-missing"},
+		{"only a revoked key", nil, func(lab *labtest.Lab) {
+			lab.TXT("mail._domainkey."+domain, "v=DKIM1; k=rsa; p=")
+		}, Warning, "dkim-only-revoked"},
+		{"a revoked key next to a working one is normal rotation", nil, func(lab *labtest.Lab) {
+			lab.TXT("mail._domainkey."+domain, "v=DKIM1; p=")
+			lab.TXT("k2._domainkey."+domain, rsa2048)
+		}, OK, "dkim-ok"},
+		{"a key in test mode", nil, func(lab *labtest.Lab) {
+			lab.TXT("dkim._domainkey."+domain, "v=DKIM1; t=y; k=ed25519; "+ed[len("v=DKIM1; k=ed25519; "):])
+		}, Warning, "dkim-testing"},
+		{"broken base64", nil, func(lab *labtest.Lab) {
+			lab.TXT("google._domainkey."+domain, "v=DKIM1; k=rsa; p=not*base64")
+		}, Problem, "dkim-invalid"},
+		{"no key at any selector", nil, func(lab *labtest.Lab) {}, NotFound, "dkim-none"},
+		{"DNS failing everywhere", nil, func(lab *labtest.Lab) {
+			lab.DNSFail("_domainkey."+domain, labtest.ServFail)
+		}, Problem, "dns-failed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, nw := newLab(t)
+			tc.setup(lab)
+			assertCheck(t, checkDKIM(testCtx(t), nw, domain, tc.selectors), tc.verdict, tc.code)
+		})
+	}
+}
+
+func TestDKIMReportsKeyTypeAndSize(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT("google._domainkey."+domain, rsaKeyRecord(t, 2048))
+	lab.TXT("s2._domainkey."+domain, ed25519KeyRecord(t))
+	c := checkDKIM(testCtx(t), nw, domain, nil)
+	assertCheck(t, c, OK, "dkim-ok")
+	for _, want := range []string{"google: rsa key, 2048 bits", "s2: ed25519 key, 256 bits"} {
+		if !hasDetail(c, want) {
+			t.Errorf("missing detail %q:\n%s", want, dump(c))
+		}
+	}
+}
+
+func TestDKIMSelectorListPutsThePersonFirstWithoutDuplicates(t *testing.T) {
+	got, user := selectorList([]string{" Custom ", "google", "custom", ""})
+	if got[0] != "custom" || got[1] != "google" || !user["custom"] || !user["google"] {
+		t.Errorf("selectorList = %v, user %v", got[:3], user)
+	}
+	seen := map[string]bool{}
+	for _, s := range got {
+		if seen[s] {
+			t.Errorf("selector %q listed twice", s)
+		}
+		seen[s] = true
+	}
+}

@@ -1,0 +1,72 @@
+package health
+
+import (
+	"testing"
+
+	"github.com/postino-mail/postino/detect/labtest"
+)
+
+func TestDMARCVerdicts(t *testing.T) {
+	cases := []struct {
+		name    string
+		domain  string
+		setup   func(lab *labtest.Lab)
+		verdict Verdict
+		code    string
+	}{
+		{"p=reject", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@example.test; adkim=s")
+		}, OK, "dmarc-ok"},
+		{"p=none is monitoring only", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=none; rua=mailto:d@example.test")
+		}, Warning, "dmarc-p-none"},
+		{"missing record", domain, func(lab *labtest.Lab) {}, NotFound, "dmarc-none"},
+		{"unrelated TXT is not a record", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "hello")
+		}, NotFound, "dmarc-none"},
+		{"two records", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject")
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=none")
+		}, Problem, "dmarc-multiple"},
+		{"bad policy value", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=delete")
+		}, Problem, "dmarc-invalid"},
+		{"reports without a policy count as p=none", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; rua=mailto:d@example.test")
+		}, Warning, "dmarc-p-missing"},
+		{"pct below 100", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=quarantine; pct=20; rua=mailto:d@example.test")
+		}, Warning, "dmarc-pct"},
+		{"no reports requested", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject")
+		}, Warning, "dmarc-no-rua"},
+		{"subdomain falls back to the organisational domain's sp", "mail." + domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.test")
+		}, Warning, "dmarc-p-none"},
+		{"subdomain's own record wins", "mail." + domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc.mail."+domain, "v=DMARC1; p=reject; rua=mailto:d@example.test")
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=none")
+		}, OK, "dmarc-ok"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, nw := newLab(t)
+			tc.setup(lab)
+			c := checkDMARC(testCtx(t), nw, tc.domain, orgDomain(tc.domain))
+			assertCheck(t, c, tc.verdict, tc.code)
+		})
+	}
+}
+
+func TestDMARCFallbackIsExplained(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT("_dmarc."+domain, "v=DMARC1; p=quarantine; rua=mailto:d@example.test")
+	c := checkDMARC(testCtx(t), nw, "deep.mail."+domain, orgDomain("deep.mail."+domain))
+	assertCheck(t, c, OK, "dmarc-ok")
+	if !hasDetail(c, "organisational domain example.test") {
+		t.Errorf("fallback not explained:\n%s", dump(c))
+	}
+	if !hasDetail(c, "Policy: quarantine (put failing mail in spam)") {
+		t.Errorf("policy not explained:\n%s", dump(c))
+	}
+}
