@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// runHealthCLI runs `postino ARGS...` in-process with the health network
+// pointed at lab (nil: building a network fails the test).
+func runHealthCLI(t *testing.T, lab *labtest.Lab, args ...string) (int, string, string) {
+	t.Helper()
+	old := healthNetwork
+	t.Cleanup(func() { healthNetwork = old; i18n.SetLanguage("") })
+	healthNetwork = func(*Env, string) (*network.Network, error) {
+		if lab == nil {
+			t.Error("the network was set up for input that should have been refused")
+			return nil, errors.New("refused by test")
+		}
+		return lab.Network(), nil
+	}
+	var out, errb bytes.Buffer
+	code := Main(&Env{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+// healthLab publishes a domain with working MX, SPF and DMARC p=none and
+// nothing else.
+func healthLab(t *testing.T) *labtest.Lab {
+	lab := labtest.New(t)
+	lab.Host("mx.example.org")
+	lab.MX("example.org", 10, "mx.example.org")
+	lab.TXT("example.org", "v=spf1 mx -all")
+	lab.TXT("_dmarc.example.org", "v=DMARC1; p=none; rua=mailto:dmarc@example.org")
+	return lab
+}
+
+func TestHealthRefusesBadInputWithExitCode2(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"no domain", []string{"health"}, "exactly one domain"},
+		{"two domains", []string{"health", "a.example", "b.example"}, "exactly one domain"},
+		{"not a domain", []string{"health", "exa mple.com"}, ""},
+		{"single label", []string{"health", "localhost"}, ""},
+		{"zero timeout", []string{"health", "--timeout", "0s", "example.org"}, "--timeout"},
+		{"unknown language", []string{"health", "--lang", "xx", "example.org"}, "Unknown language"},
+		{"unknown flag", []string{"health", "--frobnicate", "example.org"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runHealthCLI(t, nil, tc.args...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr %q", code, ExitUsage, errOut)
+			}
+			if out != "" {
+				t.Errorf("printed on stdout: %q", out)
+			}
+			if errOut == "" || !strings.Contains(errOut, tc.wantErr) {
+				t.Errorf("stderr %q does not say %q", errOut, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestHealthTextHasOneBlockPerCheckAndExitsZeroWithoutProblems(t *testing.T) {
+	lab := healthLab(t)
+	code, out, _ := runHealthCLI(t, lab, "health", "anna@Example.org")
+	if code != ExitOK {
+		t.Errorf("exit %d, want 0 (warnings and not-found are not problems)\n%s", code, out)
+	}
+	for _, want := range []string{
+		"Mail health of example.org",
+		"✓ OK  MX: mail servers",
+		"10 mx.example.org → 127.0.0.",
+		"✓ OK  SPF: allowed senders",
+		"! WARNING  DMARC: policy for forged mail",
+		"Why: p=none asks receivers",
+		"What to do: Once the reports show",
+		"· NOT FOUND  DKIM: signing keys",
+		"· NOT FOUND  MTA-STS: required encryption",
+		"· NOT FOUND  TLS-RPT: encryption reports",
+		"v=DMARC1; p=none; rua=mailto:dmarc@example.org",
+		"OK: 2 · warnings: 1 · problems: 0 · not found: 3",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHealthExitsOneOnAProblem(t *testing.T) {
+	lab := healthLab(t)
+	lab.TXT("example.org", "v=spf1 +all")
+	code, out, _ := runHealthCLI(t, lab, "health", "example.org")
+	if code != ExitNotFound {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(out, "✗ PROBLEM  SPF: allowed senders") {
+		t.Errorf("a second SPF record is not shown as a problem:\n%s", out)
+	}
+}
+
+func TestHealthJSONIsOneDocumentInTheChosenLanguage(t *testing.T) {
+	lab := healthLab(t)
+	lab.TXT("_mta-sts.example.org", "v=STSv1; id=1")
+	lab.HTTPS("mta-sts.example.org", http.NotFoundHandler())
+	code, out, _ := runHealthCLI(t, lab, "health", "--json", "--lang", "it", "--dkim-selector", "s2026,postino", "example.org")
+	if code != ExitNotFound {
+		t.Errorf("exit %d, want 1 (the MTA-STS policy is missing)", code)
+	}
+	var doc struct {
+		Domain string `json:"domain"`
+		Org    string `json:"organizational_domain"`
+		Worst  string `json:"worst"`
+		Checks []struct {
+			Name        string   `json:"name"`
+			Verdict     string   `json:"verdict"`
+			Code        string   `json:"code"`
+			Summary     string   `json:"summary"`
+			Explanation string   `json:"explanation"`
+			Remedy      string   `json:"remedy"`
+			Details     []string `json:"details"`
+			Records     []string `json:"records"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.Domain != "example.org" || doc.Org != "example.org" || doc.Worst != "problem" || len(doc.Checks) != 6 {
+		t.Errorf("top level: %+v", doc)
+	}
+	byName := map[string]int{}
+	for i, c := range doc.Checks {
+		byName[c.Name] = i
+	}
+	sts := doc.Checks[byName["mta-sts"]]
+	if sts.Verdict != "problem" || sts.Code != "mtasts-policy-http" || !strings.Contains(sts.Summary, "risponde HTTP 404") {
+		t.Errorf("mta-sts: %+v", sts)
+	}
+	dkim := doc.Checks[byName["dkim"]]
+	if dkim.Code != "dkim-selector-missing" || !strings.Contains(dkim.Summary, "s2026") {
+		t.Errorf("the person's selectors were not tried first: %+v", dkim)
+	}
+}
