@@ -12,6 +12,8 @@ const (
 	Closed               = "closed"
 	NoGreeting           = "no-greeting"
 	LineTooLong          = "line-too-long"
+	TooMuchData          = "too-much-data"
+	PlaintextEndpoint    = "plaintext-endpoint"
 	NotThisProtocol      = "not-this-protocol"
 	CertExpired          = "cert-expired"
 	CertNotYetValid      = "cert-not-yet-valid"
@@ -39,7 +41,7 @@ const (
 // the translation files hold nothing else.
 var Codes = []string{
 	Refused, Filtered, Unresolved, Unreachable, Canceled, Timeout, Closed,
-	NoGreeting, LineTooLong, NotThisProtocol,
+	NoGreeting, LineTooLong, TooMuchData, NotThisProtocol, PlaintextEndpoint,
 	CertExpired, CertNotYetValid, CertWrongHost, CertSelfSigned, CertUnknownIssuer, CertInvalid,
 	NoCommonTLS, TLSFailed, OldTLS, StartTLSMissing, StartTLSFailed,
 	PlaintextLogin, LoginNotSentPlain, LoginNotSentInsecure,

@@ -1,0 +1,108 @@
+package probe
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// mayLogin decides whether the password may be sent on the session as
+// it is now, and records why not when it may not. The rules are the
+// issue's promises: never before TLS unless allowed for this run, never
+// to a server whose certificate failed unless allowed.
+func (r *run) mayLogin() bool {
+	if r.opts.Password == "" {
+		return false
+	}
+	if !r.encrypted {
+		if !r.opts.AllowPlaintext {
+			r.res.Login = LoginSkipped
+			r.warn(problem.New(problem.LoginNotSentPlain, nil))
+			return false
+		}
+		r.warn(problem.New(problem.PlaintextLogin, nil))
+		return true
+	}
+	if !r.certOK && !r.opts.AllowInsecureTLS {
+		r.res.Login = LoginSkipped
+		r.warn(problem.New(problem.LoginNotSentInsecure, nil))
+		return false
+	}
+	return true
+}
+
+// loginFailed records a refused login with the server's words.
+func (r *run) loginFailed(err error) {
+	r.res.Login = LoginFailed
+	r.failed(err, true)
+	if n := len(r.failures); n > 0 {
+		r.res.LoginMessage = r.failures[n-1].ServerText
+	}
+}
+
+func (r *run) loginOK() {
+	r.res.Login = LoginOK
+	r.res.LoginMessage = ""
+}
+
+func isOAuth(mech string) bool {
+	switch strings.ToUpper(mech) {
+	case "XOAUTH2", "OAUTHBEARER", "XOAUTH":
+		return true
+	}
+	return false
+}
+
+func hasMech(mechs []string, want string) bool {
+	return slices.ContainsFunc(mechs, func(m string) bool { return strings.EqualFold(m, want) })
+}
+
+// oauthOnly reports whether the only ways in are OAuth mechanisms; then
+// a password cannot work (RFC 7628 for OAUTHBEARER; XOAUTH2 is Google's
+// and Microsoft's). passwordWorks is true when the protocol has a
+// password command outside SASL (IMAP LOGIN, POP3 USER/PASS).
+func oauthOnly(mechs []string, passwordWorks bool) bool {
+	if passwordWorks || !slices.ContainsFunc(mechs, isOAuth) {
+		return false
+	}
+	return !hasMech(mechs, "PLAIN") && !hasMech(mechs, "LOGIN")
+}
+
+func (r *run) oauthOnlyProblem(mechs []string) {
+	var oauth []string
+	for _, m := range mechs {
+		if isOAuth(m) {
+			oauth = append(oauth, m)
+		}
+	}
+	r.warn(problem.New(problem.OAuthOnly, map[string]any{"Mechanisms": strings.Join(oauth, ", ")}))
+	if r.opts.Password != "" {
+		r.res.Login = LoginSkipped
+	}
+}
+
+// starttlsMissing records a STARTTLS endpoint whose server did not offer
+// it. On the ports where mail clients log in (587, 143, 110 and 2525)
+// that makes the endpoint unusable: it would mean sending the password
+// in the clear, and a network that strips the offer looks exactly like
+// this (RFC 3207 §6, RFC 2595 §2.2). On port 25, used between servers,
+// it is only a warning.
+func (r *run) starttlsMissing() {
+	p := problem.New(problem.StartTLSMissing, r.data())
+	if r.ep.Port == 25 {
+		r.warn(p)
+		return
+	}
+	r.fail(p)
+}
+
+func (r *run) setStartTLSOffered(v bool) { r.res.StartTLSOffered = &v }
+
+func upperAll(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, strings.ToUpper(s))
+	}
+	return out
+}

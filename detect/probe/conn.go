@@ -1,0 +1,250 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Limits on what a server may send. A mail server's longest legitimate
+// line in a probe is a CAPABILITY or EHLO line of a few hundred bytes;
+// RFC 5321 §4.5.3.1.5 caps SMTP reply lines at 512 octets. The caps are
+// far above that and far below what could hurt.
+const (
+	// MaxLine is the longest line (CRLF included) a server may send.
+	MaxLine = 8 << 10
+	// MaxRead is the most a server may send in one probe.
+	MaxRead = 1 << 20
+	// maxTranscript bounds the stored transcript.
+	maxTranscript     = 200
+	maxTranscriptLine = 512
+)
+
+var (
+	errLineTooLong = errors.New("probe: the server sent an over-long line")
+	errTooMuchData = errors.New("probe: the server sent too much data")
+)
+
+// guardConn keeps every read and write of a probe inside the probe's
+// deadline: libraries set their own generous deadlines (go-smtp five
+// minutes, go-imap thirty seconds) or clear them, and each such call is
+// clamped to ours.
+type guardConn struct {
+	net.Conn
+	deadline time.Time
+}
+
+func newGuardConn(c net.Conn, deadline time.Time) *guardConn {
+	c.SetDeadline(deadline)
+	return &guardConn{Conn: c, deadline: deadline}
+}
+
+func (g *guardConn) clamp(t time.Time) time.Time {
+	if t.IsZero() || t.After(g.deadline) {
+		return g.deadline
+	}
+	return t
+}
+
+func (g *guardConn) SetDeadline(t time.Time) error      { return g.Conn.SetDeadline(g.clamp(t)) }
+func (g *guardConn) SetReadDeadline(t time.Time) error  { return g.Conn.SetReadDeadline(g.clamp(t)) }
+func (g *guardConn) SetWriteDeadline(t time.Time) error { return g.Conn.SetWriteDeadline(g.clamp(t)) }
+
+// transcript collects the lines of one probe's exchange. It is shared by
+// the plaintext and the TLS layer of a STARTTLS session, and written from
+// the goroutines of the protocol libraries, hence the lock.
+type transcript struct {
+	mu       sync.Mutex
+	lines    []Line
+	greeting string
+	// secret is set while credentials are on the wire: client lines are
+	// then redacted (see redact).
+	secret   bool
+	password string
+	received int64 // bytes read from the server, all layers
+}
+
+func (t *transcript) add(dir, text string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if dir == "C" && t.secret {
+		text = redact(text)
+	}
+	text = scrub(text, t.password)
+	if len(text) > maxTranscriptLine {
+		text = text[:maxTranscriptLine] + "…"
+	}
+	if dir == "S" && t.greeting == "" {
+		t.greeting = text
+	}
+	if len(t.lines) < maxTranscript {
+		t.lines = append(t.lines, Line{Dir: dir, Text: text})
+	}
+}
+
+func (t *transcript) setSecret(on bool) {
+	t.mu.Lock()
+	t.secret = on
+	t.mu.Unlock()
+}
+
+func (t *transcript) snapshot() ([]Line, string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Line(nil), t.lines...), t.greeting
+}
+
+func (t *transcript) bytesReceived() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.received
+}
+
+// scrub removes the password from text: a server that echoes what it
+// received must not make the password appear in a report. Very short
+// passwords are left alone, since replacing every "a" would garble the
+// transcript; the redaction of our own commands covers them.
+func scrub(text, password string) string {
+	if len(password) >= 4 {
+		text = strings.ReplaceAll(text, password, "***")
+	}
+	return text
+}
+
+// redact hides the credentials in a client line sent while the probe
+// logs in, keeping the command so the transcript stays readable:
+//
+//	AUTH PLAIN dXNlcgB1c2VyAHBhc3M=  →  AUTH PLAIN ***    (SMTP, RFC 4954)
+//	a1 LOGIN user "pass"             →  a1 LOGIN ***      (IMAP, RFC 3501)
+//	a2 AUTHENTICATE PLAIN dXNl...    →  a2 AUTHENTICATE PLAIN ***
+//	PASS secret                      →  PASS ***          (POP3, RFC 1939)
+//	dXNlcm5hbWU=                     →  ***               (SASL continuation)
+func redact(line string) string {
+	f := strings.Fields(line)
+	switch {
+	case len(f) == 0:
+		return line
+	case strings.EqualFold(f[0], "AUTH") && len(f) >= 2:
+		if len(f) == 2 {
+			return f[0] + " " + f[1]
+		}
+		return f[0] + " " + f[1] + " ***"
+	case strings.EqualFold(f[0], "USER") || strings.EqualFold(f[0], "QUIT") || strings.EqualFold(f[0], "*"):
+		return line
+	case strings.EqualFold(f[0], "PASS"):
+		return f[0] + " ***"
+	case len(f) >= 2 && strings.EqualFold(f[1], "LOGIN"):
+		return f[0] + " " + f[1] + " ***"
+	case len(f) >= 3 && strings.EqualFold(f[1], "AUTHENTICATE"):
+		if len(f) == 3 {
+			return line
+		}
+		return f[0] + " " + f[1] + " " + f[2] + " ***"
+	}
+	return "***"
+}
+
+// recordConn records the plaintext of one layer of a connection into a
+// transcript and enforces the line and volume caps on what the server
+// sends. Below TLS it would see ciphertext, so a STARTTLS session gets a
+// new recordConn on top of the TLS connection.
+type recordConn struct {
+	net.Conn
+	t *transcript
+
+	mu      sync.Mutex // reads and writes come from different goroutines
+	in, out []byte     // partial lines
+	lineLen int
+	readErr error
+}
+
+func newRecordConn(c net.Conn, t *transcript) *recordConn { return &recordConn{Conn: c, t: t} }
+
+func (r *recordConn) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	if r.readErr != nil {
+		err := r.readErr
+		r.mu.Unlock()
+		return 0, err
+	}
+	r.mu.Unlock()
+	n, err := r.Conn.Read(p)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.t.mu.Lock()
+	r.t.received += int64(n)
+	total := r.t.received
+	r.t.mu.Unlock()
+	for _, b := range p[:n] {
+		if b == '\n' {
+			r.lineLen = 0
+		} else if r.lineLen++; r.lineLen > MaxLine {
+			r.flushLocked(&r.in, "S")
+			r.readErr = errLineTooLong
+			return 0, r.readErr
+		}
+	}
+	if total > MaxRead {
+		r.readErr = errTooMuchData
+		return 0, r.readErr
+	}
+	r.collect(&r.in, p[:n], "S")
+	if err != nil {
+		r.flushLocked(&r.in, "S")
+	}
+	return n, err
+}
+
+func (r *recordConn) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	r.collect(&r.out, p, "C")
+	r.mu.Unlock()
+	return r.Conn.Write(p)
+}
+
+// collect appends data to a partial line and records every complete one.
+// A partial line is kept only up to the transcript's line cap.
+func (r *recordConn) collect(buf *[]byte, data []byte, dir string) {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			if room := maxTranscriptLine + 1 - len(*buf); room > 0 {
+				*buf = append(*buf, data[:min(room, len(data))]...)
+			}
+			return
+		}
+		if room := maxTranscriptLine + 1 - len(*buf); room > 0 {
+			*buf = append(*buf, data[:min(room, i)]...)
+		}
+		r.t.add(dir, strings.TrimRight(string(*buf), "\r"))
+		*buf = (*buf)[:0]
+		data = data[i+1:]
+	}
+}
+
+func (r *recordConn) flushLocked(buf *[]byte, dir string) {
+	if len(*buf) > 0 {
+		r.t.add(dir, strings.TrimRight(string(*buf), "\r"))
+		*buf = (*buf)[:0]
+	}
+}
+
+// replayConn serves prefix before the connection's own data. Probes read
+// greetings (and do STARTTLS) themselves, so that they can tell a silent
+// server from a broken one and see the capabilities before TLS; the
+// protocol libraries, which insist on reading a greeting, are then handed
+// the greeting again.
+type replayConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func newReplayConn(c net.Conn, prefix string) *replayConn {
+	return &replayConn{Conn: c, r: io.MultiReader(strings.NewReader(prefix), c)}
+}
+
+func (c *replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }

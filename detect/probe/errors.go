@@ -1,0 +1,123 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-smtp"
+
+	"github.com/postino-mail/postino/detect/pop3"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// errNotProtocol means the server's words do not follow the protocol we
+// speak (an HTTP server on a mail port, an SMTP greeting on the IMAP
+// port, binary data).
+type errNotProtocol struct{ line string }
+
+func (e *errNotProtocol) Error() string { return fmt.Sprintf("unexpected server line %q", e.line) }
+
+func notProtocol(line string) error {
+	if len(line) > 80 {
+		line = line[:80] + "…"
+	}
+	return &errNotProtocol{line: line}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout())
+}
+
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
+}
+
+// failed records why a step failed. A server's reply becomes the
+// matching catalogue entry; anything else is about the connection.
+// loginStep says the error answered our credentials.
+func (r *run) failed(err error, loginStep bool) {
+	var se *smtp.SMTPError
+	var te *textproto.Error
+	var ie *imap.Error
+	var pe *pop3.Error
+	var tpe textproto.ProtocolError
+	var ppe *pop3.ProtocolError
+	var npe *errNotProtocol
+	switch {
+	case r.ctx.Err() != nil:
+		r.connFailed(err)
+	case errors.As(err, &se):
+		enh := ""
+		if se.EnhancedCode != smtp.NoEnhancedCode && se.EnhancedCode != (smtp.EnhancedCode{}) {
+			enh = fmt.Sprintf("%d.%d.%d", se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
+		}
+		r.fail(problem.FromSMTP(se.Code, enh, oneLine(se.Message)))
+	case errors.As(err, &te):
+		enh, text := splitEnhanced(te.Msg)
+		r.fail(problem.FromSMTP(te.Code, enh, oneLine(text)))
+	case errors.As(err, &ie):
+		r.fail(problem.FromIMAP(string(ie.Type), string(ie.Code), ie.Text, loginStep))
+	case errors.As(err, &pe):
+		r.fail(problem.FromPOP3(pe.Code, pe.Text, loginStep))
+	case errors.As(err, &tpe), errors.As(err, &ppe), errors.As(err, &npe):
+		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", err.Error())))
+	default:
+		r.connFailed(err)
+	}
+}
+
+// connFailed records a failure of the connection itself: time ran out,
+// the server closed it, or it sent more than any mail server would.
+func (r *run) connFailed(err error) {
+	silent := r.tr.bytesReceived() == 0
+	switch {
+	case r.parentDone():
+		r.fail(problem.New(problem.Canceled, nil))
+	case errors.Is(err, errLineTooLong), errors.Is(err, pop3.ErrLineTooLong), errors.Is(err, smtp.ErrTooLongLine):
+		r.fail(problem.New(problem.LineTooLong, map[string]any{"Limit": MaxLine}))
+	case errors.Is(err, errTooMuchData), errors.Is(err, pop3.ErrTooManyLines):
+		r.fail(problem.New(problem.TooMuchData, map[string]any{"Limit": MaxRead}))
+	case silent && (r.ctx.Err() != nil || isTimeout(err) || errors.Is(err, io.EOF) || isReset(err)):
+		// TCP was accepted but not a single byte came back.
+		r.res.Reachability = NoGreeting
+		r.fail(problem.New(problem.NoGreeting, r.data()))
+	case r.ctx.Err() != nil || isTimeout(err):
+		r.fail(problem.New(problem.Timeout, nil))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
+		r.fail(problem.New(problem.Closed, nil))
+	default:
+		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", err.Error())))
+	}
+}
+
+func (r *run) parentDone() bool { return r.parent.Err() != nil }
+
+// splitEnhanced separates an RFC 3463 enhanced status code ("5.7.8")
+// from the start of an SMTP reply text.
+func splitEnhanced(msg string) (string, string) {
+	first, rest, _ := strings.Cut(msg, " ")
+	parts := strings.Split(first, ".")
+	if len(parts) != 3 {
+		return "", msg
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return "", msg
+		}
+	}
+	return first, rest
+}
+
+// oneLine joins a multi-line reply for display.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,255 @@
+package probe
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/textproto"
+	"slices"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// imap probes an IMAP endpoint. The greeting and, for STARTTLS, the
+// plaintext CAPABILITY and STARTTLS are done here (RFC 3501 §6.2.1,
+// RFC 9051 §6.2.1), so that the capabilities before TLS (STARTTLS,
+// LOGINDISABLED) are seen and a silent or foreign server is told apart;
+// go-imap's client takes over for CAPABILITY, LOGIN or AUTHENTICATE and
+// LOGOUT.
+func (r *run) imap() {
+	var conn net.Conn = r.raw
+	if r.ep.Security == config.TLS {
+		tc := r.handshake(r.raw)
+		if tc == nil {
+			return
+		}
+		conn = tc
+	}
+	rec := newRecordConn(conn, r.tr)
+	br := bufio.NewReader(rec)
+	tp := textproto.NewReader(br)
+
+	r.setPhase(PhaseGreeting)
+	line, err := tp.ReadLine()
+	if err != nil {
+		r.failed(err, false)
+		return
+	}
+	status, code, text, ok := parseIMAPStatus(line, "*")
+	switch {
+	case !ok || (status != "OK" && status != "PREAUTH" && status != "BYE"):
+		r.failed(notProtocol(line), false)
+		return
+	case status == "BYE":
+		r.failed(&imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCode(code), Text: text}, false)
+		return
+	}
+	replay := line + "\r\n"
+
+	if r.ep.Security != config.TLS {
+		r.setPhase(PhaseCapabilities)
+		caps := greetingCaps(code, text)
+		if caps == nil {
+			if caps, err = imapCapability(rec, tp); err != nil {
+				r.failed(err, false)
+				return
+			}
+		}
+		offered := slices.Contains(caps, string(imap.CapStartTLS))
+		r.setStartTLSOffered(offered)
+		if r.ep.Security != config.STARTTLS || !offered {
+			r.imapCapabilities(capSet(caps))
+			if r.ep.Security == config.STARTTLS {
+				r.starttlsMissing()
+			} else {
+				r.warn(problem.New(problem.PlaintextEndpoint, nil))
+			}
+			if r.opts.Password == "" || !r.opts.AllowPlaintext {
+				r.mayLogin() // records why the password was not sent
+				fmt.Fprintf(rec, "P9 LOGOUT\r\n")
+				return
+			}
+			if br.Buffered() > 0 {
+				r.failed(notProtocol("data before the client spoke"), false)
+				return
+			}
+			replay = "* OK " + text + "\r\n"
+		} else {
+			if _, err := imapCommand(rec, tp, "P2", "STARTTLS"); err != nil {
+				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(err.Error())}))
+				return
+			}
+			if br.Buffered() > 0 {
+				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
+				return
+			}
+			tc := r.handshake(r.raw)
+			if tc == nil {
+				return
+			}
+			rec = newRecordConn(tc, r.tr)
+			// No greeting follows STARTTLS; go-imap expects one, and must
+			// not keep the capabilities of the plaintext session.
+			replay = "* OK " + text + "\r\n"
+		}
+	} else if n := br.Buffered(); n > 0 {
+		rest, _ := br.Peek(n)
+		replay += string(rest)
+	}
+
+	r.setPhase(PhaseCapabilities)
+	c := imapclient.New(newReplayConn(rec, replay), &imapclient.Options{})
+	defer c.Close()
+	if err := c.WaitGreeting(); err != nil {
+		r.failed(err, false)
+		return
+	}
+	caps := c.Caps()
+	if caps == nil {
+		// Caps hides the reason; asking again returns it.
+		if caps, err = c.Capability().Wait(); err != nil {
+			r.failed(err, false)
+			return
+		}
+	}
+	if r.encrypted || r.ep.Security != config.TLS {
+		r.imapCapabilities(caps)
+	}
+	if c.State() == imap.ConnStateNotAuthenticated {
+		r.imapLogin(c, caps)
+	}
+	c.Logout().Wait()
+}
+
+func (r *run) imapCapabilities(caps imap.CapSet) {
+	r.res.Capabilities = r.res.Capabilities[:0]
+	for c := range caps {
+		r.res.Capabilities = append(r.res.Capabilities, string(c))
+	}
+	slices.Sort(r.res.Capabilities)
+	r.res.AuthMechanisms = upperAll(caps.AuthMechanisms())
+}
+
+// imapLogin logs in with LOGIN, or with AUTHENTICATE PLAIN when the
+// server disabled LOGIN (RFC 3501 §6.2.3).
+func (r *run) imapLogin(c *imapclient.Client, caps imap.CapSet) {
+	loginDisabled := caps.Has(imap.CapLoginDisabled)
+	mechs := r.res.AuthMechanisms
+	if oauthOnly(mechs, !loginDisabled) {
+		r.oauthOnlyProblem(mechs)
+		return
+	}
+	usePlain := loginDisabled && hasMech(mechs, "PLAIN")
+	if loginDisabled && !usePlain {
+		if r.opts.Password != "" {
+			r.res.Login = LoginSkipped
+			r.warn(problem.New(problem.LoginDisabled, nil))
+		}
+		return
+	}
+	if !r.mayLogin() {
+		return
+	}
+	r.setPhase(PhaseLogin)
+	r.tr.setSecret(true)
+	var err error
+	if usePlain {
+		err = c.Authenticate(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
+	} else {
+		err = c.Login(r.opts.Username, r.opts.Password).Wait()
+	}
+	r.tr.setSecret(false)
+	if err != nil {
+		r.loginFailed(err)
+		return
+	}
+	r.loginOK()
+}
+
+// parseIMAPStatus splits "TAG STATUS [CODE args] text" (RFC 3501 §7.1).
+// code is the response code's name and arguments.
+func parseIMAPStatus(line, tag string) (status, code, text string, ok bool) {
+	rest, found := strings.CutPrefix(line, tag+" ")
+	if !found {
+		return "", "", "", false
+	}
+	status, text, _ = strings.Cut(rest, " ")
+	status = strings.ToUpper(status)
+	if strings.HasPrefix(text, "[") {
+		if end := strings.IndexByte(text, ']'); end > 0 {
+			code = text[1:end]
+			text = strings.TrimSpace(text[end+1:])
+		}
+	}
+	return status, code, text, true
+}
+
+// greetingCaps returns the capabilities a greeting carries in a
+// CAPABILITY response code (RFC 3501 §7.1), or nil.
+func greetingCaps(code, _ string) []string {
+	name, args, _ := strings.Cut(code, " ")
+	if !strings.EqualFold(name, "CAPABILITY") {
+		return nil
+	}
+	return upperAll(strings.Fields(args))
+}
+
+func capSet(caps []string) imap.CapSet {
+	set := imap.CapSet{}
+	for _, c := range caps {
+		set[imap.Cap(c)] = struct{}{}
+	}
+	return set
+}
+
+// imapCapability sends CAPABILITY and collects the untagged reply.
+func imapCapability(w net.Conn, tp *textproto.Reader) ([]string, error) {
+	untagged, err := imapCommand(w, tp, "P1", "CAPABILITY")
+	if err != nil {
+		return nil, err
+	}
+	var caps []string
+	for _, l := range untagged {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "CAPABILITY") {
+			caps = append(caps, upperAll(f[2:])...)
+		}
+	}
+	return caps, nil
+}
+
+// imapCommand sends one command and reads up to its tagged reply; a NO
+// or BAD reply is returned as *imap.Error.
+func imapCommand(w net.Conn, tp *textproto.Reader, tag, cmd string) ([]string, error) {
+	if _, err := fmt.Fprintf(w, "%s %s\r\n", tag, cmd); err != nil {
+		return nil, err
+	}
+	var untagged []string
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return untagged, err
+		}
+		if strings.HasPrefix(line, "* ") {
+			if len(untagged) < 100 {
+				untagged = append(untagged, line)
+			}
+			continue
+		}
+		status, code, text, ok := parseIMAPStatus(line, tag)
+		if !ok {
+			return untagged, notProtocol(line)
+		}
+		if status != "OK" {
+			name, _, _ := strings.Cut(code, " ")
+			return untagged, &imap.Error{Type: imap.StatusResponseType(status), Code: imap.ResponseCode(strings.ToUpper(name)), Text: text}
+		}
+		return untagged, nil
+	}
+}

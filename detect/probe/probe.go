@@ -1,0 +1,232 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"net"
+	"time"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// DefaultTimeout bounds one probe when Options.Timeout is zero.
+const DefaultTimeout = 8 * time.Second
+
+// DefaultClientName is the name Postino gives in EHLO. RFC 5321 §4.1.1.1
+// asks for the client's domain name or an address literal; a probe has no
+// meaningful name of its own, and "localhost" is what most mail clients
+// send in that case.
+const DefaultClientName = "localhost"
+
+// Options configure one probe.
+type Options struct {
+	// Username and Password log in; with an empty password no login is
+	// attempted.
+	Username, Password string
+	// AllowPlaintext allows sending credentials over an unencrypted
+	// connection, for this run only.
+	AllowPlaintext bool
+	// AllowInsecureTLS allows sending credentials to a server whose
+	// certificate failed verification.
+	AllowInsecureTLS bool
+	// Timeout bounds the whole probe (default DefaultTimeout).
+	Timeout time.Duration
+	// ClientName is the EHLO name (default DefaultClientName).
+	ClientName string
+}
+
+// run is the state of one probe. Only the goroutine running Run touches
+// it; the protocol libraries' goroutines only write the transcript, which
+// has its own lock.
+type run struct {
+	parent context.Context // the caller's: its end means canceled
+	ctx    context.Context // the probe's, with the timeout
+	nw     *network.Network
+	ep     config.Server
+	opts   Options
+	sink   event.Sink
+
+	res        Result
+	start      time.Time
+	phaseStart time.Time
+	tr         *transcript
+	raw        *guardConn // the TCP connection, under any TLS
+	encrypted  bool       // the session is now under TLS
+	certOK     bool       // the certificate verified
+	failures   []problem.Problem
+	warnings   []problem.Problem
+}
+
+// Run probes one endpoint: connect, TLS (implicit or STARTTLS), greeting,
+// capabilities and, with a password, a login; then it says goodbye. It
+// emits an Update at every phase change and returns the final Result.
+// Everything is bounded by opts.Timeout and ctx; Run leaves no goroutine
+// behind.
+func Run(ctx context.Context, nw *network.Network, ep config.Server, sources []string, opts Options, sink event.Sink) Result {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.ClientName == "" {
+		opts.ClientName = DefaultClientName
+	}
+	pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	r := &run{
+		parent: ctx, ctx: pctx, nw: nw, ep: ep, opts: opts, sink: sink,
+		start: time.Now(), tr: &transcript{password: opts.Password},
+	}
+	r.phaseStart = r.start
+	r.res = Result{
+		ID: ep.Key(), Endpoint: ep, Sources: append([]string{}, sources...),
+		Phase: PhaseConnecting, AuthMechanisms: []string{},
+	}
+	r.emit()
+	r.probe()
+	return r.finish()
+}
+
+func (r *run) probe() {
+	if !r.ep.Protocol.Valid() || r.ep.Host == "" || r.ep.Port <= 0 || r.ep.Port > 65535 {
+		r.res.Reachability = Unresolved
+		r.fail(problem.New(problem.Unresolved, r.data()))
+		return
+	}
+	conn, err := r.nw.DialContext(r.ctx, "tcp", r.ep.Address())
+	if err != nil {
+		r.dialFailed(err)
+		return
+	}
+	deadline, _ := r.ctx.Deadline()
+	r.raw = newGuardConn(conn, deadline)
+	// Closing the connection when the context ends unblocks whatever is
+	// waiting on it, including the protocol libraries' reader goroutines.
+	stop := context.AfterFunc(r.ctx, func() { conn.Close() })
+	defer func() {
+		stop()
+		conn.Close()
+	}()
+	r.res.Reachability = Open
+	if addr, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		r.res.IP = addr.IP.String()
+	}
+	switch r.ep.Protocol {
+	case config.SMTP:
+		r.smtp()
+	case config.IMAP:
+		r.imap()
+	case config.POP3:
+		r.pop3()
+	}
+}
+
+func (r *run) dialFailed(err error) {
+	var de *network.DialError
+	kind := network.Unreachable
+	if errors.As(err, &de) {
+		kind = de.Kind
+	}
+	if r.parentDone() {
+		kind = network.Canceled
+	}
+	switch kind {
+	case network.Unresolved:
+		r.res.Reachability = Unresolved
+		r.fail(problem.New(problem.Unresolved, r.data()))
+	case network.Refused:
+		r.res.Reachability = Refused
+		r.fail(problem.New(problem.Refused, r.data()))
+	case network.Filtered:
+		r.res.Reachability = Filtered
+		r.fail(problem.New(problem.Filtered, r.data()))
+	case network.Canceled:
+		r.fail(problem.New(problem.Canceled, nil))
+	default:
+		r.res.Reachability = Unreachable
+		r.fail(problem.New(problem.Unreachable, r.data()))
+	}
+}
+
+// data is the template data every network problem can use.
+func (r *run) data() map[string]any {
+	return map[string]any{"Host": r.ep.Host, "Port": r.ep.Port, "Protocol": protocolName(r.ep.Protocol)}
+}
+
+func protocolName(p config.Protocol) string {
+	switch p {
+	case config.IMAP:
+		return "IMAP"
+	case config.POP3:
+		return "POP3"
+	}
+	return "SMTP"
+}
+
+func (r *run) fail(p problem.Problem) { r.failures = append(r.failures, p) }
+func (r *run) warn(p problem.Problem) { r.warnings = append(r.warnings, p) }
+
+// setPhase records how long the previous phase took and publishes the
+// new one.
+func (r *run) setPhase(p Phase) {
+	if r.res.Phase == p {
+		return
+	}
+	r.enterPhase(p)
+	r.emit()
+}
+
+func (r *run) enterPhase(p Phase) {
+	now := time.Now()
+	r.res.Phases = append(r.res.Phases, PhaseTime{Phase: r.res.Phase, ElapsedMS: now.Sub(r.phaseStart).Milliseconds()})
+	r.phaseStart = now
+	r.res.Phase = p
+}
+
+// snapshot returns a copy of the result that shares no slice with the
+// running probe, so a front end may keep it.
+func (r *run) snapshot() Result {
+	res := r.res
+	res.Sources = append([]string{}, r.res.Sources...)
+	res.Capabilities = append([]string(nil), r.res.Capabilities...)
+	res.AuthMechanisms = append([]string{}, r.res.AuthMechanisms...)
+	res.Phases = append([]PhaseTime(nil), r.res.Phases...)
+	if r.res.TLS != nil {
+		t := *r.res.TLS
+		t.DNSNames = append([]string(nil), t.DNSNames...)
+		res.TLS = &t
+	}
+	if r.res.StartTLSOffered != nil {
+		v := *r.res.StartTLSOffered
+		res.StartTLSOffered = &v
+	}
+	res.Problems = append(append([]problem.Problem(nil), r.failures...), r.warnings...)
+	res.Transcript, res.Greeting = r.tr.snapshot()
+	res.LoginMessage = scrub(res.LoginMessage, r.opts.Password)
+	for i := range res.Problems {
+		res.Problems[i].ServerText = scrub(res.Problems[i].ServerText, r.opts.Password)
+	}
+	res.ElapsedMS = time.Since(r.start).Milliseconds()
+	return res
+}
+
+func (r *run) emit() { r.sink.Emit(Update{Result: r.snapshot()}) }
+
+// finish closes the last phase, decides the status and the summary and
+// publishes the final result.
+func (r *run) finish() Result {
+	r.enterPhase(PhaseDone)
+	switch {
+	case len(r.failures) > 0:
+		r.res.Status = StatusFailed
+	case len(r.warnings) > 0:
+		r.res.Status = StatusWarning
+	default:
+		r.res.Status = StatusOK
+	}
+	r.res.Summary = r.summary()
+	final := r.snapshot()
+	r.sink.Emit(Update{Result: final})
+	return final
+}

@@ -1,0 +1,238 @@
+package probe
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// collector is a Sink that keeps every update.
+type collector struct {
+	mu      sync.Mutex
+	updates []Result
+}
+
+func (c *collector) sink(e event.Event) {
+	u, ok := e.(Update)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	c.updates = append(c.updates, u.Result)
+	c.mu.Unlock()
+}
+
+func withLogin() Options {
+	return Options{Username: testUser, Password: testPassword, Timeout: 5 * time.Second}
+}
+
+func noLogin() Options { return Options{Timeout: 5 * time.Second} }
+
+func probeOnce(t *testing.T, nw *network.Network, ep config.Server, opts Options) Result {
+	t.Helper()
+	c := &collector{}
+	res := Run(context.Background(), nw, ep, []string{"test"}, opts, c.sink)
+	checkNoSecret(t, res, c.updates)
+	if res.Phase != PhaseDone || res.Status == "" || res.Summary == "" {
+		t.Errorf("unfinished result: phase %s status %q summary %q", res.Phase, res.Status, res.Summary)
+	}
+	return res
+}
+
+// checkNoSecret asserts the sentinel password appears in no result, in
+// any language, nor in the transcript.
+func checkNoSecret(t *testing.T, results ...any) {
+	t.Helper()
+	b, err := json.Marshal(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), testPassword) {
+		t.Fatalf("the password leaked into a result: %s", b)
+	}
+	// Base64 of the PLAIN payload contains the password encoded; check
+	// the most telling fragment of it as well.
+	if strings.Contains(string(b), "U2VudGluZWwtUGE1NS03ZjNr") {
+		t.Fatalf("the base64 password leaked into a result")
+	}
+}
+
+func hasProblem(res Result, code string) bool {
+	for _, p := range res.Problems {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func codes(res Result) []string {
+	var out []string
+	for _, p := range res.Problems {
+		out = append(out, p.Code)
+	}
+	return out
+}
+
+func transcriptText(res Result) string {
+	var b strings.Builder
+	for _, l := range res.Transcript {
+		fmt.Fprintf(&b, "%s: %s\n", l.Dir, l.Text)
+	}
+	return b.String()
+}
+
+func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
+	lab := labtest.New(t)
+	nw := lab.Network()
+	cases := []struct {
+		proto config.Protocol
+		host  string
+		port  int
+		sec   config.Security
+	}{
+		{config.SMTP, "smtp.example.it", 465, config.TLS},
+		{config.SMTP, "smtp.example.it", 587, config.STARTTLS},
+		{config.IMAP, "imap.example.it", 993, config.TLS},
+		{config.IMAP, "imap.example.it", 143, config.STARTTLS},
+		{config.POP3, "pop.example.it", 995, config.TLS},
+		{config.POP3, "pop.example.it", 110, config.STARTTLS},
+	}
+	for _, c := range cases {
+		cert := lab.Cert(c.host)
+		switch c.proto {
+		case config.SMTP:
+			startSMTP(t, lab, c.host, c.port, c.sec, cert, &smtpBackend{})
+		case config.IMAP:
+			startIMAP(t, lab, c.host, c.port, c.sec, cert, nil)
+		case config.POP3:
+			startPOP3(t, lab, c.host, c.port, c.sec, cert, nil)
+		}
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s-%d", c.proto, c.port), func(t *testing.T) {
+			ep := config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: c.sec}
+			res := probeOnce(t, nw, ep, withLogin())
+			if res.Status != StatusOK || res.Login != LoginOK || res.Reachability != Open {
+				t.Fatalf("status %s login %s reach %s problems %v\n%s", res.Status, res.Login, res.Reachability, codes(res), transcriptText(res))
+			}
+			if res.TLS == nil || !res.TLS.Verified || res.TLS.Version == "" || res.TLS.Cipher == "" {
+				t.Errorf("TLS info = %+v", res.TLS)
+			}
+			if (c.sec == config.STARTTLS) != (res.StartTLSOffered != nil) || (res.StartTLSOffered != nil && !*res.StartTLSOffered) {
+				t.Errorf("StartTLSOffered = %v for %s", res.StartTLSOffered, c.sec)
+			}
+			if res.Greeting == "" || len(res.Capabilities) == 0 || len(res.AuthMechanisms) == 0 {
+				t.Errorf("greeting %q caps %v mechs %v", res.Greeting, res.Capabilities, res.AuthMechanisms)
+			}
+			if !strings.Contains(res.Summary, "login OK") && !strings.Contains(res.Summary, "accesso riuscito") {
+				t.Errorf("summary %q", res.Summary)
+			}
+			if !strings.Contains(transcriptText(res), "***") {
+				t.Errorf("no redacted credential in the transcript:\n%s", transcriptText(res))
+			}
+			for _, want := range []Phase{PhaseConnecting, PhaseGreeting, PhaseCapabilities, PhaseLogin} {
+				if !reached(res.Phases, want) {
+					t.Errorf("phase %s missing from %v", want, res.Phases)
+				}
+			}
+			if c.sec == config.TLS && !reached(res.Phases, PhaseTLS) {
+				t.Errorf("no TLS phase in %v", res.Phases)
+			}
+		})
+	}
+}
+
+func TestProbeReportsWrongPasswordWithTheServersWords(t *testing.T) {
+	lab := labtest.New(t)
+	nw := lab.Network()
+	startSMTP(t, lab, "mail.example.it", 465, config.TLS, lab.Cert("mail.example.it"), &smtpBackend{})
+	startIMAP(t, lab, "mail.example.it", 993, config.TLS, lab.Cert("mail.example.it"), nil)
+	startPOP3(t, lab, "mail.example.it", 995, config.TLS, lab.Cert("mail.example.it"), nil)
+	cases := []struct {
+		proto config.Protocol
+		port  int
+		code  string
+	}{
+		{config.SMTP, 465, "smtp-535"},
+		{config.IMAP, 993, "imap-authenticationfailed"},
+		{config.POP3, 995, "pop3-auth"},
+	}
+	for _, c := range cases {
+		t.Run(string(c.proto), func(t *testing.T) {
+			opts := withLogin()
+			opts.Password = "wrong-password"
+			res := probeOnce(t, nw, config.Server{Protocol: c.proto, Host: "mail.example.it", Port: c.port, Security: config.TLS}, opts)
+			if res.Status != StatusFailed || res.Login != LoginFailed || !hasProblem(res, c.code) {
+				t.Fatalf("status %s login %s problems %v", res.Status, res.Login, codes(res))
+			}
+			if res.LoginMessage == "" {
+				t.Errorf("no server words for the failed login")
+			}
+			if strings.Contains(transcriptText(res), "wrong-password") {
+				t.Errorf("password in transcript:\n%s", transcriptText(res))
+			}
+		})
+	}
+}
+
+func TestProbeReportsEveryReachabilityOutcome(t *testing.T) {
+	lab := labtest.New(t)
+	nw := lab.Network()
+	nw.DialTimeout = 700 * time.Millisecond
+	startIMAP(t, lab, "open.example.it", 993, config.TLS, lab.Cert("open.example.it"), nil)
+	lab.Host("closed.example.it")
+	lab.Filter("filtered.example.it", 25)
+	cases := []struct {
+		host  string
+		port  int
+		reach Reachability
+		code  string
+	}{
+		{"open.example.it", 993, Open, ""},
+		{"closed.example.it", 993, Refused, "refused"},
+		{"filtered.example.it", 25, Filtered, "filtered"},
+		{"nowhere.example.it", 993, Unresolved, "unresolved"},
+	}
+	for _, c := range cases {
+		t.Run(string(c.reach), func(t *testing.T) {
+			proto := config.IMAP
+			if c.port == 25 {
+				proto = config.SMTP
+			}
+			ep := config.Server{Protocol: proto, Host: c.host, Port: c.port, Security: config.TLS}
+			if c.port == 25 {
+				ep.Security = config.STARTTLS
+			}
+			opts := noLogin()
+			opts.Timeout = 2 * time.Second
+			start := time.Now()
+			res := probeOnce(t, nw, ep, opts)
+			if res.Reachability != c.reach {
+				t.Fatalf("reachability %s, want %s (problems %v)", res.Reachability, c.reach, codes(res))
+			}
+			if c.code != "" && (!hasProblem(res, c.code) || res.Status != StatusFailed) {
+				t.Errorf("problems %v status %s", codes(res), res.Status)
+			}
+			if time.Since(start) > 3*time.Second {
+				t.Errorf("took %v", time.Since(start))
+			}
+			if c.reach == Filtered && !strings.Contains(res.Problems[0].RemedyIn("en"), "587") {
+				t.Errorf("port 25 remedy %q", res.Problems[0].RemedyIn("en"))
+			}
+		})
+	}
+}

@@ -1,0 +1,245 @@
+package probe
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// smtpExtensions are the EHLO keywords reported as capabilities. go-smtp
+// answers "is X supported" but does not list what the server said, so
+// the probe asks about the extensions a person may care about.
+var smtpExtensions = []string{
+	"STARTTLS", "AUTH", "SIZE", "PIPELINING", "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES",
+	"CHUNKING", "BINARYMIME", "DSN", "REQUIRETLS", "DELIVERBY", "MT-PRIORITY",
+}
+
+// smtp probes an SMTP endpoint. The greeting and, for STARTTLS, the
+// plaintext EHLO and the STARTTLS command are done here, so that a silent
+// server, a refused greeting and a missing STARTTLS offer are told apart
+// (RFC 5321 §3.1, RFC 3207); go-smtp's client takes over on the
+// encrypted session for EHLO, AUTH (RFC 4954) and QUIT.
+func (r *run) smtp() {
+	var conn net.Conn = r.raw
+	if r.ep.Security == config.TLS {
+		tc := r.handshake(r.raw)
+		if tc == nil {
+			return
+		}
+		conn = tc
+	}
+	rec := newRecordConn(conn, r.tr)
+	br := bufio.NewReader(rec)
+	tp := textproto.NewReader(br)
+
+	r.setPhase(PhaseGreeting)
+	code, msg, err := tp.ReadResponse(220)
+	if err != nil {
+		r.failed(err, false)
+		return
+	}
+	replay := smtpReply(code, msg)
+
+	if r.ep.Security != config.TLS {
+		r.setPhase(PhaseCapabilities)
+		ext, err := smtpEHLO(rec, tp, r.opts.ClientName)
+		if err != nil {
+			r.failed(err, false)
+			return
+		}
+		_, offered := ext["STARTTLS"]
+		r.setStartTLSOffered(offered)
+		upgrade := r.ep.Security == config.STARTTLS && offered
+		if !upgrade {
+			r.smtpCapabilities(ext)
+			if r.ep.Security == config.STARTTLS {
+				r.starttlsMissing()
+			} else {
+				r.warn(problem.New(problem.PlaintextEndpoint, nil))
+			}
+			// Continue in plaintext only to log in, and only if allowed.
+			if r.opts.Password == "" || !r.opts.AllowPlaintext {
+				r.mayLogin() // records why the password was not sent
+				rec.Write([]byte("QUIT\r\n"))
+				tp.ReadResponse(221)
+				return
+			}
+			if br.Buffered() > 0 {
+				r.failed(notProtocol("data before the client spoke"), false)
+				return
+			}
+		} else {
+			if err := smtpCmd(rec, tp, "STARTTLS", 220); err != nil {
+				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(errText(err))}))
+				return
+			}
+			// Bytes already waiting were sent before TLS but would be
+			// read as if they came over it (CVE-2011-0411).
+			if br.Buffered() > 0 {
+				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
+				return
+			}
+			tc := r.handshake(r.raw)
+			if tc == nil {
+				return
+			}
+			rec = newRecordConn(tc, r.tr)
+			// A new session starts after STARTTLS (RFC 3207 §4.2) with
+			// no greeting; go-smtp expects one, so it gets the first.
+			replay = "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n"
+		}
+	} else if n := br.Buffered(); n > 0 {
+		rest, _ := br.Peek(n)
+		replay += string(rest)
+	}
+
+	r.setPhase(PhaseCapabilities)
+	c := smtp.NewClient(newReplayConn(rec, replay))
+	defer c.Close()
+	if err := c.Hello(r.opts.ClientName); err != nil {
+		r.failed(err, false)
+		return
+	}
+	ext := map[string]string{}
+	for _, name := range smtpExtensions {
+		if ok, param := c.Extension(name); ok {
+			ext[name] = param
+		}
+	}
+	if r.encrypted {
+		// The capabilities that count are the ones after TLS.
+		r.smtpCapabilities(ext)
+	}
+	r.smtpLogin(c)
+	c.Quit()
+}
+
+// smtpCapabilities records extensions, AUTH mechanisms and SIZE.
+func (r *run) smtpCapabilities(ext map[string]string) {
+	r.res.Capabilities = r.res.Capabilities[:0]
+	for _, name := range smtpExtensions {
+		if _, ok := ext[name]; ok {
+			r.res.Capabilities = append(r.res.Capabilities, name)
+		}
+	}
+	r.res.AuthMechanisms = upperAll(strings.Fields(ext["AUTH"]))
+	if size, err := strconv.ParseInt(ext["SIZE"], 10, 64); err == nil && size > 0 {
+		r.res.SizeLimit = size
+	}
+}
+
+// smtpLogin authenticates with PLAIN (preferred: one round trip) or
+// LOGIN, through go-sasl.
+func (r *run) smtpLogin(c *smtp.Client) {
+	mechs := r.res.AuthMechanisms
+	if len(mechs) == 0 {
+		// Submission ports exist for authenticated clients (RFC 6409
+		// §4.1, RFC 8314 §3.3); port 25 without AUTH is a normal relay.
+		if r.ep.Port != 25 {
+			r.fail(problem.New(problem.NoAuth, r.data()))
+		} else if r.opts.Password != "" {
+			r.warn(problem.New(problem.NoAuth, r.data()))
+		}
+		if r.opts.Password != "" {
+			r.res.Login = LoginSkipped
+		}
+		return
+	}
+	if oauthOnly(mechs, false) {
+		r.oauthOnlyProblem(mechs)
+		return
+	}
+	var client sasl.Client
+	switch {
+	case hasMech(mechs, "PLAIN"):
+		client = sasl.NewPlainClient("", r.opts.Username, r.opts.Password)
+	case hasMech(mechs, "LOGIN"):
+		client = sasl.NewLoginClient(r.opts.Username, r.opts.Password)
+	}
+	if client == nil {
+		if r.opts.Password != "" {
+			r.res.Login = LoginSkipped
+			r.warn(problem.New(problem.NoUsableAuth, map[string]any{"Mechanisms": strings.Join(mechs, " ")}))
+		}
+		return
+	}
+	if !r.mayLogin() {
+		return
+	}
+	r.setPhase(PhaseLogin)
+	r.tr.setSecret(true)
+	err := c.Auth(client)
+	r.tr.setSecret(false)
+	if err != nil {
+		r.loginFailed(err)
+		return
+	}
+	r.loginOK()
+}
+
+// smtpEHLO sends EHLO and parses the extension lines (RFC 5321 §4.1.1.1).
+func smtpEHLO(w net.Conn, tp *textproto.Reader, name string) (map[string]string, error) {
+	if _, err := fmt.Fprintf(w, "EHLO %s\r\n", name); err != nil {
+		return nil, err
+	}
+	_, msg, err := tp.ReadResponse(250)
+	if err != nil {
+		return nil, err
+	}
+	return parseEHLO(msg), nil
+}
+
+// parseEHLO reads the extension lines of an EHLO reply: the first line
+// is the server's name, every other one "KEYWORD [params]".
+func parseEHLO(msg string) map[string]string {
+	ext := map[string]string{}
+	lines := strings.Split(msg, "\n")
+	for _, line := range lines[1:] {
+		kw, param, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if kw == "" {
+			continue
+		}
+		ext[strings.ToUpper(kw)] = param
+	}
+	return ext
+}
+
+func smtpCmd(w net.Conn, tp *textproto.Reader, cmd string, expect int) error {
+	if _, err := fmt.Fprintf(w, "%s\r\n", cmd); err != nil {
+		return err
+	}
+	_, _, err := tp.ReadResponse(expect)
+	return err
+}
+
+// smtpReply rebuilds the wire form of a reply read by textproto.
+func smtpReply(code int, msg string) string {
+	lines := strings.Split(msg, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		sep := "-"
+		if i == len(lines)-1 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%03d%s%s\r\n", code, sep, l)
+	}
+	return b.String()
+}
+
+// errText is the server's words in a reply error, or the error itself.
+func errText(err error) string {
+	if te, ok := err.(*textproto.Error); ok {
+		return fmt.Sprintf("%d %s", te.Code, te.Msg)
+	}
+	return err.Error()
+}

@@ -1,0 +1,170 @@
+package probe
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// tlsConfig is deliberately permissive: verification is done by verify
+// after the handshake, so that a bad certificate is reported in plain
+// words instead of ending the probe, and TLS 1.0 is allowed so that an
+// old server is reported as a warning instead of as unreachable. The
+// password is never sent on such a session unless the person allowed it.
+func (r *run) tlsConfig() *tls.Config {
+	cfg := r.nw.TLSConfig(r.ep.Host)
+	cfg.InsecureSkipVerify = true
+	cfg.MinVersion = tls.VersionTLS10
+	return cfg
+}
+
+// handshake runs TLS on conn and reports on the session and the
+// certificate. It returns nil after a failure it has already recorded.
+func (r *run) handshake(conn net.Conn) *tls.Conn {
+	r.setPhase(PhaseTLS)
+	tc := tls.Client(conn, r.tlsConfig())
+	if err := tc.HandshakeContext(r.ctx); err != nil {
+		r.handshakeFailed(err)
+		return nil
+	}
+	st := tc.ConnectionState()
+	info := &TLSInfo{Version: tls.VersionName(st.Version), Cipher: tls.CipherSuiteName(st.CipherSuite)}
+	r.res.TLS = info
+	r.encrypted = true
+	if st.Version < tls.VersionTLS12 {
+		// RFC 8996 deprecates TLS 1.0 and 1.1.
+		r.warn(problem.New(problem.OldTLS, map[string]any{"Version": info.Version}))
+	}
+	if len(st.PeerCertificates) == 0 {
+		info.Error = i18n.T("probe.cert.none")
+		r.warn(problem.New(problem.CertInvalid, map[string]any{"Detail": info.Error}))
+		return tc
+	}
+	leaf := st.PeerCertificates[0]
+	info.Subject = leaf.Subject.String()
+	info.Issuer = leaf.Issuer.String()
+	info.DNSNames = certNames(leaf)
+	info.NotBefore, info.NotAfter = leaf.NotBefore, leaf.NotAfter
+	probs := r.verify(st.PeerCertificates, time.Now())
+	if len(probs) == 0 {
+		info.Verified = true
+		r.certOK = true
+		return tc
+	}
+	info.Error = certVerdict(probs[0])
+	// A certificate problem on a server that otherwise works is a
+	// warning: the endpoint answers, a person can decide. The login is
+	// what it blocks (see mayLogin).
+	for _, p := range probs {
+		r.warn(p)
+	}
+	return tc
+}
+
+// verify checks the chain the server sent against the Network's roots
+// for the host we dialed, and returns every problem it finds, the most
+// telling first. Each aspect (dates, name, issuer) is checked on its own
+// because x509's Verify stops at the first failure, and "expired" hides
+// "issued for another name".
+func (r *run) verify(chain []*x509.Certificate, now time.Time) []problem.Problem {
+	leaf := chain[0]
+	var out []problem.Problem
+	date := func(t time.Time) string { return t.UTC().Format("2006-01-02") }
+	// When the leaf is out of date, check the chain at a moment the leaf
+	// was valid, so the authority problem (if any) still shows.
+	at := now
+	switch {
+	case now.After(leaf.NotAfter):
+		out = append(out, problem.New(problem.CertExpired, map[string]any{"Date": date(leaf.NotAfter)}))
+		at = leaf.NotAfter.Add(-time.Second)
+	case now.Before(leaf.NotBefore):
+		out = append(out, problem.New(problem.CertNotYetValid, map[string]any{"Date": date(leaf.NotBefore)}))
+		at = leaf.NotBefore.Add(time.Second)
+	}
+	if err := leaf.VerifyHostname(r.ep.Host); err != nil {
+		out = append(out, problem.New(problem.CertWrongHost, map[string]any{
+			"Host": r.ep.Host, "Names": strings.Join(certNames(leaf), ", "),
+		}))
+	}
+	opts := r.nw.VerifyOptions("", chain[1:])
+	opts.CurrentTime = at
+	if _, err := leaf.Verify(opts); err != nil {
+		var ua x509.UnknownAuthorityError
+		var inv x509.CertificateInvalidError
+		switch {
+		case errors.As(err, &ua) && len(chain) == 1 && bytes.Equal(leaf.RawIssuer, leaf.RawSubject):
+			out = append(out, problem.New(problem.CertSelfSigned, nil))
+		case errors.As(err, &ua):
+			out = append(out, problem.New(problem.CertUnknownIssuer, map[string]any{"Issuer": issuerName(leaf)}))
+		case errors.As(err, &inv) && inv.Reason == x509.Expired:
+			// The leaf was checked above: an intermediate is out of date.
+			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": i18n.T("probe.cert.chain_expired")}))
+		default:
+			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": err.Error()}))
+		}
+	}
+	return out
+}
+
+// certVerdict is the short plain-words reason shown next to the TLS
+// version ("expired on 2026-01-02").
+func certVerdict(p problem.Problem) string {
+	return i18n.T("probe.cert."+p.Code, p.Data)
+}
+
+func certNames(c *x509.Certificate) []string {
+	names := append([]string(nil), c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && c.Subject.CommonName != "" {
+		names = []string{c.Subject.CommonName}
+	}
+	return names
+}
+
+func issuerName(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}
+
+// handshakeFailed turns a failed handshake into a problem. crypto/tls
+// does not export its alert type for alerts the server sends, so the
+// alert is recognised by its description (RFC 8446 §6.2).
+func (r *run) handshakeFailed(err error) {
+	var rh tls.RecordHeaderError
+	msg := err.Error()
+	switch {
+	case r.ctx.Err() != nil || isTimeout(err):
+		r.connFailed(err)
+	case errors.As(err, &rh):
+		// Not TLS at all: most often a plaintext service on a TLS port.
+		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", i18n.T("probe.detail.not_tls"))))
+	case strings.Contains(msg, "protocol version"),
+		strings.Contains(msg, "unsupported protocol version"),
+		strings.Contains(msg, "no cipher suite"),
+		strings.Contains(msg, "handshake failure"),
+		strings.Contains(msg, "insufficient security"):
+		r.fail(problem.New(problem.NoCommonTLS, nil))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
+		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", i18n.T("probe.detail.closed_in_tls"))))
+	default:
+		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", msg)))
+	}
+}
+
+func (r *run) dataWith(k string, v any) map[string]any {
+	d := r.data()
+	d[k] = v
+	return d
+}
