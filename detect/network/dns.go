@@ -89,10 +89,10 @@ func (n *Network) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*
 	ctx, cancel := context.WithTimeout(ctx, n.dnsTimeout())
 	defer cancel()
 	c := &dns.Client{Net: "udp", UDPSize: 4096, Timeout: n.dnsTimeout()}
-	resp, _, err := c.ExchangeContext(ctx, q, server)
+	resp, err := exchangeCancelable(ctx, c, q, server)
 	if err == nil && resp.Truncated {
 		c.Net = "tcp"
-		resp, _, err = c.ExchangeContext(ctx, q, server)
+		resp, err = exchangeCancelable(ctx, c, q, server)
 	}
 	if err != nil {
 		return nil, err
@@ -101,6 +101,21 @@ func (n *Network) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*
 		return nil, errors.New("mismatched DNS answer id")
 	}
 	return resp, nil
+}
+
+// exchangeCancelable is dns.Client.ExchangeContext that also stops when
+// ctx is cancelled: miekg/dns only honours the context's deadline, so a
+// cancelled run would otherwise wait for the DNS timeout.
+func exchangeCancelable(ctx context.Context, c *dns.Client, q *dns.Msg, server string) (*dns.Msg, error) {
+	conn, err := c.DialContext(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	resp, _, err := c.ExchangeWithConnContext(ctx, q, conn)
+	return resp, err
 }
 
 func (n *Network) wrapDNSError(ctx context.Context, name string, qtype uint16, err error) error {

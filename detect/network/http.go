@@ -85,6 +85,10 @@ func (n *Network) Get(ctx context.Context, rawURL string, limit int64) (*HTTPRes
 
 	res := &HTTPResult{Secure: u.Scheme == "https"}
 	client := n.HTTPClient()
+	// The transport dials on a context detached from the request, so a
+	// dial still resolving when the request gives up would outlive this
+	// call; closing idle connections cancels such dials.
+	defer client.CloseIdleConnections()
 	inner := client.CheckRedirect
 	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 		if err := inner(r, via); err != nil {

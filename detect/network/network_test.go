@@ -63,6 +63,23 @@ func TestDNSFailuresAreReportedPrecisely(t *testing.T) {
 	}
 }
 
+func TestDNSQueryStopsWhenTheContextIsCancelled(t *testing.T) {
+	lab := labtest.New(t)
+	lab.DNSFail("slow.test", labtest.Timeout)
+	n := lab.Network()
+	n.DNSTimeout = 5 * time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := n.LookupMX(ctx, "slow.test")
+	if el := time.Since(start); el > time.Second {
+		t.Fatalf("cancelled query returned after %v", el)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
 func TestDNSMovesToTheNextServerAfterSERVFAIL(t *testing.T) {
 	broken := labtest.New(t)
 	broken.DNSFail(".", labtest.ServFail)

@@ -33,6 +33,10 @@ func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []b
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", "Postino (mail settings checker)")
 	client := n.HTTPClient()
+	// The transport dials on a context detached from the request, so a
+	// dial still resolving when the request gives up would outlive this
+	// call; closing idle connections cancels such dials.
+	defer client.CloseIdleConnections()
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(req)
 	if err != nil {
