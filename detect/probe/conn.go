@@ -71,6 +71,9 @@ type transcript struct {
 func (t *transcript) add(dir, text string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if len(t.lines) >= maxTranscript {
+		return // the greeting is long recorded; spare the work
+	}
 	if dir == "C" && t.secret {
 		text = redact(text)
 	}

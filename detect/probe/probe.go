@@ -187,20 +187,7 @@ func (r *run) enterPhase(p Phase) {
 // snapshot returns a copy of the result that shares no slice with the
 // running probe, so a front end may keep it.
 func (r *run) snapshot() Result {
-	res := r.res
-	res.Sources = append([]string{}, r.res.Sources...)
-	res.Capabilities = append([]string(nil), r.res.Capabilities...)
-	res.AuthMechanisms = append([]string{}, r.res.AuthMechanisms...)
-	res.Phases = append([]PhaseTime(nil), r.res.Phases...)
-	if r.res.TLS != nil {
-		t := *r.res.TLS
-		t.DNSNames = append([]string(nil), t.DNSNames...)
-		res.TLS = &t
-	}
-	if r.res.StartTLSOffered != nil {
-		v := *r.res.StartTLSOffered
-		res.StartTLSOffered = &v
-	}
+	res := r.res.Clone()
 	res.Problems = append(append([]problem.Problem(nil), r.failures...), r.warnings...)
 	res.Transcript, res.Greeting = r.tr.snapshot()
 	res.LoginMessage = scrub(res.LoginMessage, r.opts.Password)
@@ -227,6 +214,6 @@ func (r *run) finish() Result {
 	}
 	r.res.Summary = r.summary()
 	final := r.snapshot()
-	r.sink.Emit(Update{Result: final})
+	r.sink.Emit(Update{Result: final.Clone()})
 	return final
 }

@@ -246,3 +246,21 @@ func drain(c net.Conn) {
 		}
 	}
 }
+
+// startIMAPOn serves IMAP on a listener the test prepared (for TLS
+// settings startIMAP does not offer).
+func startIMAPOn(t *testing.T, ln net.Listener) {
+	t.Helper()
+	mem := imapmemserver.New()
+	mem.AddUser(imapmemserver.NewUser(testUser, testPassword))
+	s := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}},
+		Logger: quietLogger{},
+	})
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	t.Cleanup(func() { s.Close(); <-done })
+}

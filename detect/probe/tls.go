@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -147,14 +148,15 @@ func (r *run) handshakeFailed(err error) {
 	switch {
 	case r.ctx.Err() != nil || isTimeout(err):
 		r.connFailed(err)
+	case r.ep.Security == config.STARTTLS && !errors.As(err, &rh) && isNoCommonTLS(msg):
+		r.fail(problem.New(problem.NoCommonTLS, nil))
+	case r.ep.Security == config.STARTTLS:
+		// The server agreed to STARTTLS and then could not do TLS.
+		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": msg}))
 	case errors.As(err, &rh):
 		// Not TLS at all: most often a plaintext service on a TLS port.
 		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", i18n.T("probe.detail.not_tls"))))
-	case strings.Contains(msg, "protocol version"),
-		strings.Contains(msg, "unsupported protocol version"),
-		strings.Contains(msg, "no cipher suite"),
-		strings.Contains(msg, "handshake failure"),
-		strings.Contains(msg, "insufficient security"):
+	case isNoCommonTLS(msg):
 		r.fail(problem.New(problem.NoCommonTLS, nil))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
 		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", i18n.T("probe.detail.closed_in_tls"))))
@@ -167,4 +169,15 @@ func (r *run) dataWith(k string, v any) map[string]any {
 	d := r.data()
 	d[k] = v
 	return d
+}
+
+// isNoCommonTLS recognises the alerts and local errors that mean the two
+// sides share no TLS version or cipher suite.
+func isNoCommonTLS(msg string) bool {
+	for _, s := range []string{"protocol version", "no cipher suite", "handshake failure", "insufficient security"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,298 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/pop3/pop3test"
+)
+
+// Servers that misbehave must end in a clear verdict, quickly and with
+// bounded memory.
+func TestProbeGivesClearVerdictsOnHostileServers(t *testing.T) {
+	lab := labtest.New(t)
+	huge := strings.Repeat("A", 1<<20)
+	cases := []struct {
+		name   string
+		proto  config.Protocol
+		port   int
+		sec    config.Security
+		handle func(net.Conn)
+		code   string
+		reach  Reachability
+	}{
+		{"never greets", config.SMTP, 587, config.STARTTLS, drain, "no-greeting", NoGreeting},
+		{"never starts TLS", config.IMAP, 993, config.TLS, drain, "no-greeting", NoGreeting},
+		{"closes at once", config.POP3, 110, config.STARTTLS, func(net.Conn) {}, "no-greeting", NoGreeting},
+		{"1 MiB banner", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("* OK " + huge + "\r\n"))
+			drain(c)
+		}, "line-too-long", Open},
+		{"endless line", config.SMTP, 25, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("220 "))
+			chunk := []byte(strings.Repeat("x", 4096))
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "line-too-long", Open},
+		{"endless multi-line reply", config.SMTP, 2525, config.STARTTLS, func(c net.Conn) {
+			for {
+				if _, err := c.Write([]byte("220-still talking\r\n")); err != nil {
+					return
+				}
+			}
+		}, "too-much-data", Open},
+		{"closes after the greeting", config.POP3, 110, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("+OK hello\r\n"))
+		}, "closed", Open},
+		{"HTTP server", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+		}, "not-this-protocol", Open},
+		{"binary garbage", config.POP3, 110, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte{0, 1, 2, 0xff, 0xfe, '\r', '\n'})
+			drain(c)
+		}, "not-this-protocol", Open},
+		{"SMTP refuses at greeting", config.SMTP, 587, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("554 5.7.1 Your IP is listed at a blocklist\r\n"))
+			drain(c)
+		}, "smtp-554", Open},
+		{"IMAP says BYE at greeting", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("* BYE [UNAVAILABLE] Server shutting down\r\n"))
+		}, "imap-unavailable", Open},
+		{"SMTP on the IMAP port", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+			c.Write([]byte("220 smtp.example.it ESMTP\r\n"))
+			drain(c)
+		}, "not-this-protocol", Open},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			host := "hostile" + string(rune('a'+i)) + ".example.it"
+			startRaw(t, lab, host, c.port, c.handle)
+			opts := withLogin()
+			// Silent servers cost the whole timeout; keep it short for
+			// them and generous for the others, which must not need it.
+			opts.Timeout = 8 * time.Second
+			if c.reach == NoGreeting {
+				opts.Timeout = time.Second
+			}
+			start := time.Now()
+			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: host, Port: c.port, Security: c.sec}, opts)
+			if !hasProblem(res, c.code) || res.Status != StatusFailed || res.Reachability != c.reach {
+				t.Fatalf("problems %v status %s reach %s\n%s", codes(res), res.Status, res.Reachability, transcriptText(res))
+			}
+			if d := time.Since(start); d > opts.Timeout+time.Second {
+				t.Errorf("took %v, more than the timeout", d)
+			}
+			for _, l := range res.Transcript {
+				if len(l.Text) > maxTranscriptLine+4 {
+					t.Errorf("transcript line of %d bytes", len(l.Text))
+				}
+			}
+		})
+	}
+}
+
+// smtpScript serves a greeting and an EHLO reply offering STARTTLS, then
+// answers STARTTLS with reply.
+func smtpScript(reply string) func(net.Conn) {
+	return func(c net.Conn) {
+		br := bufio.NewReader(c)
+		c.Write([]byte("220 mx.example.it ESMTP\r\n"))
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch strings.ToUpper(strings.Fields(line + " x")[0]) {
+			case "EHLO":
+				c.Write([]byte("250-mx.example.it\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n"))
+			case "STARTTLS":
+				c.Write([]byte(reply))
+				if strings.HasPrefix(reply, "220") {
+					c.Write([]byte("this is not TLS\r\n"))
+					drain(c)
+					return
+				}
+			case "QUIT":
+				c.Write([]byte("221 bye\r\n"))
+				return
+			default:
+				c.Write([]byte("502 no\r\n"))
+			}
+		}
+	}
+}
+
+func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
+	lab := labtest.New(t)
+	startRaw(t, lab, "refuses.example.it", 587, smtpScript("454 4.7.0 TLS not available due to temporary reason\r\n"))
+	startRaw(t, lab, "garbage.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n"))
+	startRaw(t, lab, "inject.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n250 injected\r\n"))
+	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &pop3test.Server{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
+	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &pop3test.Server{STLSNoHandshake: true})
+	cases := []struct {
+		host  string
+		proto config.Protocol
+		port  int
+	}{
+		{"refuses.example.it", config.SMTP, 587},
+		{"garbage.example.it", config.SMTP, 587},
+		{"inject.example.it", config.SMTP, 587},
+		{"pop.example.it", config.POP3, 110},
+		{"pop2.example.it", config.POP3, 110},
+	}
+	for _, c := range cases {
+		t.Run(c.host, func(t *testing.T) {
+			opts := withLogin()
+			opts.Timeout = 2 * time.Second
+			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: config.STARTTLS}, opts)
+			if !hasProblem(res, "starttls-failed") || res.Status != StatusFailed || res.StartTLSOffered == nil || !*res.StartTLSOffered {
+				t.Fatalf("problems %v status %s offered %v\n%s", codes(res), res.Status, res.StartTLSOffered, transcriptText(res))
+			}
+			if res.Login == LoginOK || res.Login == LoginFailed {
+				t.Errorf("login %s: the password must not have been sent", res.Login)
+			}
+		})
+	}
+}
+
+// The plaintext refusal: a server that offers no STARTTLS never receives
+// AUTH, LOGIN or PASS, unless the person allowed plaintext for this run.
+func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
+	lab := labtest.New(t)
+	smtpBE := &smtpBackend{}
+	startSMTP(t, lab, "smtp.example.it", 587, config.Plain, lab.Cert("smtp.example.it"), smtpBE)
+	imapLog := startIMAP(t, lab, "imap.example.it", 143, config.Plain, lab.Cert("imap.example.it"), nil)
+	pop := startPOP3(t, lab, "pop.example.it", 110, config.Plain, lab.Cert("pop.example.it"), nil)
+	popLogins := func() (n int) {
+		for _, c := range pop.Commands() {
+			if strings.HasPrefix(c.Line, "PASS") {
+				n++
+			}
+		}
+		return n
+	}
+	cases := []struct {
+		proto  config.Protocol
+		host   string
+		port   int
+		logins func() int
+	}{
+		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.log.count(); return n }},
+		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.count(); return n }},
+		{config.POP3, "pop.example.it", 110, popLogins},
+	}
+	for _, c := range cases {
+		t.Run(string(c.proto), func(t *testing.T) {
+			ep := config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: config.STARTTLS}
+			res := probeOnce(t, lab.Network(), ep, withLogin())
+			if !hasProblem(res, "starttls-missing") || !hasProblem(res, "login-not-sent-plaintext") ||
+				res.Status != StatusFailed || res.Login != LoginSkipped {
+				t.Fatalf("problems %v status %s login %s", codes(res), res.Status, res.Login)
+			}
+			if res.StartTLSOffered == nil || *res.StartTLSOffered {
+				t.Errorf("StartTLSOffered = %v", res.StartTLSOffered)
+			}
+			if n := c.logins(); n != 0 {
+				t.Fatalf("the server received %d logins in the clear", n)
+			}
+			// Allowed for this run: it logs in, and says it was unsafe.
+			opts := withLogin()
+			opts.AllowPlaintext = true
+			res = probeOnce(t, lab.Network(), ep, opts)
+			if res.Login != LoginOK || !hasProblem(res, "plaintext-login") || !hasProblem(res, "starttls-missing") {
+				t.Errorf("allowed: login %s problems %v\n%s", res.Login, codes(res), transcriptText(res))
+			}
+			if n := c.logins(); n != 1 {
+				t.Errorf("%d logins after allowing plaintext", n)
+			}
+		})
+	}
+}
+
+func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
+	lab := labtest.New(t)
+	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), &smtpBackend{mechs: []string{}})
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mx.example.it", Port: 25, Security: config.STARTTLS}, noLogin())
+	if res.Status != StatusWarning || !hasProblem(res, "starttls-missing") {
+		t.Fatalf("status %s problems %v", res.Status, codes(res))
+	}
+}
+
+func TestProbeExplainsOAuthOnlyAndMissingAuth(t *testing.T) {
+	lab := labtest.New(t)
+	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), &smtpBackend{mechs: []string{"XOAUTH2", "OAUTHBEARER"}})
+	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), &smtpBackend{mechs: []string{}})
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "oauth.example.it", Port: 465, Security: config.TLS}, withLogin())
+	if res.Status != StatusWarning || !hasProblem(res, "oauth-only") || res.Login != LoginSkipped {
+		t.Errorf("oauth: status %s problems %v login %s", res.Status, codes(res), res.Login)
+	}
+	if !strings.Contains(res.Problems[0].RemedyIn("en"), "app password") {
+		t.Errorf("remedy %q", res.Problems[0].RemedyIn("en"))
+	}
+	res = probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "noauth.example.it", Port: 587, Security: config.STARTTLS}, noLogin())
+	if res.Status != StatusFailed || !hasProblem(res, "no-auth") {
+		t.Errorf("no auth: status %s problems %v", res.Status, codes(res))
+	}
+}
+
+func TestProbeStopsPromptlyWhenCanceled(t *testing.T) {
+	lab := labtest.New(t)
+	startRaw(t, lab, "silent.example.it", 993, drain)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(150*time.Millisecond, cancel)
+	start := time.Now()
+	res := Run(ctx, lab.Network(), config.Server{Protocol: config.IMAP, Host: "silent.example.it", Port: 993, Security: config.TLS}, nil, withLogin(), nil)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v after cancel", d)
+	}
+	if !hasProblem(res, "canceled") || res.Status != StatusFailed {
+		t.Errorf("problems %v status %s", codes(res), res.Status)
+	}
+	// TestMain's goleak check proves nothing is left running.
+}
+
+func TestUpdatesAreIndependentSnapshotsInPhaseOrder(t *testing.T) {
+	lab := labtest.New(t)
+	startIMAP(t, lab, "imap.example.it", 143, config.STARTTLS, lab.Cert("imap.example.it"), nil)
+	c := &collector{}
+	res := Run(context.Background(), lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, []string{"ispdb"}, withLogin(), c.sink)
+	if len(c.updates) < 5 {
+		t.Fatalf("%d updates", len(c.updates))
+	}
+	var phases []string
+	for _, u := range c.updates {
+		phases = append(phases, string(u.Phase))
+		if u.ID != res.ID {
+			t.Errorf("update ID %q, result ID %q", u.ID, res.ID)
+		}
+	}
+	want := "connecting greeting capabilities tls capabilities login done"
+	if strings.Join(phases, " ") != want {
+		t.Errorf("phases %q, want %q", strings.Join(phases, " "), want)
+	}
+	last := c.updates[len(c.updates)-1]
+	if last.Status != StatusOK || last.Summary == "" {
+		t.Errorf("last update status %s summary %q", last.Status, last.Summary)
+	}
+	// A front end keeps snapshots; changing one must not change another.
+	first := c.updates[0]
+	first.Sources[0] = "changed"
+	if c.updates[1].Sources[0] != "ispdb" || res.Sources[0] != "ispdb" {
+		t.Error("snapshots share their Sources slice")
+	}
+	if len(last.Transcript) > 0 {
+		last.Transcript[0].Text = "changed"
+		if res.Transcript[0].Text == "changed" {
+			t.Error("snapshots share their transcript")
+		}
+	}
+}
