@@ -173,7 +173,10 @@ func checkText(name, v string) error {
 		return invalid("export.err.utf8", map[string]any{"Field": name})
 	}
 	for _, r := range v {
-		if unicode.IsControl(r) {
+		// Controls (C0, DEL, C1 including NEL), the Unicode line and
+		// paragraph separators, and U+FFFE/U+FFFF, which XML 1.0 does not
+		// allow at all (§2.2 Char) and encoders would silently replace.
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == 0xFFFE || r == 0xFFFF {
 			return invalid("export.err.control", map[string]any{"Field": name})
 		}
 	}

@@ -20,6 +20,8 @@ func TestEveryFormatRejectsBadInput(t *testing.T) {
 		{"NUL in username", func(s *Settings) { s.Incoming.Username = "mario\x00" }},
 		{"line break in note", func(s *Settings) { s.Notes = []config.Note{{Code: "x", Text: "a\nb"}} }},
 		{"line break in password", func(s *Settings) { s.Password = "a\nb" }},
+		{"Unicode line separator", func(s *Settings) { s.DisplayName = "Mario\u2028Rossi" }},
+		{"character XML forbids", func(s *Settings) { s.ProviderName = "Libero\uffff" }},
 		{"invalid UTF-8", func(s *Settings) { s.DisplayName = "Mario \xff" }},
 		{"address without @", func(s *Settings) { s.Address = "mario.rossi" }},
 		{"address with empty local part", func(s *Settings) { s.Address = "@libero.it" }},
