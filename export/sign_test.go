@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -142,6 +143,12 @@ func TestOpenSSLVerifiesTheSignedProfile(t *testing.T) {
 	if !bytes.Equal(content, p7.Content) {
 		t.Error("openssl extracted different content")
 	}
+	// -noverify only extracts the plist (the README's second command).
+	if msg, err := exec.Command(openssl, "cms", "-verify", "-noverify", "-inform", "DER", "-in", in, "-out", out+".2").CombinedOutput(); err != nil {
+		t.Errorf("openssl cms -verify -noverify: %v\n%s", err, msg)
+	} else if extracted, _ := os.ReadFile(out + ".2"); !bytes.Equal(extracted, p7.Content) {
+		t.Error("-noverify extracted different content")
+	}
 	// A different root must not verify it.
 	other := newPKI(t, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: other.root.Raw}), 0o600); err != nil {
@@ -185,5 +192,44 @@ func TestOrderChainPutsIssuerFirst(t *testing.T) {
 	}
 	if len(rest) != 1 || !rest[0].Equal(unrelated) {
 		t.Errorf("rest %v", rest)
+	}
+}
+
+// TestSignsWithAnRSAKey covers the key type most profile-signing
+// certificates (Apple Developer ID, commercial CAs) use.
+func TestSignsWithAnRSAKey(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "RSA signer"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := LoadSigner(p12, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p7, err := pkcs7.Parse(must(MobileConfig(fixtures()["libero"], Options{Signer: signer})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	if err := p7.VerifyWithChain(pool); err != nil {
+		t.Errorf("RSA signature: %v", err)
+	}
+	if signer.Subject() != "CN=RSA signer" {
+		t.Errorf("subject %q", signer.Subject())
 	}
 }
