@@ -1,0 +1,175 @@
+package roundtrip
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-smtp"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/pop3"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// dial connects to srv through the network layer and, for implicit TLS,
+// completes the handshake before returning. The connection is closed
+// when the run's context ends, and also when step ends before the caller
+// calls endStep: closing is the one way to unblock a client library
+// waiting on a silent server.
+func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, release, endStep func(), err error) {
+	conn, err = s.nw.DialContext(step, "tcp", srv.Address())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	raw := conn
+	stopLife := context.AfterFunc(s.life, func() { raw.Close() })
+	stopStep := context.AfterFunc(step, func() { raw.Close() })
+	release = func() {
+		stopLife()
+		stopStep()
+		raw.Close()
+	}
+	endStep = func() { stopStep() }
+	if srv.Security == config.TLS {
+		tc := tls.Client(conn, s.tlsConfig(srv.Host))
+		if err := tc.HandshakeContext(step); err != nil {
+			release()
+			return nil, nil, nil, &tlsError{err}
+		}
+		conn = tc
+	}
+	return conn, release, endStep, nil
+}
+
+// tlsConfig verifies the server's certificate against the Network's
+// roots unless the person explicitly allowed a bad certificate.
+func (s *session) tlsConfig(host string) *tls.Config {
+	cfg := s.nw.TLSConfig(host)
+	cfg.MinVersion = tls.VersionTLS12
+	if s.opts.AllowInsecureTLS {
+		cfg.InsecureSkipVerify = true
+	}
+	return cfg
+}
+
+// tlsError marks a failed TLS handshake (implicit TLS or after STARTTLS).
+type tlsError struct{ err error }
+
+func (e *tlsError) Error() string { return "TLS: " + e.err.Error() }
+func (e *tlsError) Unwrap() error { return e.err }
+
+// errStartTLSMissing means the server does not offer STARTTLS.
+var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
+
+// explain turns an error from talking to srv into a catalogue problem:
+// a server reply becomes its own entry, everything else is about the
+// connection or the certificate.
+func explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
+	data := map[string]any{"Host": srv.Host, "Port": srv.Port, "Protocol": strings.ToUpper(string(srv.Protocol))}
+	var de *network.DialError
+	var se *smtp.SMTPError
+	var te *textproto.Error
+	var ie *imap.Error
+	var pe *pop3.Error
+	var cv *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &de):
+		switch de.Kind {
+		case network.Unresolved:
+			return problem.New(problem.Unresolved, data)
+		case network.Refused:
+			return problem.New(problem.Refused, data)
+		case network.Filtered:
+			return problem.New(problem.Filtered, data)
+		case network.Canceled:
+			return problem.New(problem.Canceled, data)
+		}
+		return problem.New(problem.Unreachable, data)
+	case errors.Is(err, errStartTLSMissing):
+		return problem.New(problem.StartTLSMissing, data)
+	case errors.As(err, &cv):
+		return certProblem(srv, cv.Err)
+	case errors.As(err, &se):
+		enh := ""
+		if se.EnhancedCode != smtp.NoEnhancedCode && se.EnhancedCode != (smtp.EnhancedCode{}) {
+			enh = fmt.Sprintf("%d.%d.%d", se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
+		}
+		return problem.FromSMTP(se.Code, enh, oneLine(se.Message))
+	case errors.As(err, &te):
+		return problem.FromSMTP(te.Code, "", oneLine(te.Msg))
+	case errors.As(err, &ie):
+		return problem.FromIMAP(string(ie.Type), string(ie.Code), oneLine(ie.Text), loginStep)
+	case errors.As(err, &pe):
+		return problem.FromPOP3(pe.Code, oneLine(pe.Text), loginStep)
+	}
+	var tle *tlsError
+	if errors.As(err, &tle) {
+		data["Detail"] = oneLine(tle.err.Error())
+		return problem.New(problem.TLSFailed, data)
+	}
+	if ctx.Err() != nil || isTimeout(err) {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return problem.New(problem.Canceled, data)
+		}
+		return problem.New(problem.Timeout, data)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
+		return problem.New(problem.Closed, data)
+	}
+	data["Detail"] = oneLine(err.Error())
+	return problem.New(problem.NotThisProtocol, data)
+}
+
+// certProblem names what is wrong with a certificate that failed
+// verification.
+func certProblem(srv config.Server, err error) problem.Problem {
+	var he x509.HostnameError
+	var ua x509.UnknownAuthorityError
+	var inv x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &he):
+		names := he.Certificate.DNSNames
+		if len(names) == 0 {
+			names = []string{he.Certificate.Subject.CommonName}
+		}
+		return problem.New(problem.CertWrongHost, map[string]any{"Host": srv.Host, "Names": strings.Join(names, ", ")})
+	case errors.As(err, &ua):
+		if ua.Cert != nil && string(ua.Cert.RawIssuer) == string(ua.Cert.RawSubject) {
+			return problem.New(problem.CertSelfSigned, nil)
+		}
+		issuer := ""
+		if ua.Cert != nil {
+			issuer = ua.Cert.Issuer.CommonName
+		}
+		return problem.New(problem.CertUnknownIssuer, map[string]any{"Issuer": issuer})
+	case errors.As(err, &inv) && inv.Reason == x509.Expired:
+		return problem.New(problem.CertExpired, map[string]any{"Date": inv.Cert.NotAfter.UTC().Format("2006-01-02")})
+	}
+	return problem.New(problem.CertInvalid, map[string]any{"Detail": oneLine(err.Error())})
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout())
+}
+
+// oneLine keeps a server's words on one line and bounded.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

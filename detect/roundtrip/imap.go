@@ -1,0 +1,150 @@
+package roundtrip
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// imapBox watches an IMAP mailbox (RFC 9051 / RFC 3501) for the test
+// message.
+type imapBox struct {
+	c       *imapclient.Client
+	release func()
+	abort   func()
+	junk    string // the spam folder, if the server has one
+	// where the message was found, for delete
+	folder string
+	uid    imap.UID
+}
+
+// openIMAP connects, upgrades with STARTTLS when asked (refusing PREAUTH
+// in clear, as imapclient does), logs in and finds the spam folder.
+func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) (*imapBox, error) {
+	conn, release, endStep, err := s.dial(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	opts := &imapclient.Options{TLSConfig: s.tlsConfig(srv.Host)}
+	var c *imapclient.Client
+	if srv.Security == config.STARTTLS {
+		c, err = imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			release()
+			return nil, wrapIMAPStartTLS(err)
+		}
+	} else {
+		c = imapclient.New(conn, opts)
+	}
+	b := &imapBox{c: c, release: func() { c.Close(); release() }, abort: func() { conn.Close() }}
+	if err := c.WaitGreeting(); err != nil {
+		b.close()
+		return nil, wrapTLS(err)
+	}
+	if err := c.Login(user, s.opts.Password).Wait(); err != nil {
+		b.close()
+		return nil, err
+	}
+	b.junk = findJunk(c)
+	endStep()
+	return b, nil
+}
+
+// findJunk returns the folder a server files spam in: the one marked
+// \Junk (RFC 6154), or one with a usual name.
+func findJunk(c *imapclient.Client) string {
+	list, err := c.List("", "*", nil).Collect()
+	if err != nil {
+		return ""
+	}
+	byName := ""
+	for _, m := range list {
+		for _, a := range m.Attrs {
+			if a == imap.MailboxAttrJunk {
+				return m.Mailbox
+			}
+		}
+		switch strings.ToLower(m.Mailbox) {
+		case "junk", "spam", "junk e-mail", "junk email", "posta indesiderata", "[gmail]/spam", "inbox.junk", "inbox.spam":
+			byName = m.Mailbox
+		}
+	}
+	return byName
+}
+
+// find searches INBOX, then the spam folder, for a message whose Subject
+// holds token.
+func (b *imapBox) find(token string) (string, error) {
+	for _, folder := range []string{"INBOX", b.junk} {
+		if folder == "" {
+			continue
+		}
+		// SELECT again on every poll: it is the one way every server
+		// shows messages that arrived since the last look.
+		if _, err := b.c.Select(folder, &imap.SelectOptions{ReadOnly: folder != "INBOX"}).Wait(); err != nil {
+			if folder == "INBOX" {
+				return "", err
+			}
+			continue
+		}
+		data, err := b.c.UIDSearch(&imap.SearchCriteria{
+			Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: token}},
+		}, nil).Wait()
+		if err != nil {
+			return "", err
+		}
+		if uids := data.AllUIDs(); len(uids) > 0 {
+			b.folder, b.uid = folder, uids[0]
+			return folder, nil
+		}
+	}
+	return "", nil
+}
+
+// remove deletes the found message: \Deleted, then UID EXPUNGE of that
+// one message (RFC 4315 UIDPLUS). Without UIDPLUS a plain EXPUNGE would
+// also remove other messages the person had marked deleted, so the
+// message is only marked and the failure reported.
+func (b *imapBox) remove() error {
+	if b.folder == "" {
+		return nil
+	}
+	if _, err := b.c.Select(b.folder, nil).Wait(); err != nil {
+		return err
+	}
+	set := imap.UIDSetNum(b.uid)
+	if err := b.c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted, imap.FlagSeen}}, nil).Close(); err != nil {
+		return err
+	}
+	if !b.c.Caps().Has(imap.CapUIDPlus) && !b.c.Caps().Has(imap.CapIMAP4rev2) {
+		return errNoUIDPlus
+	}
+	return b.c.UIDExpunge(set).Close()
+}
+
+func (b *imapBox) close() {
+	// LOGOUT is a courtesy; the connection is closed either way, and a
+	// server that does not answer it gets a few seconds.
+	t := time.AfterFunc(logoutGrace, b.abort)
+	b.c.Logout().Wait()
+	t.Stop()
+	b.release()
+}
+
+func (b *imapBox) interrupt() { b.abort() }
+
+// wrapIMAPStartTLS tells a refused STARTTLS (the server answered NO or
+// BAD: it does not offer it) from a failed handshake.
+func wrapIMAPStartTLS(err error) error {
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		return errStartTLSMissing
+	}
+	return wrapTLS(err)
+}

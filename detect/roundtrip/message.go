@@ -1,0 +1,55 @@
+package roundtrip
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+)
+
+// newToken returns 16 random hex digits: unique enough that a search for
+// it finds only our message, and plain ASCII so every server indexes it.
+func newToken() string {
+	b := make([]byte, 8)
+	rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+// message builds the test message (RFC 5322) with CRLF line ends. It is
+// marked Auto-Submitted (RFC 3834) so that vacation responders and
+// mailing-list software do not answer it.
+func message(addr, token, msgID string, now time.Time) (subject string, body []byte) {
+	subject = "Postino test " + token
+	var b strings.Builder
+	h := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	h("From", "<"+addr+">")
+	h("To", "<"+addr+">")
+	h("Subject", subject)
+	h("Date", now.Format(time.RFC1123Z))
+	h("Message-ID", "<"+msgID+">")
+	h("MIME-Version", "1.0")
+	h("Content-Type", "text/plain; charset=utf-8")
+	h("Content-Transfer-Encoding", "8bit")
+	h("Auto-Submitted", "auto-generated")
+	h("X-Postino-Test", token)
+	b.WriteString("\r\n")
+	text := i18n.T("roundtrip.message.body", map[string]any{"Address": addr, "Token": token})
+	for _, line := range strings.Split(text, "\n") {
+		// A line that is just "." would end DATA early on a broken
+		// client; go-smtp dot-stuffs, and our text never has one anyway.
+		b.WriteString(strings.TrimRight(line, "\r") + "\r\n")
+	}
+	return subject, []byte(b.String())
+}
+
+// messageID returns a Message-ID (RFC 5322 §3.6.4) in the address's own
+// domain, so it looks like any other message the account sends.
+func messageID(token, domain string) string {
+	return "postino." + token + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + "@" + domain
+}
+
+func formatSeconds(s float64) string { return strconv.FormatFloat(s, 'f', 1, 64) }

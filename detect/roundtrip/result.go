@@ -1,0 +1,175 @@
+// Package roundtrip proves that mail really flows: it sends a short test
+// message from an address to itself through the account's SMTP
+// submission server, then watches the account's mailbox over IMAP (or
+// POP3) until the message arrives or a deadline passes, and reports how
+// long that took. It never sends to anyone but the address itself, never
+// sends the password without TLS, and never sends it to a server whose
+// certificate failed verification unless the caller explicitly allows it.
+package roundtrip
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// Status is the outcome of a round trip.
+type Status string
+
+const (
+	// Arrived: the message was sent and found in the mailbox.
+	Arrived Status = "arrived"
+	// NotArrived: the message was accepted but not seen before the
+	// deadline.
+	NotArrived Status = "not-arrived"
+	// SendFailed: the SMTP server could not be reached or refused the
+	// login or the message.
+	SendFailed Status = "send-failed"
+	// ReceiveFailed: the incoming server could not be reached or refused
+	// the login; nothing was sent.
+	ReceiveFailed Status = "receive-failed"
+	// Refused: the options were unsafe or incomplete, so Postino did not
+	// start (plain-text endpoint, no password, bad address).
+	Refused Status = "refused"
+)
+
+// Step is where a running round trip is.
+type Step string
+
+const (
+	StepConnectIncoming Step = "connect-incoming"
+	StepSending         Step = "sending"
+	StepWaiting         Step = "waiting"
+	StepDeleting        Step = "deleting"
+	StepDone            Step = "done"
+)
+
+// Progress is emitted at every step and after every poll of the mailbox.
+type Progress struct {
+	Step Step
+	// Elapsed is the time since the message was accepted (0 before).
+	Elapsed time.Duration
+	// Polls counts the mailbox searches so far.
+	Polls int
+}
+
+// EventKind implements event.Event.
+func (Progress) EventKind() string { return "roundtrip-progress" }
+
+// Finished is emitted once with the result.
+type Finished struct{ Result Result }
+
+// EventKind implements event.Event.
+func (Finished) EventKind() string { return "roundtrip-finished" }
+
+// Result is what a round trip found. Its sentences are rendered in the
+// current language when asked for (Summary, Explanation, Remedy) and when
+// marshalled to JSON.
+type Result struct {
+	Status Status
+	// Code is a stable reason: the Status, or a more precise one
+	// ("arrived-junk", "plaintext-refused", "no-password", ...).
+	Code string
+	// Problem is the server's refusal or the connection failure behind
+	// SendFailed and ReceiveFailed, explained by the problem catalogue.
+	Problem *problem.Problem
+	// Token is the unique word in the subject; MessageID the Message-ID
+	// header we generated (without angle brackets).
+	Token     string
+	MessageID string
+	Subject   string
+	// SentAt is when the SMTP server accepted the message; ArrivedAt
+	// when the mailbox search first found it.
+	SentAt    time.Time
+	ArrivedAt time.Time
+	// Send is how long the SMTP submission took; Latency is ArrivedAt -
+	// SentAt (its precision is the poll interval).
+	Send    time.Duration
+	Latency time.Duration
+	// Folder is where the message was found (INBOX, or a spam folder).
+	Folder string
+	Polls  int
+	// Deleted is true when the test message was removed afterwards;
+	// DeleteFailed explains why it could not be.
+	Deleted      bool
+	DeleteFailed *problem.Problem
+
+	data map[string]any
+}
+
+// Summary is one sentence saying what happened.
+func (r Result) Summary() string { return i18n.T("roundtrip."+r.Code+".summary", r.templateData()) }
+
+// Explanation says why, in plain words: the server's refusal from the
+// problem catalogue when there is one.
+func (r Result) Explanation() string {
+	if r.Problem != nil {
+		return r.Problem.Explanation()
+	}
+	return i18n.T("roundtrip."+r.Code+".explanation", r.templateData())
+}
+
+// Remedy says what to do.
+func (r Result) Remedy() string {
+	if r.Problem != nil {
+		return r.Problem.Remedy()
+	}
+	return i18n.T("roundtrip."+r.Code+".remedy", r.templateData())
+}
+
+func (r Result) templateData() map[string]any {
+	d := map[string]any{
+		"Seconds": seconds(r.Latency),
+		"Send":    seconds(r.Send),
+		"Folder":  r.Folder,
+		"Polls":   r.Polls,
+	}
+	for k, v := range r.data {
+		d[k] = v
+	}
+	return d
+}
+
+func seconds(d time.Duration) string {
+	return formatSeconds(d.Seconds())
+}
+
+// MarshalJSON renders the public JSON shape (see docs/json.md).
+func (r Result) MarshalJSON() ([]byte, error) {
+	type doc struct {
+		Status       Status           `json:"status"`
+		Code         string           `json:"code"`
+		Summary      string           `json:"summary"`
+		Explanation  string           `json:"explanation"`
+		Remedy       string           `json:"remedy"`
+		Problem      *problem.Problem `json:"problem,omitempty"`
+		Token        string           `json:"token,omitempty"`
+		MessageID    string           `json:"message_id,omitempty"`
+		Subject      string           `json:"subject,omitempty"`
+		SentAt       *time.Time       `json:"sent_at,omitempty"`
+		ArrivedAt    *time.Time       `json:"arrived_at,omitempty"`
+		SendMS       int64            `json:"send_ms"`
+		LatencyMS    int64            `json:"latency_ms"`
+		Folder       string           `json:"folder,omitempty"`
+		Polls        int              `json:"polls"`
+		Deleted      bool             `json:"deleted"`
+		DeleteFailed *problem.Problem `json:"delete_failed,omitempty"`
+	}
+	d := doc{
+		Status: r.Status, Code: r.Code, Summary: r.Summary(), Explanation: r.Explanation(), Remedy: r.Remedy(),
+		Problem: r.Problem, Token: r.Token, MessageID: r.MessageID, Subject: r.Subject,
+		SendMS: r.Send.Milliseconds(), LatencyMS: r.Latency.Milliseconds(), Folder: r.Folder,
+		Polls: r.Polls, Deleted: r.Deleted, DeleteFailed: r.DeleteFailed,
+	}
+	if !r.SentAt.IsZero() {
+		t := r.SentAt.UTC()
+		d.SentAt = &t
+	}
+	if !r.ArrivedAt.IsZero() {
+		t := r.ArrivedAt.UTC()
+		d.ArrivedAt = &t
+	}
+	return json.Marshal(d)
+}

@@ -1,0 +1,292 @@
+package roundtrip
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"go.uber.org/goleak"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/event"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func run(t *testing.T, m *mailLab, o Options) (Result, []event.Event) {
+	t.Helper()
+	var mu sync.Mutex
+	var events []event.Event
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := Run(ctx, m.nw, o, func(e event.Event) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	})
+	return r, events
+}
+
+func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		smtp, imap int
+		sec        config.Security
+	}{
+		{"implicit TLS", 465, 993, config.TLS},
+		{"STARTTLS", 587, 143, config.STARTTLS},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMailLab(t)
+			m.be.delay = 300 * time.Millisecond
+			o := m.opts()
+			o.SMTP.Port, o.SMTP.Security = tc.smtp, tc.sec
+			o.Incoming.Port, o.Incoming.Security = tc.imap, tc.sec
+			r, events := run(t, m, o)
+			if r.Status != Arrived || r.Code != "arrived" || r.Folder != "INBOX" {
+				t.Fatalf("status %s/%s: %s %s %v", r.Status, r.Code, r.Summary(), r.Explanation(), r.Problem)
+			}
+			if r.Latency < 300*time.Millisecond || r.Latency > 3*time.Second {
+				t.Errorf("latency %v, the server delivered after 300ms", r.Latency)
+			}
+			if r.SentAt.IsZero() || r.ArrivedAt.Before(r.SentAt) || r.Polls < 2 {
+				t.Errorf("sent %v arrived %v polls %d", r.SentAt, r.ArrivedAt, r.Polls)
+			}
+			from, rcpts, msgs, onTLS := m.sent()
+			if len(from) != 1 || from[0] != testAddr || len(rcpts) != 1 || rcpts[0] != testAddr {
+				t.Errorf("MAIL FROM %v RCPT TO %v: must be the address itself, once", from, rcpts)
+			}
+			if len(onTLS) != 1 || !onTLS[0] {
+				t.Errorf("AUTH over TLS: %v", onTLS)
+			}
+			msg := msgs[0]
+			for _, h := range []string{"Subject: Postino test " + r.Token, "Message-ID: <" + r.MessageID + ">", "Auto-Submitted: auto-generated", "From: <" + testAddr + ">", "To: <" + testAddr + ">"} {
+				if !contains(msg, h+"\r\n") {
+					t.Errorf("message lacks %q:\n%s", h, msg)
+				}
+			}
+			if contains(msg, testPassword) {
+				t.Error("the password is in the message")
+			}
+			if !strings.HasSuffix(r.MessageID, "@example.test") {
+				t.Errorf("Message-ID %q not in the address's domain", r.MessageID)
+			}
+			if _, ok := events[len(events)-1].(Finished); !ok {
+				t.Errorf("last event %T, want Finished", events[len(events)-1])
+			}
+			if m.count(t, "INBOX") != 1 {
+				t.Errorf("the message was deleted without being asked to")
+			}
+		})
+	}
+}
+
+func TestRoundTripDeletesTheTestMessageWhenAsked(t *testing.T) {
+	m := newMailLab(t)
+	o := m.opts()
+	o.Delete = true
+	r, _ := run(t, m, o)
+	if r.Status != Arrived || !r.Deleted || r.DeleteFailed != nil {
+		t.Fatalf("status %s deleted %v (%v)", r.Status, r.Deleted, r.DeleteFailed)
+	}
+	if n := m.count(t, "INBOX"); n != 0 {
+		t.Errorf("INBOX still holds %d messages", n)
+	}
+}
+
+func TestRoundTripFindsTheMessageInSpam(t *testing.T) {
+	m := newMailLab(t)
+	m.be.deliverTo = "Junk"
+	r, _ := run(t, m, m.opts())
+	if r.Status != Arrived || r.Code != "arrived-junk" || r.Folder != "Junk" {
+		t.Fatalf("status %s/%s folder %q", r.Status, r.Code, r.Folder)
+	}
+	if !strings.Contains(r.Summary(), "spam folder (Junk)") {
+		t.Errorf("summary %q", r.Summary())
+	}
+}
+
+func TestRoundTripReportsAServerThatAcceptsAndNeverDelivers(t *testing.T) {
+	m := newMailLab(t)
+	m.be.deliverTo = ""
+	o := m.opts()
+	o.Deadline = 700 * time.Millisecond
+	start := time.Now()
+	r, _ := run(t, m, o)
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %v with a 700ms deadline", el)
+	}
+	if r.Status != NotArrived || r.Code != "not-arrived" || r.Polls < 2 {
+		t.Fatalf("status %s/%s polls %d", r.Status, r.Code, r.Polls)
+	}
+	if !strings.Contains(r.Summary(), "did not arrive within 0.7 s") || !strings.Contains(r.Remedy(), "Message-ID") {
+		t.Errorf("not explained: %q / %q", r.Summary(), r.Remedy())
+	}
+}
+
+func TestRoundTripExplainsSMTPRejections(t *testing.T) {
+	cases := []struct {
+		name     string
+		reject   *smtp.SMTPError
+		password string
+		code     string
+	}{
+		{"550 sender not allowed", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address rejected: not owned by user"}, testPassword, "smtp-550"},
+		{"553 sender not allowed", &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address rejected"}, testPassword, "smtp-553"},
+		{"552 too large", &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4}, Message: "Message size exceeds limit"}, testPassword, "smtp-552"},
+		{"554 relay refused", &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied"}, testPassword, "smtp-554"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMailLab(t)
+			m.be.rejectMail = tc.reject
+			r, _ := run(t, m, m.opts())
+			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != tc.code {
+				t.Fatalf("status %s problem %+v, want send-failed/%s", r.Status, r.Problem, tc.code)
+			}
+			if r.Problem.ServerText != tc.reject.Message {
+				t.Errorf("server text %q", r.Problem.ServerText)
+			}
+			if r.Explanation() != r.Problem.Explanation() || r.Remedy() == "" {
+				t.Errorf("explanation not from the catalogue: %q", r.Explanation())
+			}
+		})
+	}
+}
+
+func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.T) {
+	t.Run("plaintext endpoint", func(t *testing.T) {
+		m := newMailLab(t)
+		o := m.opts()
+		o.SMTP.Security = config.Plain
+		r, _ := run(t, m, o)
+		if r.Status != Refused || r.Code != "plaintext-refused" {
+			t.Fatalf("status %s/%s", r.Status, r.Code)
+		}
+		if _, _, msgs, auths := m.sent(); len(msgs)+len(auths) > 0 {
+			t.Error("talked to the server anyway")
+		}
+	})
+	t.Run("certificate for another host", func(t *testing.T) {
+		m := newMailLab(t)
+		cert := m.lab.Cert("other.example.test")
+		m.startSMTP(t, 2465, config.TLS, cert)
+		m.startSMTP(t, 2587, config.STARTTLS, cert)
+		for _, port := range []int{2465, 2587} {
+			o := m.opts()
+			o.SMTP.Port = port
+			o.SMTP.Security = config.TLS
+			if port == 2587 {
+				o.SMTP.Security = config.STARTTLS
+			}
+			r, _ := run(t, m, o)
+			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != "cert-wrong-host" {
+				t.Errorf("port %d: status %s problem %+v", port, r.Status, r.Problem)
+			}
+		}
+		if _, _, _, auths := m.sent(); len(auths) > 0 {
+			t.Errorf("the password went to a server with a bad certificate (%d AUTH)", len(auths))
+		}
+	})
+	t.Run("bad certificate allowed explicitly", func(t *testing.T) {
+		m := newMailLab(t)
+		m.startSMTP(t, 2465, config.TLS, m.lab.Cert("other.example.test"))
+		o := m.opts()
+		o.SMTP.Port = 2465
+		o.AllowInsecureTLS = true
+		if r, _ := run(t, m, o); r.Status != Arrived {
+			t.Errorf("status %s (%v)", r.Status, r.Problem)
+		}
+	})
+}
+
+func TestRoundTripRefusesIncompleteOptions(t *testing.T) {
+	m := newMailLab(t)
+	cases := []struct {
+		name   string
+		change func(o *Options)
+		code   string
+	}{
+		{"no password", func(o *Options) { o.Password = "" }, "no-password"},
+		{"bad address", func(o *Options) { o.Address = "anna@" }, "bad-address"},
+		{"two recipients smuggled into the address", func(o *Options) { o.Address = "anna@example.test\r\nRCPT TO:<x@evil.test>" }, "bad-address"},
+		{"incoming is SMTP", func(o *Options) { o.Incoming.Protocol = config.SMTP }, "bad-incoming"},
+		{"outgoing is IMAP", func(o *Options) { o.SMTP.Protocol = config.IMAP }, "bad-smtp"},
+		{"POP3 cannot be searched yet", func(o *Options) { o.Incoming.Protocol, o.Incoming.Port = config.POP3, 995 }, "pop3-unsupported"},
+		{"plaintext IMAP", func(o *Options) { o.Incoming.Security = config.Plain }, "plaintext-refused"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := m.opts()
+			tc.change(&o)
+			r, _ := run(t, m, o)
+			if r.Status != Refused || r.Code != tc.code {
+				t.Errorf("status %s/%s, want refused/%s", r.Status, r.Code, tc.code)
+			}
+			for _, lng := range i18n.Languages {
+				s := i18n.TIn(lng, "roundtrip."+r.Code+".summary", r.templateData())
+				if strings.HasPrefix(s, "roundtrip.") || strings.Contains(s, "<no value>") {
+					t.Errorf("%s: summary %q", lng, s)
+				}
+			}
+		})
+	}
+	if _, _, msgs, _ := m.sent(); len(msgs) != 0 {
+		t.Errorf("%d messages sent with refused options", len(msgs))
+	}
+}
+
+func TestRoundTripReportsAFailedIncomingLoginWithoutSending(t *testing.T) {
+	m := newMailLab(t)
+	o := m.opts()
+	o.Username = "anna@example.test"
+	o.Password = "wrong"
+	r, _ := run(t, m, o)
+	if r.Status != ReceiveFailed || r.Problem == nil || !strings.HasPrefix(r.Problem.Code, "imap-") && r.Problem.Code != "login-failed" {
+		t.Fatalf("status %s problem %+v", r.Status, r.Problem)
+	}
+	if _, _, msgs, _ := m.sent(); len(msgs) != 0 {
+		t.Error("sent a message although the mailbox could not be opened")
+	}
+}
+
+func TestRoundTripStopsWhenCanceled(t *testing.T) {
+	m := newMailLab(t)
+	m.be.deliverTo = ""
+	o := m.opts()
+	o.Deadline = time.Minute
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel)
+	start := time.Now()
+	r := Run(ctx, m.nw, o, nil)
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("cancel took %v", el)
+	}
+	if r.Status != NotArrived || r.Code != "canceled" {
+		t.Errorf("status %s/%s", r.Status, r.Code)
+	}
+}
+
+func TestResultJSONShape(t *testing.T) {
+	m := newMailLab(t)
+	r, _ := run(t, m, m.opts())
+	out, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	json.Unmarshal(out, &doc)
+	for _, k := range []string{"status", "code", "summary", "explanation", "remedy", "token", "message_id", "subject", "sent_at", "arrived_at", "send_ms", "latency_ms", "folder", "polls", "deleted"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, out)
+		}
+	}
+	if strings.Contains(string(out), testPassword) {
+		t.Error("the password is in the JSON")
+	}
+}
