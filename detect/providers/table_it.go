@@ -36,7 +36,7 @@ var italian = []Entry{
 			Incoming:      servers(imapSTARTTLS("imap.tim.it", password), pop3STARTTLS("pop.tim.it", password)),
 			Outgoing:      servers(smtpSubmission("smtp.tim.it", password)),
 			Documentation: []string{"https://www.tim.it/assistenza/assistenza-tecnica/mail/configurazione/protocolli-posta"},
-			Notes:         []config.Note{note(NoteFullAddress, ""), note(NotePort25Blocked, "")},
+			Notes:         []config.Note{note(NoteFullAddress, "")},
 		},
 		LastVerified: verified,
 	},
