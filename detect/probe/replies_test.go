@@ -1,0 +1,127 @@
+package probe
+
+import (
+	"bufio"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/pop3/pop3test"
+)
+
+// lineServer greets, then answers each command line whose first word
+// (or, for IMAP, second) matches a key of replies; anything else gets
+// fallback. "%TAG%" in a reply is replaced by the command's IMAP tag.
+func lineServer(greeting string, replies map[string]string, fallback string) func(net.Conn) {
+	return func(c net.Conn) {
+		c.Write([]byte(greeting))
+		br := bufio.NewReader(c)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			f := strings.Fields(line)
+			if len(f) == 0 {
+				continue
+			}
+			tag, reply, ok := "", "", false
+			if reply, ok = replies[strings.ToUpper(f[0])]; !ok && len(f) > 1 {
+				tag = f[0]
+				reply, ok = replies[strings.ToUpper(f[1])]
+			}
+			if !ok {
+				reply = fallback
+			}
+			c.Write([]byte(strings.ReplaceAll(reply, "%TAG%", tag)))
+		}
+	}
+}
+
+// Every refusal a server can send at login maps to its catalogue entry,
+// with the server's words kept and the password scrubbed even when the
+// server echoes it.
+func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
+	lab := labtest.New(t)
+	imapGreeting := "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
+	imapReply := func(login string) func(net.Conn) {
+		return lineServer(imapGreeting, map[string]string{
+			"CAPABILITY": "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n%TAG% OK done\r\n",
+			"LOGIN":      login,
+			"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
+		}, "%TAG% BAD what\r\n")
+	}
+	smtpReply := func(auth string) func(net.Conn) {
+		return lineServer("220 mail.example.it ESMTP\r\n", map[string]string{
+			"EHLO": "250-mail.example.it\r\n250 AUTH PLAIN LOGIN\r\n",
+			"AUTH": auth,
+			"QUIT": "221 bye\r\n",
+		}, "502 5.5.2 what\r\n")
+	}
+	cases := []struct {
+		name   string
+		proto  config.Protocol
+		handle func(net.Conn)
+		pop    *pop3test.Server
+		code   string
+	}{
+		{"imap authenticationfailed", config.IMAP, imapReply("%TAG% NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"), nil, "imap-authenticationfailed"},
+		{"imap unavailable", config.IMAP, imapReply("%TAG% NO [UNAVAILABLE] Backend down\r\n"), nil, "imap-unavailable"},
+		{"imap privacyrequired", config.IMAP, imapReply("%TAG% NO [PRIVACYREQUIRED] Use TLS\r\n"), nil, "imap-privacyrequired"},
+		{"imap alert", config.IMAP, imapReply("%TAG% NO [ALERT] Log in to the webmail to unlock your account\r\n"), nil, "imap-alert"},
+		{"imap plain no", config.IMAP, imapReply("%TAG% NO Password " + testPassword + " is wrong\r\n"), nil, "login-failed"},
+		{"smtp 535", config.SMTP, smtpReply("535 5.7.8 Username and Password not accepted\r\n"), nil, "smtp-535"},
+		{"smtp 534 app password", config.SMTP, smtpReply("534 5.7.9 Application-specific password required\r\n"), nil, "smtp-534"},
+		{"smtp 454", config.SMTP, smtpReply("454 4.7.0 Temporary authentication failure\r\n"), nil, "smtp-454"},
+		{"smtp 530", config.SMTP, smtpReply("530 5.7.0 Must issue a STARTTLS command first\r\n"), nil, "smtp-530"},
+		{"pop3 in-use", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [IN-USE] Mailbox locked"}, "pop3-in-use"},
+		{"pop3 sys/temp", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [SYS/TEMP] Try later"}, "pop3-sys-temp"},
+		{"pop3 auth echoing the password", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [AUTH] bad password " + testPassword}, "pop3-auth"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			host := "refuse" + string(rune('a'+i)) + ".example.it"
+			port := map[config.Protocol]int{config.IMAP: 143, config.SMTP: 587, config.POP3: 110}[c.proto]
+			if c.pop != nil {
+				startPOP3(t, lab, host, port, config.Plain, lab.Cert(host), c.pop)
+			} else {
+				startRaw(t, lab, host, port, c.handle)
+			}
+			// A plaintext endpoint, allowed for this run, keeps the
+			// scripts simple; TLS paths are covered elsewhere.
+			opts := withLogin()
+			opts.AllowPlaintext = true
+			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: host, Port: port, Security: config.Plain}, opts)
+			if res.Login != LoginFailed || !hasProblem(res, c.code) || res.Status != StatusFailed {
+				t.Fatalf("login %s problems %v status %s\n%s", res.Login, codes(res), res.Status, transcriptText(res))
+			}
+			if res.Problems[0].ServerText == "" || res.LoginMessage == "" {
+				t.Errorf("server words lost: %+v", res.Problems[0])
+			}
+		})
+	}
+}
+
+func TestSummaryIsLocalized(t *testing.T) {
+	defer i18n.SetLanguage("")
+	lab := labtest.New(t)
+	startIMAP(t, lab, "imap.example.it", 993, config.TLS, lab.Cert("imap.example.it"), nil)
+	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS}
+	for lang, want := range map[string]string{
+		"en": "TLS 1.3 · certificate OK · PLAIN · login OK",
+		"it": "TLS 1.3 · certificato valido · PLAIN · accesso riuscito",
+	} {
+		i18n.SetLanguage(lang)
+		if got := probeOnce(t, lab.Network(), ep, withLogin()).Summary; got != want {
+			t.Errorf("%s summary %q, want %q", lang, got, want)
+		}
+	}
+	i18n.SetLanguage("it")
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
+	if res.Summary != "connessione rifiutata" {
+		t.Errorf("refused summary %q", res.Summary)
+	}
+}
