@@ -1,0 +1,107 @@
+package roundtrip
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// realServers reads the environment .ci/realservers.sh writes for a
+// running Postfix + Dovecot + NSD on loopback, and skips the test with one
+// line when they are not there.
+func realServers(t *testing.T) (map[string]string, *network.Network) {
+	t.Helper()
+	dir := os.Getenv("POSTINO_REALSERVERS_DIR")
+	if dir == "" {
+		dir = "/var/lib/postino-realservers"
+	}
+	f, err := os.Open(filepath.Join(dir, "env"))
+	if err != nil {
+		t.Skip("real servers not set up (.ci/realservers.sh start)")
+	}
+	defer f.Close()
+	env := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			env[k] = v
+		}
+	}
+	conn, err := net.DialTimeout("tcp", env["REALSERVERS_SMTP_IP"]+":465", time.Second)
+	if err != nil {
+		t.Skip("real servers not running (.ci/realservers.sh start)")
+	}
+	conn.Close()
+	pem, err := os.ReadFile(env["SSL_CERT_FILE"])
+	if err != nil {
+		t.Skip("real servers' CA not readable: ", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	nw, err := network.New(network.Options{DNS: env["POSTINO_DNS"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw.RootCAs, nw.LoopbackOnly = pool, true
+	return env, nw
+}
+
+// TestRoundTripThroughPostfixIntoDovecot sends through the real Postfix
+// (SMTP AUTH checked by Dovecot), lets Postfix deliver into the Maildir,
+// finds the message over Dovecot's IMAP and deletes it.
+func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
+	env, nw := realServers(t)
+	domain := env["REALSERVERS_DOMAIN"]
+	for _, tc := range []struct {
+		name       string
+		smtp, imap int
+		sec        config.Security
+	}{
+		{"implicit TLS", 465, 993, config.TLS},
+		{"STARTTLS", 587, 143, config.STARTTLS},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			r := Run(ctx, nw, Options{
+				Address:      env["REALSERVERS_USER"],
+				Password:     env["REALSERVERS_PASSWORD"],
+				SMTP:         config.Server{Protocol: config.SMTP, Host: "smtp." + domain, Port: tc.smtp, Security: tc.sec},
+				Incoming:     config.Server{Protocol: config.IMAP, Host: "imap." + domain, Port: tc.imap, Security: tc.sec},
+				Deadline:     30 * time.Second,
+				PollInterval: 200 * time.Millisecond,
+				Delete:       true,
+			}, nil)
+			if r.Status != Arrived || !r.Deleted {
+				t.Fatalf("status %s/%s deleted %v: %s %s (%+v)", r.Status, r.Code, r.Deleted, r.Summary(), r.Explanation(), r.Problem)
+			}
+			t.Logf("submission %v, arrival after %v (%d polls)", r.Send, r.Latency, r.Polls)
+		})
+	}
+}
+
+func TestRoundTripExplainsAWrongPasswordAtRealServers(t *testing.T) {
+	env, nw := realServers(t)
+	domain := env["REALSERVERS_DOMAIN"]
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := Run(ctx, nw, Options{
+		Address:  env["REALSERVERS_USER"],
+		Password: "not-the-password",
+		SMTP:     config.Server{Protocol: config.SMTP, Host: "smtp." + domain, Port: 465, Security: config.TLS},
+		Incoming: config.Server{Protocol: config.IMAP, Host: "imap." + domain, Port: 993, Security: config.TLS},
+	}, nil)
+	if r.Status != ReceiveFailed || r.Problem == nil {
+		t.Fatalf("status %s problem %+v", r.Status, r.Problem)
+	}
+	t.Logf("%s: %s", r.Problem.Code, r.Explanation())
+}
