@@ -1,0 +1,234 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+func init() { register("detect", "detect.summary", runDetect) }
+
+// EnvISPDir names the environment variable that selects the directory of
+// local override files (default: the user config dir + postino/isp).
+const EnvISPDir = "POSTINO_ISP_DIR"
+
+// detectNetwork builds the network `postino detect` uses. It is the
+// test seam: tests replace it with a labtest network, because port
+// mapping and a test CA cannot come from the environment.
+var detectNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
+	if dnsFlag == "" {
+		dnsFlag = env.Getenv(network.EnvDNS)
+	}
+	return network.New(network.Options{DNS: dnsFlag})
+}
+
+// usageError is a mistake in the command line that the flag package did
+// not report itself.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+type detectArgs struct {
+	json    bool
+	dns     string
+	ispdb   string
+	timeout time.Duration
+	noHTTP  bool
+	lang    string
+	address string
+}
+
+// parseDetectArgs accepts flags before and after the address, as people
+// type them (`postino detect anna@example.org --json`).
+func parseDetectArgs(args []string, stderr io.Writer) (*detectArgs, error) {
+	a := &detectArgs{}
+	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&a.json, "json", false, i18n.T("detect.flag.json"))
+	fs.StringVar(&a.dns, "dns", "", i18n.T("detect.flag.dns"))
+	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("detect.flag.ispdb"))
+	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
+	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("detect.flag.no_http"))
+	fs.StringVar(&a.lang, "lang", "", i18n.T("detect.flag.lang"))
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, i18n.T("detect.usage"))
+		fs.PrintDefaults()
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(positional) == 0:
+		return nil, usageError(i18n.T("detect.error.no_address"))
+	case len(positional) > 1:
+		return nil, usageError(i18n.T("detect.error.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")}))
+	case a.timeout <= 0 || a.timeout > 5*time.Minute:
+		return nil, usageError(i18n.T("detect.error.timeout", map[string]any{"Value": a.timeout.String()}))
+	}
+	a.address = positional[0]
+	return a, nil
+}
+
+func runDetect(env *Env) int {
+	a, err := parseDetectArgs(env.Args, env.Stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		// The flag package has already printed its own errors.
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(env.Stderr, ue)
+		}
+		return ExitUsage
+	}
+	if a.lang != "" {
+		i18n.SetLanguage(a.lang)
+	}
+	addr, err := address.Parse(a.address)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		return ExitUsage
+	}
+	netw, err := detectNetwork(env, a.dns)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, i18n.T("detect.error.dns", map[string]any{"Error": err.Error()}))
+		return ExitUsage
+	}
+	ispdb := a.ispdb
+	if ispdb == "" {
+		ispdb = env.Getenv(discover.EnvISPDB)
+	}
+	if ispdb != "" && !strings.HasPrefix(ispdb, "https://") && !strings.HasPrefix(ispdb, "http://") {
+		fmt.Fprintln(env.Stderr, i18n.T("detect.error.ispdb", map[string]any{"Value": ispdb}))
+		return ExitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var sink event.Sink
+	if !a.json && env.StderrIsTerminal {
+		sink = liveSourceLines(env.Stderr)
+	}
+	res := discover.Run(ctx, discover.Options{
+		Network:     netw,
+		ISPDBURL:    ispdb,
+		NoHTTP:      a.noHTTP,
+		Timeout:     a.timeout,
+		OverrideDir: env.Getenv(EnvISPDir),
+	}, addr, sink)
+
+	if a.json {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+	} else {
+		writeDetectText(env.Stdout, res)
+	}
+	if res.HasIncoming() && res.HasOutgoing() {
+		return ExitOK
+	}
+	return ExitNotFound
+}
+
+// oneLine keeps an error message on one line, whatever the input held.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// liveSourceLines prints one line per finished source while the run goes
+// on, so a person at a terminal sees progress.
+func liveSourceLines(w io.Writer) event.Sink {
+	return func(e event.Event) {
+		if f, ok := e.(discover.SourceFinished); ok {
+			fmt.Fprintf(w, "  %s: %s\n", sourceLabel(f.Source), statusLabel(f.Status))
+		}
+	}
+}
+
+func sourceLabel(s discover.SourceName) string { return i18n.T("discover.source." + string(s)) }
+
+func statusLabel(s discover.Status) string { return i18n.T("discover.status." + string(s)) }
+
+// sourceDetail says what a source found or why it failed.
+func sourceDetail(s discover.SourceReport) string {
+	var parts []string
+	if s.Provider != "" {
+		parts = append(parts, s.Provider)
+	}
+	if s.ErrorCode != "" && !(s.Status == discover.StatusNotFound && s.ErrorCode == discover.CodeNotFound) {
+		parts = append(parts, i18n.T("discover.error."+s.ErrorCode))
+	}
+	if s.URL != "" {
+		parts = append(parts, s.URL)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func writeDetectText(w io.Writer, res *discover.Result) {
+	domain := res.Domain
+	if res.DomainUnicode != "" && res.DomainUnicode != res.Domain {
+		domain = res.DomainUnicode + " (" + res.Domain + ")"
+	}
+	fmt.Fprintln(w, i18n.T("detect.text.title", map[string]any{"Address": res.Address, "Domain": domain}))
+	if res.Provider != nil && res.Provider.DisplayName != "" {
+		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": res.Provider.DisplayName}))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.T("detect.text.sources"))
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, s := range res.Sources {
+		trust := i18n.T("discover.trust." + string(s.Trust))
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", sourceLabel(s.Name), statusLabel(s.Status), s.Candidates, trust, sourceDetail(s))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	if len(res.Candidates) == 0 {
+		fmt.Fprintln(w, i18n.T("detect.text.none"))
+		return
+	}
+	fmt.Fprintln(w, i18n.T("detect.text.candidates"))
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  #\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		i18n.T("detect.col.protocol"), i18n.T("detect.col.server"), i18n.T("detect.col.security"),
+		i18n.T("detect.col.username"), i18n.T("detect.col.sources"), i18n.T("detect.col.trust"))
+	for i, c := range res.Candidates {
+		trust := i18n.T("detect.text.trusted")
+		if !c.Trusted {
+			trust = i18n.T("detect.text.untrusted")
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, strings.ToUpper(string(c.Protocol)), c.Address(),
+			i18n.T("discover.security."+string(c.Security)), res.Login(c), strings.Join(c.Sources, ", "), trust)
+	}
+	tw.Flush()
+	if !res.HasIncoming() || !res.HasOutgoing() {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, i18n.T("detect.text.incomplete"))
+	}
+}

@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// detectLab points `postino detect` at a fresh lab for one test.
+func detectLab(t *testing.T) *labtest.Lab {
+	t.Helper()
+	lab := labtest.New(t)
+	old := detectNetwork
+	detectNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+	t.Cleanup(func() { detectNetwork = old })
+	return lab
+}
+
+func runDetectCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	env := &Env{
+		Args:   append([]string{"detect"}, args...),
+		Stdout: &out,
+		Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == EnvISPDir {
+				return dir
+			}
+			return ""
+		},
+	}
+	t.Cleanup(func() { i18n.SetLanguage("en") })
+	i18n.SetLanguage("en")
+	code = Main(env)
+	return code, out.String(), errb.String()
+}
+
+const exampleConfig = `<clientConfig version="1.1"><emailProvider id="example.com">
+<domain>example.com</domain><displayName>Example Mail</displayName>
+<incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILLOCALPART%</username><authentication>password-cleartext</authentication></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>587</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
+</emailProvider></clientConfig>`
+
+func serveExample(lab *labtest.Lab) {
+	lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, exampleConfig)
+	}))
+}
+
+func TestDetectJSONDocumentHasTheDocumentedFields(t *testing.T) {
+	lab := detectLab(t)
+	serveExample(lab)
+	// Flags after the address, as people type them.
+	code, out, errOut := runDetectCLI(t, "anna@example.com", "--json", "--timeout", "10s")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var doc struct {
+		Address string `json:"address"`
+		Domain  string `json:"domain"`
+		Sources []struct {
+			Name    string  `json:"name"`
+			URL     *string `json:"url"`
+			Trusted *bool   `json:"trusted"`
+			Status  string  `json:"status"`
+			Error   *string `json:"error"`
+		} `json:"sources"`
+		Candidates []struct {
+			Protocol string   `json:"protocol"`
+			Host     string   `json:"host"`
+			Port     int      `json:"port"`
+			Security string   `json:"security"`
+			Username string   `json:"username"`
+			Sources  []string `json:"sources"`
+		} `json:"candidates"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+	}
+	if doc.Address != "anna@example.com" || doc.Domain != "example.com" || len(doc.Sources) == 0 {
+		t.Fatalf("document %+v", doc)
+	}
+	for _, s := range doc.Sources {
+		if s.URL == nil || s.Trusted == nil || s.Error == nil {
+			t.Fatalf("source %s lacks url/trusted/error", s.Name)
+		}
+		switch s.Status {
+		case "found", "not-found", "error":
+		default:
+			t.Fatalf("source %s status %q", s.Name, s.Status)
+		}
+	}
+	first := doc.Candidates[0]
+	if first.Protocol != "imap" || first.Host != "imap.example.com" || first.Port != 993 || first.Security != "tls" ||
+		first.Username != "%EMAILLOCALPART%" || strings.Join(first.Sources, ",") != "autoconfig" {
+		t.Fatalf("first candidate %+v", first)
+	}
+}
+
+func TestDetectTextListsSourcesAndRankedCandidates(t *testing.T) {
+	lab := detectLab(t)
+	serveExample(lab)
+	code, out, _ := runDetectCLI(t, "--no-http", "anna@example.com")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"Example Mail", "Domain autoconfig (HTTPS)", "found", "imap.example.com:993", "smtp.example.com:587", "STARTTLS", "anna@example.com"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "plain HTTP") && strings.Contains(out, "autoconfig-http") {
+		t.Errorf("--no-http still lists the plain-HTTP source:\n%s", out)
+	}
+	if strings.Index(out, "imap.example.com") > strings.Index(out, "smtp.example.com") {
+		t.Errorf("candidates are not in source order:\n%s", out)
+	}
+}
+
+func TestDetectSpeaksItalian(t *testing.T) {
+	lab := detectLab(t)
+	serveExample(lab)
+	code, out, _ := runDetectCLI(t, "--lang", "it", "anna@example.com")
+	if code != ExitOK || !strings.Contains(out, "Impostazioni di posta per") || !strings.Contains(out, "trovato") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestDetectExitsOneWhenNothingIsFound(t *testing.T) {
+	detectLab(t)
+	code, out, _ := runDetectCLI(t, "anna@nothing.example")
+	if code != ExitNotFound {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitNotFound, out)
+	}
+	code, out, _ = runDetectCLI(t, "--json", "anna@nothing.example")
+	if code != ExitNotFound || !strings.Contains(out, `"candidates": []`) {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestDetectExitsOneWithOnlyIncomingServers(t *testing.T) {
+	lab := detectLab(t)
+	lab.SRV("_imaps._tcp.example.com", 0, 0, 993, "imap.example.com")
+	lab.SRV("_submission._tcp.example.com", 0, 0, 0, ".")
+	lab.SRV("_submissions._tcp.example.com", 0, 0, 0, ".")
+	code, out, _ := runDetectCLI(t, "anna@example.com")
+	if code != ExitNotFound || !strings.Contains(out, "Warning") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+func TestDetectRejectsBadAddressesInOneLine(t *testing.T) {
+	detectLab(t)
+	cases := map[string]string{
+		address.CodeEmpty:          "",
+		address.CodeNoAt:           "mario.rossi.libero.it",
+		address.CodeTwoAt:          "mario@rossi@libero.it",
+		address.CodeSpace:          "mario rossi@libero.it",
+		address.CodeCRLF:           "mario@libero.it\r\nRCPT TO:<x@y>",
+		address.CodeControl:        "mario\x07@libero.it",
+		address.CodeLabelTooLong:   "mario@" + strings.Repeat("a", 64) + ".it",
+		address.CodeDomainTooLong:  "m@" + strings.Repeat(strings.Repeat("a", 60)+".", 5) + "it",
+		address.CodeAddressTooLong: strings.Repeat("a", 64) + "@" + strings.Repeat(strings.Repeat("b", 60)+".", 3) + "example.it",
+		address.CodeEmptyLocal:     "@libero.it",
+		address.CodeEmptyDomain:    "mario@",
+	}
+	for code, in := range cases {
+		t.Run(code, func(t *testing.T) {
+			exit, out, errOut := runDetectCLI(t, in)
+			if exit != ExitUsage {
+				t.Fatalf("exit %d, want %d (stdout %q)", exit, ExitUsage, out)
+			}
+			if strings.Count(strings.TrimRight(errOut, "\n"), "\n") != 0 || strings.TrimSpace(errOut) == "" {
+				t.Fatalf("stderr is not one line: %q", errOut)
+			}
+			if _, err := address.Parse(in); err == nil {
+				t.Fatalf("%q parses; the case is wrong", in)
+			}
+		})
+	}
+}
+
+func TestDetectUsageErrorsExitTwo(t *testing.T) {
+	detectLab(t)
+	cases := map[string][]string{
+		"no address":      {},
+		"two addresses":   {"a@example.com", "b@example.com"},
+		"unknown flag":    {"--frobnicate", "a@example.com"},
+		"bad timeout":     {"--timeout", "-3s", "a@example.com"},
+		"huge timeout":    {"--timeout", "2h", "a@example.com"},
+		"bad ispdb":       {"--ispdb", "ftp://x", "a@example.com"},
+		"flag no value":   {"a@example.com", "--dns"},
+		"timeout garbage": {"--timeout", "soon", "a@example.com"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			exit, _, errOut := runDetectCLI(t, args...)
+			if exit != ExitUsage || errOut == "" {
+				t.Fatalf("exit %d, stderr %q", exit, errOut)
+			}
+		})
+	}
+}
+
+func TestDetectBuildsItsNetworkFromFlagThenEnvironment(t *testing.T) {
+	env := &Env{Getenv: func(k string) string {
+		if k == network.EnvDNS {
+			return "127.0.0.1:5353"
+		}
+		return ""
+	}}
+	n, err := detectNetwork(env, "")
+	if err != nil || len(n.DNSServers) != 1 || n.DNSServers[0] != "127.0.0.1:5353" {
+		t.Fatalf("from env: %+v %v", n, err)
+	}
+	n, err = detectNetwork(env, "127.0.0.2")
+	if err != nil || n.DNSServers[0] != "127.0.0.2:53" {
+		t.Fatalf("from flag: %+v %v", n, err)
+	}
+	if _, err := detectNetwork(env, "127.0.0.1:99999"); err == nil {
+		t.Fatal("a bad --dns was accepted")
+	}
+}
