@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# make screenshots: run the real Postino window under Xvfb against the
+# loopback demo provider (gui/internal/demolab: DNS, CA, autoconfig, IMAP,
+# SMTP, POP3 on 127.0.0.x) and save PNGs into docs/screenshots/:
+#
+#   check.png     a finished check (sources, live grid, recommendation)
+#   details.png   the Details of one row
+#   italiano.png  the same window in Italian (LANG=it_IT.UTF-8)
+#
+# Needs root (the lab binds the real ports 993, 465, ... on 127.0.0.x),
+# Xvfb, xdotool and ImageMagick:
+#   apt-get install -y xvfb xdotool imagemagick   (plus `make system-deps`)
+# Nothing leaves the machine: the app's only DNS server is the lab's and
+# its only trusted CA is the lab's (POSTINO_DNS, SSL_CERT_FILE).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in Xvfb xdotool import; do
+	command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt-get install -y xvfb xdotool imagemagick)"; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "screenshots: run as root (the demo lab binds real ports on 127.0.0.x)"; exit 1; }
+
+out=docs/screenshots
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	exec 3>&- 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
+go build -o "$work/postino" .
+go build -o "$work/demolab" ./gui/internal/demolab
+
+# The lab serves until its stdin closes: keep a pipe open on fd 3.
+mkfifo "$work/lab.in"
+"$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
+pids+=($!)
+exec 3>"$work/lab.in"
+for _ in $(seq 100); do grep -q READY "$work/lab.env" 2>/dev/null && break; sleep 0.1; done
+grep -q READY "$work/lab.env" || { cat "$work/lab.err"; echo "screenshots: the demo lab did not start"; exit 1; }
+POSTINO_DNS=$(sed -n 's/^POSTINO_DNS=//p' "$work/lab.env")
+SSL_CERT_FILE=$(sed -n 's/^SSL_CERT_FILE=//p' "$work/lab.env")
+
+display=:99
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do xdotool -v >/dev/null 2>&1 && DISPLAY=$display xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+# run_app LANG CONFIGDIR: start Postino with a clean environment (only
+# DISPLAY, a private config dir, the language and the lab's DNS and CA).
+run_app() {
+	env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$2" \
+		LANG="$1" LC_ALL="$1" POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
+		"$work/postino" >"$work/app.log" 2>&1 &
+	app=$!
+	pids+=($app)
+	wid=$(DISPLAY=$display xdotool search --sync --onlyvisible --name Postino | head -1)
+	DISPLAY=$display xdotool windowmove "$wid" 0 0 windowsize "$wid" 900 600
+	sleep 2
+}
+
+# type_and_check ADDRESS PASSWORD: the address entry has focus at start.
+type_and_check() {
+	DISPLAY=$display xdotool type --delay 20 "$1"
+	DISPLAY=$display xdotool key Tab Tab
+	DISPLAY=$display xdotool type --delay 20 "$2"
+	DISPLAY=$display xdotool key Return
+	sleep "${SETTLE:-14}" # every probe finishes well within this on loopback
+}
+
+shot() { DISPLAY=$display import -window "$wid" "$out/$1"; echo "screenshots: $out/$1"; }
+
+# click X Y: window-relative click.
+click() { DISPLAY=$display xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep 1; }
+
+mkdir -p "$work/home" "$work/cfg-en" "$work/cfg-it"
+
+run_app en_US.UTF-8 "$work/cfg-en"
+type_and_check mario@studio-rossi.it demo-password
+shot check.png
+click "${ROW_X:-250}" "${ROW_Y:-330}" # the first incoming row
+shot details.png
+kill "$app"; wait "$app" 2>/dev/null || true
+
+run_app it_IT.UTF-8 "$work/cfg-it"
+type_and_check mario@studio-rossi.it demo-password
+shot italiano.png
+kill "$app"; wait "$app" 2>/dev/null || true

@@ -1,0 +1,40 @@
+package gui
+
+import (
+	"context"
+
+	"github.com/postino-mail/postino/detect/event"
+)
+
+// Request is one check the person asked for.
+type Request struct {
+	// Address is the email address as typed (already validated).
+	Address string
+	// Password is optional; it lives only in memory for the run.
+	Password string
+	// Settings carries the timeouts, DNS server and policy switches.
+	Settings Settings
+}
+
+// Engine runs checks. The window only renders the events an Engine
+// emits; it holds no probing logic. The real Engine wraps detect.Check;
+// tests use a scripted one.
+type Engine interface {
+	// Check runs one check, calling sink from any goroutine as it
+	// progresses, and returns when the check is over or ctx is done.
+	// It must not call sink after it returns.
+	Check(ctx context.Context, req Request, sink event.Sink)
+}
+
+// EngineFunc adapts a function to Engine.
+type EngineFunc func(ctx context.Context, req Request, sink event.Sink)
+
+// Check implements Engine.
+func (f EngineFunc) Check(ctx context.Context, req Request, sink event.Sink) { f(ctx, req, sink) }
+
+// EngineError is emitted by the real engines when a check cannot start
+// (a bad DNS server in the settings, an address that no longer parses).
+type EngineError struct{ Err error }
+
+// EventKind implements event.Event.
+func (EngineError) EventKind() string { return "gui-engine-error" }

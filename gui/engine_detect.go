@@ -1,0 +1,52 @@
+package gui
+
+import (
+	"context"
+
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/health"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// DetectEngine is the real Engine: detect.Check through a network built
+// from the settings (DNS server, else $POSTINO_DNS, else the system's).
+type DetectEngine struct{}
+
+// Check implements Engine.
+func (DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
+	nw, err := network.FromEnv(req.Settings.DNSServer)
+	if err != nil {
+		sink(EngineError{Err: err})
+		return
+	}
+	addr, err := address.Parse(req.Address)
+	if err != nil {
+		sink(EngineError{Err: err})
+		return
+	}
+	detect.Check(ctx, detect.CheckOptions{
+		Network:        nw,
+		ISPDBURL:       req.Settings.ISPDBURL,
+		NoHTTP:         !req.Settings.AllowHTTPAutoconfig,
+		ProbeTimeout:   req.Settings.ProbeTimeout,
+		Password:       req.Password,
+		AllowPlaintext: req.Settings.AllowPlaintextLogin,
+		ClientName:     "Postino",
+	}, addr, sink)
+}
+
+// DetectHealth is the real HealthEngine: health.Run through the same
+// kind of network.
+type DetectHealth struct{}
+
+// Health implements HealthEngine.
+func (DetectHealth) Health(ctx context.Context, domain string, set Settings, sink event.Sink) {
+	nw, err := network.FromEnv(set.DNSServer)
+	if err != nil {
+		sink(EngineError{Err: err})
+		return
+	}
+	health.Run(ctx, nw, domain, health.Options{}, sink)
+}

@@ -1,0 +1,267 @@
+package gui
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/export"
+)
+
+// maxP12Size bounds the signing certificate file read into memory; real
+// .p12 files are a few kilobytes.
+const maxP12Size = 1 << 20
+
+// canExport reports whether the last run produced settings to export:
+// both an incoming and an outgoing recommendation.
+func (u *UI) canExport() bool {
+	s := u.state
+	return s != nil && s.Recommendation != nil && s.Recommendation.Incoming != nil && s.Recommendation.Outgoing != nil
+}
+
+// exportSettings turns the recommendation into what every export format
+// takes. The password is included only when asked for (profiles).
+func (u *UI) exportSettings(withPassword bool) export.Settings {
+	s := u.state
+	rec := s.Recommendation
+	out := export.Settings{
+		Address:  addressASCII(s.Address, s.Domain),
+		Domain:   s.Domain,
+		Incoming: rec.Incoming.Server,
+		Outgoing: rec.Outgoing.Server,
+	}
+	for _, a := range rec.Alternatives {
+		if a.Protocol.Incoming() {
+			out.AlternativesIn = append(out.AlternativesIn, a.Server)
+		} else {
+			out.AlternativesOut = append(out.AlternativesOut, a.Server)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Candidates {
+		for _, n := range c.Notes {
+			if !seen[n.Code] {
+				seen[n.Code] = true
+				out.Notes = append(out.Notes, n)
+			}
+		}
+	}
+	out.ProviderName = s.Provider
+	if withPassword {
+		out.Password = u.top.password.Text
+	}
+	return out
+}
+
+// addressASCII is the address with its domain in the ASCII form exports
+// need.
+func addressASCII(display, domain string) string {
+	at := strings.LastIndexByte(display, '@')
+	if at < 0 || domain == "" {
+		return display
+	}
+	return display[:at+1] + domain
+}
+
+// exportFileName is the name the save dialog proposes for a format.
+func exportFileName(format, domain, lang string) string {
+	switch format {
+	case "thunderbird":
+		return "config-v1.1.xml"
+	case "autodiscover":
+		return "autodiscover.xml"
+	case "mobileconfig":
+		return domain + ".mobileconfig"
+	case "text":
+		return domain + "-setup-" + lang + ".txt"
+	case "markdown":
+		return domain + "-setup-" + lang + ".md"
+	case "html":
+		return domain + "-setup-" + lang + ".html"
+	case "dns":
+		return domain + ".zone"
+	case "json":
+		return domain + "-postino.json"
+	}
+	return domain + "-" + format
+}
+
+// exportDialog holds the export window's options.
+type exportDialog struct {
+	u           *UI
+	lang        *widget.Select
+	withPass    *widget.Check
+	passWarning *widget.Label
+	signer      *export.Signer
+	signerLabel *widget.Label
+	dlg         dialog.Dialog
+}
+
+// showExport opens the export dialog: every format with Save… (and Copy
+// for text formats), the instructions' language, and the profile's
+// options.
+func (u *UI) showExport() {
+	if !u.canExport() {
+		return
+	}
+	e := &exportDialog{u: u}
+	e.lang = widget.NewSelect([]string{"English", "Italiano"}, nil)
+	if i18n.Language() == "it" {
+		e.lang.SetSelectedIndex(1)
+	} else {
+		e.lang.SetSelectedIndex(0)
+	}
+	e.passWarning = widget.NewLabel(export.PasswordWarning(i18n.Language()))
+	e.passWarning.Wrapping = fyne.TextWrapWord
+	e.passWarning.Importance = widget.WarningImportance
+	e.passWarning.Hide()
+	e.withPass = widget.NewCheck(i18n.T("gui.export.include_password"), func(on bool) {
+		if on {
+			e.passWarning.Show()
+		} else {
+			e.passWarning.Hide()
+		}
+	})
+	if u.top.password.Text == "" {
+		e.withPass.Disable()
+	}
+	e.signerLabel = widget.NewLabel(i18n.T("gui.export.unsigned"))
+	e.signerLabel.Wrapping = fyne.TextWrapWord
+	signBtn := widget.NewButtonWithIcon(i18n.T("gui.export.sign"), theme.FileIcon(), e.chooseP12)
+
+	rows := container.NewVBox()
+	for _, f := range export.Formats() {
+		rows.Add(e.formatRow(f))
+	}
+	profile := widget.NewCard(i18n.T("gui.export.profile"), "", container.NewVBox(
+		e.withPass, e.passWarning, container.NewBorder(nil, nil, signBtn, nil, e.signerLabel),
+	))
+	langRow := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("gui.export.language")), nil, e.lang)
+	content := container.NewVScroll(container.NewVBox(langRow, rows, profile))
+	content.SetMinSize(fyne.NewSize(600, 440))
+	e.dlg = dialog.NewCustom(i18n.T("gui.export.title"), i18n.T("gui.close"), content, u.win)
+	e.dlg.Show()
+}
+
+func (e *exportDialog) language() string {
+	if e.lang.SelectedIndex() == 1 {
+		return "it"
+	}
+	return "en"
+}
+
+// formatRow is "name — what it is for  [Save…] [Copy]".
+func (e *exportDialog) formatRow(f export.Format) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(translated("gui.export.format."+f.Name, f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	desc := widget.NewLabel(translated("gui.export.format."+f.Name+".desc", ""))
+	desc.Wrapping = fyne.TextWrapWord
+	desc.Importance = widget.LowImportance
+	save := widget.NewButtonWithIcon(i18n.T("gui.export.save"), theme.DocumentSaveIcon(), func() { e.save(f) })
+	buttons := container.NewHBox(save)
+	if f.Name != "mobileconfig" {
+		buttons.Add(widget.NewButtonWithIcon(i18n.T("gui.copy"), theme.ContentCopyIcon(), func() { e.copy(f) }))
+	}
+	return container.NewBorder(nil, nil, nil, buttons, container.NewVBox(name, desc))
+}
+
+// render produces one format's bytes with the dialog's options.
+func (e *exportDialog) render(f export.Format) ([]byte, error) {
+	opts := export.Options{Lang: e.language()}
+	withPass := f.Password && e.withPass.Checked
+	opts.IncludePassword = withPass
+	if f.Signable {
+		opts.Signer = e.signer
+	}
+	if f.Name == "json" && e.u.state.Report != nil {
+		opts.Report = e.u.state.Report
+	}
+	return f.Export(e.u.exportSettings(withPass), opts)
+}
+
+func (e *exportDialog) copy(f export.Format) {
+	data, err := e.render(f)
+	if err != nil {
+		dialog.ShowError(err, e.u.win)
+		return
+	}
+	e.u.copyText(string(data))
+}
+
+// save asks where to write the file, proposing a sensible name.
+func (e *exportDialog) save(f export.Format) {
+	data, err := e.render(f)
+	if err != nil {
+		dialog.ShowError(err, e.u.win)
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		_, werr := w.Write(data)
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			dialog.ShowError(werr, e.u.win)
+			return
+		}
+		e.u.notify(i18n.T("gui.export.saved", map[string]any{"Name": w.URI().Name()}))
+	}, e.u.win)
+	d.SetFileName(exportFileName(f.Name, e.u.state.Domain, e.language()))
+	if f.Ext != "" {
+		d.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext}))
+	}
+	d.Show()
+}
+
+// chooseP12 loads a signing certificate and asks for its password.
+func (e *exportDialog) chooseP12() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r, maxP12Size+1))
+		r.Close()
+		if err == nil && len(data) > maxP12Size {
+			err = errors.New(i18n.T("gui.export.p12_too_large"))
+		}
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		pw := widget.NewPasswordEntry()
+		dialog.ShowForm(i18n.T("gui.export.p12_password"), i18n.T("gui.ok"), i18n.T("gui.cancel"),
+			[]*widget.FormItem{{Text: i18n.T("gui.password.label"), Widget: pw}},
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				s, err := export.LoadSigner(data, pw.Text)
+				if err != nil {
+					dialog.ShowError(err, e.u.win)
+					return
+				}
+				e.signer = s
+				e.signerLabel.SetText(i18n.T("gui.export.signed_by", map[string]any{"Subject": s.Subject()}))
+			}, e.u.win)
+	}, e.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx"}))
+	d.Show()
+}

@@ -1,0 +1,213 @@
+package gui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/health"
+)
+
+// HealthEngine runs the domain health checks (MX, SPF, DKIM, DMARC,
+// MTA-STS, TLS-RPT), emitting health.Started, health.CheckDone and
+// health.Finished; it returns when done or when ctx is cancelled.
+type HealthEngine interface {
+	Health(ctx context.Context, domain string, set Settings, sink event.Sink)
+}
+
+// healthView is the Health tab: a domain, a Check button and one card per
+// check with its verdict (icon and word), explanation, remedy, details
+// and the records read.
+type healthView struct {
+	u      *UI
+	obj    fyne.CanvasObject
+	domain *widget.Entry
+	run    *widget.Button
+	status *widget.Label
+	body   *fyne.Container
+}
+
+// healthState is one health run, touched on the Fyne thread only.
+type healthState struct {
+	domain  string
+	names   []string
+	checks  map[string]health.Check
+	running bool
+	err     string
+}
+
+func newHealthView(u *UI) *healthView {
+	v := &healthView{u: u, body: container.NewVBox()}
+	v.domain = widget.NewEntry()
+	v.domain.SetPlaceHolder("example.com")
+	if u.state != nil {
+		v.domain.SetText(u.state.Domain)
+	}
+	if u.hstate != nil {
+		v.domain.SetText(u.hstate.domain)
+	}
+	v.domain.OnSubmitted = func(string) { u.startHealth() }
+	v.run = widget.NewButtonWithIcon(i18n.T("gui.health.run"), theme.SearchIcon(), u.startHealth)
+	v.run.Importance = widget.HighImportance
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	intro := hintLabel(i18n.T("gui.health.intro"))
+	top := container.NewVBox(intro, container.NewBorder(nil, nil,
+		widget.NewLabelWithStyle(i18n.T("gui.health.domain"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		v.run, v.domain), v.status)
+	v.obj = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(v.body))
+	v.render()
+	return v
+}
+
+// startHealth runs the checks for the domain in the entry (or the
+// address's domain), cancelling a previous health run.
+func (u *UI) startHealth() {
+	d, err := health.Domain(u.health.domain.Text)
+	if err != nil {
+		u.hstate = &healthState{err: i18n.T("gui.health.bad_domain")}
+		u.health.render()
+		return
+	}
+	if u.hcancel != nil {
+		u.hcancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	u.hcancel = cancel
+	u.hrunID++
+	id := u.hrunID
+	u.hstate = &healthState{domain: d, checks: map[string]health.Check{}, running: true}
+	done := make(chan struct{})
+	u.hdone = done
+	do := u.do
+	sink := func(ev event.Event) { do(func() { u.handleHealth(id, ev) }) }
+	set := u.set
+	go func() {
+		defer close(done)
+		u.opts.Health.Health(ctx, d, set, sink)
+		do(func() {
+			if id == u.hrunID {
+				u.hstate.running = false
+				cancel()
+				u.health.render()
+			}
+		})
+	}()
+	u.health.render()
+}
+
+func (u *UI) handleHealth(id int, ev event.Event) {
+	if id != u.hrunID {
+		return
+	}
+	switch e := ev.(type) {
+	case health.Started:
+		u.hstate.names = e.Checks
+	case health.CheckDone:
+		u.hstate.checks[e.Check.Name] = e.Check
+	case EngineError:
+		u.hstate.err = e.Err.Error()
+	case health.Finished:
+		if e.Report != nil {
+			for _, c := range e.Report.Checks {
+				u.hstate.checks[c.Name] = c
+			}
+		}
+		u.hstate.running = false
+	}
+	u.health.render()
+}
+
+func (v *healthView) render() {
+	v.body.RemoveAll()
+	s := v.u.hstate
+	if v.u.health == nil {
+		return
+	}
+	switch {
+	case s == nil:
+		v.status.SetText("")
+	case s.err != "":
+		v.status.SetText(s.err)
+	case s.running:
+		v.status.SetText(i18n.T("gui.health.running", map[string]any{"Domain": s.domain}))
+	default:
+		v.status.SetText(i18n.T("gui.health.done", map[string]any{"Domain": s.domain}))
+	}
+	if s == nil || s.err != "" {
+		v.body.Refresh()
+		return
+	}
+	names := s.names
+	if len(names) == 0 {
+		names = health.Names
+	}
+	for _, n := range names {
+		c, ok := s.checks[n]
+		v.body.Add(healthCard(n, c, ok, s.running))
+	}
+	v.body.Refresh()
+}
+
+// healthCard renders one check generically: verdict, summary,
+// explanation, remedy, details and records.
+func healthCard(name string, c health.Check, done, running bool) fyne.CanvasObject {
+	title := strings.ToUpper(name)
+	if !done {
+		var ind fyne.CanvasObject = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
+		word := i18n.T("gui.status.word.stopped")
+		if running {
+			a := widget.NewActivity()
+			a.Start()
+			ind, word = a, i18n.T("gui.health.checking")
+		}
+		return widget.NewCard(title, "", container.NewHBox(ind, widget.NewLabel(word)))
+	}
+	word, icon := verdictWord(c.Verdict)
+	head := container.NewHBox(widget.NewIcon(icon), widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box := container.NewVBox(head)
+	addText := func(s string, imp widget.Importance) {
+		if strings.TrimSpace(s) == "" {
+			return
+		}
+		l := widget.NewLabel(s)
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = imp
+		box.Add(l)
+	}
+	addText(c.Summary.String(), widget.MediumImportance)
+	addText(c.Explanation.String(), widget.MediumImportance)
+	if r := c.Remedy.String(); strings.TrimSpace(r) != "" && c.Verdict != health.OK {
+		addText(i18n.T("gui.details.remedy", map[string]any{"Remedy": r}), widget.MediumImportance)
+	}
+	for _, d := range c.Details {
+		addText("• "+d.String(), widget.LowImportance)
+	}
+	for _, r := range c.Records {
+		l := widget.NewLabel(r)
+		l.TextStyle = fyne.TextStyle{Monospace: true}
+		l.Wrapping = fyne.TextWrapBreak
+		l.Selectable = true
+		box.Add(l)
+	}
+	return widget.NewCard(title, "", box)
+}
+
+// verdictWord is the word and icon of a health verdict.
+func verdictWord(v health.Verdict) (string, fyne.Resource) {
+	switch v {
+	case health.OK:
+		return i18n.T("gui.status.word.ok"), theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case health.Warning:
+		return i18n.T("gui.status.word.warning"), theme.NewWarningThemedResource(theme.WarningIcon())
+	case health.NotFound:
+		return i18n.T("gui.health.not_found"), theme.NewWarningThemedResource(theme.QuestionIcon())
+	}
+	return i18n.T("gui.health.problem"), theme.NewErrorThemedResource(theme.ErrorIcon())
+}

@@ -1,0 +1,201 @@
+package gui
+
+import (
+	"sort"
+	"time"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// sourceOrder is discovery's rank order (docs/architecture.md); the
+// Sources view lists sources in it so the most trusted come first.
+var sourceOrder = []string{
+	"override", "builtin", "autoconfig", "ispdb", "srv", "mx",
+	"autodiscover", "autoconfig-http", "guess",
+}
+
+// Source states shown in the Sources view.
+const (
+	stateSearching = "searching"
+	stateFound     = "found"
+	stateNotFound  = "not-found"
+	stateError     = "error"
+)
+
+// sourceLine is what the Sources view shows for one discovery source.
+type sourceLine struct {
+	Name       string
+	URL        string
+	Trust      string
+	State      string
+	Err        string
+	Candidates int
+	Provider   string
+}
+
+// checkState is everything one run has reported so far. It is plain data
+// touched only on the Fyne thread (via fyne.Do), so it needs no locks.
+type checkState struct {
+	Address string
+	Domain  string
+	Started time.Time
+	// Finished is the time the run ended (zero while running).
+	Finished  time.Time
+	Cancelled bool
+
+	sources map[string]*sourceLine
+	rows    map[string]*probe.Result
+	// arrival records the order rows appeared, to keep them still.
+	arrival map[string]int
+
+	Candidates     []config.Candidate
+	Recommendation *recommend.Recommendation
+	// Provider is the provider's name when a source knew it.
+	Provider string
+	// Report is the engine's final report (embedded by the JSON export).
+	Report any
+	// Err is why the engine could not run, if it could not.
+	Err string
+}
+
+func newCheckState(addr string, now time.Time) *checkState {
+	return &checkState{
+		Address: addr,
+		Started: now,
+		sources: map[string]*sourceLine{},
+		rows:    map[string]*probe.Result{},
+		arrival: map[string]int{},
+	}
+}
+
+// Running reports whether the run has not ended yet.
+func (s *checkState) Running() bool { return s != nil && s.Finished.IsZero() }
+
+func (s *checkState) source(name string) *sourceLine {
+	l, ok := s.sources[name]
+	if !ok {
+		l = &sourceLine{Name: name}
+		s.sources[name] = l
+	}
+	return l
+}
+
+// Sources returns the sources seen so far in rank order; unknown names
+// (a newer engine) come last, alphabetically.
+func (s *checkState) Sources() []sourceLine {
+	rank := map[string]int{}
+	for i, n := range sourceOrder {
+		rank[n] = i
+	}
+	out := make([]sourceLine, 0, len(s.sources))
+	for _, l := range s.sources {
+		out = append(out, *l)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		ri, iok := rank[out[i].Name]
+		rj, jok := rank[out[j].Name]
+		switch {
+		case iok && jok:
+			return ri < rj
+		case iok != jok:
+			return iok
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// addCandidate makes sure a row exists for c, queued until its probe
+// reports. A probe update may already have created it.
+func (s *checkState) addCandidate(c config.Candidate) {
+	id := c.Server.Key()
+	replaced := false
+	for i := range s.Candidates {
+		if s.Candidates[i].Server.Key() == id {
+			s.Candidates[i], replaced = c, true // a later source also proposed it
+		}
+	}
+	if !replaced {
+		s.Candidates = append(s.Candidates, c)
+	}
+	if r, ok := s.rows[id]; ok {
+		if r.Phase == probe.PhaseQueued {
+			r.Sources = c.Sources
+		}
+		return
+	}
+	s.rows[id] = &probe.Result{ID: id, Endpoint: c.Server, Sources: c.Sources, Phase: probe.PhaseQueued}
+	s.arrival[id] = len(s.arrival)
+}
+
+// update stores a probe snapshot.
+func (s *checkState) update(r probe.Result) {
+	if _, ok := s.arrival[r.ID]; !ok {
+		s.arrival[r.ID] = len(s.arrival)
+	}
+	cp := r
+	s.rows[r.ID] = &cp
+}
+
+// Row returns the latest snapshot of one row.
+func (s *checkState) Row(id string) (probe.Result, bool) {
+	r, ok := s.rows[id]
+	if !ok {
+		return probe.Result{}, false
+	}
+	return *r, true
+}
+
+// Rows returns the row IDs of one direction (incoming: IMAP then POP3;
+// outgoing: SMTP), each protocol in the order its rows appeared.
+func (s *checkState) Rows(incoming bool) []string {
+	var ids []string
+	for id, r := range s.rows {
+		if r.Endpoint.Protocol.Incoming() == incoming {
+			ids = append(ids, id)
+		}
+	}
+	proto := map[config.Protocol]int{config.IMAP: 0, config.POP3: 1, config.SMTP: 2}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := s.rows[ids[i]], s.rows[ids[j]]
+		if pa, pb := proto[a.Endpoint.Protocol], proto[b.Endpoint.Protocol]; pa != pb {
+			return pa < pb
+		}
+		return s.arrival[ids[i]] < s.arrival[ids[j]]
+	})
+	return ids
+}
+
+// Tally counts finished rows by the word the grid shows.
+type Tally struct{ Total, Done, OK, Warning, Failed int }
+
+// Tally counts the rows.
+func (s *checkState) Tally() Tally {
+	var t Tally
+	for _, r := range s.rows {
+		t.Total++
+		if r.Phase != probe.PhaseDone {
+			continue
+		}
+		t.Done++
+		switch r.Status {
+		case probe.StatusOK:
+			t.OK++
+		case probe.StatusWarning:
+			t.Warning++
+		default:
+			t.Failed++
+		}
+	}
+	return t
+}
+
+// Elapsed is the run's duration so far (or in total once finished).
+func (s *checkState) Elapsed(now time.Time) time.Duration {
+	if !s.Finished.IsZero() {
+		return s.Finished.Sub(s.Started)
+	}
+	return now.Sub(s.Started)
+}

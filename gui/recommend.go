@@ -1,0 +1,132 @@
+package gui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// recommendView is the Recommended settings card: incoming and outgoing
+// server, port, encryption, user name and authentication, each with a
+// Copy button, and the reasons for the choice.
+type recommendView struct {
+	u    *UI
+	obj  fyne.CanvasObject
+	body *fyne.Container
+}
+
+func newRecommendView(u *UI) *recommendView {
+	v := &recommendView{u: u, body: container.NewVBox()}
+	v.obj = container.NewVScroll(v.body)
+	return v
+}
+
+func (v *recommendView) render() {
+	v.body.RemoveAll()
+	s := v.u.state
+	switch {
+	case s == nil:
+		v.body.Add(hintLabel(i18n.T("gui.rec.idle")))
+	case s.Recommendation == nil && s.Running():
+		v.body.Add(hintLabel(i18n.T("gui.rec.waiting")))
+	case s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil):
+		v.body.Add(hintLabel(i18n.T("gui.rec.none")))
+	}
+	if s != nil && s.Recommendation != nil {
+		rec := s.Recommendation
+		v.body.Add(v.choiceCard("gui.rec.incoming", rec.Incoming))
+		v.body.Add(v.choiceCard("gui.rec.outgoing", rec.Outgoing))
+		if len(rec.Reasons) > 0 {
+			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			for _, r := range rec.Reasons {
+				l := widget.NewLabel("• " + r.Text())
+				l.Wrapping = fyne.TextWrapWord
+				v.body.Add(l)
+			}
+		}
+	}
+	v.body.Refresh()
+}
+
+// choiceCard renders one direction; a nil choice says nothing usable was
+// found for it.
+func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.CanvasObject {
+	if c == nil {
+		return widget.NewCard(i18n.T(titleKey), "", hintLabel(i18n.T("gui.rec.missing")))
+	}
+	sec := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() {
+		if c.Security == config.TLS {
+			v.u.showHelpTopic("implicit_tls")
+		} else {
+			v.u.showHelpTopic("starttls")
+		}
+	})
+	sec.Importance = widget.LowImportance
+	grid := container.New(&formRows{},
+		v.row("gui.rec.server", c.Host, nil),
+		v.row("gui.rec.port", strconv.Itoa(c.Port), nil),
+		v.row("gui.rec.security", securityName(c.Security), sec),
+		v.row("gui.rec.username", c.Username, nil),
+		v.row("gui.rec.auth", authNames(c.Auth), nil),
+	)
+	subtitle := strings.ToUpper(string(c.Protocol))
+	return widget.NewCard(i18n.T(titleKey), subtitle, grid)
+}
+
+// row is "label  value  [?] [Copy]".
+func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.CanvasObject {
+	label := widget.NewLabelWithStyle(i18n.T(key), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	val := widget.NewLabel(value)
+	val.Selectable = true
+	val.Truncation = fyne.TextTruncateEllipsis
+	copyBtn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { v.u.copyText(value) })
+	copyBtn.Importance = widget.LowImportance
+	right := container.NewHBox(copyBtn)
+	if help != nil {
+		right = container.NewHBox(help, copyBtn)
+	}
+	return container.NewBorder(nil, nil, container.New(&fixedWidth{w: 130}, label), right, val)
+}
+
+// authNames says how the password is sent, in a person's words.
+func authNames(auth []config.Auth) string {
+	if len(auth) == 0 {
+		return translated("gui.auth."+string(config.AuthPasswordCleartext), string(config.AuthPasswordCleartext))
+	}
+	out := make([]string, len(auth))
+	for i, a := range auth {
+		out[i] = translated("gui.auth."+string(a), string(a))
+	}
+	return strings.Join(out, ", ")
+}
+
+// formRows stacks rows without the extra padding of a VBox.
+type formRows struct{}
+
+func (formRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
+}
+
+func (formRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+	}
+	return s
+}

@@ -1,0 +1,170 @@
+package gui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+)
+
+// sourcesView lists every discovery source with its live state and a
+// trust badge, so a person sees where each setting came from.
+type sourcesView struct {
+	u    *UI
+	obj  fyne.CanvasObject
+	list *fyne.Container
+}
+
+func newSourcesView(u *UI) *sourcesView {
+	v := &sourcesView{u: u, list: container.NewVBox()}
+	title := widget.NewLabelWithStyle(i18n.T("gui.sources.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.obj = container.NewBorder(title, nil, nil, nil, container.NewVScroll(v.list))
+	return v
+}
+
+func (v *sourcesView) render() {
+	v.list.RemoveAll()
+	if v.u.state == nil {
+		v.list.Add(hintLabel(i18n.T("gui.sources.empty")))
+		v.list.Refresh()
+		return
+	}
+	for _, s := range v.u.state.Sources() {
+		v.list.Add(v.line(s))
+	}
+	v.list.Refresh()
+}
+
+// line is one source: state icon (spinner while searching), name, state
+// word, trust badge and what it found or why it failed.
+func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
+	var icon fyne.CanvasObject
+	switch s.State {
+	case stateSearching:
+		if v.u.state.Running() {
+			a := widget.NewActivity()
+			a.Start()
+			icon = a
+		} else {
+			icon = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
+		}
+	case stateFound:
+		icon = widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	case stateError:
+		icon = widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	default:
+		icon = widget.NewIcon(theme.NewDisabledResource(theme.RadioButtonIcon()))
+	}
+	name := widget.NewLabelWithStyle(sourceName(s.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	state := widget.NewLabel(sourceState(s, v.u.state.Running()))
+	detail := widget.NewLabel(sourceDetail(s))
+	detail.Truncation = fyne.TextTruncateEllipsis
+	detail.Importance = widget.LowImportance
+	left := container.NewHBox(
+		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, icon),
+		container.New(&fixedWidth{w: 150}, name),
+		container.New(&fixedWidth{w: 110}, state),
+	)
+	var right fyne.CanvasObject
+	if s.Trust != "" {
+		right = trustBadge(s.Trust)
+	}
+	return container.NewBorder(nil, nil, left, right, detail)
+}
+
+// sourceName is the person-facing name of a discovery source.
+func sourceName(name string) string { return translated("gui.source."+name, name) }
+
+func sourceState(s sourceLine, running bool) string {
+	switch s.State {
+	case stateFound:
+		return i18n.T("gui.source.state.found", map[string]any{"Count": s.Candidates})
+	case stateNotFound:
+		return i18n.T("gui.source.state.not-found")
+	case stateError:
+		return i18n.T("gui.source.state.error")
+	}
+	if !running {
+		return i18n.T("gui.source.state.stopped")
+	}
+	return i18n.T("gui.source.state.searching")
+}
+
+// sourceDetail says what a source found (the provider's name), or why
+// it failed, or where it looked.
+func sourceDetail(s sourceLine) string {
+	switch {
+	case s.Err != "":
+		return s.Err
+	case s.Provider != "" && s.URL != "":
+		return s.Provider + " · " + s.URL
+	case s.Provider != "":
+		return s.Provider
+	}
+	return s.URL
+}
+
+// trustBadge is a small rounded label: HTTPS, HTTP (untrusted), DNS, a
+// guess... Untrusted sources get the warning colour AND the word, never
+// colour alone.
+func trustBadge(trust string) fyne.CanvasObject {
+	text := translated("gui.trust."+trust, trust)
+	var bg color.Color = theme.Color(theme.ColorNameInputBackground)
+	switch trust {
+	case "http-untrusted", "dns-untrusted", "guess":
+		bg = theme.Color(theme.ColorNameWarning)
+	case "https", "builtin", "local":
+		bg = theme.Color(theme.ColorNameSuccess)
+	}
+	rect := canvas.NewRectangle(withAlpha(bg, 0x50))
+	rect.CornerRadius = theme.InputRadiusSize()
+	label := canvas.NewText(text, theme.Color(theme.ColorNameForeground))
+	label.TextSize = theme.CaptionTextSize()
+	label.Alignment = fyne.TextAlignCenter
+	return container.NewCenter(container.NewStack(rect, container.New(&padLayout{h: 8, v: 2}, label)))
+}
+
+// padLayout pads its content by fixed amounts.
+type padLayout struct{ h, v float32 }
+
+func (l *padLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(l.h, l.v))
+		o.Resize(fyne.NewSize(size.Width-2*l.h, size.Height-2*l.v))
+	}
+}
+
+func (l *padLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(s.Width+2*l.h, s.Height+2*l.v)
+}
+
+func withAlpha(c color.Color, a uint8) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
+}
+
+// translated looks key up and falls back to a readable default when the
+// engine reports a value this build has no words for.
+func translated(key, fallback string) string {
+	if s := i18n.T(key); s != key {
+		return s
+	}
+	return fallback
+}
+
+// hintLabel is a grey, wrapping explanation for empty views.
+func hintLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.LowImportance
+	return l
+}

@@ -1,0 +1,309 @@
+package gui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+)
+
+// statusView is the live grid: one row per endpoint (host + port +
+// security), grouped Incoming and Outgoing, with a spinner while the
+// probe runs and then an icon and a word, a one-line summary and the
+// time. It is a widget.List, so arrow keys move the selection.
+type statusView struct {
+	u     *UI
+	obj   fyne.CanvasObject
+	list  *widget.List
+	items []gridItem
+	// syncing is set while render moves the highlight itself, so that
+	// does not count as the person choosing a row.
+	syncing bool
+}
+
+// gridItem is either a group header or a row.
+type gridItem struct {
+	header string
+	id     string
+}
+
+func newStatusView(u *UI) *statusView {
+	v := &statusView{u: u}
+	v.list = widget.NewList(
+		func() int { return len(v.items) },
+		func() fyne.CanvasObject { return newGridRow() },
+		func(i widget.ListItemID, o fyne.CanvasObject) { v.update(i, o.(*gridRow)) },
+	)
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if v.syncing {
+			return
+		}
+		if i < 0 || i >= len(v.items) || v.items[i].id == "" {
+			v.list.Unselect(i)
+			return
+		}
+		u.selectRow(v.items[i].id)
+	}
+	empty := hintLabel(i18n.T("gui.status.empty"))
+	v.obj = container.NewStack(v.list, container.NewVBox(empty))
+	return v
+}
+
+func (v *statusView) render() {
+	v.items = v.items[:0]
+	s := v.u.state
+	if stack, ok := v.obj.(*fyne.Container); ok && len(stack.Objects) == 2 {
+		if s != nil && len(s.rows) > 0 {
+			stack.Objects[1].Hide()
+		} else {
+			stack.Objects[1].Show()
+		}
+	}
+	if s != nil {
+		for _, incoming := range []bool{true, false} {
+			ids := s.Rows(incoming)
+			if len(ids) == 0 {
+				continue
+			}
+			key := "gui.status.outgoing"
+			if incoming {
+				key = "gui.status.incoming"
+			}
+			v.items = append(v.items, gridItem{header: i18n.T(key)})
+			for _, id := range ids {
+				v.items = append(v.items, gridItem{id: id})
+			}
+		}
+	}
+	v.list.Refresh()
+	// Keep the highlighted row on the selected endpoint while rows move.
+	v.syncing = true
+	defer func() { v.syncing = false }()
+	for i, it := range v.items {
+		if it.id != "" && it.id == v.u.selected {
+			v.list.Select(i)
+			return
+		}
+	}
+	v.list.UnselectAll()
+}
+
+func (v *statusView) update(i widget.ListItemID, row *gridRow) {
+	if i >= len(v.items) {
+		return
+	}
+	it := v.items[i]
+	if it.header != "" {
+		row.setHeader(it.header)
+		return
+	}
+	r, _ := v.u.state.Row(it.id)
+	row.setResult(r, v.u.state.Running())
+}
+
+// gridRow renders one item of the grid.
+type gridRow struct {
+	widget.BaseWidget
+	header   *widget.Label
+	activity *widget.Activity
+	icon     *widget.Icon
+	word     *widget.Label
+	endpoint *widget.Label
+	summary  *widget.Label
+	elapsed  *widget.Label
+	body     *fyne.Container
+}
+
+func newGridRow() *gridRow {
+	r := &gridRow{
+		header:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		activity: widget.NewActivity(),
+		icon:     widget.NewIcon(nil),
+		word:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		endpoint: widget.NewLabel(""),
+		summary:  widget.NewLabel(""),
+		elapsed:  widget.NewLabel(""),
+	}
+	r.endpoint.Truncation = fyne.TextTruncateEllipsis
+	r.summary.Truncation = fyne.TextTruncateEllipsis
+	r.summary.Importance = widget.LowImportance
+	r.summary.SizeName = theme.SizeNameCaptionText
+	r.endpoint.TextStyle = fyne.TextStyle{Monospace: true}
+	r.header.Importance = widget.HighImportance
+	status := container.NewHBox(
+		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, container.NewStack(r.activity, r.icon)),
+		container.New(&fixedWidth{w: 92}, r.word),
+	)
+	text := container.New(&tightVBox{}, r.endpoint, r.summary)
+	r.body = container.NewBorder(nil, nil, status, r.elapsed, text)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *gridRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(r.header, r.body))
+}
+
+func (r *gridRow) setHeader(text string) {
+	r.header.SetText(text)
+	r.header.Show()
+	r.body.Hide()
+	r.activity.Stop()
+}
+
+func (r *gridRow) setResult(res probe.Result, running bool) {
+	r.header.Hide()
+	r.body.Show()
+	word, icon := statusWord(res, running)
+	if icon == nil {
+		r.icon.Hide()
+		r.activity.Show()
+		r.activity.Start()
+	} else {
+		r.activity.Stop()
+		r.activity.Hide()
+		r.icon.SetResource(icon)
+		r.icon.Show()
+	}
+	r.word.SetText(word)
+	r.endpoint.SetText(endpointLabel(res.Endpoint))
+	r.summary.SetText(rowSummary(res))
+	if res.Phase == probe.PhaseDone || res.ElapsedMS > 0 {
+		r.elapsed.SetText(formatDuration(time.Duration(res.ElapsedMS) * time.Millisecond))
+	} else {
+		r.elapsed.SetText("")
+	}
+}
+
+// statusWord is the word (and icon) a row shows. A nil icon means "still
+// running": the row shows a spinner. Words, not colours, carry the
+// meaning: OK, Warning, Failed, Filtered, Refused.
+func statusWord(r probe.Result, running bool) (string, fyne.Resource) {
+	if r.Phase != probe.PhaseDone {
+		if !running {
+			return i18n.T("gui.status.word.stopped"), theme.NewDisabledResource(theme.MediaStopIcon())
+		}
+		return translated("gui.phase."+string(r.Phase), string(r.Phase)), nil
+	}
+	switch r.Status {
+	case probe.StatusOK:
+		return i18n.T("gui.status.word.ok"), theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	case probe.StatusWarning:
+		return i18n.T("gui.status.word.warning"), theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	switch r.Reachability {
+	case probe.Filtered:
+		return i18n.T("gui.status.word.filtered"), theme.NewErrorThemedResource(theme.VisibilityOffIcon())
+	case probe.Refused:
+		return i18n.T("gui.status.word.refused"), theme.NewErrorThemedResource(theme.CancelIcon())
+	}
+	return i18n.T("gui.status.word.failed"), theme.NewErrorThemedResource(theme.ErrorIcon())
+}
+
+// endpointLabel is "IMAP  imap.example.com:993  implicit TLS".
+func endpointLabel(s config.Server) string {
+	return fmt.Sprintf("%-4s %s · %s", strings.ToUpper(string(s.Protocol)), s.Address(), securityName(s.Security))
+}
+
+func securityName(s config.Security) string {
+	return translated("gui.security."+string(s), string(s))
+}
+
+// rowSummary is the one-line summary of a row: "TLS 1.3 · certificate OK
+// · PLAIN LOGIN · login OK" when it worked, the main problem when not.
+func rowSummary(r probe.Result) string {
+	if r.Phase != probe.PhaseDone {
+		if len(r.Sources) > 0 {
+			return i18n.T("gui.row.proposed_by", map[string]any{"Sources": sourceNames(r.Sources)})
+		}
+		return i18n.T("gui.row.standard_port")
+	}
+	if r.Status == probe.StatusFailed && len(r.Problems) > 0 {
+		return r.Problems[0].Explanation()
+	}
+	var parts []string
+	if r.TLS != nil {
+		parts = append(parts, r.TLS.Version)
+		if r.TLS.Verified {
+			parts = append(parts, i18n.T("gui.row.cert_ok"))
+		} else {
+			parts = append(parts, i18n.T("gui.row.cert_bad"))
+		}
+	} else if r.Reachability == probe.Open {
+		parts = append(parts, i18n.T("gui.row.no_tls"))
+	}
+	if len(r.AuthMechanisms) > 0 {
+		parts = append(parts, strings.Join(r.AuthMechanisms, " "))
+	}
+	switch r.Login {
+	case probe.LoginOK:
+		parts = append(parts, i18n.T("gui.login.ok"))
+	case probe.LoginFailed:
+		parts = append(parts, i18n.T("gui.login.failed"))
+	case probe.LoginSkipped:
+		parts = append(parts, i18n.T("gui.login.skipped"))
+	}
+	if r.Status == probe.StatusWarning && len(r.Problems) > 0 {
+		parts = append(parts, r.Problems[0].Explanation())
+	}
+	if len(parts) == 0 {
+		return r.Summary
+	}
+	return strings.Join(parts, " · ")
+}
+
+func sourceNames(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = sourceName(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+// formatSeconds renders d in seconds with a precision that suits it, with
+// the decimal separator of the language.
+func formatSeconds(d time.Duration) string {
+	sec := d.Seconds()
+	prec := 1
+	if sec < 1 {
+		prec = 2
+	}
+	s := strconv.FormatFloat(sec, 'f', prec, 64)
+	if i18n.Language() == "it" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// tightVBox stacks objects vertically without padding, so a row's two
+// lines read as one item.
+type tightVBox struct{}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height - theme.InnerPadding()
+		o.Move(fyne.NewPos(0, y-theme.InnerPadding()/2))
+		o.Resize(fyne.NewSize(size.Width, h+theme.InnerPadding()))
+		y += h
+	}
+}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height - theme.InnerPadding()
+	}
+	return s
+}

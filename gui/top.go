@@ -1,0 +1,160 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/address"
+)
+
+// topBar is the address entry (with recent addresses and its error line),
+// the password entry with its show/hide toggle, and the buttons.
+type topBar struct {
+	u        *UI
+	obj      fyne.CanvasObject
+	address  *escEntry
+	addrErr  *widget.Label
+	password *escPasswordEntry
+	check    *widget.Button
+	stop     *widget.Button
+	export   *widget.Button
+}
+
+func newTopBar(u *UI) *topBar {
+	t := &topBar{u: u}
+	t.address = newEscEntry(u.set.Recent, u.cancelRun)
+	t.address.SetPlaceHolder(i18n.T("gui.address.placeholder"))
+	t.address.OnSubmitted = func(string) { u.startCheck() }
+	t.address.OnChanged = t.addressChanged
+	if u.state != nil {
+		t.address.Text = u.top0Address()
+	}
+
+	t.addrErr = widget.NewLabel("")
+	t.addrErr.Importance = widget.DangerImportance
+	t.addrErr.Wrapping = fyne.TextWrapWord
+	t.addrErr.Hide()
+
+	t.password = newEscPasswordEntry(u.cancelRun)
+	t.password.SetPlaceHolder(i18n.T("gui.password.placeholder"))
+	t.password.OnSubmitted = func(string) { u.startCheck() }
+
+	t.check = widget.NewButtonWithIcon(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
+	t.check.Importance = widget.HighImportance
+	t.stop = widget.NewButtonWithIcon(i18n.T("gui.stop"), theme.MediaStopIcon(), u.cancelRun)
+	t.export = widget.NewButtonWithIcon(i18n.T("gui.export"), theme.DocumentSaveIcon(), u.showExport)
+	settings := widget.NewButtonWithIcon("", theme.SettingsIcon(), u.showSettings)
+	help := widget.NewButtonWithIcon("", theme.HelpIcon(), u.showHelp)
+
+	addrLabel := widget.NewLabelWithStyle(i18n.T("gui.address.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	pwLabel := widget.NewLabelWithStyle(i18n.T("gui.password.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	appPw := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() { u.showHelpTopic("app_password") })
+	appPw.Importance = widget.LowImportance
+
+	addrCol := container.NewBorder(addrLabel, t.addrErr, nil, nil, t.address)
+	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, t.password)
+	fields := container.New(&ratioLayout{ratio: 0.62}, addrCol, pwCol)
+	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check, t.stop, t.export, settings, help))
+	t.obj = container.NewPadded(container.NewBorder(nil, nil, nil, buttons, fields))
+	return t
+}
+
+// top0Address is the address of the current run, shown again after a
+// language change rebuilt the entry.
+func (u *UI) top0Address() string { return u.state.Address }
+
+// addressChanged validates as the person types and cancels a run whose
+// address no longer matches what is in the entry.
+func (t *topBar) addressChanged(s string) {
+	if t.u.running() && !strings.EqualFold(strings.TrimSpace(s), t.u.state.Address) {
+		t.u.cancelRun()
+	}
+	if strings.TrimSpace(s) == "" {
+		t.showError("")
+		return
+	}
+	if _, err := address.Parse(s); err != nil {
+		t.showError(err.Error())
+		return
+	}
+	t.showError("")
+}
+
+func (t *topBar) showError(msg string) {
+	t.addrErr.SetText(msg)
+	if msg == "" {
+		t.addrErr.Hide()
+	} else {
+		t.addrErr.Show()
+	}
+}
+
+// render shows Check or Stop and enables Export when there is something
+// to export.
+func (t *topBar) render() {
+	if t.u.running() {
+		t.check.Hide()
+		t.stop.Show()
+	} else {
+		t.stop.Hide()
+		t.check.Show()
+	}
+	if t.u.canExport() {
+		t.export.Enable()
+	} else {
+		t.export.Disable()
+	}
+}
+
+// escEntry is the address entry: a SelectEntry (its drop-down lists the
+// recent addresses) that also cancels the run on Esc.
+type escEntry struct {
+	widget.SelectEntry
+	onEscape func()
+}
+
+func newEscEntry(options []string, onEscape func()) *escEntry {
+	e := &escEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	return e
+}
+
+// TypedKey implements fyne.Focusable: Esc cancels, the rest is editing.
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.onEscape()
+		return
+	}
+	e.SelectEntry.TypedKey(k)
+}
+
+// escPasswordEntry is the password entry (with Fyne's show/hide toggle)
+// that also cancels the run on Esc.
+type escPasswordEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEscPasswordEntry(onEscape func()) *escPasswordEntry {
+	e := &escPasswordEntry{onEscape: onEscape}
+	e.Password = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *escPasswordEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
