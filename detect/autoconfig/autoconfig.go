@@ -102,7 +102,7 @@ func (r *reader) warn(code string, line int, data map[string]any) {
 
 func (r *reader) provider(ep *xmltree.Node) *config.Provider {
 	p := &config.Provider{
-		ID:          strings.ToLower(ep.AttrValue("id")),
+		ID:          hostPlaceholders.Replace(strings.ToLower(ep.AttrValue("id"))),
 		DisplayName: collapse(ep.ChildText("displayName")),
 		ShortName:   collapse(ep.ChildText("displayShortName")),
 	}

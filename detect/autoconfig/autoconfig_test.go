@@ -138,7 +138,7 @@ func TestParseReadsQuirkyRealWorldFiles(t *testing.T) {
 		// Hosting control panels serve one template for every customer
 		// domain: placeholders stay, in canonical case, even in host names.
 		"hosting-template.xml": {
-			id: "%emaildomain%", name: "%EMAILDOMAIN% Mail",
+			id: "%EMAILDOMAIN%", name: "%EMAILDOMAIN% Mail",
 			incoming: []string{"imap mail.%EMAILDOMAIN%:993 tls user=%EMAILLOCALPART%@%EMAILDOMAIN% auth=password-cleartext"},
 			outgoing: []string{"smtp mail.%EMAILDOMAIN%:465 tls user=%EMAILADDRESS% auth=password-cleartext"},
 			warnings: 1, // "%EMAILDOMAIN%" is not a domain to list
