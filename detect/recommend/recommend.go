@@ -138,7 +138,7 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	sortEntries(in)
 	sortEntries(out)
 
-	var rec Recommendation
+	rec := Recommendation{Alternatives: []Choice{}, Reasons: []Reason{}}
 	rec.Incoming, rec.Reasons = pick(in, "incoming", rec.Reasons)
 	rec.Outgoing, rec.Reasons = pick(out, "outgoing", rec.Reasons)
 	for _, list := range [][]entry{in, out} {
@@ -164,13 +164,13 @@ func pick(list []entry, dir string, reasons []Reason) (*Choice, []Reason) {
 			"Protocol": strings.ToUpper(string(best.server.Protocol)),
 			"Host":     best.server.Host,
 			"Port":     best.server.Port,
-			"Security": string(best.server.Security),
+			"Security": strings.ToUpper(string(best.server.Security)),
 		}
 		if other != nil {
 			d["OtherProtocol"] = strings.ToUpper(string(other.server.Protocol))
 			d["OtherHost"] = other.server.Host
 			d["OtherPort"] = other.server.Port
-			d["OtherSecurity"] = string(other.server.Security)
+			d["OtherSecurity"] = strings.ToUpper(string(other.server.Security))
 		}
 		return d
 	}

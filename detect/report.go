@@ -1,0 +1,177 @@
+package detect
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// Report is the outcome of a check: the detect document (address,
+// domain, sources, candidates, provider) extended with every probe and
+// the recommendation. Its JSON form is public (docs/json.md).
+type Report struct {
+	discover.Result
+	Probes      []ProbeReport            `json:"probes"`
+	Recommended recommend.Recommendation `json:"recommended"`
+	// Language is the language the texts (explanations, remedies,
+	// reasons) were rendered in.
+	Language string `json:"language"`
+	// Canceled is true when the check was interrupted before every probe
+	// finished; unfinished probes stay in phase "queued" or their last one.
+	Canceled bool `json:"canceled,omitempty"`
+	// SkippedEndpoints counts endpoints not probed because the sources
+	// proposed more than a check probes (256).
+	SkippedEndpoints int   `json:"skipped_endpoints,omitempty"`
+	ElapsedMS        int64 `json:"elapsed_ms"`
+}
+
+// ProbeReport is one probed endpoint as the report shows it: the
+// endpoint itself, everything the probe found, and its main problem.
+//
+// The fields the public contract lists (docs/json.md) are repeated from
+// probe.Result without omitempty, so they are always present in the JSON
+// (null or "" when they do not apply) and scripts can rely on them; they
+// hold the same values as the embedded Result's.
+type ProbeReport struct {
+	Protocol config.Protocol `json:"protocol"`
+	Host     string          `json:"host"`
+	Port     int             `json:"port"`
+	Security config.Security `json:"security"`
+	Username string          `json:"username,omitempty"`
+	probe.Result
+
+	Reachability    probe.Reachability `json:"reachability"`
+	Greeting        string             `json:"greeting"`
+	TLS             *TLSReport         `json:"tls"`
+	StartTLSOffered *bool              `json:"starttls_offered"`
+	Status          probe.Status       `json:"status"`
+	Summary         string             `json:"summary"`
+	Phases          []probe.PhaseTime  `json:"phases"`
+	Transcript      []probe.Line       `json:"transcript"`
+	// Problem is the most important of Problems (null when none).
+	Problem  *ProblemText  `json:"problem"`
+	Problems []ProblemText `json:"problems"`
+}
+
+// TLSReport is probe.TLSInfo with "error" always present ("" when the
+// certificate verified).
+type TLSReport struct {
+	probe.TLSInfo
+	Error string `json:"error"`
+}
+
+// ProblemText is a problem rendered for the report: its stable code, the
+// explanation and remedy in the report's language, and the server's own
+// words.
+type ProblemText struct {
+	Code        string `json:"code"`
+	Explanation string `json:"explanation"`
+	Remedy      string `json:"remedy"`
+	ServerText  string `json:"server_text,omitempty"`
+}
+
+func newProbeReport(r probe.Result) ProbeReport {
+	ep := r.Endpoint
+	pr := ProbeReport{
+		Protocol: ep.Protocol, Host: ep.Host, Port: ep.Port, Security: ep.Security, Username: ep.Username,
+		Result:       r,
+		Reachability: r.Reachability, Greeting: r.Greeting, StartTLSOffered: r.StartTLSOffered,
+		Status: r.Status, Summary: r.Summary, Problems: []ProblemText{},
+		Phases: append([]probe.PhaseTime{}, r.Phases...), Transcript: append([]probe.Line{}, r.Transcript...),
+	}
+	if r.TLS != nil {
+		pr.TLS = &TLSReport{TLSInfo: *r.TLS, Error: r.TLS.Error}
+	}
+	if pr.Sources == nil {
+		pr.Result.Sources = []string{}
+	}
+	if pr.AuthMechanisms == nil {
+		pr.Result.AuthMechanisms = []string{}
+	}
+	for _, p := range r.Problems {
+		pr.Problems = append(pr.Problems, ProblemText{
+			Code: p.Code, Explanation: p.Explanation(), Remedy: p.Remedy(), ServerText: p.ServerText,
+		})
+	}
+	if len(pr.Problems) > 0 {
+		pr.Problem = &pr.Problems[0]
+	}
+	return pr
+}
+
+// maxReportSize bounds what ReadReport accepts: a real report is tens of
+// kilobytes; anything far larger is not one.
+const maxReportSize = 16 << 20
+
+// ErrNotAReport means the document is JSON but not a check or detect
+// report.
+var ErrNotAReport = errors.New("not a Postino report")
+
+// ReadReport reads a document written by `postino check --json` (or the
+// Report's JSON form) back into a Report, restoring each probe's endpoint
+// and problem codes so the recommendation and exports can use it.
+func ReadReport(r io.Reader) (*Report, error) {
+	dec := json.NewDecoder(io.LimitReader(r, maxReportSize+1))
+	var rep Report
+	if err := dec.Decode(&rep); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("reading report: %w (truncated, or larger than %d bytes)", err, maxReportSize)
+		}
+		return nil, fmt.Errorf("reading report: %w", err)
+	}
+	if rep.Domain == "" || rep.Address == "" {
+		return nil, ErrNotAReport
+	}
+	for i := range rep.Probes {
+		p := &rep.Probes[i]
+		if !p.Protocol.Valid() || p.Host == "" || p.Port < 1 || p.Port > 65535 || !p.Security.Valid() {
+			return nil, fmt.Errorf("%w: probe %d has no valid endpoint", ErrNotAReport, i)
+		}
+		p.Endpoint = config.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security, Username: p.Username}
+		if p.ID == "" {
+			p.ID = p.Endpoint.Key()
+		}
+		p.Result.Reachability, p.Result.Greeting, p.Result.StartTLSOffered = p.Reachability, p.Greeting, p.StartTLSOffered
+		p.Result.Status, p.Result.Summary = p.Status, p.Summary
+		p.Result.Phases, p.Result.Transcript = p.Phases, p.Transcript
+		p.Result.TLS = nil
+		if p.TLS != nil {
+			t := p.TLS.TLSInfo
+			t.Error = p.TLS.Error
+			p.Result.TLS = &t
+		}
+		p.Result.Problems = nil
+		for _, t := range p.Problems {
+			p.Result.Problems = append(p.Result.Problems, problem.Problem{Code: t.Code, ServerText: t.ServerText})
+		}
+		if len(p.Problems) > 0 {
+			p.Problem = &p.Problems[0]
+		} else {
+			p.Problem = nil
+		}
+	}
+	return &rep, nil
+}
+
+// Results returns the probe results of the report, as Check collected
+// them (for recommend.Choose on a report read back from disk).
+func (r *Report) Results() []probe.Result {
+	out := make([]probe.Result, len(r.Probes))
+	for i, p := range r.Probes {
+		out[i] = p.Result
+	}
+	return out
+}
+
+// Working reports whether the recommendation has both an incoming and an
+// outgoing endpoint: what `postino check` turns into exit code 0.
+func (r *Report) Working() bool {
+	return r.Recommended.Incoming != nil && r.Recommended.Outgoing != nil
+}

@@ -1,0 +1,117 @@
+package detect
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+func sampleReport() *Report {
+	offered := true
+	imap := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 143, Security: config.STARTTLS, Username: "anna@example.org"}
+	smtp := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 25, Security: config.STARTTLS, Username: "anna@example.org"}
+	results := []probe.Result{
+		{ID: imap.Key(), Endpoint: imap, Sources: []string{"autoconfig"}, Phase: probe.PhaseDone, Reachability: probe.Open,
+			Greeting: "* OK ready", TLS: &probe.TLSInfo{Version: "TLS 1.3", Verified: true}, StartTLSOffered: &offered,
+			AuthMechanisms: []string{"PLAIN"}, Login: probe.LoginOK, Status: probe.StatusOK, Summary: "works", ElapsedMS: 42},
+		{ID: smtp.Key(), Endpoint: smtp, Phase: probe.PhaseDone, Reachability: probe.Filtered, Status: probe.StatusFailed,
+			Problems: []problem.Problem{{Code: "filtered", Data: map[string]any{"Port": 25}, ServerText: ""}}, ElapsedMS: 8000},
+	}
+	rep := &Report{Result: discover.Result{Address: "anna@example.org", Domain: "example.org"}, Language: "en"}
+	for _, r := range results {
+		rep.Probes = append(rep.Probes, newProbeReport(r))
+	}
+	rep.Recommended = recommend.Choose(results, nil)
+	return rep
+}
+
+func TestReportJSONHasEveryPublishedProbeField(t *testing.T) {
+	data, err := json.Marshal(sampleReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Probes []map[string]json.RawMessage `json:"probes"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Every listed field is present on every probe, even where it does
+	// not apply (a filtered port has no greeting, TLS or problem-free
+	// status), so scripts never meet a missing key.
+	for _, p := range doc.Probes {
+		for _, k := range []string{"protocol", "host", "port", "security", "reachability", "greeting", "tls",
+			"starttls_offered", "auth_mechanisms", "login", "status", "problem", "elapsed_ms", "sources", "summary",
+			"phases", "transcript", "id", "phase"} {
+			if _, ok := p[k]; !ok {
+				t.Errorf("probe %s lacks %q", p["id"], k)
+			}
+		}
+	}
+	if !strings.Contains(string(doc.Probes[0]["tls"]), `"error":""`) {
+		t.Errorf("tls lacks an always-present error: %s", doc.Probes[0]["tls"])
+	}
+	if !strings.Contains(string(doc.Probes[1]["problem"]), "587") {
+		t.Errorf("the filtered port 25 problem does not suggest 587: %s", doc.Probes[1]["problem"])
+	}
+}
+
+func TestReadReportRoundTrips(t *testing.T) {
+	rep := sampleReport()
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadReport(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(back)
+	if !bytes.Equal(data, again) {
+		t.Errorf("report changed on a round trip:\n%s\n%s", data, again)
+	}
+	// The engine's view is restored too: endpoints, results, problem codes.
+	rs := back.Results()
+	if rs[0].Endpoint.Key() != rep.Probes[0].Endpoint.Key() || rs[0].TLS == nil || !rs[0].TLS.Verified {
+		t.Errorf("result 0 not restored: %+v", rs[0])
+	}
+	if len(rs[1].Problems) != 1 || rs[1].Problems[0].Code != "filtered" {
+		t.Errorf("problem codes not restored: %+v", rs[1].Problems)
+	}
+	if rec := recommend.Choose(rs, back.Candidates); rec.Incoming == nil || rec.Incoming.Result != rep.Recommended.Incoming.Result {
+		t.Errorf("recommendation from the saved report differs: %+v", rec)
+	}
+	if !back.Working() == rep.Working() {
+		t.Error("Working differs after the round trip")
+	}
+}
+
+func TestReadReportRejectsWhatIsNotAReport(t *testing.T) {
+	cases := map[string]string{
+		"not JSON":          "<clientConfig/>",
+		"truncated":         `{"address":"a@example.org","domain":"example.org","probes":[`,
+		"other JSON":        `{"hello":"world"}`,
+		"probe without end": `{"address":"a@example.org","domain":"example.org","probes":[{"protocol":"imap","host":"","port":0}]}`,
+		"bad protocol":      `{"address":"a@example.org","domain":"example.org","probes":[{"protocol":"gopher","host":"h","port":70,"security":"tls"}]}`,
+	}
+	for name, in := range cases {
+		if _, err := ReadReport(strings.NewReader(in)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := ReadReport(strings.NewReader(`{"x":1}`)); !errors.Is(err, ErrNotAReport) {
+		t.Errorf("other JSON: error %v, want ErrNotAReport", err)
+	}
+	huge := `{"address":"a@example.org","domain":"example.org","pad":"` + strings.Repeat("x", maxReportSize) + `"}`
+	if _, err := ReadReport(strings.NewReader(huge)); err == nil {
+		t.Error("a document over the size cap was accepted")
+	}
+}
