@@ -489,3 +489,45 @@ func TestCheckFinishedWithoutRecommendationSaysNothingWorked(t *testing.T) {
 	}
 	_ = i18n.Language()
 }
+
+func TestHelpExplainsTheTermsAPersonMayNotKnow(t *testing.T) {
+	h := newHarness(t)
+	h.ui.showHelp()
+	d := h.overlay()
+	for _, want := range []string{"STARTTLS", "SSL/TLS (implicit TLS)", "App password", "Trusted and untrusted sources", "Keyboard"} {
+		h.requireText(d, want)
+	}
+}
+
+func TestSettingsDialogSavesTheChoices(t *testing.T) {
+	h := newHarness(t)
+	h.ui.showSettings()
+	d := h.overlay()
+	h.requireText(d, "Allow sending the password without encryption")
+	var entries []*widget.Entry
+	var selects []*widget.Select
+	for _, o := range test.LaidOutObjects(d) {
+		switch w := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, w)
+		case *widget.Select:
+			selects = append(selects, w)
+		}
+	}
+	if len(entries) != 2 || len(selects) != 2 {
+		t.Fatalf("entries %d, selects %d", len(entries), len(selects))
+	}
+	test.Type(entries[0], "127.0.0.1:5353")
+	selects[1].SetSelectedIndex(4) // 30 s
+	test.Tap(findButton(d, "Save"))
+	got := LoadSettings(h.app.Preferences())
+	if got.DNSServer != "127.0.0.1:5353" || got.ProbeTimeout != 30*time.Second {
+		t.Fatalf("saved %+v", got)
+	}
+	// The next check uses them.
+	req := h.start("mario@example.com", "")
+	if req.Settings.DNSServer != "127.0.0.1:5353" || req.Settings.ProbeTimeout != 30*time.Second {
+		t.Fatalf("request settings %+v", req.Settings)
+	}
+	h.finish()
+}
