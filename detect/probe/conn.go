@@ -35,6 +35,7 @@ var (
 // clamped to ours.
 type guardConn struct {
 	net.Conn
+	mu       sync.Mutex // libraries set deadlines from their own goroutines
 	deadline time.Time
 }
 
@@ -44,10 +45,22 @@ func newGuardConn(c net.Conn, deadline time.Time) *guardConn {
 }
 
 func (g *guardConn) clamp(t time.Time) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if t.IsZero() || t.After(g.deadline) {
 		return g.deadline
 	}
 	return t
+}
+
+// shorten brings the deadline forward to t (never back).
+func (g *guardConn) shorten(t time.Time) {
+	g.mu.Lock()
+	if t.Before(g.deadline) {
+		g.deadline = t
+	}
+	g.mu.Unlock()
+	g.Conn.SetDeadline(g.clamp(t))
 }
 
 func (g *guardConn) SetDeadline(t time.Time) error      { return g.Conn.SetDeadline(g.clamp(t)) }

@@ -52,6 +52,10 @@ func (r *run) imap() {
 		return
 	}
 	replay := line + "\r\n"
+	if name, _, _ := strings.Cut(code, " "); strings.EqualFold(name, "ALERT") {
+		// RFC 3501 §7.1: the text of an ALERT must be shown to the user.
+		r.warn(problem.FromIMAP(status, "ALERT", text, false))
+	}
 
 	if r.ep.Security != config.TLS {
 		r.setPhase(PhaseCapabilities)
@@ -73,7 +77,9 @@ func (r *run) imap() {
 			}
 			if r.opts.Password == "" || !r.opts.AllowPlaintext {
 				r.mayLogin() // records why the password was not sent
+				r.goodbye()
 				fmt.Fprintf(rec, "P9 LOGOUT\r\n")
+				tp.ReadLine()
 				return
 			}
 			if br.Buffered() > 0 {
@@ -125,6 +131,7 @@ func (r *run) imap() {
 	if c.State() == imap.ConnStateNotAuthenticated {
 		r.imapLogin(c, caps)
 	}
+	r.goodbye()
 	c.Logout().Wait()
 }
 

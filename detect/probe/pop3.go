@@ -88,6 +88,7 @@ func (r *run) pop3() {
 			}
 			if r.opts.Password == "" || !r.opts.AllowPlaintext {
 				r.mayLogin() // records why the password was not sent
+				r.goodbye()
 				c.Quit()
 				return
 			}
@@ -97,6 +98,7 @@ func (r *run) pop3() {
 		r.pop3Capabilities(caps)
 	}
 	r.pop3Login(c, caps, known)
+	r.goodbye()
 	c.Quit()
 }
 

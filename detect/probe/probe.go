@@ -16,10 +16,15 @@ import (
 const DefaultTimeout = 8 * time.Second
 
 // DefaultClientName is the name Postino gives in EHLO. RFC 5321 §4.1.1.1
-// asks for the client's domain name or an address literal; a probe has no
-// meaningful name of its own, and "localhost" is what most mail clients
-// send in that case.
-const DefaultClientName = "localhost"
+// asks for the client's domain name or, lacking one, an address literal
+// (§4.1.3). A desktop has no domain name of its own; like Thunderbird,
+// Postino sends the loopback literal rather than reveal its local
+// address.
+const DefaultClientName = "[127.0.0.1]"
+
+// goodbyeTime bounds QUIT and LOGOUT: the verdict is known by then, and
+// a server slow to say goodbye must not hold the result back.
+const goodbyeTime = time.Second
 
 // Options configure one probe.
 type Options struct {
@@ -163,6 +168,9 @@ func protocolName(p config.Protocol) string {
 	}
 	return "SMTP"
 }
+
+// goodbye shortens the deadline before QUIT or LOGOUT.
+func (r *run) goodbye() { r.raw.shorten(time.Now().Add(goodbyeTime)) }
 
 func (r *run) fail(p problem.Problem) { r.failures = append(r.failures, p) }
 func (r *run) warn(p problem.Problem) { r.warnings = append(r.warnings, p) }

@@ -2,9 +2,11 @@ package probe
 
 import (
 	"bufio"
+	"crypto/tls"
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
@@ -123,5 +125,44 @@ func TestSummaryIsLocalized(t *testing.T) {
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
 	if res.Summary != "connessione rifiutata" {
 		t.Errorf("refused summary %q", res.Summary)
+	}
+}
+
+func TestProbeDoesNotWaitForASlowGoodbye(t *testing.T) {
+	lab := labtest.New(t)
+	// Answers EHLO over TLS, never answers QUIT.
+	startRaw(t, lab, "mute.example.it", 465, func(c net.Conn) {
+		tc := tls.Server(c, serverTLS(lab.Cert("mute.example.it")))
+		lineServer("220 mute.example.it ESMTP\r\n", map[string]string{
+			"EHLO": "250-mute.example.it\r\n250 AUTH PLAIN\r\n",
+		}, "")(tc)
+	})
+	opts := noLogin()
+	opts.Timeout = 8 * time.Second
+	start := time.Now()
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mute.example.it", Port: 465, Security: config.TLS}, opts)
+	if res.Status != StatusOK {
+		t.Errorf("status %s problems %v", res.Status, codes(res))
+	}
+	if d := time.Since(start); d > goodbyeTime+2*time.Second {
+		t.Errorf("took %v waiting for the goodbye", d)
+	}
+}
+
+func TestProbeShowsAnIMAPAlertInTheGreeting(t *testing.T) {
+	lab := labtest.New(t)
+	startRaw(t, lab, "alert.example.it", 143, lineServer("* OK [ALERT] Maintenance tonight at 22:00\r\n", map[string]string{
+		"CAPABILITY": "* CAPABILITY IMAP4rev1 LOGINDISABLED\r\n%TAG% OK done\r\n",
+		"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
+	}, "%TAG% BAD what\r\n"))
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "alert.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
+	var alert string
+	for _, p := range res.Problems {
+		if p.Code == "imap-alert" {
+			alert = p.ServerText
+		}
+	}
+	if alert != "Maintenance tonight at 22:00" {
+		t.Errorf("alert %q, problems %v", alert, codes(res))
 	}
 }

@@ -70,6 +70,7 @@ func (r *run) smtp() {
 			// Continue in plaintext only to log in, and only if allowed.
 			if r.opts.Password == "" || !r.opts.AllowPlaintext {
 				r.mayLogin() // records why the password was not sent
+				r.goodbye()
 				rec.Write([]byte("QUIT\r\n"))
 				tp.ReadResponse(221)
 				return
@@ -121,6 +122,7 @@ func (r *run) smtp() {
 		r.smtpCapabilities(ext)
 	}
 	r.smtpLogin(c)
+	r.goodbye()
 	c.Quit()
 }
 
