@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+func init() { register("check", "check.summary", runCheck) }
+
+// checkNetwork builds the network a check uses. Tests replace it to point
+// the command at a loopback lab (port mapping and a test CA cannot come
+// from the environment).
+var checkNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
+	if dnsFlag == "" {
+		dnsFlag = env.Getenv(network.EnvDNS)
+	}
+	return network.New(network.Options{DNS: dnsFlag})
+}
+
+// maxSecretLine bounds what --password-stdin accepts: a password is
+// short, and a pipe that never ends must not fill memory.
+const maxSecretLine = 4096
+
+type checkArgs struct {
+	json             bool
+	dns              string
+	ispdb            string
+	timeout          time.Duration
+	user             string
+	passwordStdin    bool
+	allowPlaintext   bool
+	allowInsecureTLS bool
+	noHTTP           bool
+	lang             string
+	parallel         int
+	address          string
+}
+
+// parseCheckArgs accepts flags before and after the address, as people
+// type them (`postino check anna@example.org --json`).
+func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
+	a := &checkArgs{}
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.BoolVar(&a.json, "json", false, i18n.T("check.flag.json"))
+	fs.StringVar(&a.dns, "dns", "", i18n.T("check.flag.dns"))
+	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("check.flag.ispdb"))
+	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("check.flag.timeout"))
+	fs.StringVar(&a.user, "user", "", i18n.T("check.flag.user"))
+	fs.BoolVar(&a.passwordStdin, "password-stdin", false, i18n.T("check.flag.password_stdin"))
+	fs.BoolVar(&a.allowPlaintext, "allow-plaintext", false, i18n.T("check.flag.allow_plaintext"))
+	fs.BoolVar(&a.allowInsecureTLS, "allow-insecure-tls", false, i18n.T("check.flag.allow_insecure_tls"))
+	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("check.flag.no_http"))
+	fs.StringVar(&a.lang, "lang", "", i18n.T("check.flag.lang"))
+	fs.IntVar(&a.parallel, "parallel", detect.DefaultParallel, i18n.T("check.flag.parallel"))
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, i18n.T("check.usage"))
+		fs.PrintDefaults()
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(positional) == 0:
+		return nil, errors.New(i18n.T("check.error.no_address"))
+	case len(positional) > 1:
+		return nil, errors.New(i18n.T("check.error.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")}))
+	case a.timeout <= 0 || a.timeout > 5*time.Minute:
+		return nil, errors.New(i18n.T("check.error.timeout", map[string]any{"Value": a.timeout.String()}))
+	case a.parallel < 1 || a.parallel > 256:
+		return nil, errors.New(i18n.T("check.error.parallel", map[string]any{"Value": a.parallel}))
+	case strings.ContainsAny(a.user, "\r\n\x00"):
+		return nil, errors.New(i18n.T("check.error.user_control"))
+	}
+	a.address = positional[0]
+	return a, nil
+}
+
+// readPassword reads the password: all of r (a pipe, as `echo pw |` or
+// a secrets manager gives it), minus one trailing "\n" or "\r\n". A CR,
+// LF or NUL left inside is refused, because it would let the password
+// inject protocol commands (RFC 5321 §2.3.8, RFC 9051 §4).
+func readPassword(r io.Reader) (string, error) {
+	if r == nil {
+		return "", errors.New(i18n.T("check.error.password_empty"))
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxSecretLine+3))
+	if err != nil {
+		return "", errors.New(i18n.T("check.error.password_read", map[string]any{"Error": err.Error()}))
+	}
+	line := string(data)
+	switch {
+	case strings.HasSuffix(line, "\r\n"):
+		line = line[:len(line)-2]
+	case strings.HasSuffix(line, "\n"):
+		line = line[:len(line)-1]
+	}
+	if len(line) > maxSecretLine {
+		return "", errors.New(i18n.T("check.error.password_long", map[string]any{"Max": maxSecretLine}))
+	}
+	if line == "" {
+		return "", errors.New(i18n.T("check.error.password_empty"))
+	}
+	if strings.ContainsAny(line, "\r\n\x00") {
+		return "", errors.New(i18n.T("check.error.password_control"))
+	}
+	return line, nil
+}
+
+// isTerminal reports whether w is a terminal (a character device), for
+// callers that did not set Env.StderrIsTerminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runCheck(env *Env) int {
+	a, err := parseCheckArgs(env.Args, env.Stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	if a.lang != "" {
+		if i18n.Normalize(a.lang) == "" {
+			fmt.Fprintln(env.Stderr, i18n.T("check.error.lang", map[string]any{"Value": a.lang}))
+			return ExitUsage
+		}
+		i18n.SetLanguage(a.lang)
+	}
+	addr, err := address.Parse(a.address)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	var password string
+	if a.passwordStdin {
+		if password, err = readPassword(env.Stdin); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+	}
+	if a.ispdb == "" {
+		a.ispdb = env.Getenv(discover.EnvISPDB)
+	}
+	nw, err := checkNetwork(env, a.dns)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, i18n.T("check.error.network", map[string]any{"Error": err.Error()}))
+		return ExitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	var sink event.Sink = event.Discard
+	var progress *progressView
+	if env.StderrIsTerminal || isTerminal(env.Stderr) {
+		progress = newProgressView(env.Stderr)
+		sink = progress.Handle
+	}
+	rep := detect.Check(ctx, detect.CheckOptions{
+		Network:          nw,
+		ISPDBURL:         a.ispdb,
+		NoHTTP:           a.noHTTP,
+		ProbeTimeout:     a.timeout,
+		Parallel:         a.parallel,
+		Username:         a.user,
+		Password:         password,
+		AllowPlaintext:   a.allowPlaintext,
+		AllowInsecureTLS: a.allowInsecureTLS,
+		ClientName:       "postino",
+	}, addr, sink)
+	if progress != nil {
+		progress.Close()
+	}
+
+	if a.json {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitNotFound
+		}
+	} else {
+		renderCheckText(env.Stdout, rep)
+	}
+	if rep.Working() {
+		return ExitOK
+	}
+	return ExitNotFound
+}

@@ -1,0 +1,336 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/probe"
+)
+
+// sentinel is a password that must never appear in any output.
+const sentinel = "Sentinel-Pw-7f3a9c"
+
+// runCLI runs `postino ARGS...` in-process and returns the exit code
+// and both streams.
+func runCLI(t *testing.T, stdin string, terminal bool, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(&Env{
+		Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "POSTINO_ISPDB" {
+				return "https://ispdb.example.net/v1.1/"
+			}
+			return ""
+		},
+		StderrIsTerminal: terminal,
+	})
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	return code, out.String(), errb.String()
+}
+
+// noNetwork makes any attempt to build the network fail the test: bad
+// input must be refused before anything is dialed.
+func noNetwork(t *testing.T) {
+	old := checkNetwork
+	t.Cleanup(func() { checkNetwork = old })
+	checkNetwork = func(*Env, string) (*network.Network, error) {
+		t.Error("the network was set up for input that should have been refused")
+		return nil, errors.New("refused by test")
+	}
+}
+
+func TestCheckRefusesBadInputWithExitCode2(t *testing.T) {
+	cases := []struct {
+		name, stdin string
+		args        []string
+		wantErr     string // part of the English error
+	}{
+		{"no address", "", []string{"check"}, "Missing the email address"},
+		{"two addresses", "", []string{"check", "a@example.org", "b@example.org"}, "Too many arguments"},
+		{"not an address", "", []string{"check", "not-an-address"}, ""},
+		{"unknown flag", "", []string{"check", "--frobnicate", "a@example.org"}, ""},
+		{"zero timeout", "", []string{"check", "--timeout", "0s", "a@example.org"}, "timeout"},
+		{"unknown language", "", []string{"check", "--lang", "xx", "a@example.org"}, "Unknown language"},
+		{"line feed in user", "", []string{"check", "--user", "anna\nRSET", "a@example.org"}, "user name"},
+		{"NUL in user", "", []string{"check", "--user", "anna\x00", "a@example.org"}, "user name"},
+		{"empty password", "", []string{"check", "--password-stdin", "a@example.org"}, "no password"},
+		{"CR inside password", "pass\rword\n", []string{"check", "--password-stdin", "a@example.org"}, "line break"},
+		{"LF inside password", "pass\nQUIT\n", []string{"check", "--password-stdin", "a@example.org"}, "line break"},
+		{"NUL inside password", "pass\x00word\n", []string{"check", "--password-stdin", "a@example.org"}, "NUL"},
+		{"two line endings", "password\n\n", []string{"check", "--password-stdin", "a@example.org"}, "line break"},
+		{"endless password", strings.Repeat("p", 10000), []string{"check", "--password-stdin", "a@example.org"}, "longer than"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			noNetwork(t)
+			code, out, errOut := runCLI(t, tc.stdin, false, append([]string{tc.args[0], "--lang", "en"}, tc.args[1:]...)...)
+			if code != ExitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, ExitUsage, errOut)
+			}
+			if !strings.Contains(errOut, tc.wantErr) || strings.TrimSpace(errOut) == "" {
+				t.Errorf("stderr %q lacks %q", errOut, tc.wantErr)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty on bad input: %q", out)
+			}
+		})
+	}
+}
+
+func TestReadPasswordStripsOneLineEnding(t *testing.T) {
+	for in, want := range map[string]string{
+		"secret\n":    "secret",
+		"secret\r\n":  "secret",
+		"secret":      "secret",
+		" sp aced \n": " sp aced ",
+	} {
+		got, err := readPassword(strings.NewReader(in))
+		if err != nil || got != want {
+			t.Errorf("readPassword(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// checkLab is a provider whose autoconfig lists IMAP 993 and SMTP 465 on
+// mail.example.org; withSMTP false leaves SMTP unserved.
+func checkLab(t *testing.T, withSMTP bool) {
+	t.Helper()
+	lab := labtest.New(t)
+	lab.HTTPS("autoconfig.example.org", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.org">`+
+			`<domain>example.org</domain><displayName>Example Mail</displayName>`+
+			`<incomingServer type="imap"><hostname>mail.example.org</hostname><port>993</port><socketType>SSL</socketType>`+
+			`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>`+
+			`<outgoingServer type="smtp"><hostname>mail.example.org</hostname><port>465</port><socketType>SSL</socketType>`+
+			`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>`+
+			`</emailProvider></clientConfig>`)
+	}))
+	cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert("mail.example.org")}}
+
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser("anna@example.org", sentinel)
+	_ = u.Create("INBOX", nil)
+	mem.AddUser(u)
+	is := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}},
+		TLSConfig: cfg,
+		Logger:    log.New(io.Discard, "", 0),
+	})
+	go is.Serve(tls.NewListener(lab.Listen("mail.example.org", 993), cfg))
+	t.Cleanup(func() { is.Close() })
+
+	if withSMTP {
+		ss := smtp.NewServer(smtpBackend{})
+		ss.Domain, ss.TLSConfig, ss.ErrorLog = "mail.example.org", cfg, log.New(io.Discard, "", 0)
+		var ln net.Listener = tls.NewListener(lab.Listen("mail.example.org", 465), cfg)
+		go ss.Serve(ln)
+		t.Cleanup(func() { ss.Close() })
+	}
+
+	old := checkNetwork
+	t.Cleanup(func() { checkNetwork = old })
+	checkNetwork = func(*Env, string) (*network.Network, error) {
+		nw := lab.Network()
+		return nw, nil
+	}
+}
+
+type smtpBackend struct{}
+
+func (smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return smtpSession{}, nil }
+
+type smtpSession struct{}
+
+func (smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "anna@example.org" || pass != sentinel {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+		}
+		return nil
+	}), nil
+}
+func (smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (smtpSession) Data(io.Reader) error                 { return errors.New("no") }
+func (smtpSession) Reset()                               {}
+func (smtpSession) Logout() error                        { return nil }
+
+func TestCheckExitsZeroWhenIncomingAndOutgoingWork(t *testing.T) {
+	checkLab(t, true)
+	code, out, errOut := runCLI(t, "", false, "check", "--timeout", "3s", "--lang", "en", "anna@example.org")
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"Recommended settings:", "IMAP mail.example.org:993 (TLS)", "SMTP mail.example.org:465 (TLS)", "Why:", "only endpoint", "refused the connection on port 2525"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if errOut != "" {
+		t.Errorf("stderr is not a terminal, yet got progress noise: %q", errOut)
+	}
+}
+
+func TestCheckExitsOneWhenNoOutgoingWorks(t *testing.T) {
+	checkLab(t, false)
+	code, out, _ := runCLI(t, "", false, "check", "--timeout", "3s", "--lang", "it", "anna@example.org")
+	if code != ExitNotFound {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	if !strings.Contains(out, "In uscita: nessuno funziona") {
+		t.Errorf("the Italian report does not say that no outgoing server works:\n%s", out)
+	}
+}
+
+// The JSON document carries every field name the issue promises.
+func TestCheckJSONUsesThePublishedFieldNames(t *testing.T) {
+	checkLab(t, true)
+	code, out, _ := runCLI(t, "", false, "check", "--json", "--timeout", "3s", "anna@example.org")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+	}
+	for _, k := range []string{"address", "domain", "sources", "candidates", "probes", "recommended"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("document lacks %q", k)
+		}
+	}
+	probes, _ := doc["probes"].([]any)
+	seen := map[string]bool{}
+	for _, p := range probes {
+		m := p.(map[string]any)
+		seen[fmt.Sprintf("%v %v", m["protocol"], m["port"])] = true
+	}
+	// Every standard port of each proposed host (guesses may add POP3).
+	for _, want := range []string{"imap 993", "imap 143", "smtp 465", "smtp 587", "smtp 25", "smtp 2525"} {
+		if !seen[want] {
+			t.Errorf("no probe of %s among %v", want, seen)
+		}
+	}
+	for _, p := range probes {
+		m := p.(map[string]any)
+		for _, k := range []string{"protocol", "host", "port", "security", "reachability", "auth_mechanisms", "login", "status", "problem", "elapsed_ms", "sources", "summary"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("probe %v:%v lacks %q", m["host"], m["port"], k)
+			}
+		}
+		switch m["port"].(float64) {
+		case 993, 465:
+			tlsInfo, _ := m["tls"].(map[string]any)
+			for _, k := range []string{"version", "verified"} {
+				if _, ok := tlsInfo[k]; !ok {
+					t.Errorf("probe %v: tls lacks %q", m["port"], k)
+				}
+			}
+			if m["greeting"] == nil || m["greeting"] == "" {
+				t.Errorf("probe %v: no greeting", m["port"])
+			}
+		case 143:
+			if _, ok := m["starttls_offered"]; !ok {
+				t.Errorf("probe 143 lacks starttls_offered")
+			}
+		case 2525:
+			pr, _ := m["problem"].(map[string]any)
+			for _, k := range []string{"code", "explanation", "remedy"} {
+				if s, _ := pr[k].(string); s == "" {
+					t.Errorf("refused probe: problem.%s empty", k)
+				}
+			}
+		}
+	}
+	rec, _ := doc["recommended"].(map[string]any)
+	for _, k := range []string{"incoming", "outgoing", "reasons"} {
+		if _, ok := rec[k]; !ok {
+			t.Errorf("recommended lacks %q", k)
+		}
+	}
+}
+
+// A real login with a sentinel password, with live progress and in both
+// output forms: the password appears in no stream.
+func TestPasswordAppearsInNoOutput(t *testing.T) {
+	checkLab(t, true)
+	for _, asJSON := range []bool{false, true} {
+		args := []string{"check", "--password-stdin", "--timeout", "3s", "anna@example.org"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		code, out, errOut := runCLI(t, sentinel+"\n", true, args...)
+		if code != ExitOK {
+			t.Fatalf("json=%v: exit %d\n%s\n%s", asJSON, code, out, errOut)
+		}
+		if strings.Contains(out, sentinel) || strings.Contains(errOut, sentinel) {
+			t.Fatalf("json=%v: the password leaked into the output", asJSON)
+		}
+		if asJSON && !strings.Contains(out, `"login": "ok"`) {
+			t.Errorf("the login was not tried or failed:\n%s", out)
+		}
+		if !strings.Contains(errOut, "\x1b[") {
+			t.Errorf("json=%v: no live progress on a terminal stderr", asJSON)
+		}
+	}
+}
+
+// The live view keeps one line per endpoint: every redraw first moves
+// the cursor back over what it drew, then rewrites each line in place.
+func TestProgressRewritesOneLinePerEndpointInPlace(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgressView(&buf)
+	a := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 993, Security: config.TLS}
+	b := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 465, Security: config.TLS}
+	p.Handle(detect.CheckStarted{Address: "anna@example.org", Domain: "example.org"})
+	for _, ph := range []probe.Phase{probe.PhaseQueued, probe.PhaseConnecting, probe.PhaseTLS} {
+		p.Handle(probe.Update{Result: probe.Result{ID: a.Key(), Endpoint: a, Phase: ph}})
+	}
+	p.Handle(probe.Update{Result: probe.Result{ID: b.Key(), Endpoint: b, Phase: probe.PhaseQueued}})
+	p.Handle(probe.Update{Result: probe.Result{ID: a.Key(), Endpoint: a, Phase: probe.PhaseDone, Status: probe.StatusOK,
+		Summary: "TLS 1.3\x1b[31m evil\r\n"}})
+	p.Close()
+	p.Handle(probe.Update{Result: probe.Result{ID: b.Key(), Endpoint: b, Phase: probe.PhaseDone}}) // after Close: ignored
+
+	frames := strings.Split(buf.String(), "\r")
+	if len(frames) != 6 { // the first draw has no cursor-up, the next five start with one
+		t.Fatalf("%d frames, want 6: %q", len(frames), buf.String())
+	}
+	wantUp := []string{"\x1b[1A", "\x1b[2A", "\x1b[2A", "\x1b[2A", "\x1b[3A"}
+	for i, up := range wantUp {
+		if !strings.HasSuffix(frames[i], up) {
+			t.Errorf("redraw %d does not move up over the %s lines drawn: %q", i+1, up, frames[i])
+		}
+	}
+	last := frames[5]
+	if strings.Count(last, "\x1b[2K") != 3 || !strings.Contains(last, "✓ IMAP mail.example.org:993") {
+		t.Errorf("last frame: %q", last)
+	}
+	if strings.Contains(last, "\x1b[31m") || strings.Count(last, "\n") != 3 {
+		t.Errorf("server words broke the layout: %q", last)
+	}
+}

@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// progressWidth keeps every live line shorter than a classic 80-column
+// terminal: a line that wraps would break the cursor arithmetic.
+const progressWidth = 79
+
+// progressView draws live progress on a terminal: one status line for
+// discovery and one line per endpoint, rewritten in place with ANSI
+// cursor movements (CSI n A: cursor up; CSI 2 K: erase line) as events
+// arrive from many goroutines.
+type progressView struct {
+	w       io.Writer
+	mu      sync.Mutex
+	ids     []string
+	lines   map[string]string
+	status  string
+	found   int
+	started int
+	done    int
+	drawn   int
+	closed  bool
+}
+
+func newProgressView(w io.Writer) *progressView {
+	return &progressView{w: w, lines: map[string]string{}}
+}
+
+// Handle is an event.Sink.
+func (p *progressView) Handle(e event.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	switch e := e.(type) {
+	case detect.CheckStarted:
+		p.status = i18n.T("check.progress.discovering", map[string]any{"Address": e.Address})
+	case discover.SourceStarted:
+		p.started++
+		p.status = p.sourcesLine()
+	case discover.SourceFinished:
+		p.done++
+		p.status = p.sourcesLine()
+	case discover.CandidateFound:
+		if e.Update {
+			return
+		}
+		p.found++
+		p.status = p.sourcesLine()
+	case probe.Update:
+		if _, ok := p.lines[e.Result.ID]; !ok {
+			p.ids = append(p.ids, e.Result.ID)
+		}
+		p.lines[e.Result.ID] = progressLine(e.Result)
+	case detect.RecommendationReady:
+		p.status = i18n.T("check.progress.done")
+	default:
+		return
+	}
+	p.redraw()
+}
+
+func (p *progressView) sourcesLine() string {
+	return i18n.T("check.progress.sources", map[string]any{"Done": p.done, "Started": p.started, "Count": p.found})
+}
+
+// Close stops drawing; later events (none are expected) are ignored.
+func (p *progressView) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+}
+
+func (p *progressView) redraw() {
+	var b strings.Builder
+	if p.drawn > 0 {
+		fmt.Fprintf(&b, "\x1b[%dA\r", p.drawn)
+	}
+	write := func(s string) { b.WriteString("\x1b[2K" + clip(s, progressWidth) + "\n") }
+	write(p.status)
+	for _, id := range p.ids {
+		write(p.lines[id])
+	}
+	p.drawn = 1 + len(p.ids)
+	io.WriteString(p.w, b.String())
+}
+
+func progressLine(r probe.Result) string {
+	icon, state := "…", i18n.T("check.phase."+string(r.Phase))
+	if r.Phase == probe.PhaseDone {
+		icon, state = statusIcon(r.Status), statusWord(r)
+		if r.Summary != "" {
+			state += " · " + r.Summary
+		}
+	}
+	return printable(fmt.Sprintf("%s %-4s %-30s %-8s %s", icon, protoName(r.Endpoint.Protocol),
+		r.Endpoint.Address(), securityName(r.Endpoint.Security), state))
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func statusIcon(s probe.Status) string {
+	switch s {
+	case probe.StatusOK:
+		return "✓"
+	case probe.StatusWarning:
+		return "!"
+	case probe.StatusFailed:
+		return "✗"
+	}
+	return "·"
+}
+
+func statusWord(r probe.Result) string {
+	if r.Phase != probe.PhaseDone || r.Status == "" {
+		return i18n.T("check.status.unfinished")
+	}
+	return i18n.T("check.status." + string(r.Status))
+}
+
+func protoName(p config.Protocol) string { return strings.ToUpper(string(p)) }
+
+func securityName(s config.Security) string {
+	if !s.Valid() {
+		return "?"
+	}
+	return i18n.T("check.security." + string(s))
+}
+
+// renderCheckText writes the final table, the recommendation with its
+// reasons, the alternatives, and every problem with its explanation and
+// remedy.
+func renderCheckText(w io.Writer, rep *detect.Report) {
+	fmt.Fprintln(w, i18n.T("check.title", map[string]any{"Address": rep.Address}))
+	if rep.Canceled {
+		fmt.Fprintln(w, i18n.T("check.canceled"))
+	}
+	fmt.Fprintln(w)
+	if len(rep.Probes) == 0 {
+		fmt.Fprintln(w, i18n.T("check.no_candidates"))
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("check.col.protocol"), i18n.T("check.col.server"),
+			i18n.T("check.col.security"), i18n.T("check.col.status"), i18n.T("check.col.time"), i18n.T("check.col.details"))
+		for _, p := range rep.Probes {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", protoName(p.Protocol), p.Endpoint.Address(),
+				securityName(p.Security), statusIcon(p.Status), statusWord(p.Result),
+				i18n.T("check.ms", map[string]any{"MS": p.ElapsedMS}), printable(p.Summary))
+		}
+		tw.Flush()
+	}
+
+	rec := rep.Recommended
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.T("check.recommended"))
+	fmt.Fprintln(w, "  "+i18n.T("check.incoming")+" "+choiceText(rec.Incoming))
+	fmt.Fprintln(w, "  "+i18n.T("check.outgoing")+" "+choiceText(rec.Outgoing))
+	if len(rec.Reasons) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, i18n.T("check.why"))
+		for _, r := range rec.Reasons {
+			fmt.Fprintln(w, "  - "+r.Text())
+		}
+	}
+	if len(rec.Alternatives) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, i18n.T("check.alternatives"))
+		for i := range rec.Alternatives {
+			fmt.Fprintln(w, "  - "+choiceText(&rec.Alternatives[i]))
+		}
+	}
+	printed := false
+	for _, p := range rep.Probes {
+		if len(p.Problems) == 0 {
+			continue
+		}
+		if !printed {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, i18n.T("check.problems"))
+			printed = true
+		}
+		fmt.Fprintf(w, "  %s %s %s (%s)\n", statusIcon(p.Status), protoName(p.Protocol), p.Endpoint.Address(), securityName(p.Security))
+		for _, pr := range p.Problems {
+			fmt.Fprintf(w, "      %s\n", printable(pr.Explanation))
+			if pr.ServerText != "" {
+				fmt.Fprintf(w, "      %s %s\n", i18n.T("check.server_said"), printable(pr.ServerText))
+			}
+			if pr.Remedy != "" {
+				fmt.Fprintf(w, "      → %s\n", printable(pr.Remedy))
+			}
+		}
+	}
+}
+
+func choiceText(c *recommend.Choice) string {
+	if c == nil {
+		return i18n.T("check.none")
+	}
+	s := fmt.Sprintf("%s %s (%s)", protoName(c.Protocol), c.Address(), securityName(c.Security))
+	if c.Username != "" {
+		s += ", " + i18n.T("check.user", map[string]any{"User": c.Username})
+	}
+	return s
+}
+
+// printable keeps server words and summaries from breaking the layout (or
+// moving the cursor: control characters are dropped).
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
+}
