@@ -57,17 +57,20 @@ func realServers(t *testing.T) (map[string]string, *network.Network) {
 
 // TestRoundTripThroughPostfixIntoDovecot sends through the real Postfix
 // (SMTP AUTH checked by Dovecot), lets Postfix deliver into the Maildir,
-// finds the message over Dovecot's IMAP and deletes it.
+// finds the message over Dovecot's IMAP or POP3 and deletes it.
 func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 	env, nw := realServers(t)
 	domain := env["REALSERVERS_DOMAIN"]
 	for _, tc := range []struct {
-		name       string
-		smtp, imap int
-		sec        config.Security
+		name     string
+		smtp, in int
+		proto    config.Protocol
+		sec      config.Security
 	}{
-		{"implicit TLS", 465, 993, config.TLS},
-		{"STARTTLS", 587, 143, config.STARTTLS},
+		{"IMAP implicit TLS", 465, 993, config.IMAP, config.TLS},
+		{"IMAP STARTTLS", 587, 143, config.IMAP, config.STARTTLS},
+		{"POP3 implicit TLS", 465, 995, config.POP3, config.TLS},
+		{"POP3 STLS", 587, 110, config.POP3, config.STARTTLS},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -76,7 +79,7 @@ func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 				Address:      env["REALSERVERS_USER"],
 				Password:     env["REALSERVERS_PASSWORD"],
 				SMTP:         config.Server{Protocol: config.SMTP, Host: "smtp." + domain, Port: tc.smtp, Security: tc.sec},
-				Incoming:     config.Server{Protocol: config.IMAP, Host: "imap." + domain, Port: tc.imap, Security: tc.sec},
+				Incoming:     config.Server{Protocol: tc.proto, Host: map[config.Protocol]string{config.IMAP: "imap.", config.POP3: "pop."}[tc.proto] + domain, Port: tc.in, Security: tc.sec},
 				Deadline:     30 * time.Second,
 				PollInterval: 200 * time.Millisecond,
 				Delete:       true,

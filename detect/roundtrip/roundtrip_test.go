@@ -217,7 +217,6 @@ func TestRoundTripRefusesIncompleteOptions(t *testing.T) {
 		{"two recipients smuggled into the address", func(o *Options) { o.Address = "anna@example.test\r\nRCPT TO:<x@evil.test>" }, "bad-address"},
 		{"incoming is SMTP", func(o *Options) { o.Incoming.Protocol = config.SMTP }, "bad-incoming"},
 		{"outgoing is IMAP", func(o *Options) { o.SMTP.Protocol = config.IMAP }, "bad-smtp"},
-		{"POP3 cannot be searched yet", func(o *Options) { o.Incoming.Protocol, o.Incoming.Port = config.POP3, 995 }, "pop3-unsupported"},
 		{"plaintext IMAP", func(o *Options) { o.Incoming.Security = config.Plain }, "plaintext-refused"},
 	}
 	for _, tc := range cases {
@@ -288,5 +287,46 @@ func TestResultJSONShape(t *testing.T) {
 	}
 	if strings.Contains(string(out), testPassword) {
 		t.Error("the password is in the JSON")
+	}
+}
+
+func TestRoundTripOverPOP3(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		port int
+		sec  config.Security
+	}{
+		{"implicit TLS", 995, config.TLS},
+		{"STLS", 110, config.STARTTLS},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newMailLab(t)
+			m.be.delay = 200 * time.Millisecond
+			m.drop.add([]byte("Subject: an older message\r\n\r\nhello\r\n"))
+			o := m.opts()
+			o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: tc.port, Security: tc.sec}
+			o.Delete = true
+			r, _ := run(t, m, o)
+			if r.Status != Arrived || r.Folder != "INBOX" || !r.Deleted {
+				t.Fatalf("status %s/%s deleted %v: %v", r.Status, r.Code, r.Deleted, r.Problem)
+			}
+			if r.Latency < 200*time.Millisecond {
+				t.Errorf("latency %v, delivery took 200ms", r.Latency)
+			}
+			if n := m.drop.len(); n != 1 {
+				t.Errorf("maildrop holds %d messages, want only the older one", n)
+			}
+		})
+	}
+}
+
+func TestRoundTripOverPOP3WithoutTOPIsExplained(t *testing.T) {
+	m := newMailLab(t)
+	m.drop.noTop = true
+	o := m.opts()
+	o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: 995, Security: config.TLS}
+	r, _ := run(t, m, o)
+	if r.Status != ReceiveFailed || r.Code != "search-failed" || r.Problem == nil || r.Problem.Code != "pop3-err" {
+		t.Fatalf("status %s/%s problem %+v", r.Status, r.Code, r.Problem)
 	}
 }

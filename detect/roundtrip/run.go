@@ -113,12 +113,7 @@ func (s *session) run(ctx context.Context) {
 	case o.SMTP.Protocol != config.SMTP:
 		s.refuse("bad-smtp", map[string]any{"Server": o.SMTP.String()})
 		return
-	case o.Incoming.Protocol == config.POP3:
-		// detect/pop3 cannot read message headers (TOP) yet, so a POP3
-		// mailbox cannot be searched for the test message.
-		s.refuse("pop3-unsupported", map[string]any{"Server": o.Incoming.String()})
-		return
-	case o.Incoming.Protocol != config.IMAP:
+	case !o.Incoming.Protocol.Incoming():
 		s.refuse("bad-incoming", map[string]any{"Server": o.Incoming.String()})
 		return
 	}
@@ -256,6 +251,9 @@ func (s *session) user(srv config.Server, addr address.Address) string {
 
 // open logs in to the incoming server.
 func (s *session) open(ctx context.Context, user string) (mailbox, error) {
+	if s.opts.Incoming.Protocol == config.POP3 {
+		return s.openPOP3(ctx, s.opts.Incoming, user)
+	}
 	return s.openIMAP(ctx, s.opts.Incoming, user)
 }
 

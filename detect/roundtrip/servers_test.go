@@ -34,10 +34,12 @@ type mailLab struct {
 	nw   *network.Network
 	user *imapmemserver.User
 	be   *smtpBackend
+	drop *maildrop
 }
 
 type smtpBackend struct {
 	user *imapmemserver.User
+	drop *maildrop
 
 	mu sync.Mutex
 	// deliverTo is the mailbox a message lands in ("" never delivers).
@@ -120,6 +122,9 @@ func (s *smtpSession) Data(r io.Reader) error {
 	time.AfterFunc(delay, func() {
 		defer s.b.pending.Done()
 		s.b.user.Append(box, bytes.NewReader(msg), &imap.AppendOptions{Time: time.Now()})
+		if box == "INBOX" {
+			s.b.drop.add(msg)
+		}
 	})
 	return nil
 }
@@ -133,7 +138,8 @@ func (quietLogger) Printf(string, ...any) {}
 func (quietLogger) Println(...any)        {}
 
 // newMailLab starts SMTP on 465 (TLS) and 587 (STARTTLS), IMAP on 993
-// (TLS) and 143 (STARTTLS), delivering to INBOX.
+// (TLS) and 143 (STARTTLS) and POP3 on 995 (TLS) and 110 (STLS), all
+// delivering to one mailbox.
 func newMailLab(t *testing.T) *mailLab {
 	t.Helper()
 	lab := labtest.New(t)
@@ -143,13 +149,16 @@ func newMailLab(t *testing.T) *mailLab {
 			t.Fatal(err)
 		}
 	}
-	m := &mailLab{lab: lab, nw: lab.Network(), user: user, be: &smtpBackend{user: user, deliverTo: "INBOX"}}
+	drop := &maildrop{}
+	m := &mailLab{lab: lab, nw: lab.Network(), user: user, drop: drop, be: &smtpBackend{user: user, drop: drop, deliverTo: "INBOX"}}
 	t.Cleanup(m.be.pending.Wait)
 	cert := lab.Cert(smtpHost, imapHost)
 	m.startSMTP(t, 465, config.TLS, cert)
 	m.startSMTP(t, 587, config.STARTTLS, cert)
 	m.startIMAP(t, 993, config.TLS, cert)
 	m.startIMAP(t, 143, config.STARTTLS, cert)
+	m.startPOP3(t, 995, true, cert)
+	m.startPOP3(t, 110, false, cert)
 	return m
 }
 
