@@ -3,8 +3,12 @@ package probe
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"github.com/postino-mail/postino/detect/network"
 	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -293,6 +297,63 @@ func TestUpdatesAreIndependentSnapshotsInPhaseOrder(t *testing.T) {
 		last.Transcript[0].Text = "changed"
 		if res.Transcript[0].Text == "changed" {
 			t.Error("snapshots share their transcript")
+		}
+	}
+}
+
+func TestProbeReportsUnreachableNetworksAndBadInput(t *testing.T) {
+	nw := &network.Network{
+		LoopbackOnly: true,
+		DialFunc: func(context.Context, string, string) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}
+		},
+	}
+	cases := []struct {
+		name string
+		nw   *network.Network
+		ep   config.Server
+		want Reachability
+	}{
+		{"no route", nw, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 993, Security: config.TLS}, Unreachable},
+		{"no network", nil, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 993, Security: config.TLS}, Unreachable},
+		{"bad port", nw, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 70000, Security: config.TLS}, Unresolved},
+		{"no host", nw, config.Server{Protocol: config.SMTP, Port: 587, Security: config.STARTTLS}, Unresolved},
+		{"unknown protocol", nw, config.Server{Protocol: "gopher", Host: "127.0.0.9", Port: 70}, Unresolved},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := probeOnce(t, c.nw, c.ep, withLogin())
+			if res.Reachability != c.want || res.Status != StatusFailed || len(res.Problems) == 0 {
+				t.Errorf("reach %s status %s problems %v", res.Reachability, res.Status, codes(res))
+			}
+		})
+	}
+}
+
+func TestProbeExplainsOAuthOnlyForEveryProtocol(t *testing.T) {
+	lab := labtest.New(t)
+	cert := lab.Cert("oauth.example.it")
+	startRaw(t, lab, "oauth.example.it", 993, func(c net.Conn) {
+		lineServer("* OK ready\r\n", map[string]string{
+			"CAPABILITY": "* CAPABILITY IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER LOGINDISABLED\r\n%TAG% OK done\r\n",
+			"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
+		}, "%TAG% BAD what\r\n")(tls.Server(c, serverTLS(cert)))
+	})
+	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &pop3test.Server{Capa: []string{"SASL XOAUTH2", "UIDL"}})
+	for _, ep := range []config.Server{
+		{Protocol: config.IMAP, Host: "oauth.example.it", Port: 993, Security: config.TLS},
+		{Protocol: config.POP3, Host: "oauth.example.it", Port: 995, Security: config.TLS},
+	} {
+		t.Run(string(ep.Protocol), func(t *testing.T) {
+			res := probeOnce(t, lab.Network(), ep, withLogin())
+			if res.Status != StatusWarning || !hasProblem(res, "oauth-only") || res.Login != LoginSkipped {
+				t.Errorf("status %s problems %v login %s\n%s", res.Status, codes(res), res.Login, transcriptText(res))
+			}
+		})
+	}
+	for _, c := range pop.Commands() {
+		if strings.HasPrefix(c.Line, "PASS") || strings.HasPrefix(c.Line, "USER") {
+			t.Errorf("POP3 server received %q", c.Line)
 		}
 	}
 }

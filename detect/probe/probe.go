@@ -94,6 +94,11 @@ func Run(ctx context.Context, nw *network.Network, ep config.Server, sources []s
 }
 
 func (r *run) probe() {
+	if r.nw == nil {
+		r.res.Reachability = Unreachable
+		r.fail(problem.New(problem.Unreachable, r.data()))
+		return
+	}
 	if !r.ep.Protocol.Valid() || r.ep.Host == "" || r.ep.Port <= 0 || r.ep.Port > 65535 {
 		r.res.Reachability = Unresolved
 		r.fail(problem.New(problem.Unresolved, r.data()))
