@@ -10,6 +10,8 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/network"
 )
@@ -229,5 +231,31 @@ func TestDetectBuildsItsNetworkFromFlagThenEnvironment(t *testing.T) {
 	}
 	if _, err := detectNetwork(env, "127.0.0.1:99999"); err == nil {
 		t.Fatal("a bad --dns was accepted")
+	}
+}
+
+func TestDetectTranslatesEverySourceStatusTrustAndErrorCode(t *testing.T) {
+	var keys []string
+	for _, s := range discover.Sources {
+		keys = append(keys, "discover.source."+string(s))
+	}
+	for _, s := range discover.Statuses {
+		keys = append(keys, "discover.status."+string(s))
+	}
+	for _, tr := range discover.Trusts {
+		keys = append(keys, "discover.trust."+string(tr))
+	}
+	for _, c := range discover.ErrorCodes {
+		keys = append(keys, "discover.error."+c)
+	}
+	for _, sec := range []config.Security{config.TLS, config.STARTTLS, config.Plain} {
+		keys = append(keys, "discover.security."+string(sec))
+	}
+	for _, lang := range []string{"en", "it"} {
+		for _, k := range keys {
+			if got := i18n.TIn(lang, k); got == k || got == "" {
+				t.Errorf("%s: no translation for %s", lang, k)
+			}
+		}
 	}
 }

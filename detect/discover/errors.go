@@ -32,6 +32,13 @@ const (
 	CodeOther            = "other"
 )
 
+// ErrorCodes lists every error code.
+var ErrorCodes = []string{
+	CodeTimeout, CodeDNS, CodeRefused, CodeUnreachable, CodeTLS, CodeHTTP, CodeNotFound,
+	CodeTooLarge, CodeMalformed, CodeEmpty, CodeTooManyRedirects, CodeInsecureRedirect,
+	CodeCanceled, CodeAuthRequired, CodeOther,
+}
+
 // errMalformed marks a document that could not be parsed.
 var errMalformed = errors.New("malformed document")
 

@@ -53,6 +53,12 @@ const (
 	TrustGuess             Trust = "guess" // a host name that merely exists
 )
 
+// Trusts lists every trust level.
+var Trusts = []Trust{
+	TrustLocal, TrustBuiltin, TrustHTTPS, TrustDNS,
+	TrustHTTPUntrusted, TrustDNSUntrusted, TrustRedirectUntrusted, TrustGuess,
+}
+
 // Trusted reports whether candidates from this trust level may be used
 // without a warning.
 func (t Trust) Trusted() bool {
@@ -71,6 +77,9 @@ const (
 	StatusNotFound Status = "not-found" // the source has nothing for this domain
 	StatusError    Status = "error"     // the source could not be asked (timeout, DNS failure, bad file)
 )
+
+// Statuses lists every status.
+var Statuses = []Status{StatusFound, StatusNotFound, StatusError}
 
 // SourceStarted is emitted when a source begins; URL is the first thing
 // it asks (a URL, a file path or a "dns:" name).

@@ -3,6 +3,7 @@ package discover_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -194,6 +195,54 @@ func TestRunWhoseSourcesAllHangReturnsWithinTheDeadline(t *testing.T) {
 		if s.Status != discover.StatusError || s.ErrorCode != discover.CodeTimeout {
 			t.Errorf("%s: %+v, want a timeout error", s.Name, s)
 		}
+	}
+}
+
+func TestRunWhoseServersHangReturnsWithinTheDeadline(t *testing.T) {
+	lab := labtest.New(t)
+	// Names resolve, but connections hang (filtered ports) or servers
+	// never answer (handlers that wait for the client to give up).
+	hang := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	})
+	lab.Filter("autoconfig.example.com", 443)
+	lab.Filter("autoconfig.example.com", 80)
+	lab.HTTPS("example.com", hang)
+	lab.HTTP("example.com", hang)
+	lab.HTTPS("autoconfig.thunderbird.net", hang)
+	lab.HTTPS("autodiscover.example.com", hang)
+	lab.MX("example.com", 10, "mx.hoster.test")
+	lab.HTTPS("autoconfig.hoster.test", hang)
+	for _, name := range []string{"_imaps._tcp.example.com", "_imap._tcp.example.com", "_pop3s._tcp.example.com",
+		"_pop3._tcp.example.com", "_submissions._tcp.example.com", "_submission._tcp.example.com",
+		"_autodiscover._tcp.example.com", "imap.example.com", "smtp.example.com", "pop.example.com",
+		"pop3.example.com", "mail.example.com"} {
+		lab.DNSFail(name, labtest.Timeout)
+	}
+	addr, _ := address.Parse("anna@example.com")
+	const deadline = 700 * time.Millisecond
+	n := lab.Network()
+	n.DNSTimeout, n.DialTimeout = 5*time.Second, 5*time.Second
+	start := time.Now()
+	res := discover.Run(context.Background(), discover.Options{Network: n, OverrideDir: "-", Timeout: deadline}, addr, nil)
+	if elapsed := time.Since(start); elapsed > deadline+400*time.Millisecond {
+		t.Fatalf("run took %v with a %v deadline", elapsed, deadline)
+	}
+	for _, s := range res.Sources {
+		if s.Name == discover.SourceBuiltin {
+			continue
+		}
+		if s.Status != discover.StatusError || s.ErrorCode != discover.CodeTimeout {
+			t.Errorf("%s: %+v, want a timeout error", s.Name, s)
+		}
+	}
+}
+
+func TestZeroAddressOrNetworkDoesNotPanic(t *testing.T) {
+	res := discover.Run(context.Background(), discover.Options{Timeout: time.Second}, address.Address{}, nil)
+	if res == nil || len(res.Candidates) != 0 {
+		t.Fatalf("zero address: %+v", res)
 	}
 }
 

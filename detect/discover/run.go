@@ -114,6 +114,19 @@ func Run(ctx context.Context, opts Options, addr address.Address, sink event.Sin
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	if addr.Domain == "" {
+		// Not an address.Parse result: there is nothing to ask about.
+		return &Result{Address: addr.String(), Sources: []SourceReport{}, Candidates: []config.Candidate{}}
+	}
+	if opts.Network == nil {
+		// The caller forgot the network: use the system's resolvers
+		// rather than fail on a nil pointer.
+		n, err := network.New(network.Options{})
+		if err != nil {
+			n = &network.Network{}
+		}
+		opts.Network = n
+	}
 
 	r := &runner{
 		opts:       opts,

@@ -66,6 +66,9 @@ type Lab struct {
 	dns *dnsServer
 	ca  *authority
 
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+
 	wg sync.WaitGroup // goroutines serving listeners
 }
 
@@ -94,6 +97,7 @@ func Start(opts Options) (*Lab, error) {
 		return nil, err
 	}
 	l.ca = ca
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	dir, err := os.MkdirTemp("", "postino-lab-")
 	if err != nil {
 		return nil, err
@@ -137,6 +141,7 @@ func (l *Lab) Close() {
 	listeners := l.listeners
 	l.mu.Unlock()
 
+	l.cancel()
 	for _, s := range servers {
 		s.srv.Close()
 	}

@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -20,7 +21,8 @@ var errConnRefused = syscall.ECONNREFUSED
 // webServer is one HTTP or HTTPS server on one lab address; it routes by
 // host name (Host header, SNI) so several names may share an address.
 type webServer struct {
-	srv *http.Server
+	srv    *http.Server
+	labCtx context.Context // cancelled when the lab closes
 
 	mu       sync.Mutex
 	handlers map[string]http.Handler    // host → handler
@@ -46,7 +48,14 @@ func (w *webServer) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "no such host in the lab", http.StatusMisdirectedRequest)
 		return
 	}
-	h.ServeHTTP(rw, r)
+	// A handler that waits on its request's context ends when the lab
+	// closes, even if the client never hangs up (a POST body nobody read
+	// keeps net/http from noticing a closed connection).
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(w.labCtx, cancel)
+	defer stop()
+	h.ServeHTTP(rw, r.WithContext(ctx))
 }
 
 func (w *webServer) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
@@ -98,7 +107,7 @@ func (l *Lab) serveWeb(host string, port int, cert *tls.Certificate, h http.Hand
 	l.mu.Unlock()
 	if !ok {
 		ln := l.Listen(host, port)
-		ws = &webServer{handlers: map[string]http.Handler{}, certs: map[string]tls.Certificate{}}
+		ws = &webServer{labCtx: l.ctx, handlers: map[string]http.Handler{}, certs: map[string]tls.Certificate{}}
 		ws.srv = &http.Server{
 			Handler:           ws,
 			ReadHeaderTimeout: 5 * time.Second,
