@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Limits on what a server may send. A mail server's longest legitimate
@@ -90,7 +92,7 @@ func (t *transcript) add(dir, text string) {
 	if dir == "C" && t.secret {
 		text = redact(text)
 	}
-	text = scrub(text, t.password)
+	text = clean(scrub(text, t.password))
 	if len(text) > maxTranscriptLine {
 		text = text[:maxTranscriptLine] + "…"
 	}
@@ -114,10 +116,35 @@ func (t *transcript) snapshot() ([]Line, string) {
 	return append([]Line(nil), t.lines...), t.greeting
 }
 
+// lastServerLine is the last line the server sent, for a problem's
+// ServerText.
+func (t *transcript) lastServerLine() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := len(t.lines) - 1; i >= 0; i-- {
+		if t.lines[i].Dir == "S" {
+			return t.lines[i].Text
+		}
+	}
+	return ""
+}
+
 func (t *transcript) bytesReceived() int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.received
+}
+
+// clean makes server words safe to show: invalid UTF-8 and control
+// characters (a hostile banner could carry terminal escape sequences)
+// become U+FFFD.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || unicode.IsPrint(r) {
+			return r
+		}
+		return utf8.RuneError
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
 }
 
 // scrub removes the password from text: a server that echoes what it

@@ -71,10 +71,18 @@ func (r *run) failed(err error, loginStep bool) {
 	case errors.As(err, &pe):
 		r.fail(problem.FromPOP3(pe.Code, pe.Text, loginStep))
 	case errors.As(err, &tpe), errors.As(err, &ppe), errors.As(err, &npe):
-		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", err.Error())))
+		r.notThisProtocol()
 	default:
 		r.connFailed(err)
 	}
+}
+
+// notThisProtocol records a server that does not speak the protocol; its
+// last words show what it is instead.
+func (r *run) notThisProtocol() {
+	p := problem.New(problem.NotThisProtocol, r.data())
+	p.ServerText = r.tr.lastServerLine()
+	r.fail(p)
 }
 
 // connFailed records a failure of the connection itself: time ran out,
@@ -97,7 +105,9 @@ func (r *run) connFailed(err error) {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
 		r.fail(problem.New(problem.Closed, nil))
 	default:
-		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", err.Error())))
+		// The libraries' parse errors are untyped: the server said
+		// something that is not the protocol.
+		r.notThisProtocol()
 	}
 }
 

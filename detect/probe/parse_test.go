@@ -9,6 +9,7 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/emersion/go-imap/v2"
 
@@ -32,6 +33,15 @@ func TestRedactHidesCredentialsButKeepsTheCommand(t *testing.T) {
 		if got := redact(in); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestTranscriptNeutralisesTerminalEscapes(t *testing.T) {
+	tr := &transcript{}
+	tr.add("S", "220 \x1b[2J\x1b]0;pwned\x07 hi \xff")
+	lines, _ := tr.snapshot()
+	if strings.ContainsAny(lines[0].Text, "\x1b\x07") || !utf8.ValidString(lines[0].Text) || !strings.HasSuffix(lines[0].Text, " hi \uFFFD") {
+		t.Errorf("transcript kept %q", lines[0].Text)
 	}
 }
 

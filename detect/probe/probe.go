@@ -203,9 +203,9 @@ func (r *run) snapshot() Result {
 	res := r.res.Clone()
 	res.Problems = append(append([]problem.Problem(nil), r.failures...), r.warnings...)
 	res.Transcript, res.Greeting = r.tr.snapshot()
-	res.LoginMessage = scrub(res.LoginMessage, r.opts.Password)
+	res.LoginMessage = clean(scrub(res.LoginMessage, r.opts.Password))
 	for i := range res.Problems {
-		res.Problems[i].ServerText = scrub(res.Problems[i].ServerText, r.opts.Password)
+		res.Problems[i].ServerText = clean(scrub(res.Problems[i].ServerText, r.opts.Password))
 	}
 	res.ElapsedMS = time.Since(r.start).Milliseconds()
 	return res
