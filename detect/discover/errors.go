@@ -141,6 +141,9 @@ type attempt struct {
 // telling failure: the first error that is not "nothing there", else the
 // first failure.
 func firstInOrder(ctx context.Context, tries []func(ctx context.Context) attempt) (attempt, bool) {
+	if len(tries) == 0 {
+		return attempt{err: network.ErrNotFound}, false
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make([]*attempt, len(tries))
@@ -186,9 +189,6 @@ func firstInOrder(ctx context.Context, tries []func(ctx context.Context) attempt
 	}
 	if telling != nil {
 		return *telling, false
-	}
-	if first == nil {
-		return attempt{}, false
 	}
 	return *first, false
 }
