@@ -132,7 +132,7 @@ func runHealth(env *Env) int {
 	if !a.json && env.StderrIsTerminal {
 		sink = func(e event.Event) {
 			if d, ok := e.(health.CheckDone); ok {
-				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), i18n.T("health.check."+d.Check.Name))
+				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(d.Check.Name))
 			}
 		}
 	}
@@ -182,7 +182,7 @@ func writeHealthText(w io.Writer, r *health.Report) {
 	for _, c := range r.Checks {
 		counts[c.Verdict]++
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(i18n.T("health.verdict."+string(c.Verdict))), i18n.T("health.check."+c.Name))
+		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label()), health.Title(c.Name))
 		fmt.Fprintf(w, "  %s\n", c.Summary)
 		if c.Verdict != health.OK {
 			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), c.Explanation)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
 	"golang.org/x/net/publicsuffix"
@@ -184,3 +185,10 @@ func orgDomain(domain string) string {
 	}
 	return org
 }
+
+// Title is the check's name for people ("SPF: allowed senders"), in the
+// current language.
+func Title(name string) string { return i18n.T("health.check." + name) }
+
+// Label is the verdict for people ("Warning", "Attenzione").
+func (v Verdict) Label() string { return i18n.T("health.verdict." + string(v)) }

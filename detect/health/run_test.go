@@ -136,3 +136,16 @@ func TestDomainAcceptsAddressesAndUnicode(t *testing.T) {
 		}
 	}
 }
+
+func TestTitlesAndLabelsAreTranslated(t *testing.T) {
+	i18n.SetLanguage("it")
+	defer i18n.SetLanguage("")
+	if got := Title(NameDMARC); got != "DMARC: politica per la posta falsificata" {
+		t.Errorf("Title = %q", got)
+	}
+	for _, v := range []Verdict{OK, Warning, Problem, NotFound} {
+		if l := v.Label(); l == "" || strings.HasPrefix(l, "health.") {
+			t.Errorf("%s has no label", v)
+		}
+	}
+}
