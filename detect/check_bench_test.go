@@ -118,7 +118,14 @@ func BenchmarkCheck(b *testing.B) {
 		sequential := time.Since(seqStart)
 
 		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		filtered := 0
+		for _, p := range rep.Probes {
+			if p.Reachability == probe.Filtered {
+				filtered++
+			}
+		}
 		b.ReportMetric(float64(len(rep.Probes)), "probes")
+		b.ReportMetric(float64(filtered), "dropped-ports")
 		b.ReportMetric(ms(first), "first-verdict-ms")
 		b.ReportMetric(ms(total), "total-ms")
 		b.ReportMetric(ms(slowest), "slowest-probe-ms")

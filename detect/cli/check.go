@@ -159,7 +159,7 @@ func runCheck(env *Env) int {
 	}
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
 	var password string
@@ -171,6 +171,10 @@ func runCheck(env *Env) int {
 	}
 	if a.ispdb == "" {
 		a.ispdb = env.Getenv(discover.EnvISPDB)
+	}
+	if a.ispdb != "" && !strings.HasPrefix(a.ispdb, "https://") && !strings.HasPrefix(a.ispdb, "http://") {
+		fmt.Fprintln(env.Stderr, i18n.T("detect.error.ispdb", map[string]any{"Value": a.ispdb}))
+		return ExitUsage
 	}
 	nw, err := checkNetwork(env, a.dns)
 	if err != nil {
@@ -191,6 +195,7 @@ func runCheck(env *Env) int {
 		Network:          nw,
 		ISPDBURL:         a.ispdb,
 		NoHTTP:           a.noHTTP,
+		OverrideDir:      env.Getenv(EnvISPDir),
 		ProbeTimeout:     a.timeout,
 		Parallel:         a.parallel,
 		Username:         a.user,
@@ -206,6 +211,7 @@ func runCheck(env *Env) int {
 	if a.json {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(rep); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitNotFound

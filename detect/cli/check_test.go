@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -38,8 +38,11 @@ func runCLI(t *testing.T, stdin string, terminal bool, args ...string) (int, str
 	code := Main(&Env{
 		Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string {
-			if k == "POSTINO_ISPDB" {
+			switch k {
+			case "POSTINO_ISPDB":
 				return "https://ispdb.example.net/v1.1/"
+			case EnvISPDir:
+				return "-" // no local override files from the machine running the tests
 			}
 			return ""
 		},
@@ -72,6 +75,7 @@ func TestCheckRefusesBadInputWithExitCode2(t *testing.T) {
 		{"unknown flag", "", []string{"check", "--frobnicate", "a@example.org"}, ""},
 		{"zero timeout", "", []string{"check", "--timeout", "0s", "a@example.org"}, "timeout"},
 		{"unknown language", "", []string{"check", "--lang", "xx", "a@example.org"}, "Unknown language"},
+		{"ISPDB not a URL", "", []string{"check", "--ispdb", "ftp.example.org", "a@example.org"}, "ftp.example.org"},
 		{"line feed in user", "", []string{"check", "--user", "anna\nRSET", "a@example.org"}, "user name"},
 		{"NUL in user", "", []string{"check", "--user", "anna\x00", "a@example.org"}, "user name"},
 		{"empty password", "", []string{"check", "--password-stdin", "a@example.org"}, "no password"},
