@@ -395,3 +395,26 @@ func TestTLSListenerServesLabCertificate(t *testing.T) {
 	}
 	<-done
 }
+
+func TestRealPortsBindTheStandardPortItself(t *testing.T) {
+	lab := labtest.NewWith(t, labtest.Options{RealPorts: true})
+	// An unprivileged port, so the test needs no root; 127.0.0.x
+	// addresses are private to this lab's host names.
+	ln := lab.Listen("imap.realports.test", 10993)
+	ip := lab.Host("imap.realports.test")
+	if want := net.JoinHostPort(ip.String(), "10993"); ln.Addr().String() != want {
+		t.Fatalf("listener on %s, want %s", ln.Addr(), want)
+	}
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			c.Close()
+		}
+	}()
+	// A program that knows nothing of the lab's mapping (the real binary)
+	// reaches it by address alone.
+	c, err := net.DialTimeout("tcp", ln.Addr().String(), 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+}
