@@ -215,6 +215,14 @@ func (r *run) emit() { r.sink.Emit(Update{Result: r.snapshot()}) }
 
 // finish closes the last phase, decides the status and the summary and
 // publishes the final result.
+//
+// The status follows from what was recorded: failed when anything makes
+// the endpoint unusable (unreachable, no greeting, TLS impossible,
+// STARTTLS missing or failing on a port where mail clients log in,
+// login refused, a server error); warning when it works with a caveat a
+// person should know (old TLS, a certificate that does not verify,
+// OAuth-only, STARTTLS missing on port 25, no encryption at all, a
+// password not sent or sent in the clear); ok otherwise.
 func (r *run) finish() Result {
 	r.enterPhase(PhaseDone)
 	switch {
