@@ -1,7 +1,8 @@
 # Postino — make targets. See README.md and docs/testing.md.
 #
 #   make run    install the system packages Fyne needs (when root/sudo) and start the app
-#   make test   vet, gofmt, and every test with the race detector (what CI runs)
+#   make test   vet, gofmt, every test with the race detector against real
+#               Dovecot/Postfix/NSD when root on Debian, a short fuzz pass (what CI runs)
 
 GO        ?= go
 TAGS_TEST ?= ci
@@ -9,7 +10,8 @@ FYNE_DEPS  = gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: run build test vet fmt-check unit bench fuzz screenshots system-deps test-deps \
+.PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots system-deps test-deps \
+        realservers-start realservers-stop \
         package-linux package-windows clean
 
 run: system-deps
@@ -34,7 +36,8 @@ system-deps:
 
 # test-deps installs the tools the suite uses to cross-check our output
 # (xmllint, plistutil, openssl) and the real servers of the integration
-# suite, when running as root on Debian/Ubuntu. Elsewhere those tests skip.
+# suite (Dovecot, Postfix, NSD), when running as root on Debian/Ubuntu.
+# Elsewhere those tests print one SKIP line each.
 test-deps:
 	@bash .ci/test-deps.sh
 
@@ -47,7 +50,20 @@ fmt-check:
 unit:
 	$(GO) test -race -tags $(TAGS_TEST) -count=1 ./...
 
-test: test-deps vet fmt-check unit
+# test: the real servers run only around the Go tests and are stopped by
+# the trap whether the tests pass, fail or are interrupted. After the unit
+# tests every fuzz target runs briefly on its seed corpus (fuzz-smoke).
+test: test-deps vet fmt-check
+	@trap 'bash .ci/realservers.sh stop' EXIT; trap 'exit 130' INT TERM; \
+	bash .ci/realservers.sh start && \
+	$(MAKE) --no-print-directory unit && \
+	$(MAKE) --no-print-directory fuzz-smoke
+
+realservers-start:
+	@bash .ci/realservers.sh start
+
+realservers-stop:
+	@bash .ci/realservers.sh stop
 
 bench:
 	$(GO) test -tags $(TAGS_TEST) -run '^$$' -bench . -benchtime 1x ./detect/...
@@ -55,6 +71,9 @@ bench:
 FUZZTIME ?= 60s
 fuzz:
 	@bash .ci/fuzz.sh $(FUZZTIME)
+
+fuzz-smoke:
+	@bash .ci/fuzz.sh 3s
 
 screenshots:
 	@bash .ci/screenshots.sh

@@ -20,18 +20,22 @@
 #   127.77.0.11  imap.postino.test          Dovecot 143 993
 #   127.77.0.12  pop.postino.test           Dovecot 110 995
 #   127.77.0.13  smtp.postino.test          Postfix 25 587 465 2525
+#   127.77.0.14  imap.wrongname.test        nothing (a refused port)
 #   127.77.0.20  autoconfig.roundtrip.test  nothing: the tests serve HTTPS there
+#   mail.wrongname.test = 127.77.0.10, a name the certificate does not cover
 set -euo pipefail
 
 DIR=${POSTINO_REALSERVERS_DIR:-/var/lib/postino-realservers}
 DOMAIN=postino.test
 RT_DOMAIN=roundtrip.test
+WRONG_DOMAIN=wrongname.test
 NS_IP=127.77.0.2
 MAIL_IP=127.77.0.10
 IMAP_IP=127.77.0.11
 POP_IP=127.77.0.12
 SMTP_IP=127.77.0.13
 AUTOCONFIG_IP=127.77.0.20
+CLOSED_IP=127.77.0.14
 TEST_USER=alice
 # A test password for a test user on loopback servers; the credential-safety
 # tests use it as the sentinel that must never be printed.
@@ -136,6 +140,18 @@ EOF
 @            NS   ns.$DOMAIN.
 autoconfig   A    $AUTOCONFIG_IP
 EOF
+	# wrongname.test points at the same servers under a name their
+	# certificate does not cover, and has an IMAP host where nothing
+	# listens: the verdicts for a mismatched certificate and a refused port.
+	cat >"$DIR/nsd/$WRONG_DOMAIN.zone" <<EOF
+\$ORIGIN $WRONG_DOMAIN.
+\$TTL 300
+@            SOA  ns.$DOMAIN. hostmaster.$DOMAIN. 1 3600 600 86400 300
+@            NS   ns.$DOMAIN.
+@            MX   10 mail
+mail         A    $MAIL_IP
+imap         A    $CLOSED_IP
+EOF
 	cat >"$DIR/nsd/nsd.conf" <<EOF
 server:
 	ip-address: $NS_IP
@@ -160,6 +176,9 @@ zone:
 zone:
 	name: "$RT_DOMAIN"
 	zonefile: "$RT_DOMAIN.zone"
+zone:
+	name: "$WRONG_DOMAIN"
+	zonefile: "$WRONG_DOMAIN.zone"
 EOF
 }
 
@@ -323,6 +342,14 @@ service auth {
     group = postfix
   }
 }
+# Dovecot slows down every login from an address after failed ones (up
+# to 15 s); the suite fails logins on purpose from 127.0.0.1, so the
+# penalty is off (Dovecot's documented switch).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service stats {
   unix_listener stats-writer {
     mode = 0666
@@ -338,6 +365,8 @@ SSL_CERT_FILE=$DIR/tls/ca.pem
 REALSERVERS_DIR=$DIR
 REALSERVERS_DOMAIN=$DOMAIN
 REALSERVERS_ROUNDTRIP_DOMAIN=$RT_DOMAIN
+REALSERVERS_WRONGNAME_DOMAIN=$WRONG_DOMAIN
+REALSERVERS_CLOSED_IP=$CLOSED_IP
 REALSERVERS_USER=$TEST_USER@$DOMAIN
 REALSERVERS_PASSWORD=$TEST_PASSWORD
 REALSERVERS_MAIL_IP=$MAIL_IP
@@ -360,6 +389,13 @@ alive() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
+# stop_pid sends TERM to the pid in file $1 and waits (bounded) for it.
+stop_pid() {
+	kill "$(tr -d ' \n' <"$1")" 2>/dev/null || true
+	local i
+	for i in $(seq 1 50); do alive "$1" || return 0; sleep 0.1; done
+}
+
 # wait_port waits until something accepts TCP on ip:port (bash /dev/tcp).
 wait_port() {
 	local i
@@ -380,14 +416,22 @@ start() {
 	zones
 	postfix_conf
 	dovecot_conf
+	# NSD re-reads zones on HUP but not its list of zones: restart it
+	# (a fraction of a second) so a changed configuration always applies.
 	if alive "$DIR/run/nsd.pid"; then
-		say "nsd already running; reloading its zones"
-		kill -HUP "$(cat "$DIR/run/nsd.pid")"
-	else
-		say "starting nsd on $NS_IP:53"
-		nsd-checkconf "$DIR/nsd/nsd.conf"
-		nsd -c "$DIR/nsd/nsd.conf" </dev/null >>"$DIR/log/nsd-stderr.log" 2>&1 || die "nsd did not start; see $DIR/log/nsd.log"
+		say "nsd already running; restarting it"
+		stop_pid "$DIR/run/nsd.pid"
 	fi
+	say "starting nsd on $NS_IP:53"
+	nsd-checkconf "$DIR/nsd/nsd.conf"
+	# The old server's children may hold port 53 for a moment after its
+	# pid is gone: retry briefly rather than fail.
+	local try
+	for try in $(seq 1 30); do
+		nsd -c "$DIR/nsd/nsd.conf" </dev/null >>"$DIR/log/nsd-stderr.log" 2>&1 && break
+		[ "$try" = 30 ] && die "nsd did not start; see $DIR/log/nsd.log"
+		sleep 0.2
+	done
 	# Postfix first: it creates the spool directory where Dovecot puts its
 	# auth socket.
 	if alive "$DIR/spool/pid/master.pid"; then

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Installs, when we are root on Debian/Ubuntu, the third-party tools the
-# test suite uses to check our output. Without root the tests that need
-# them print a SKIP line and the rest still runs.
+# test suite uses to check our output (xmllint, plistutil, openssl) and the
+# real servers of the integration suite (Dovecot, Postfix, NSD; see
+# .ci/realservers.sh, which `make test` starts before the Go tests and
+# stops after them). Without root the tests that need them print a SKIP
+# line and the rest still runs.
 set -u
+cd "$(dirname "$0")/.."
 pkgs="libxml2-utils libplist-utils openssl"
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-	echo "test-deps: not root on Debian/Ubuntu; tests needing $pkgs skip when missing"
+	echo "test-deps: not root on Debian/Ubuntu; tests needing $pkgs or the real servers skip"
 	exit 0
 fi
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
 	echo "test-deps: installing$missing"
-	apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null || echo "test-deps: install failed; dependent tests will skip"
+	{ apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null; } ||
+		echo "test-deps: install failed; dependent tests will skip"
 fi
+# The servers' own packages; a failure here shows again, fatally, when
+# `make test` starts them.
+bash .ci/realservers.sh install || echo "test-deps: real servers not installed"
 exit 0
