@@ -2,6 +2,9 @@ package detect
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +19,12 @@ const e2ePassword = "Sentinel-Secret-51c8"
 // e2eProvider serves mail.example.org: IMAP on 993 and 143, SMTP on 465
 // and 587, port 25 dropped by a firewall, POP3 and 2525 closed. Its
 // published configuration lists STARTTLS and implicit TLS alike.
-func e2eProvider(t *testing.T) (CheckOptions, []config.Candidate) {
+type e2eOptions struct {
+	CheckOptions
+	lab *labtest.Lab
+}
+
+func e2eProvider(t *testing.T) (e2eOptions, []config.Candidate) {
 	lab := labtest.New(t)
 	m := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
 	m.IMAP(t, 993, true)
@@ -30,7 +38,7 @@ func e2eProvider(t *testing.T) (CheckOptions, []config.Candidate) {
 		cand(config.SMTP, "mail.example.org", 587, config.STARTTLS, config.PlaceholderAddress),
 		cand(config.SMTP, "mail.example.org", 465, config.TLS, config.PlaceholderAddress),
 	}
-	return CheckOptions{Network: lab.Network(), ProbeTimeout: 1500 * time.Millisecond, OverrideDir: "-"}, cands
+	return e2eOptions{CheckOptions{Network: lab.Network(), ProbeTimeout: 1500 * time.Millisecond, OverrideDir: "-"}, lab}, cands
 }
 
 // Real probes against real in-process servers: the recommendation picks
@@ -42,7 +50,7 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 	runProbe = probe.Run // real probes; only discovery is scripted here
 	opts.Password = e2ePassword
 
-	rep := Check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil)
+	rep := Check(context.Background(), opts.CheckOptions, mustAddr(t, "anna@example.org"), nil)
 	if len(rep.Probes) != 6 {
 		t.Fatalf("%d probes, want 6 (IMAP 993/143, SMTP 465/587/25/2525)\n%v", len(rep.Probes), keys(rep))
 	}
@@ -89,5 +97,77 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 				t.Fatalf("%s: password in the transcript: %q", p.ID, l.Text)
 			}
 		}
+	}
+}
+
+// The whole chain with real discovery: the provider's autoconfig file
+// (served over HTTPS by the lab) lists STARTTLS and implicit TLS; Check
+// finds it, probes every port, and recommends implicit TLS.
+func TestCheckEndToEndFromAutoconfig(t *testing.T) {
+	opts, _ := e2eProvider(t)
+	lab := opts.lab
+	lab.HTTPS("autoconfig.example.org", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.org">`+
+			`<domain>example.org</domain><displayName>Example Mail</displayName>`+
+			server("incoming", "imap", 143, "STARTTLS")+server("incoming", "imap", 993, "SSL")+
+			server("outgoing", "smtp", 587, "STARTTLS")+server("outgoing", "smtp", 465, "SSL")+
+			`</emailProvider></clientConfig>`)
+	}))
+	opts.ISPDBURL = "https://ispdb.example.net/v1.1/"
+	opts.Password = e2ePassword
+	rep := Check(context.Background(), opts.CheckOptions, mustAddr(t, "anna@example.org"), nil)
+	if rep.Provider == nil || rep.Provider.DisplayName != "Example Mail" {
+		t.Errorf("provider %+v, want the autoconfig's", rep.Provider)
+	}
+	rec := rep.Recommended
+	if rec.Incoming == nil || rec.Incoming.Port != 993 || rec.Outgoing == nil || rec.Outgoing.Port != 465 {
+		t.Fatalf("recommended %+v / %+v, want IMAP 993 and SMTP 465", rec.Incoming, rec.Outgoing)
+	}
+	if len(rec.Incoming.Sources) == 0 || rec.Incoming.Sources[0] != "autoconfig" {
+		t.Errorf("incoming sources %v, want autoconfig first", rec.Incoming.Sources)
+	}
+	found := false
+	for _, r := range rec.Reasons {
+		if r.Code == "implicit-tls" && r.For == "outgoing" && strings.Contains(r.Text(), "RFC 8314") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no implicit-TLS reason for the outgoing choice: %+v", rec.Reasons)
+	}
+	if !rep.Working() {
+		t.Error("Working() is false")
+	}
+}
+
+func server(dir, typ string, port int, socket string) string {
+	return fmt.Sprintf(`<%sServer type="%s"><hostname>mail.example.org</hostname><port>%d</port><socketType>%s</socketType>`+
+		`<authentication>password-cleartext</authentication><username>%%EMAILADDRESS%%</username></%sServer>`, dir, typ, port, socket, dir)
+}
+
+// Cancelling a check against servers that never answer ends it at once,
+// with real probes in flight; goleak (TestMain) then finds no goroutine
+// left behind.
+func TestCheckCancelsRealProbesPromptly(t *testing.T) {
+	lab := labtest.New(t)
+	var cands []config.Candidate
+	for _, h := range []string{"a.example.org", "b.example.org"} {
+		lab.Host(h)
+		for _, p := range []int{993, 143, 995, 110, 465, 587, 25, 2525} {
+			lab.Filter(h, p)
+		}
+		cands = append(cands, cand(config.IMAP, h, 993, config.TLS, ""), cand(config.POP3, h, 995, config.TLS, ""), cand(config.SMTP, h, 465, config.TLS, ""))
+	}
+	fakes(t, cands, nil, nil)
+	runProbe = probe.Run
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	rep := Check(ctx, CheckOptions{Network: lab.Network(), ProbeTimeout: 30 * time.Second, Password: e2ePassword}, mustAddr(t, "anna@example.org"), nil)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Check returned %v after the start, 300 ms after cancel was expected", d)
+	}
+	if !rep.Canceled || len(rep.Probes) != 16 || rep.Working() {
+		t.Errorf("canceled=%v probes=%d working=%v", rep.Canceled, len(rep.Probes), rep.Working())
 	}
 }

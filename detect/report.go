@@ -107,8 +107,9 @@ func newProbeReport(r probe.Result) ProbeReport {
 }
 
 // maxReportSize bounds what ReadReport accepts: a real report is tens of
-// kilobytes; anything far larger is not one.
-const maxReportSize = 16 << 20
+// kilobytes; anything far larger is not one. (A variable so tests can
+// try the cap without a 16 MiB document.)
+var maxReportSize int64 = 16 << 20
 
 // ErrNotAReport means the document is JSON but not a check or detect
 // report.

@@ -92,8 +92,9 @@ func (s *scheduler) add(c config.Candidate) {
 		}
 		if sl, ok := s.endpoints[key]; ok {
 			// Results carry the sources known when the probe started;
-			// the report gets the full list at the end.
-			sl.sources = union(sl.sources, sources)
+			// the report gets the full list at the end. The latest list
+			// leads: Check adds the merged, rank-ordered candidates last.
+			sl.sources = union(sources, sl.sources)
 			continue
 		}
 		if len(s.order) >= maxEndpoints {
@@ -158,7 +159,7 @@ func (s *scheduler) wait() []probe.Result {
 		sl := s.endpoints[key]
 		r := sl.result
 		r.ID, r.Endpoint = key, sl.endpoint
-		r.Sources = union(r.Sources, sl.sources)
+		r.Sources = union(sl.sources, r.Sources)
 		if r.Sources == nil {
 			r.Sources = []string{}
 		}
