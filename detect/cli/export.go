@@ -1,0 +1,424 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/export"
+)
+
+func init() { register("export", "export.cli.summary", runExport) }
+
+// exportCheck runs the check; tests replace it to see what export asks
+// for without probing anything.
+var exportCheck = detect.Check
+
+// maxP12Size bounds the signing file: a .p12 with a chain is a few
+// kilobytes.
+const maxP12Size = 1 << 20
+
+type exportArgs struct {
+	format          string
+	output          string
+	lang            string
+	name            string
+	org             string
+	webHost         string
+	signP12         string
+	signPassStdin   bool
+	includePassword bool
+	passwordStdin   bool
+	from            string
+	force           bool
+	dns             string
+	ispdb           string
+	timeout         time.Duration
+	noHTTP          bool
+	user            string
+	address         string
+}
+
+// exportUsageError is bad input: exit code 2.
+type exportUsageError struct{ msg string }
+
+func (e exportUsageError) Error() string { return e.msg }
+
+func exportUsagef(key string, data ...any) error { return exportUsageError{i18n.T(key, data...)} }
+
+func parseExportArgs(args []string, stderr io.Writer) (*exportArgs, error) {
+	a := &exportArgs{}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	names := make([]string, 0, 8)
+	for _, f := range export.Formats() {
+		names = append(names, f.Name)
+	}
+	fs.StringVar(&a.format, "format", "text", i18n.T("export.flag.format", map[string]any{"Formats": strings.Join(names, "|")}))
+	fs.StringVar(&a.output, "o", "", i18n.T("export.flag.output"))
+	fs.StringVar(&a.lang, "lang", "", i18n.T("export.flag.lang"))
+	fs.StringVar(&a.name, "name", "", i18n.T("export.flag.name"))
+	fs.StringVar(&a.org, "org", "", i18n.T("export.flag.org"))
+	fs.StringVar(&a.webHost, "web-host", "", i18n.T("export.flag.web_host"))
+	fs.StringVar(&a.signP12, "sign-p12", "", i18n.T("export.flag.sign_p12"))
+	fs.BoolVar(&a.signPassStdin, "sign-pass-stdin", false, i18n.T("export.flag.sign_pass_stdin"))
+	fs.BoolVar(&a.includePassword, "include-password", false, i18n.T("export.flag.include_password"))
+	fs.BoolVar(&a.passwordStdin, "password-stdin", false, i18n.T("export.flag.password_stdin"))
+	fs.StringVar(&a.from, "from", "", i18n.T("export.flag.from"))
+	fs.BoolVar(&a.force, "force", false, i18n.T("export.flag.force"))
+	fs.StringVar(&a.dns, "dns", "", i18n.T("export.flag.dns"))
+	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("export.flag.ispdb"))
+	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
+	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("export.flag.no_http"))
+	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, i18n.T("export.cli.usage"))
+		fs.PrintDefaults()
+	}
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	f, ok := export.Lookup(a.format)
+	switch {
+	case !ok:
+		return nil, exportUsagef("export.cli.err.format", map[string]any{"Value": a.format, "Formats": strings.Join(names, ", ")})
+	case len(positional) > 1:
+		return nil, exportUsagef("export.cli.err.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")})
+	case len(positional) == 0 && a.from == "":
+		return nil, exportUsagef("export.cli.err.no_address")
+	case a.lang != "" && i18n.Normalize(a.lang) == "":
+		return nil, exportUsagef("export.cli.err.lang", map[string]any{"Value": a.lang})
+	case a.includePassword && !f.Password:
+		return nil, exportUsagef("export.cli.err.password_format", map[string]any{"Format": f.Name})
+	case a.signP12 != "" && !f.Signable:
+		return nil, exportUsagef("export.cli.err.sign_format", map[string]any{"Format": f.Name})
+	case a.signPassStdin && a.signP12 == "":
+		return nil, exportUsagef("export.cli.err.sign_pass_without_p12")
+	case a.from == "-" && (a.includePassword || a.passwordStdin || a.signPassStdin):
+		return nil, exportUsagef("export.cli.err.stdin_twice")
+	case a.timeout <= 0 || a.timeout > 5*time.Minute:
+		return nil, exportUsagef("export.cli.err.timeout", map[string]any{"Value": a.timeout.String()})
+	case strings.ContainsAny(a.name+a.org+a.user, "\r\n\x00"):
+		return nil, exportUsagef("export.cli.err.control")
+	}
+	if len(positional) == 1 {
+		a.address = positional[0]
+	}
+	return a, nil
+}
+
+// exportSecrets are what export reads from standard input, one per line, in
+// this order: the mail password (with --include-password or
+// --password-stdin), then the .p12 password (with --sign-pass-stdin).
+// Reading them from a pipe keeps them out of the process list, the shell
+// history and the environment.
+type exportSecrets struct {
+	password, p12Password string
+}
+
+func readSecrets(r io.Reader, a *exportArgs) (exportSecrets, error) {
+	var s exportSecrets
+	wantPassword := a.includePassword || a.passwordStdin
+	if !wantPassword && !a.signPassStdin {
+		return s, nil
+	}
+	if r == nil {
+		r = strings.NewReader("")
+	}
+	br := bufio.NewReaderSize(r, 64)
+	var err error
+	if wantPassword {
+		if s.password, err = readSecretLine(br); err != nil {
+			return s, err
+		}
+		if s.password == "" {
+			return s, exportUsagef("export.cli.err.password_empty")
+		}
+	}
+	if a.signPassStdin {
+		if s.p12Password, err = readSecretLine(br); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// readSecretLine reads one line (without its "\n" or "\r\n"), refusing
+// more than maxSecretLine bytes and NUL or CR inside: a password with a
+// line break could inject protocol commands (RFC 5321 §2.3.8).
+func readSecretLine(br *bufio.Reader) (string, error) {
+	var line []byte
+	for {
+		b, err := br.ReadByte()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", exportUsagef("export.cli.err.stdin", map[string]any{"Error": err.Error()})
+		}
+		if b == '\n' {
+			break
+		}
+		if len(line) >= maxSecretLine+1 {
+			return "", exportUsagef("export.cli.err.secret_long", map[string]any{"Max": maxSecretLine})
+		}
+		line = append(line, b)
+	}
+	out := strings.TrimSuffix(string(line), "\r")
+	if len(out) > maxSecretLine {
+		return "", exportUsagef("export.cli.err.secret_long", map[string]any{"Max": maxSecretLine})
+	}
+	if strings.ContainsAny(out, "\r\x00") {
+		return "", exportUsagef("export.cli.err.secret_control")
+	}
+	return out, nil
+}
+
+func runExport(env *Env) int {
+	a, err := parseExportArgs(env.Args, env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	f, _ := export.Lookup(a.format)
+	if a.lang != "" {
+		i18n.SetLanguage(a.lang)
+	}
+	sec, err := readSecrets(env.Stdin, a)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	opts := export.Options{Lang: a.lang, IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
+	if a.signP12 != "" {
+		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+	}
+
+	var rep *detect.Report
+	var raw json.RawMessage
+	if a.from != "" {
+		rep, raw, err = readReportFile(env, a.from)
+		if err == nil && a.address != "" && !reportIsFor(a.address, rep) {
+			err = exportUsagef("export.cli.err.address_mismatch", map[string]any{"Address": a.address, "Report": rep.Address})
+		}
+	} else {
+		rep, raw, err = runExportCheck(env, a, sec.password)
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	opts.Report = raw
+
+	s, ok := settingsFromReport(rep, a.name)
+	if !ok {
+		fmt.Fprintln(env.Stderr, i18n.T("export.cli.err.nothing", map[string]any{"Address": rep.Address}))
+		return ExitNotFound
+	}
+	s.Password = sec.password
+	data, err := f.Export(s, opts)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	if a.includePassword {
+		fmt.Fprintln(env.Stderr, export.PasswordWarning(i18n.Language()))
+	}
+	if a.output == "" {
+		if _, err := env.Stdout.Write(data); err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	mode := os.FileMode(0o644)
+	if a.includePassword {
+		mode = 0o600 // the file holds a password: only its owner may read it
+	}
+	if err := writeFileAtomic(a.output, data, mode, a.force); err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
+	return ExitOK
+}
+
+func loadSigner(path, password string) (*export.Signer, error) {
+	data, err := readFileCapped(path, maxP12Size)
+	if err != nil {
+		return nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": err.Error()})
+	}
+	return export.LoadSigner(data, password)
+}
+
+// readFileCapped reads a whole file, refusing one larger than limit.
+func readFileCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAllCapped(f, limit)
+}
+
+func readAllCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errors.New(i18n.T("export.cli.err.too_large", map[string]any{"Max": limit}))
+	}
+	return data, nil
+}
+
+// maxReportFile bounds --from: real reports are tens of kilobytes.
+const maxReportFile = 16 << 20
+
+// readReportFile reads a saved `postino check --json` report ("-" is
+// standard input) and keeps its bytes for the JSON export.
+func readReportFile(env *Env, path string) (*detect.Report, json.RawMessage, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = readAllCapped(env.Stdin, maxReportFile)
+	} else {
+		data, err = readFileCapped(path, maxReportFile)
+	}
+	if err != nil {
+		return nil, nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": err.Error()})
+	}
+	rep, err := detect.ReadReport(strings.NewReader(string(data)))
+	if err != nil {
+		return nil, nil, exportUsagef("export.cli.err.report", map[string]any{"File": path, "Error": err.Error()})
+	}
+	return rep, json.RawMessage(data), nil
+}
+
+func reportIsFor(given string, rep *detect.Report) bool {
+	addr, err := address.Parse(given)
+	return err == nil && strings.EqualFold(addr.String(), rep.Address)
+}
+
+// runExportCheck runs the same check as `postino check` and returns its
+// report and the report's JSON (for the JSON export).
+func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
+	addr, err := address.Parse(a.address)
+	if err != nil {
+		return nil, nil, exportUsageError{err.Error()}
+	}
+	if a.ispdb == "" {
+		a.ispdb = env.Getenv(discover.EnvISPDB)
+	}
+	nw, err := checkNetwork(env, a.dns)
+	if err != nil {
+		return nil, nil, exportUsagef("export.cli.err.network", map[string]any{"Error": err.Error()})
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var sink event.Sink = event.Discard
+	var progress *progressView
+	if env.StderrIsTerminal {
+		progress = newProgressView(env.Stderr)
+		sink = progress.Handle
+	}
+	rep := exportCheck(ctx, detect.CheckOptions{
+		Network:      nw,
+		ISPDBURL:     a.ispdb,
+		NoHTTP:       a.noHTTP,
+		ProbeTimeout: a.timeout,
+		Username:     a.user,
+		Password:     password,
+		ClientName:   "postino",
+	}, addr, sink)
+	if progress != nil {
+		progress.Close()
+	}
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, raw, nil
+}
+
+// writeFileAtomic writes data to path so that readers see either the
+// old file or the whole new one, never a part: it writes a temporary
+// file in the same directory (rename is atomic only within one file
+// system), syncs it, then moves it into place. Without force an
+// existing file is never replaced: the hard link fails if path exists.
+func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) error {
+	if !force {
+		if _, err := os.Lstat(path); err == nil {
+			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
+		}
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // a no-op once the file has been moved
+	fail := func(err error) error {
+		tmp.Close()
+		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fail(err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if force {
+		if err := os.Rename(tmpName, path); err != nil {
+			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+		}
+		return nil
+	}
+	// os.Link refuses to replace an existing file, closing the window
+	// between the check above and now. File systems without hard links
+	// fall back to rename after the check.
+	if err := os.Link(tmpName, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
+		}
+		if err := os.Rename(tmpName, path); err != nil {
+			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+		}
+	}
+	return nil
+}

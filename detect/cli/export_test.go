@@ -1,0 +1,385 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smallstep/pkcs7"
+	"howett.net/plist"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/recommend"
+	"github.com/postino-mail/postino/export"
+)
+
+const exportSecret = "Export-Pw-4e1b"
+
+// exportReport is a finished check of anna@example.it: IMAP and SMTP
+// over implicit TLS chosen, STARTTLS alternatives, a provider note.
+func exportReport() *detect.Report {
+	imap := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS, Username: "anna@example.it"}
+	smtp := config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 465, Security: config.TLS, Username: "anna@example.it"}
+	imap143 := imap
+	imap143.Port, imap143.Security = 143, config.STARTTLS
+	smtp587 := smtp
+	smtp587.Port, smtp587.Security = 587, config.STARTTLS
+	published := smtp
+	published.Auth = []config.Auth{config.AuthPasswordEncrypted}
+	rep := &detect.Report{
+		Result: discover.Result{
+			Address: "anna@example.it", Domain: "example.it",
+			Candidates: []config.Candidate{{Server: published, Sources: []string{"autoconfig"}, Notes: []config.Note{{Code: "use-2525"}}}},
+			Provider:   &config.Provider{ID: "example.it", DisplayName: "Esempio Posta", Notes: []config.Note{{Code: "app-password"}}},
+		},
+		Recommended: recommend.Recommendation{
+			Incoming:     &recommend.Choice{Server: imap},
+			Outgoing:     &recommend.Choice{Server: smtp},
+			Alternatives: []recommend.Choice{{Server: imap143}, {Server: smtp587}},
+		},
+		Language: "en",
+	}
+	for _, srv := range []config.Server{imap, smtp, imap143, smtp587} {
+		pr := detect.ProbeReport{Protocol: srv.Protocol, Host: srv.Host, Port: srv.Port, Security: srv.Security, Username: srv.Username}
+		pr.AuthMechanisms = []string{"PLAIN", "LOGIN", "XOAUTH2"}
+		rep.Probes = append(rep.Probes, pr)
+	}
+	return rep
+}
+
+func writeReport(t *testing.T, rep *detect.Report) string {
+	t.Helper()
+	data, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "report.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runExportCLI runs `postino export ARGS...` in-process.
+func runExportCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(&Env{
+		Args: append([]string{"export"}, args...), Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" },
+	})
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	return code, out.String(), errb.String()
+}
+
+// noCheck fails the test if export runs a check.
+func noCheck(t *testing.T) {
+	old := exportCheck
+	t.Cleanup(func() { exportCheck = old })
+	exportCheck = func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report {
+		t.Error("export ran a check")
+		return &detect.Report{}
+	}
+}
+
+func TestExportFromReportWritesEveryFormatWithoutTheNetwork(t *testing.T) {
+	noCheck(t)
+	path := writeReport(t, exportReport())
+	want, ok := settingsFromReport(exportReport(), "Anna Bianchi")
+	if !ok {
+		t.Fatal("no settings in the report")
+	}
+	for _, f := range export.Formats() {
+		code, out, errOut := runExportCLI(t, "", "--from", path, "--format", f.Name, "--name", "Anna Bianchi", "--lang", "it")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", f.Name, code, errOut)
+		}
+		if f.Name == "mobileconfig" || f.Name == "json" {
+			continue // fresh UUIDs; the report is embedded: checked below
+		}
+		direct, err := f.Export(want, export.Options{Lang: "it"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out != string(direct) {
+			t.Errorf("%s: the command wrote something else than the export package:\n%s", f.Name, out)
+		}
+	}
+}
+
+func TestExportTurnsTheRecommendationIntoSettings(t *testing.T) {
+	s, ok := settingsFromReport(exportReport(), "")
+	if !ok {
+		t.Fatal("no settings")
+	}
+	if s.Address != "anna@example.it" || s.Domain != "example.it" || s.ProviderName != "Esempio Posta" {
+		t.Errorf("identity %+v", s)
+	}
+	if s.Incoming.Port != 993 || s.Outgoing.Port != 465 || len(s.AlternativesIn) != 1 || len(s.AlternativesOut) != 1 {
+		t.Errorf("servers %+v", s)
+	}
+	// The provider's published methods win over what the server announced.
+	if len(s.Outgoing.Auth) != 1 || s.Outgoing.Auth[0] != config.AuthPasswordEncrypted {
+		t.Errorf("outgoing auth %v", s.Outgoing.Auth)
+	}
+	// Without a published method, the announced SASL mechanisms decide.
+	if want := []config.Auth{config.AuthPasswordCleartext, config.AuthOAuth2}; len(s.Incoming.Auth) != 2 || s.Incoming.Auth[0] != want[0] || s.Incoming.Auth[1] != want[1] {
+		t.Errorf("incoming auth %v, want %v", s.Incoming.Auth, want)
+	}
+	if len(s.Notes) != 2 || s.Notes[0].Code != "app-password" || s.Notes[1].Code != "use-2525" {
+		t.Errorf("notes %+v", s.Notes)
+	}
+}
+
+func TestExportJSONEmbedsTheSavedReport(t *testing.T) {
+	noCheck(t)
+	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, exportReport()), "--format", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Settings export.Settings `json:"settings"`
+		Report   *detect.Report  `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Report == nil || doc.Report.Address != "anna@example.it" || len(doc.Report.Probes) != 4 || doc.Settings.Incoming.Host != "imap.example.it" {
+		t.Errorf("document %s", out)
+	}
+}
+
+func TestExportRunsTheCheckWhenNoReportIsGiven(t *testing.T) {
+	old := exportCheck
+	t.Cleanup(func() { exportCheck = old })
+	var got detect.CheckOptions
+	var gotAddr address.Address
+	exportCheck = func(_ context.Context, o detect.CheckOptions, a address.Address, _ event.Sink) *detect.Report {
+		got, gotAddr = o, a
+		return exportReport()
+	}
+	code, out, errOut := runExportCLI(t, exportSecret+"\n", "--format", "thunderbird", "--password-stdin", "--timeout", "3s", "anna@example.it")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if gotAddr.String() != "anna@example.it" || got.Password != exportSecret || got.ProbeTimeout != 3*time.Second || got.Network == nil {
+		t.Errorf("check called with %+v for %s", got, gotAddr)
+	}
+	if !strings.Contains(out, "<hostname>imap.example.it</hostname>") || strings.Contains(out+errOut, exportSecret) {
+		t.Errorf("output:\n%s\n%s", out, errOut)
+	}
+}
+
+func TestExportExitsOneWhenNothingWorks(t *testing.T) {
+	noCheck(t)
+	rep := exportReport()
+	rep.Recommended = recommend.Recommendation{}
+	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "text")
+	if code != ExitNotFound || out != "" || errOut == "" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestExportRefusesBadUsageWithExitTwo(t *testing.T) {
+	noCheck(t)
+	noNetworkForExport(t)
+	report := writeReport(t, exportReport())
+	garbage := filepath.Join(t.TempDir(), "garbage.json")
+	if err := os.WriteFile(garbage, []byte(`{"hello":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"unknown format", "", []string{"--format", "pdf", "anna@example.it"}},
+		{"no address", "", []string{"--format", "text"}},
+		{"two addresses", "", []string{"a@example.it", "b@example.it"}},
+		{"bad address", "", []string{"not an address"}},
+		{"unknown language", "", []string{"--lang", "fr", "--from", report}},
+		{"password in a text export", exportSecret + "\n", []string{"--format", "text", "--include-password", "--from", report}},
+		{"signing a Thunderbird file", "", []string{"--format", "thunderbird", "--sign-p12", "x.p12", "--from", report}},
+		{"p12 password without p12", "pw\n", []string{"--format", "mobileconfig", "--sign-pass-stdin", "--from", report}},
+		{"include password with nothing on stdin", "", []string{"--format", "mobileconfig", "--include-password", "--from", report}},
+		{"password with a NUL", "a\x00b\n", []string{"--format", "mobileconfig", "--include-password", "--from", report}},
+		{"missing report", "", []string{"--from", filepath.Join(t.TempDir(), "nope.json")}},
+		{"not a report", "", []string{"--from", garbage}},
+		{"report for someone else", "", []string{"--from", report, "bob@example.it"}},
+		{"line break in the name", "", []string{"--from", report, "--name", "Anna\r\nBcc: x"}},
+		{"missing p12", "", []string{"--format", "mobileconfig", "--sign-p12", filepath.Join(t.TempDir(), "none.p12"), "--from", report}},
+		{"report and passwords both on stdin", "pw\n", []string{"--format", "mobileconfig", "--include-password", "--from", "-"}},
+	} {
+		code, out, errOut := runExportCLI(t, tc.stdin, tc.args...)
+		if code != ExitUsage || out != "" || errOut == "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", tc.name, code, out, errOut)
+		}
+		if strings.Contains(errOut, exportSecret) {
+			t.Errorf("%s: password in the error", tc.name)
+		}
+	}
+}
+
+func noNetworkForExport(t *testing.T) {
+	old := exportCheck
+	t.Cleanup(func() { exportCheck = old })
+	exportCheck = func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report {
+		t.Error("a check ran for input that should have been refused")
+		return &detect.Report{}
+	}
+}
+
+func TestExportWritesFilesAtomicallyAndNeverOverwritesWithoutForce(t *testing.T) {
+	noCheck(t)
+	report := writeReport(t, exportReport())
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "config-v1.1.xml")
+	if code, out, errOut := runExportCLI(t, "", "--from", report, "--format", "thunderbird", "-o", dest); code != ExitOK || out != "" {
+		t.Fatalf("exit %d stdout %q: %s", code, out, errOut)
+	}
+	first, err := os.ReadFile(dest)
+	if err != nil || !bytes.Contains(first, []byte("<clientConfig")) {
+		t.Fatalf("file: %v\n%s", err, first)
+	}
+	if err := os.WriteFile(dest, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runExportCLI(t, "", "--from", report, "--format", "thunderbird", "-o", dest); code != ExitUsage || !strings.Contains(errOut, "--force") {
+		t.Errorf("overwrite without --force: exit %d: %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(dest); string(data) != "keep me" {
+		t.Errorf("the existing file changed: %q", data)
+	}
+	if code, _, errOut := runExportCLI(t, "", "--from", report, "--format", "thunderbird", "-o", dest, "--force"); code != ExitOK {
+		t.Errorf("--force: exit %d: %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(dest); !bytes.Equal(data, first) {
+		t.Errorf("--force did not replace the file: %q", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if info, _ := os.Stat(dest); info.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v", info.Mode())
+	}
+	if code, _, errOut := runExportCLI(t, "", "--from", report, "-o", filepath.Join(dir, "no", "such", "dir.txt")); code != ExitUsage || errOut == "" {
+		t.Errorf("missing directory: exit %d: %s", code, errOut)
+	}
+}
+
+func TestExportIncludesThePasswordOnlyInTheProfileWithAWarning(t *testing.T) {
+	noCheck(t)
+	report := writeReport(t, exportReport())
+	dest := filepath.Join(t.TempDir(), "anna.mobileconfig")
+	code, out, errOut := runExportCLI(t, exportSecret+"\r\n", "--from", report, "--format", "mobileconfig", "--include-password", "--lang", "it", "-o", dest)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, export.PasswordWarning("it")) || strings.Contains(out+errOut, exportSecret) {
+		t.Errorf("stderr %q stdout %q", errOut, out)
+	}
+	info, err := os.Stat(dest)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("a file with a password must be private: %v %v", info.Mode(), err)
+	}
+	data, _ := os.ReadFile(dest)
+	var p struct {
+		PayloadContent []struct{ IncomingPassword string }
+	}
+	if _, err := plist.Unmarshal(data, &p); err != nil || len(p.PayloadContent) != 1 || p.PayloadContent[0].IncomingPassword != exportSecret {
+		t.Errorf("profile password: %v %+v", err, p)
+	}
+	// Without --include-password the password given for the check stays out.
+	code, out, _ = runExportCLI(t, exportSecret+"\n", "--from", report, "--format", "mobileconfig", "--password-stdin")
+	if code != ExitOK || strings.Contains(out, exportSecret) {
+		t.Errorf("exit %d; password in the profile without --include-password", code)
+	}
+}
+
+func TestExportSignsTheProfileWithTheP12FromStdin(t *testing.T) {
+	noCheck(t)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Postino export test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, "p12-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12Path := filepath.Join(t.TempDir(), "signer.p12")
+	if err := os.WriteFile(p12Path, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	report := writeReport(t, exportReport())
+	// Both secrets on stdin: the mail password first, then the .p12's.
+	code, out, errOut := runExportCLI(t, exportSecret+"\np12-pass\n", "--from", report, "--format", "mobileconfig",
+		"--include-password", "--sign-p12", p12Path, "--sign-pass-stdin")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p7, err := pkcs7.Parse([]byte(out))
+	if err != nil {
+		t.Fatalf("not signed: %v", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	if err := p7.VerifyWithChain(pool); err != nil {
+		t.Errorf("signature: %v", err)
+	}
+	if !bytes.Contains(p7.Content, []byte(exportSecret)) {
+		t.Error("the signed profile lost the included password")
+	}
+	if code, _, errOut := runExportCLI(t, "wrong\n", "--from", report, "--format", "mobileconfig", "--sign-p12", p12Path, "--sign-pass-stdin"); code != ExitUsage || errOut == "" {
+		t.Errorf("wrong .p12 password: exit %d", code)
+	}
+}
+
+func TestReadSecretLine(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"pw\n", "pw", true},
+		{"pw\r\n", "pw", true},
+		{"pw", "pw", true},
+		{"pàss wörd\n", "pàss wörd", true},
+		{"a\rb\n", "", false},
+		{strings.Repeat("x", maxSecretLine) + "\n", strings.Repeat("x", maxSecretLine), true},
+		{strings.Repeat("x", maxSecretLine+1) + "\n", "", false},
+		{strings.Repeat("x", 1<<20), "", false},
+	} {
+		a := &exportArgs{passwordStdin: true}
+		s, err := readSecrets(strings.NewReader(tc.in), a)
+		if (err == nil) != tc.ok || s.password != tc.want {
+			t.Errorf("%.20q: %q, %v", tc.in, s.password, err)
+		}
+	}
+}
