@@ -92,9 +92,13 @@ type Result struct {
 	Folder string
 	Polls  int
 	// Deleted is true when the test message was removed afterwards;
-	// DeleteFailed explains why it could not be.
-	Deleted      bool
-	DeleteFailed *problem.Problem
+	// DeleteFailed explains why it could not be. MarkedDeleted means the
+	// IMAP server cannot expunge a single message (no UIDPLUS, RFC 4315):
+	// the message is flagged \Deleted and goes at the mail client's next
+	// expunge, so that no other message flagged by the person is lost.
+	Deleted       bool
+	DeleteFailed  *problem.Problem
+	MarkedDeleted bool
 
 	data map[string]any
 }
@@ -156,12 +160,13 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		Polls        int              `json:"polls"`
 		Deleted      bool             `json:"deleted"`
 		DeleteFailed *problem.Problem `json:"delete_failed,omitempty"`
+		Marked       bool             `json:"marked_deleted,omitempty"`
 	}
 	d := doc{
 		Status: r.Status, Code: r.Code, Summary: r.Summary(), Explanation: r.Explanation(), Remedy: r.Remedy(),
 		Problem: r.Problem, Token: r.Token, MessageID: r.MessageID, Subject: r.Subject,
 		SendMS: r.Send.Milliseconds(), LatencyMS: r.Latency.Milliseconds(), Folder: r.Folder,
-		Polls: r.Polls, Deleted: r.Deleted, DeleteFailed: r.DeleteFailed,
+		Polls: r.Polls, Deleted: r.Deleted, DeleteFailed: r.DeleteFailed, Marked: r.MarkedDeleted,
 	}
 	if !r.SentAt.IsZero() {
 		t := r.SentAt.UTC()

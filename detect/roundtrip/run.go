@@ -172,13 +172,13 @@ func (s *session) run(ctx context.Context) {
 		err := box.remove()
 		stop()
 		cancel()
-		if err != nil {
+		switch {
+		case errors.Is(err, errNoUIDPlus):
+			s.res.MarkedDeleted = true
+		case err != nil:
 			p := explain(ctx, o.Incoming, err, false)
-			if errors.Is(err, errNoUIDPlus) {
-				p = problem.New(problem.NotThisProtocol, map[string]any{"Detail": "UIDPLUS"})
-			}
 			s.res.DeleteFailed = &p
-		} else {
+		default:
 			s.res.Deleted = true
 		}
 	}

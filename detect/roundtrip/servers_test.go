@@ -35,6 +35,9 @@ type mailLab struct {
 	user *imapmemserver.User
 	be   *smtpBackend
 	drop *maildrop
+	// imapCaps are the IMAP servers' capabilities (default IMAP4rev1 and
+	// UIDPLUS); set before startIMAP.
+	imapCaps imap.CapSet
 }
 
 type smtpBackend struct {
@@ -183,11 +186,15 @@ func (m *mailLab) startIMAP(t *testing.T, port int, sec config.Security, cert tl
 	mem := imapmemserver.New()
 	mem.AddUser(m.user)
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	caps := m.imapCaps
+	if caps == nil {
+		caps = imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}}
+	}
 	opts := &imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}},
+		Caps:   caps,
 		Logger: quietLogger{},
 	}
 	ln := m.lab.Listen(imapHost, port)
