@@ -383,3 +383,57 @@ func TestReadSecretLine(t *testing.T) {
 		}
 	}
 }
+
+// TestExportChecksALiveLabAndExportsWhatWorks runs the real check (the
+// loopback lab of check_test.go: autoconfig, IMAP 993 and SMTP 465 with
+// a test CA) and exports its recommendation, logging in with the
+// password from stdin and writing it into the profile.
+func TestExportChecksALiveLabAndExportsWhatWorks(t *testing.T) {
+	checkLab(t, true)
+	code, out, errOut := runCLI(t, sentinel+"\n", false, "export", "--format", "mobileconfig", "--include-password",
+		"--timeout", "3s", "--lang", "en", "--name", "Anna", "anna@example.org")
+	if code != ExitOK {
+		t.Fatalf("exit %d\nstderr: %s", code, errOut)
+	}
+	var p struct {
+		PayloadContent []struct {
+			EmailAccountName, IncomingMailServerHostName, OutgoingMailServerHostName, IncomingPassword string
+			IncomingMailServerPortNumber, OutgoingMailServerPortNumber                                int
+		}
+	}
+	if _, err := plist.Unmarshal([]byte(out), &p); err != nil || len(p.PayloadContent) != 1 {
+		t.Fatalf("profile: %v\n%s", err, out)
+	}
+	m := p.PayloadContent[0]
+	if m.EmailAccountName != "Anna" || m.IncomingMailServerHostName != "mail.example.org" || m.IncomingMailServerPortNumber != 993 ||
+		m.OutgoingMailServerHostName != "mail.example.org" || m.OutgoingMailServerPortNumber != 465 || m.IncomingPassword != sentinel {
+		t.Errorf("profile account %+v", m)
+	}
+	if strings.Contains(errOut, sentinel) || !strings.Contains(errOut, export.PasswordWarning("en")) {
+		t.Errorf("stderr: %s", errOut)
+	}
+	// The JSON export carries the report of the check, which logged in
+	// with the password and never wrote it down.
+	code, out, errOut = runCLI(t, sentinel+"\n", false, "export", "--format", "json", "--password-stdin", "--timeout", "3s", "anna@example.org")
+	if code != ExitOK || strings.Contains(out+errOut, sentinel) {
+		t.Fatalf("exit %d, or the password leaked\n%s\n%s", code, out, errOut)
+	}
+	var doc struct {
+		Report struct {
+			Recommended struct {
+				Incoming struct{ Login string } `json:"incoming"`
+			} `json:"recommended"`
+		} `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Report.Recommended.Incoming.Login != "ok" {
+		t.Errorf("report login %q (%v)", doc.Report.Recommended.Incoming.Login, err)
+	}
+}
+
+func TestExportExitsOneWhenTheLiveCheckFindsNoOutgoingServer(t *testing.T) {
+	checkLab(t, false)
+	code, out, errOut := runCLI(t, "", false, "export", "--format", "thunderbird", "--timeout", "2s", "--lang", "en", "anna@example.org")
+	if code != ExitNotFound || out != "" || !strings.Contains(errOut, "No working settings") {
+		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
+	}
+}
