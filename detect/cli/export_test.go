@@ -398,7 +398,7 @@ func TestExportChecksALiveLabAndExportsWhatWorks(t *testing.T) {
 	var p struct {
 		PayloadContent []struct {
 			EmailAccountName, IncomingMailServerHostName, OutgoingMailServerHostName, IncomingPassword string
-			IncomingMailServerPortNumber, OutgoingMailServerPortNumber                                int
+			IncomingMailServerPortNumber, OutgoingMailServerPortNumber                                 int
 		}
 	}
 	if _, err := plist.Unmarshal([]byte(out), &p); err != nil || len(p.PayloadContent) != 1 {
