@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -130,9 +131,13 @@ func runHealth(env *Env) int {
 	defer stop()
 	var sink event.Sink
 	if !a.json && env.StderrIsTerminal {
+		// Checks finish on their own goroutines; one line at a time.
+		var mu sync.Mutex
 		sink = func(e event.Event) {
 			if d, ok := e.(health.CheckDone); ok {
+				mu.Lock()
 				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(d.Check.Name))
+				mu.Unlock()
 			}
 		}
 	}

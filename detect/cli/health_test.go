@@ -152,3 +152,18 @@ func TestHealthJSONIsOneDocumentInTheChosenLanguage(t *testing.T) {
 		t.Errorf("the person's selectors were not tried first: %+v", dkim)
 	}
 }
+
+func TestHealthShowsLiveLinesOnATerminalOnly(t *testing.T) {
+	lab := healthLab(t)
+	old := healthNetwork
+	t.Cleanup(func() { healthNetwork = old })
+	healthNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+	for _, terminal := range []bool{true, false} {
+		var out, errb bytes.Buffer
+		Main(&Env{Args: []string{"health", "example.org"}, Stdout: &out, Stderr: &errb, StderrIsTerminal: terminal})
+		live := strings.Contains(errb.String(), "✓ MX: mail servers") && strings.Contains(errb.String(), "! DMARC: policy for forged mail")
+		if live != terminal {
+			t.Errorf("terminal %v: stderr %q", terminal, errb.String())
+		}
+	}
+}

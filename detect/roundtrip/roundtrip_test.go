@@ -349,3 +349,20 @@ func TestRoundTripOverPOP3WithoutTOPIsExplained(t *testing.T) {
 		t.Fatalf("status %s/%s problem %+v", r.Status, r.Code, r.Problem)
 	}
 }
+
+func TestTestMessageIsSevenBitWithCRLF(t *testing.T) {
+	i18n.SetLanguage("it")
+	defer i18n.SetLanguage("")
+	_, msg := message("anna@example.test", "0123456789abcdef", "postino.x@example.test", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	for i, c := range msg {
+		if c > 127 {
+			t.Fatalf("byte %d is not 7-bit: %q", i, msg[max(0, i-20):i+1])
+		}
+		if c == '\n' && (i == 0 || msg[i-1] != '\r') {
+			t.Fatalf("bare LF at %d", i)
+		}
+	}
+	if !contains(msg, "Codice della prova: 0123456789abcdef") || !contains(msg, "Date: Fri, 02 Jan 2026 03:04:05 +0000\r\n") {
+		t.Errorf("message:\n%s", msg)
+	}
+}
