@@ -301,6 +301,9 @@ ssl_min_protocol = TLSv1.2
 # No password before TLS (RFC 3501 section 6.2.3 LOGINDISABLED, RFC 2595).
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+# Log every authentication attempt with its user name (never the
+# password): the tests read the log to prove what Postino did not send.
+auth_verbose = yes
 mail_location = maildir:$DIR/mail/%d/%n/Maildir
 first_valid_uid = 8
 first_valid_gid = 8
