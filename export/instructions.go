@@ -126,6 +126,10 @@ func authName(lng string, a config.Auth) string {
 	return string(a)
 }
 
+func noteData(n config.Note) map[string]any {
+	return map[string]any{"Code": n.Code, "Text": n.Text, "URL": n.URL}
+}
+
 // noteLookup translates note keys. The texts belong to another area, so
 // golden tests replace it to stay stable while those texts are edited.
 var noteLookup = i18n.TIn
@@ -135,7 +139,9 @@ var noteLookup = i18n.TIn
 // to the source's own text, then to a generic line naming the code.
 func noteText(lng string, n config.Note) string {
 	key := "note." + n.Code
-	if out := noteLookup(lng, key, map[string]any{"URL": n.URL}); out != key {
+	// Every field is passed, even empty, so a template naming one never
+	// renders "<no value>".
+	if out := noteLookup(lng, key, noteData(n)); out != key {
 		return out
 	}
 	if n.Text != "" {

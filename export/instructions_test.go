@@ -78,8 +78,15 @@ func TestNoteTextUsesTheProvidersTranslations(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if got, want := noteText("it", config.Note{Code: code, Text: "fallback"}), i18n.TIn("it", key, map[string]any{"URL": ""}); got != want {
-			t.Errorf("%s: %q, want %q", code, got, want)
+		for _, lng := range i18n.Languages {
+			n := config.Note{Code: code, Text: "imap.example.it", URL: "https://help.example.it/"}
+			got := noteText(lng, n)
+			if want := i18n.TIn(lng, key, noteData(n)); got != want {
+				t.Errorf("%s %s: %q, want %q", lng, code, got, want)
+			}
+			if strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {
+				t.Errorf("%s %s: template not filled: %q", lng, code, got)
+			}
 		}
 	}
 	if got := noteText("en", config.Note{Code: "surely-not-a-code", Text: "fallback"}); got != "fallback" {
