@@ -437,3 +437,15 @@ func TestExportExitsOneWhenTheLiveCheckFindsNoOutgoingServer(t *testing.T) {
 		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
 	}
 }
+
+func TestExportReadsTheReportFromStdin(t *testing.T) {
+	noCheck(t)
+	data, err := json.Marshal(exportReport())
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runExportCLI(t, string(data), "--from", "-", "--format", "dns", "--lang", "en", "anna@example.it")
+	if code != ExitOK || !strings.Contains(out, "_imaps._tcp.example.it. 3600 IN SRV 0 1 993 imap.example.it.") {
+		t.Errorf("exit %d: %s\n%s", code, errOut, out)
+	}
+}
