@@ -94,7 +94,7 @@ func (b *imapBox) find(token string) (string, error) {
 			continue
 		}
 		data, err := b.c.UIDSearch(&imap.SearchCriteria{
-			Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: token}},
+			Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: subjectPrefix + token}},
 		}, nil).Wait()
 		if err != nil {
 			return "", err

@@ -12,6 +12,21 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 )
 
+// subjectPrefix starts every test message's subject; searches look for
+// prefix + token, so they can never match a person's own message.
+const subjectPrefix = "Postino test "
+
+// validToken reports whether s looks like a token newToken made: the
+// searches and Delete must never run with a token that matches anything
+// else (an empty one would match every message).
+func validToken(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
 // newToken returns 16 random hex digits: unique enough that a search for
 // it finds only our message, and plain ASCII so every server indexes it.
 func newToken() string {
@@ -24,7 +39,7 @@ func newToken() string {
 // marked Auto-Submitted (RFC 3834) so that vacation responders and
 // mailing-list software do not answer it.
 func message(addr, token, msgID string, now time.Time) (subject string, body []byte) {
-	subject = "Postino test " + token
+	subject = subjectPrefix + token
 	var b strings.Builder
 	h := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	h("From", "<"+addr+">")

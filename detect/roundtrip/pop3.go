@@ -117,7 +117,7 @@ func (b *pop3Box) find(token string) (string, error) {
 			b.drop()
 			return "", err
 		}
-		if strings.Contains(subject, token) {
+		if strings.Contains(subject, subjectPrefix+token) {
 			b.found = n
 			return "INBOX", nil
 		}

@@ -366,3 +366,37 @@ func TestTestMessageIsSevenBitWithCRLF(t *testing.T) {
 		t.Errorf("message:\n%s", msg)
 	}
 }
+
+func TestDeleteRemovesOnlyTheEarlierTestMessage(t *testing.T) {
+	for _, proto := range []config.Protocol{config.IMAP, config.POP3} {
+		t.Run(string(proto), func(t *testing.T) {
+			m := newMailLab(t)
+			o := m.opts()
+			if proto == config.POP3 {
+				o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: 995, Security: config.TLS}
+			}
+			r, _ := run(t, m, o)
+			if r.Status != Arrived || r.Deleted {
+				t.Fatalf("status %s deleted %v", r.Status, r.Deleted)
+			}
+			ctx := context.Background()
+			if _, err := Delete(ctx, m.nw, o, ""); err == nil {
+				t.Error("an empty token was accepted: it would match every message")
+			}
+			if _, err := Delete(ctx, m.nw, o, "Postino test"); err == nil {
+				t.Error("a token Run did not make was accepted")
+			}
+			other := strings.Repeat("0", 16)
+			if d, err := Delete(ctx, m.nw, o, other); err != nil || !d.NotFound {
+				t.Errorf("unknown token: %+v, %v", d, err)
+			}
+			d, err := Delete(ctx, m.nw, o, r.Token)
+			if err != nil || !d.Deleted || d.Problem != nil {
+				t.Fatalf("Delete: %+v, %v", d, err)
+			}
+			if n, p := m.count(t, "INBOX"), m.drop.len(); proto == config.IMAP && n != 0 || proto == config.POP3 && p != 0 {
+				t.Errorf("left %d (IMAP) %d (POP3) messages", n, p)
+			}
+		})
+	}
+}
