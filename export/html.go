@@ -29,7 +29,6 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em;
   h2 { break-after: avoid; }
   .part, table, li { break-inside: avoid; }
   a { color: #000; }
-  a[href]::after { content: " (" attr(href) ")"; }
 }
 </style>
 </head>
