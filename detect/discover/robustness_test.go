@@ -133,7 +133,9 @@ func TestDNSFailuresAreReportedPerSource(t *testing.T) {
 			lab := labtest.New(t)
 			lab.DNSFail("example.com", c.behaviour)
 			res, _ := run(t, lab, "anna@example.com", func(o *discover.Options) {
-				o.Network.DNSTimeout = 200 * time.Millisecond
+				if c.behaviour == labtest.Timeout {
+					o.Network.DNSTimeout = 300 * time.Millisecond
+				}
 			})
 			for _, name := range []discover.SourceName{discover.SourceSRV, discover.SourceMX} {
 				s := source(t, res, name)
@@ -174,6 +176,12 @@ func TestIDNAddressQueriesTheASCIIDomain(t *testing.T) {
 	}
 }
 
+// hangMargin is how long after its deadline a run may take to unwind. It
+// is generous because CI machines are shared and the race detector is
+// slow, yet far below the 5 s DNS and dial timeouts the hang tests set,
+// so a run that waited for those would still fail.
+const hangMargin = 1500 * time.Millisecond
+
 func TestRunWhoseSourcesAllHangReturnsWithinTheDeadline(t *testing.T) {
 	lab := labtest.New(t)
 	lab.DNSFail(".", labtest.Timeout)
@@ -184,7 +192,7 @@ func TestRunWhoseSourcesAllHangReturnsWithinTheDeadline(t *testing.T) {
 	start := time.Now()
 	res := discover.Run(context.Background(), discover.Options{Network: n, OverrideDir: t.TempDir(), Timeout: deadline}, addr, nil)
 	elapsed := time.Since(start)
-	if elapsed > deadline+400*time.Millisecond {
+	if elapsed > deadline+hangMargin {
 		t.Fatalf("run took %v with a %v deadline", elapsed, deadline)
 	}
 	for _, s := range res.Sources {
@@ -226,12 +234,20 @@ func TestRunWhoseServersHangReturnsWithinTheDeadline(t *testing.T) {
 	n.DNSTimeout, n.DialTimeout = 5*time.Second, 5*time.Second
 	start := time.Now()
 	res := discover.Run(context.Background(), discover.Options{Network: n, OverrideDir: "-", Timeout: deadline}, addr, nil)
-	if elapsed := time.Since(start); elapsed > deadline+400*time.Millisecond {
+	if elapsed := time.Since(start); elapsed > deadline+hangMargin {
 		t.Fatalf("run took %v with a %v deadline", elapsed, deadline)
 	}
 	for _, s := range res.Sources {
-		if s.Name == discover.SourceBuiltin {
+		switch s.Name {
+		case discover.SourceBuiltin:
 			continue
+		case discover.SourceGuess:
+			// example.com itself resolves (its web server hangs), so
+			// the guesses may legitimately be ready when the deadline
+			// strikes; all that matters is that they did not wait.
+			if s.Status == discover.StatusFound {
+				continue
+			}
 		}
 		if s.Status != discover.StatusError || s.ErrorCode != discover.CodeTimeout {
 			t.Errorf("%s: %+v, want a timeout error", s.Name, s)
@@ -253,8 +269,10 @@ func TestCancelledContextStopsTheRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	res := discover.Run(ctx, discover.Options{Network: lab.Network(), OverrideDir: "-"}, addr, nil)
-	if el := time.Since(start); el > time.Second {
+	n := lab.Network()
+	n.DNSTimeout = 10 * time.Second
+	res := discover.Run(ctx, discover.Options{Network: n, OverrideDir: "-"}, addr, nil)
+	if el := time.Since(start); el > 3*time.Second {
 		t.Fatalf("cancelled run took %v", el)
 	}
 	if s := source(t, res, discover.SourceSRV); s.Status != discover.StatusError || s.ErrorCode != discover.CodeCanceled {

@@ -33,9 +33,6 @@ func TestDNSFailuresAreReportedPrecisely(t *testing.T) {
 	lab.DNSFail("servfail.test", labtest.ServFail)
 	lab.A("slow.test", "127.0.0.6")
 	lab.DNSFail("slow.test", labtest.Timeout)
-	n := lab.Network()
-	n.DNSTimeout = 150 * time.Millisecond
-
 	cases := []struct {
 		name     string
 		notFound bool
@@ -48,6 +45,10 @@ func TestDNSFailuresAreReportedPrecisely(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			n := lab.Network()
+			if c.timeout {
+				n.DNSTimeout = 150 * time.Millisecond
+			}
 			_, err := n.LookupMX(testCtx(t), c.name)
 			if c.notFound {
 				if !errors.Is(err, network.ErrNotFound) {
@@ -67,12 +68,12 @@ func TestDNSQueryStopsWhenTheContextIsCancelled(t *testing.T) {
 	lab := labtest.New(t)
 	lab.DNSFail("slow.test", labtest.Timeout)
 	n := lab.Network()
-	n.DNSTimeout = 5 * time.Second
+	n.DNSTimeout = 10 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := n.LookupMX(ctx, "slow.test")
-	if el := time.Since(start); el > time.Second {
+	if el := time.Since(start); el > 3*time.Second {
 		t.Fatalf("cancelled query returned after %v", el)
 	}
 	if !errors.Is(err, context.Canceled) {
