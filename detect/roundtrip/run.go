@@ -16,6 +16,10 @@ import (
 const (
 	DefaultDeadline     = 60 * time.Second
 	DefaultPollInterval = 2 * time.Second
+	// DefaultPOP3PollInterval is longer: POP3 shows new mail only in a
+	// new session, so every poll is a login, and providers throttle
+	// frequent logins.
+	DefaultPOP3PollInterval = 5 * time.Second
 	// connectTimeout bounds logging in to each server and the SMTP
 	// submission, separately from the arrival deadline.
 	connectTimeout = 30 * time.Second
@@ -46,7 +50,7 @@ type Options struct {
 	// accepted (default DefaultDeadline).
 	Deadline time.Duration
 	// PollInterval is the pause between mailbox searches (default
-	// DefaultPollInterval).
+	// DefaultPollInterval, DefaultPOP3PollInterval for POP3).
 	PollInterval time.Duration
 	// Delete removes the test message once it has arrived.
 	Delete bool
@@ -129,6 +133,9 @@ func (s *session) run(ctx context.Context) {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
+		if o.Incoming.Protocol == config.POP3 {
+			o.PollInterval = DefaultPOP3PollInterval
+		}
 	}
 	token := newToken()
 	s.res.Token = token
