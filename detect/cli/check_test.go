@@ -190,7 +190,7 @@ func TestCheckExitsZeroWhenIncomingAndOutgoingWork(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"Recommended settings:", "IMAP mail.example.org:993 (TLS)", "SMTP mail.example.org:465 (TLS)", "Why:", "only endpoint", "refused the connection on port 2525"} {
+	for _, want := range []string{"Recommended settings:", "IMAP mail.example.org:993 (TLS)", "SMTP mail.example.org:465 (TLS)", "Why:", "only endpoint", "connection refused) on the other standard ports Postino tried: IMAP 143, POP3 995, POP3 110, SMTP 587, SMTP 25, SMTP 2525"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}

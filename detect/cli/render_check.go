@@ -192,9 +192,24 @@ func renderCheckText(w io.Writer, rep *detect.Report) {
 			fmt.Fprintln(w, "  - "+choiceText(&rec.Alternatives[i]))
 		}
 	}
+	// A closed port that no trusted source lists (Postino tried it
+	// because it probes every standard port, or a guess proposed it) is
+	// expected, not a problem to read about: those go on one line, the
+	// rest in full.
+	trusted := map[string]bool{}
+	for _, c := range rep.Candidates {
+		if c.Trusted {
+			trusted[c.Key()] = true
+		}
+	}
+	var closed []string
 	printed := false
 	for _, p := range rep.Probes {
 		if len(p.Problems) == 0 {
+			continue
+		}
+		if !trusted[p.Endpoint.Key()] && len(p.Problems) == 1 && p.Problems[0].Code == "refused" {
+			closed = append(closed, fmt.Sprintf("%s %d", protoName(p.Protocol), p.Port))
 			continue
 		}
 		if !printed {
@@ -212,6 +227,10 @@ func renderCheckText(w io.Writer, rep *detect.Report) {
 				fmt.Fprintf(w, "      → %s\n", printable(pr.Remedy))
 			}
 		}
+	}
+	if len(closed) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, i18n.T("check.closed_ports", map[string]any{"List": strings.Join(closed, ", ")}))
 	}
 }
 
