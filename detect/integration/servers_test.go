@@ -143,7 +143,10 @@ func (s servers) run(t *testing.T, stdin string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	home := t.TempDir()
+	home := os.Getenv("POSTINO_TEST_HOME") // set by runHome
+	if home == "" {
+		home = t.TempDir()
+	}
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + home,
