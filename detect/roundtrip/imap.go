@@ -85,9 +85,10 @@ func (b *imapBox) find(token string) (string, error) {
 		if folder == "" {
 			continue
 		}
-		// SELECT again on every poll: it is the one way every server
-		// shows messages that arrived since the last look.
-		if _, err := b.c.Select(folder, &imap.SelectOptions{ReadOnly: folder != "INBOX"}).Wait(); err != nil {
+		// EXAMINE again on every poll: it is the one way every server
+		// shows messages that arrived since the last look, and being
+		// read-only it changes nothing in the person's mailbox.
+		if _, err := b.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
 			if folder == "INBOX" {
 				return "", err
 			}
