@@ -71,6 +71,7 @@ func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Ch
 	if len(rec.RUA) == 0 {
 		b.add(Warning, "dmarc-no-rua", data)
 	}
+	checkReportAuthorization(ctx, nw, b, where, append(append([]string{}, rec.RUA...), rec.RUF...))
 	b.add(OK, "dmarc-ok", data)
 	return b.check()
 }
@@ -92,4 +93,38 @@ func dmarcRecords(ctx context.Context, nw *network.Network, domain string) ([]st
 		}
 	}
 	return out, nil
+}
+
+// checkReportAuthorization checks that every report address outside the
+// domain's organisation has agreed to receive its reports: RFC 7489 §7.1
+// wants a "v=DMARC1" TXT record at DOMAIN._report._dmarc.RECEIVER, and
+// receivers send no reports to a destination without it.
+func checkReportAuthorization(ctx context.Context, nw *network.Network, b *builder, domain string, uris []string) {
+	seen := map[string]bool{}
+	for _, u := range uris {
+		_, target, ok := strings.Cut(strings.TrimPrefix(strings.ToLower(u), "mailto:"), "@")
+		if !ok {
+			continue
+		}
+		// A size limit may follow the address ("!10m", RFC 7489 §6.2).
+		target, _, _ = strings.Cut(target, "!")
+		if target == "" || seen[target] || orgDomain(target) == orgDomain(domain) {
+			continue
+		}
+		seen[target] = true
+		name := domain + "._report._dmarc." + target
+		txts, err := nw.LookupTXT(ctx, name)
+		if err != nil && !notFound(err) {
+			continue // a failing lookup proves nothing either way
+		}
+		authorized := false
+		for _, t := range txts {
+			if dmarc.IsRecord(t) {
+				authorized = true
+			}
+		}
+		if !authorized {
+			b.add(Warning, "dmarc-rua-unauthorized", map[string]any{"Target": target, "Name": name})
+		}
+	}
 }

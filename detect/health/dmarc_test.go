@@ -40,6 +40,16 @@ func TestDMARCVerdicts(t *testing.T) {
 		{"no reports requested", domain, func(lab *labtest.Lab) {
 			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject")
 		}, Warning, "dmarc-no-rua"},
+		{"external report address that agreed", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test!10m")
+			lab.TXT(domain+"._report._dmarc.reports.test", "v=DMARC1")
+		}, OK, "dmarc-ok"},
+		{"external report address that did not agree", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
+		}, Warning, "dmarc-rua-unauthorized"},
+		{"report address in a subdomain needs no agreement", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@mail.example.test")
+		}, OK, "dmarc-ok"},
 		{"subdomain falls back to the organisational domain's sp", "mail." + domain, func(lab *labtest.Lab) {
 			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; sp=none; rua=mailto:d@example.test")
 		}, Warning, "dmarc-p-none"},
