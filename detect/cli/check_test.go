@@ -338,3 +338,31 @@ func TestProgressRewritesOneLinePerEndpointInPlace(t *testing.T) {
 		t.Errorf("server words broke the layout: %q", last)
 	}
 }
+
+// More endpoints than a small terminal has lines: the view shows the
+// running ones and a count, never more lines than fit.
+func TestProgressStaysShorterThanASmallTerminal(t *testing.T) {
+	i18n.SetLanguage("en")
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	var buf bytes.Buffer
+	p := newProgressView(&buf)
+	var eps []config.Server
+	for i := 0; i < 30; i++ {
+		ep := config.Server{Protocol: config.SMTP, Host: fmt.Sprintf("h%d.example.org", i), Port: 587, Security: config.STARTTLS}
+		eps = append(eps, ep)
+		p.Handle(probe.Update{Result: probe.Result{ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseConnecting}})
+	}
+	for _, ep := range eps[:25] {
+		p.Handle(probe.Update{Result: probe.Result{ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Status: probe.StatusFailed}})
+	}
+	frames := strings.Split(buf.String(), "\r")
+	for i, f := range frames {
+		if n := strings.Count(f, "\n"); n > maxProgressRows+2 {
+			t.Fatalf("frame %d has %d lines", i, n)
+		}
+	}
+	last := frames[len(frames)-1]
+	if strings.Count(last, "\n") != 1+5+1 || !strings.Contains(last, "25 of 30") {
+		t.Errorf("last frame should show the 5 running endpoints and a count: %q", last)
+	}
+}

@@ -26,20 +26,22 @@ const progressWidth = 79
 // cursor movements (CSI n A: cursor up; CSI 2 K: erase line) as events
 // arrive from many goroutines.
 type progressView struct {
-	w       io.Writer
-	mu      sync.Mutex
-	ids     []string
-	lines   map[string]string
-	status  string
-	found   int
-	started int
-	done    int
-	drawn   int
-	closed  bool
+	w     io.Writer
+	mu    sync.Mutex
+	ids   []string
+	lines map[string]string
+	// finished marks endpoints whose probe is done.
+	finished map[string]bool
+	status   string
+	found    int
+	started  int
+	done     int
+	drawn    int
+	closed   bool
 }
 
 func newProgressView(w io.Writer) *progressView {
-	return &progressView{w: w, lines: map[string]string{}}
+	return &progressView{w: w, lines: map[string]string{}, finished: map[string]bool{}}
 }
 
 // Handle is an event.Sink.
@@ -69,6 +71,7 @@ func (p *progressView) Handle(e event.Event) {
 			p.ids = append(p.ids, e.Result.ID)
 		}
 		p.lines[e.Result.ID] = progressLine(e.Result)
+		p.finished[e.Result.ID] = e.Result.Phase == probe.PhaseDone
 	case detect.RecommendationReady:
 		p.status = i18n.T("check.progress.done")
 	default:
@@ -88,17 +91,44 @@ func (p *progressView) Close() {
 	p.mu.Unlock()
 }
 
+// maxProgressRows keeps the live view shorter than a small terminal: a
+// view taller than the screen scrolls, and cursor-up cannot reach lines
+// that scrolled away.
+const maxProgressRows = 18
+
 func (p *progressView) redraw() {
 	var b strings.Builder
 	if p.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA\r", p.drawn)
 	}
-	write := func(s string) { b.WriteString("\x1b[2K" + clip(s, progressWidth) + "\n") }
-	write(p.status)
-	for _, id := range p.ids {
-		write(p.lines[id])
+	n := 0
+	write := func(s string) {
+		b.WriteString("\x1b[2K" + clip(s, progressWidth) + "\n")
+		n++
 	}
-	p.drawn = 1 + len(p.ids)
+	write(p.status)
+	if len(p.ids) <= maxProgressRows {
+		for _, id := range p.ids {
+			write(p.lines[id])
+		}
+	} else {
+		// Too many to show: the endpoints still running, then a count
+		// of the finished ones (the final table lists them all).
+		done, shown := 0, 0
+		for _, id := range p.ids {
+			switch {
+			case p.finished[id]:
+				done++
+			case shown < maxProgressRows:
+				write(p.lines[id])
+				shown++
+			}
+		}
+		write(i18n.T("check.progress.finished", map[string]any{"Done": done, "Total": len(p.ids)}))
+	}
+	// Erase what a taller previous frame left below (CSI J).
+	b.WriteString("\x1b[J")
+	p.drawn = n
 	io.WriteString(p.w, b.String())
 }
 
