@@ -28,6 +28,9 @@ func main() {
 			Stdout: os.Stdout,
 			Stderr: os.Stderr,
 			Getenv: os.Getenv,
+			// Live progress only on a terminal: piped or redirected,
+			// stderr gets no progress noise.
+			StderrIsTerminal: isTerminal(os.Stderr),
 		}))
 	}
 	os.Exit(window())
@@ -54,4 +57,10 @@ func window() int {
 	}
 	w.ShowAndRun()
 	return cli.ExitOK
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
