@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/miekg/dns"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -52,7 +53,7 @@ func checkMX(ctx context.Context, nw *network.Network, domain string) Check {
 		}
 	}
 
-	addrs, errs := resolveAll(ctx, nw, mxs)
+	addrs, aliases, errs := resolveAll(ctx, nw, mxs)
 	var bad []string
 	for i, mx := range mxs {
 		data := map[string]any{"Pref": mx.Pref, "Host": mx.Host}
@@ -67,6 +68,9 @@ func checkMX(ctx context.Context, nw *network.Network, domain string) Check {
 		default:
 			data["Addresses"] = joinIPs(addrs[i])
 			b.detail("health.mx.detail.host", data)
+		}
+		if aliases[i] != "" {
+			b.add(Warning, "mx-cname", map[string]any{"Host": mx.Host, "Target": aliases[i]})
 		}
 		if net.ParseIP(mx.Host) != nil {
 			// RFC 5321 §5.1 and RFC 7505 §3: an MX names a host, never an
@@ -86,8 +90,9 @@ func checkMX(ctx context.Context, nw *network.Network, domain string) Check {
 }
 
 // resolveAll resolves every MX host, at most maxParallel at a time.
-func resolveAll(ctx context.Context, nw *network.Network, mxs []network.MX) ([][]net.IP, []error) {
+func resolveAll(ctx context.Context, nw *network.Network, mxs []network.MX) ([][]net.IP, []string, []error) {
 	addrs := make([][]net.IP, len(mxs))
+	aliases := make([]string, len(mxs))
 	errs := make([]error, len(mxs))
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
@@ -97,11 +102,32 @@ func resolveAll(ctx context.Context, nw *network.Network, mxs []network.MX) ([][
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			addrs[i], errs[i] = nw.LookupHost(ctx, mx.Host)
+			addrs[i], aliases[i], errs[i] = resolveMX(ctx, nw, mx.Host)
 		}()
 	}
 	wg.Wait()
-	return addrs, errs
+	return addrs, aliases, errs
+}
+
+// resolveMX resolves an MX host and reports the name it is an alias of,
+// if any: RFC 2181 §10.3 forbids an MX pointing at a CNAME, and strict
+// senders refuse it. Only a chosen DNS server lets us see the CNAME.
+func resolveMX(ctx context.Context, nw *network.Network, host string) ([]net.IP, string, error) {
+	alias := ""
+	if len(nw.DNSServers) > 0 && net.ParseIP(host) == nil {
+		resp, err := nw.Exchange(ctx, host, dns.TypeA)
+		if err == nil || notFound(err) {
+			if resp != nil {
+				for _, rr := range resp.Answer {
+					if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(strings.TrimSuffix(c.Hdr.Name, "."), host) {
+						alias = strings.TrimSuffix(c.Target, ".")
+					}
+				}
+			}
+		}
+	}
+	ips, err := nw.LookupHost(ctx, host)
+	return ips, alias, err
 }
 
 func joinIPs(ips []net.IP) string {

@@ -39,6 +39,11 @@ func TestMXVerdicts(t *testing.T) {
 			lab.MX(domain, 10, "mx1."+domain)
 			lab.MX(domain, 20, "typo."+domain)
 		}, Warning, "mx-unresolved-some"},
+		{"MX pointing at an alias", func(lab *labtest.Lab) {
+			lab.Host("real.mail.test")
+			lab.CNAME("mx."+domain, "real.mail.test")
+			lab.MX(domain, 10, "mx."+domain)
+		}, Warning, "mx-cname"},
 		{"DNS failure is reported, not taken for a missing MX", func(lab *labtest.Lab) { lab.DNSFail(domain, labtest.ServFail) }, Problem, "dns-failed"},
 	}
 	for _, tc := range cases {
