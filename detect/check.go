@@ -60,7 +60,8 @@ type CheckOptions struct {
 // host, not when discovery ends. Every discover and probe event is
 // forwarded to sink, framed by CheckStarted, RecommendationReady and
 // CheckFinished. Cancelling ctx stops everything promptly; no goroutine
-// started by Check outlives it.
+// started by Check outlives it. Credentials holding a CR, LF or NUL are
+// never sent (see CheckCredentials).
 func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink) *Report {
 	start := time.Now()
 	if opts.ProbeTimeout <= 0 {
@@ -68,6 +69,20 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = DefaultParallel
+	}
+	if CheckCredentials(opts.Username, opts.Password) != nil {
+		// Never put a line break into a protocol command: probe without
+		// logging in (front ends report CheckCredentials' error).
+		opts.Username, opts.Password = "", ""
+	}
+	if opts.Network == nil {
+		// Callers should pass one; the system's resolvers are the
+		// sensible default rather than a nil dereference.
+		if nw, err := network.New(network.Options{}); err == nil {
+			opts.Network = nw
+		} else {
+			opts.Network = &network.Network{}
+		}
 	}
 	sink.Emit(CheckStarted{Address: addr.String(), Domain: addr.Domain})
 

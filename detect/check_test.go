@@ -2,7 +2,9 @@ package detect
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -265,5 +267,34 @@ func TestCheckCapsTheNumberOfEndpoints(t *testing.T) {
 	rep := Check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil)
 	if len(rep.Probes) != maxEndpoints || rep.SkippedEndpoints != 400-maxEndpoints {
 		t.Errorf("%d probes, %d skipped; want %d and %d", len(rep.Probes), rep.SkippedEndpoints, maxEndpoints, 400-maxEndpoints)
+	}
+}
+
+// A line break in a credential could inject a protocol command: Check
+// probes without logging in, and CheckCredentials says why.
+func TestCheckNeverSendsCredentialsWithLineBreaks(t *testing.T) {
+	var mu sync.Mutex
+	var got []probe.Options
+	fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil,
+		func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+			mu.Lock()
+			got = append(got, o)
+			mu.Unlock()
+			return working(ctx, ep, o)
+		})
+	for _, c := range []struct{ user, pass string }{{"", "pw\r\nA1 DELETE INBOX"}, {"anna\n", "pw"}, {"", "pw\x00"}} {
+		got = nil
+		if err := CheckCredentials(c.user, c.pass); !errors.Is(err, ErrControlInCredentials) {
+			t.Errorf("CheckCredentials(%q, %q) = %v", c.user, c.pass, err)
+		}
+		Check(context.Background(), CheckOptions{Username: c.user, Password: c.pass}, mustAddr(t, "anna@example.org"), nil)
+		for _, o := range got {
+			if o.Password != "" || strings.ContainsAny(o.Username, "\r\n\x00") {
+				t.Errorf("probe got credentials %q / %q", o.Username, o.Password)
+			}
+		}
+	}
+	if err := CheckCredentials("anna@example.org", "pässwörd with spaces"); err != nil {
+		t.Errorf("ordinary credentials refused: %v", err)
 	}
 }

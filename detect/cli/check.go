@@ -92,8 +92,8 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
 		return nil, errors.New(i18n.T("check.error.timeout", map[string]any{"Value": a.timeout.String()}))
 	case a.parallel < 1 || a.parallel > 256:
 		return nil, errors.New(i18n.T("check.error.parallel", map[string]any{"Value": a.parallel}))
-	case strings.ContainsAny(a.user, "\r\n\x00"):
-		return nil, errors.New(i18n.T("check.error.user_control"))
+	case detect.CheckCredentials(a.user, "") != nil:
+		return nil, detect.CheckCredentials(a.user, "")
 	}
 	a.address = positional[0]
 	return a, nil
@@ -124,8 +124,8 @@ func readPassword(r io.Reader) (string, error) {
 	if line == "" {
 		return "", errors.New(i18n.T("check.error.password_empty"))
 	}
-	if strings.ContainsAny(line, "\r\n\x00") {
-		return "", errors.New(i18n.T("check.error.password_control"))
+	if err := detect.CheckCredentials("", line); err != nil {
+		return "", err
 	}
 	return line, nil
 }
