@@ -2,6 +2,7 @@ package detect
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -169,5 +170,49 @@ func TestCheckCancelsRealProbesPromptly(t *testing.T) {
 	}
 	if !rep.Canceled || len(rep.Probes) != 16 || rep.Working() {
 		t.Errorf("canceled=%v probes=%d working=%v", rep.Canceled, len(rep.Probes), rep.Working())
+	}
+}
+
+// A certificate that does not verify loses to one that does, even though
+// implicit TLS would otherwise win; the password is not sent to it.
+func TestCheckPrefersAVerifiedCertificateOverImplicitTLS(t *testing.T) {
+	lab := labtest.New(t)
+	good := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
+	bad := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
+	bad.tls = &tls.Config{Certificates: []tls.Certificate{lab.CertWith(labtest.CertOptions{
+		Names: []string{"mail.example.org"}, NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})}}
+	bad.IMAP(t, 993, true)
+	good.IMAP(t, 143, false)
+	bad.SMTP(t, 465, true)
+	good.SMTP(t, 587, false)
+	fakes(t, []config.Candidate{
+		cand(config.IMAP, "mail.example.org", 993, config.TLS, ""),
+		cand(config.SMTP, "mail.example.org", 465, config.TLS, ""),
+	}, nil, nil)
+	runProbe = probe.Run
+	rep := Check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: e2ePassword},
+		mustAddr(t, "anna@example.org"), nil)
+	rec := rep.Recommended
+	if rec.Incoming == nil || rec.Incoming.Port != 143 || rec.Outgoing == nil || rec.Outgoing.Port != 587 {
+		t.Fatalf("recommended %+v / %+v, want the verified 143 and 587", rec.Incoming, rec.Outgoing)
+	}
+	for _, p := range rep.Probes {
+		if p.Port == 993 || p.Port == 465 {
+			if p.Login == probe.LoginOK {
+				t.Errorf("%s: logged in despite an expired certificate", p.ID)
+			}
+			if p.TLS == nil || p.TLS.Verified || p.TLS.Error == "" {
+				t.Errorf("%s: tls %+v, want an unverified certificate with a reason", p.ID, p.TLS)
+			}
+		}
+	}
+	n := 0
+	for _, r := range rec.Reasons {
+		if r.Code == "verified-tls" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("reasons %v: want verified-tls for incoming and outgoing", rec.Reasons)
 	}
 }
