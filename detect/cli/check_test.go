@@ -366,3 +366,36 @@ func TestProgressStaysShorterThanASmallTerminal(t *testing.T) {
 		t.Errorf("last frame should show the 5 running endpoints and a count: %q", last)
 	}
 }
+
+// A refused password makes every endpoint fail: nothing is recommended,
+// the exit status is 1, and the servers' refusals are explained.
+func TestCheckWithAWrongPasswordRecommendsNothing(t *testing.T) {
+	checkLab(t, true)
+	code, out, _ := runCLI(t, "not-the-password\n", false, "check", "--json", "--password-stdin", "--timeout", "3s", "anna@example.org")
+	if code != ExitNotFound {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	var doc struct {
+		Probes []struct {
+			Port    int    `json:"port"`
+			Login   string `json:"login"`
+			Problem *struct {
+				Code string `json:"code"`
+			} `json:"problem"`
+		} `json:"probes"`
+		Recommended struct {
+			Incoming, Outgoing any
+		} `json:"recommended"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Recommended.Incoming != nil || doc.Recommended.Outgoing != nil {
+		t.Errorf("recommended despite a refused login: %+v", doc.Recommended)
+	}
+	for _, p := range doc.Probes {
+		if p.Port == 465 && (p.Login != "failed" || p.Problem == nil || p.Problem.Code != "smtp-535") {
+			t.Errorf("SMTP 465: login %q, problem %+v; want failed with smtp-535", p.Login, p.Problem)
+		}
+	}
+}
