@@ -50,11 +50,12 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do xdotool -v >/dev/null 2>&1 && DISPLAY=$display xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
 
-# run_app LANG CONFIGDIR: start Postino with a clean environment (only
-# DISPLAY, a private config dir, the language and the lab's DNS and CA).
+# run_app LANG THEME CONFIGDIR: start Postino with a clean environment
+# (only DISPLAY, a private config dir, the language, the theme variant a
+# desktop would choose, and the lab's DNS and CA).
 run_app() {
-	env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$2" \
-		LANG="$1" LC_ALL="$1" POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
+	env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$3" \
+		LANG="$1" LC_ALL="$1" FYNE_THEME="$2" POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
 		"$work/postino" >"$work/app.log" 2>&1 &
 	app=$!
 	pids+=($app)
@@ -63,13 +64,14 @@ run_app() {
 	sleep 2
 }
 
-# type_and_check ADDRESS PASSWORD: the address entry has focus at start.
+# type_and_check ADDRESS PASSWORD: the address entry has focus at start;
+# Tab passes its recent-addresses button, then reaches the password.
 type_and_check() {
 	DISPLAY=$display xdotool type --delay 20 "$1"
 	DISPLAY=$display xdotool key Tab Tab
 	DISPLAY=$display xdotool type --delay 20 "$2"
 	DISPLAY=$display xdotool key Return
-	sleep "${SETTLE:-14}" # every probe finishes well within this on loopback
+	sleep "${SETTLE:-8}" # the whole check takes about a second on loopback
 }
 
 shot() { DISPLAY=$display import -window "$wid" "$out/$1"; echo "screenshots: $out/$1"; }
@@ -77,16 +79,16 @@ shot() { DISPLAY=$display import -window "$wid" "$out/$1"; echo "screenshots: $o
 # click X Y: window-relative click.
 click() { DISPLAY=$display xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep 1; }
 
-mkdir -p "$work/home" "$work/cfg-en" "$work/cfg-it"
+mkdir -p "$work/home/.cache" "$work/cfg-en" "$work/cfg-it"
 
-run_app en_US.UTF-8 "$work/cfg-en"
+run_app en_US.UTF-8 light "$work/cfg-en"
 type_and_check mario@studio-rossi.it demo-password
 shot check.png
-click "${ROW_X:-250}" "${ROW_Y:-330}" # the first incoming row
+click "${ROW_X:-250}" "${ROW_Y:-450}" # the POP3 row with the expired certificate
 shot details.png
 kill "$app"; wait "$app" 2>/dev/null || true
 
-run_app it_IT.UTF-8 "$work/cfg-it"
+run_app it_IT.UTF-8 dark "$work/cfg-it"
 type_and_check mario@studio-rossi.it demo-password
 shot italiano.png
 kill "$app"; wait "$app" 2>/dev/null || true

@@ -44,6 +44,11 @@ func (v *detailsView) render() {
 	title := widget.NewLabelWithStyle(endpointLabel(r.Endpoint), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapBreak
 	v.body.Add(title)
+	// What went wrong and what to do come first: that is what a person
+	// opens Details for.
+	for _, p := range r.Problems {
+		v.body.Add(problemCard(p.Explanation(), p.Remedy(), p.ServerText))
+	}
 
 	f := newFacts()
 	f.add("gui.details.status", word)
@@ -96,10 +101,6 @@ func (v *detailsView) render() {
 		f.add("gui.details.timing", strings.Join(ph, " · "))
 	}
 	v.body.Add(f.form)
-
-	for _, p := range r.Problems {
-		v.body.Add(problemCard(p.Explanation(), p.Remedy(), p.ServerText))
-	}
 	if len(r.Transcript) > 0 {
 		v.body.Add(v.transcript(r.Transcript))
 	}

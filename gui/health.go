@@ -31,6 +31,8 @@ type healthView struct {
 	run    *widget.Button
 	status *widget.Label
 	body   *fyne.Container
+	// spinners are stopped before every re-render (see sourcesView).
+	spinners []*widget.Activity
 }
 
 // healthState is one health run, touched on the Fyne thread only.
@@ -124,7 +126,15 @@ func (u *UI) handleHealth(id int, ev event.Event) {
 	u.health.render()
 }
 
+func (v *healthView) stopSpinners() {
+	for _, a := range v.spinners {
+		a.Stop()
+	}
+	v.spinners = v.spinners[:0]
+}
+
 func (v *healthView) render() {
+	v.stopSpinners()
 	v.body.RemoveAll()
 	s := v.u.hstate
 	if v.u.health == nil {
@@ -150,24 +160,30 @@ func (v *healthView) render() {
 	}
 	for _, n := range names {
 		c, ok := s.checks[n]
-		v.body.Add(healthCard(n, c, ok, s.running))
+		card, spinner := healthCard(n, c, ok, s.running)
+		if spinner != nil {
+			v.spinners = append(v.spinners, spinner)
+		}
+		v.body.Add(card)
 	}
 	v.body.Refresh()
 }
 
 // healthCard renders one check generically: verdict, summary,
-// explanation, remedy, details and records.
-func healthCard(name string, c health.Check, done, running bool) fyne.CanvasObject {
+// explanation, remedy, details and records. It returns the spinner it
+// started, if any.
+func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObject, *widget.Activity) {
 	title := strings.ToUpper(name)
 	if !done {
 		var ind fyne.CanvasObject = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
 		word := i18n.T("gui.status.word.stopped")
+		var spinner *widget.Activity
 		if running {
-			a := widget.NewActivity()
-			a.Start()
-			ind, word = a, i18n.T("gui.health.checking")
+			spinner = widget.NewActivity()
+			spinner.Start()
+			ind, word = spinner, i18n.T("gui.health.checking")
 		}
-		return widget.NewCard(title, "", container.NewHBox(ind, widget.NewLabel(word)))
+		return widget.NewCard(title, "", container.NewHBox(ind, widget.NewLabel(word))), spinner
 	}
 	word, icon := verdictWord(c.Verdict)
 	head := container.NewHBox(widget.NewIcon(icon), widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -196,7 +212,7 @@ func healthCard(name string, c health.Check, done, running bool) fyne.CanvasObje
 		l.Selectable = true
 		box.Add(l)
 	}
-	return widget.NewCard(title, "", box)
+	return widget.NewCard(title, "", box), nil
 }
 
 // verdictWord is the word and icon of a health verdict.

@@ -59,8 +59,10 @@ func (v *recommendView) render() {
 // choiceCard renders one direction; a nil choice says nothing usable was
 // found for it.
 func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(i18n.T(titleKey), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
 	if c == nil {
-		return widget.NewCard(i18n.T(titleKey), "", hintLabel(i18n.T("gui.rec.missing")))
+		return widget.NewCard("", "", container.NewVBox(title, hintLabel(i18n.T("gui.rec.missing"))))
 	}
 	sec := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() {
 		if c.Security == config.TLS {
@@ -77,8 +79,10 @@ func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.Ca
 		v.row("gui.rec.username", c.Username, nil),
 		v.row("gui.rec.auth", authNames(c.Auth), nil),
 	)
-	subtitle := strings.ToUpper(string(c.Protocol))
-	return widget.NewCard(i18n.T(titleKey), subtitle, grid)
+	title.SetText(i18n.T(titleKey) + " · " + strings.ToUpper(string(c.Protocol)))
+	// A plain card with its own compact heading: the card title style
+	// is so large that both directions would not fit at 900×600.
+	return widget.NewCard("", "", container.NewBorder(title, nil, nil, nil, grid))
 }
 
 // row is "label  value  [?] [Copy]".
@@ -93,7 +97,7 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 	if help != nil {
 		right = container.NewHBox(help, copyBtn)
 	}
-	return container.NewBorder(nil, nil, container.New(&fixedWidth{w: 130}, label), right, val)
+	return container.NewBorder(nil, nil, container.New(&fixedWidth{w: 120}, label), right, val)
 }
 
 // authNames says how the password is sent, in a person's words.

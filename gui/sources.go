@@ -18,16 +18,27 @@ type sourcesView struct {
 	u    *UI
 	obj  fyne.CanvasObject
 	list *fyne.Container
+	// spinners are the running Activity widgets of the last render,
+	// stopped before the lines are rebuilt so no animation outlives them.
+	spinners []*widget.Activity
 }
 
 func newSourcesView(u *UI) *sourcesView {
-	v := &sourcesView{u: u, list: container.NewVBox()}
+	v := &sourcesView{u: u, list: container.New(&formRows{})}
 	title := widget.NewLabelWithStyle(i18n.T("gui.sources.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.obj = container.NewBorder(title, nil, nil, nil, container.NewVScroll(v.list))
 	return v
 }
 
+func (v *sourcesView) stopSpinners() {
+	for _, a := range v.spinners {
+		a.Stop()
+	}
+	v.spinners = v.spinners[:0]
+}
+
 func (v *sourcesView) render() {
+	v.stopSpinners()
 	v.list.RemoveAll()
 	if v.u.state == nil {
 		v.list.Add(hintLabel(i18n.T("gui.sources.empty")))
@@ -49,6 +60,7 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 		if v.u.state.Running() {
 			a := widget.NewActivity()
 			a.Start()
+			v.spinners = append(v.spinners, a)
 			icon = a
 		} else {
 			icon = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
@@ -67,8 +79,8 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 	detail.Importance = widget.LowImportance
 	left := container.NewHBox(
 		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, icon),
-		container.New(&fixedWidth{w: 150}, name),
-		container.New(&fixedWidth{w: 110}, state),
+		container.New(&fixedWidth{w: 140}, name),
+		container.New(&fixedWidth{w: 90}, state),
 	)
 	var right fyne.CanvasObject
 	if s.Trust != "" {

@@ -135,13 +135,12 @@ func newGridRow() *gridRow {
 	}
 	r.endpoint.Truncation = fyne.TextTruncateEllipsis
 	r.summary.Truncation = fyne.TextTruncateEllipsis
-	r.summary.Importance = widget.LowImportance
 	r.summary.SizeName = theme.SizeNameCaptionText
 	r.endpoint.TextStyle = fyne.TextStyle{Monospace: true}
 	r.header.Importance = widget.HighImportance
 	status := container.NewHBox(
 		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, container.NewStack(r.activity, r.icon)),
-		container.New(&fixedWidth{w: 92}, r.word),
+		container.New(&fixedWidth{w: 84}, r.word),
 	)
 	text := container.New(&tightVBox{}, r.endpoint, r.summary)
 	r.body = container.NewBorder(nil, nil, status, r.elapsed, text)
@@ -175,8 +174,8 @@ func (r *gridRow) setResult(res probe.Result, running bool) {
 		r.icon.Show()
 	}
 	r.word.SetText(word)
-	r.endpoint.SetText(endpointLabel(res.Endpoint))
-	r.summary.SetText(rowSummary(res))
+	r.endpoint.SetText(rowLabel(res.Endpoint))
+	r.summary.SetText(securityShort(res.Endpoint.Security) + " · " + rowSummary(res))
 	if res.Phase == probe.PhaseDone || res.ElapsedMS > 0 {
 		r.elapsed.SetText(formatDuration(time.Duration(res.ElapsedMS) * time.Millisecond))
 	} else {
@@ -209,9 +208,19 @@ func statusWord(r probe.Result, running bool) (string, fyne.Resource) {
 	return i18n.T("gui.status.word.failed"), theme.NewErrorThemedResource(theme.ErrorIcon())
 }
 
-// endpointLabel is "IMAP  imap.example.com:993  implicit TLS".
+// endpointLabel is "IMAP imap.example.com:993 · SSL/TLS (implicit)".
 func endpointLabel(s config.Server) string {
 	return fmt.Sprintf("%-4s %s · %s", strings.ToUpper(string(s.Protocol)), s.Address(), securityName(s.Security))
+}
+
+// rowLabel is the grid's first line: "IMAP imap.example.com:993"; the
+// security goes first on the second line so the host is never cut.
+func rowLabel(s config.Server) string {
+	return fmt.Sprintf("%-4s %s", strings.ToUpper(string(s.Protocol)), s.Address())
+}
+
+func securityShort(s config.Security) string {
+	return translated("gui.security.short."+string(s), string(s))
 }
 
 func securityName(s config.Security) string {

@@ -77,6 +77,12 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 // Content builds the window content from the current state. It is called
 // again after a language change, so every view re-renders its texts.
 func (u *UI) Content() fyne.CanvasObject {
+	if u.sources != nil { // a rebuild: stop the old views' animations
+		u.sources.stopSpinners()
+	}
+	if u.health != nil {
+		u.health.stopSpinners()
+	}
 	u.top = newTopBar(u)
 	u.sources = newSourcesView(u)
 	u.status = newStatusView(u)
@@ -90,7 +96,7 @@ func (u *UI) Content() fyne.CanvasObject {
 		container.NewTabItemWithIcon(i18n.T("gui.tab.details"), detailsIcon(), u.details.obj),
 	)
 	left := container.NewVSplit(u.sources.obj, u.status.obj)
-	left.Offset = 0.34
+	left.Offset = 0.36
 	main := container.NewHSplit(left, u.side)
 	main.Offset = 0.56
 

@@ -192,7 +192,7 @@ func TestRowsAppearAsCandidatesArriveAndChangeStateAsProbesAdvance(t *testing.T)
 	if row.word.Text != "OK" {
 		t.Fatalf("word = %q, want OK", row.word.Text)
 	}
-	if want := "TLS 1.3 · certificate OK · PLAIN LOGIN · login OK"; row.summary.Text != want {
+	if want := "SSL/TLS · TLS 1.3 · certificate OK · PLAIN LOGIN · login OK"; row.summary.Text != want {
 		t.Fatalf("summary = %q, want %q", row.summary.Text, want)
 	}
 	if row.elapsed.Text != "0.42 s" {
