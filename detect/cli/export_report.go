@@ -5,6 +5,7 @@ import (
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -27,6 +28,9 @@ func settingsFromReport(rep *detect.Report, displayName string) (s export.Settin
 		s.ProviderName = rep.Provider.DisplayName
 	}
 	for _, alt := range rec.Alternatives {
+		if !exportable(alt, rec) {
+			continue
+		}
 		srv := withAuth(rep, alt.Server)
 		if srv.Protocol.Incoming() {
 			s.AlternativesIn = append(s.AlternativesIn, srv)
@@ -36,6 +40,21 @@ func settingsFromReport(rep *detect.Report, displayName string) (s export.Settin
 	}
 	s.Notes = reportNotes(rep, s.Incoming, s.Outgoing)
 	return s, true
+}
+
+// exportable reports whether an alternative belongs in the exported
+// files. The recommendation lists every endpoint that answered, including
+// one whose certificate failed verification (shown with a warning); an
+// export must not tell a mail client or a person to use it while a
+// verified server exists for the same direction, since the client would
+// warn or refuse. When the chosen server itself did not verify (a
+// self-signed server of one's own), alternatives in the same state stay.
+func exportable(alt recommend.Choice, rec recommend.Recommendation) bool {
+	chosen := rec.Outgoing
+	if alt.Protocol.Incoming() {
+		chosen = rec.Incoming
+	}
+	return alt.Verified || !chosen.Verified
 }
 
 // withAuth fills in the authentication methods of srv when the probe

@@ -148,6 +148,42 @@ func TestExportTurnsTheRecommendationIntoSettings(t *testing.T) {
 	}
 }
 
+// TestExportLeavesOutAlternativesWhoseCertificateFailed: the check lists
+// a POP3 server with an expired certificate among the endpoints that
+// answered; no export may offer it next to verified servers, but when the
+// chosen server is itself unverified (one's own self-signed server) its
+// unverified alternatives stay.
+func TestExportLeavesOutAlternativesWhoseCertificateFailed(t *testing.T) {
+	rep := exportReport()
+	rec := &rep.Recommended
+	rec.Incoming.Verified, rec.Outgoing.Verified = true, true
+	for i := range rec.Alternatives {
+		rec.Alternatives[i].Verified = true
+	}
+	expired := recommend.Choice{Server: config.Server{Protocol: config.POP3, Host: "pop.example.it", Port: 995, Security: config.TLS}}
+	rec.Alternatives = append(rec.Alternatives, expired)
+	s, ok := settingsFromReport(rep, "")
+	if !ok {
+		t.Fatal("no settings")
+	}
+	for _, a := range s.AlternativesIn {
+		if a.Host == "pop.example.it" {
+			t.Errorf("unverified alternative exported next to a verified choice: %v", s.AlternativesIn)
+		}
+	}
+	if len(s.AlternativesIn) != 1 || len(s.AlternativesOut) != 1 {
+		t.Errorf("verified alternatives lost: %v %v", s.AlternativesIn, s.AlternativesOut)
+	}
+	rec.Incoming.Verified = false
+	s, _ = settingsFromReport(rep, "")
+	if len(s.AlternativesIn) != 2 || s.AlternativesIn[1].Host != "pop.example.it" {
+		t.Errorf("with an unverified choice, unverified alternatives stay: %v", s.AlternativesIn)
+	}
+	if len(s.AlternativesOut) != 1 {
+		t.Errorf("outgoing alternatives: %v", s.AlternativesOut)
+	}
+}
+
 func TestExportJSONEmbedsTheSavedReport(t *testing.T) {
 	noCheck(t)
 	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, exportReport()), "--format", "json")
