@@ -6,8 +6,10 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -104,3 +106,71 @@ func langFromArgs(args []string) string {
 	}
 	return ""
 }
+
+// parseInterspersed parses args with fs and returns the positional
+// arguments, accepting flags before and after them, as people type them
+// (`postino detect anna@example.org --json`). The flag package stops at
+// the first positional argument, so parsing resumes after each one.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// printUsage writes a sub-command's usage sentence (translation key
+// usageKey) and its flags to w.
+func printUsage(w io.Writer, fs *flag.FlagSet, usageKey string) {
+	fmt.Fprintln(w, i18n.T(usageKey))
+	old := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(old)
+}
+
+// The flag package's error sentences (stable since Go 1.0), recognised
+// so they can be said in the person's language.
+var (
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+):`)
+)
+
+// flagErrorText turns an error of fs.Parse into one translated line that
+// names the option and says how to see the others; the flag package's
+// own output (its English sentence and the whole flag list) is silenced
+// by the callers.
+func flagErrorText(err error, command string) string {
+	msg := err.Error()
+	text := msg
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		text = i18n.T("cli.error.unknown_flag", map[string]any{"Flag": "--" + m[1]})
+	} else if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		text = i18n.T("cli.error.flag_needs_value", map[string]any{"Flag": "--" + m[1]})
+	} else if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		text = i18n.T("cli.error.flag_value", map[string]any{"Flag": "--" + m[2], "Value": m[1]})
+	}
+	return text + " " + i18n.T("cli.hint.help", map[string]any{"Command": command})
+}
+
+// checkLang refuses a --lang value Postino has no translation for,
+// rather than silently answering in another language.
+func checkLang(lang string) error {
+	if lang != "" && i18n.Normalize(lang) == "" {
+		return usageError(i18n.T("cli.error.lang", map[string]any{"Lang": lang, "Languages": strings.Join(i18n.Languages, ", ")}))
+	}
+	return nil
+}
+
+// usageError is a mistake in the command line; its text is already
+// translated and is printed as it is.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }

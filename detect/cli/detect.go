@@ -36,12 +36,6 @@ var detectNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
 	return network.New(network.Options{DNS: dnsFlag})
 }
 
-// usageError is a mistake in the command line that the flag package did
-// not report itself.
-type usageError string
-
-func (e usageError) Error() string { return string(e) }
-
 type detectArgs struct {
 	json    bool
 	dns     string
@@ -52,56 +46,51 @@ type detectArgs struct {
 	address string
 }
 
-// parseDetectArgs accepts flags before and after the address, as people
-// type them (`postino detect anna@example.org --json`).
-func parseDetectArgs(args []string, stderr io.Writer) (*detectArgs, error) {
+// parseDetectArgs reads the command line. Flags may come before and
+// after the address. -h prints the usage on stdout and returns
+// flag.ErrHelp; every other mistake is a usageError holding one
+// translated line.
+func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 	a := &detectArgs{}
 	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package would print its English error and the whole flag
+	// list; flagErrorText says it in one translated line instead.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.BoolVar(&a.json, "json", false, i18n.T("detect.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("detect.flag.dns"))
 	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("detect.flag.ispdb"))
 	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
 	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("detect.flag.no_http"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("detect.flag.lang"))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, i18n.T("detect.usage"))
-		fs.PrintDefaults()
-	}
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+	positional, err := parseInterspersed(fs, args)
 	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout, fs, "detect.usage")
+		return nil, err
+	case err != nil:
+		return nil, usageError(flagErrorText(err, "detect"))
 	case len(positional) == 0:
 		return nil, usageError(i18n.T("detect.error.no_address"))
 	case len(positional) > 1:
 		return nil, usageError(i18n.T("detect.error.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")}))
-	case a.timeout <= 0 || a.timeout > 5*time.Minute:
+	case a.timeout < time.Second || a.timeout > 5*time.Minute:
 		return nil, usageError(i18n.T("detect.error.timeout", map[string]any{"Value": a.timeout.String()}))
+	}
+	if err := checkLang(a.lang); err != nil {
+		return nil, err
 	}
 	a.address = positional[0]
 	return a, nil
 }
 
 func runDetect(env *Env) int {
-	a, err := parseDetectArgs(env.Args, env.Stderr)
+	a, err := parseDetectArgs(env.Args, env.Stdout)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
-		// The flag package has already printed its own errors.
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(env.Stderr, ue)
-		}
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 	if a.lang != "" {
@@ -192,17 +181,21 @@ func sourceDetail(s discover.SourceReport) string {
 }
 
 func writeDetectText(w io.Writer, res *discover.Result) {
-	domain := res.Domain
+	// People read the domain as they typed it; the ASCII form DNS uses
+	// follows when it differs (an internationalised domain).
+	addr, domain := res.Address, res.Domain
 	if res.DomainUnicode != "" && res.DomainUnicode != res.Domain {
-		domain = res.DomainUnicode + " (" + res.Domain + ")"
+		addr = strings.TrimSuffix(res.Address, res.Domain) + res.DomainUnicode
 	}
-	fmt.Fprintln(w, i18n.T("detect.text.title", map[string]any{"Address": res.Address, "Domain": domain}))
+	fmt.Fprintln(w, i18n.T("detect.text.title", map[string]any{"Address": addr, "Domain": domain}))
 	if res.Provider != nil && res.Provider.DisplayName != "" {
 		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": res.Provider.DisplayName}))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, i18n.T("detect.text.sources"))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", i18n.T("detect.col.source"), i18n.T("detect.col.result"),
+		i18n.T("detect.col.servers"), i18n.T("detect.col.trust"), i18n.T("detect.col.details"))
 	for _, s := range res.Sources {
 		trust := i18n.T("discover.trust." + string(s.Trust))
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", sourceLabel(s.Name), statusLabel(s.Status), s.Candidates, trust, sourceDetail(s))

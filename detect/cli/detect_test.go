@@ -121,8 +121,14 @@ func TestDetectTextListsSourcesAndRankedCandidates(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "plain HTTP") && strings.Contains(out, "autoconfig-http") {
-		t.Errorf("--no-http still lists the plain-HTTP source:\n%s", out)
+	if label := i18n.T("discover.source.autoconfig-http"); strings.Contains(out, label) {
+		t.Errorf("--no-http still lists the plain-HTTP source %q:\n%s", label, out)
+	}
+	// Every column of the sources table is named.
+	for _, col := range []string{"SOURCE", "RESULT", "SERVERS", "TRUST", "DETAILS"} {
+		if !strings.Contains(out, col) {
+			t.Errorf("sources table lacks the %s header:\n%s", col, out)
+		}
 	}
 	if strings.Index(out, "imap.example.com") > strings.Index(out, "smtp.example.com") {
 		t.Errorf("candidates are not in source order:\n%s", out)
@@ -204,13 +210,96 @@ func TestDetectUsageErrorsExitTwo(t *testing.T) {
 		"flag no value":   {"a@example.com", "--dns"},
 		"timeout garbage": {"--timeout", "soon", "a@example.com"},
 	}
+	// What the one line on stderr must name, so the person knows what to fix.
+	mentions := map[string]string{
+		"no address":      "postino detect",
+		"two addresses":   "b@example.com",
+		"unknown flag":    "--frobnicate",
+		"bad timeout":     "-3s",
+		"huge timeout":    "2h",
+		"bad ispdb":       "ftp://x",
+		"flag no value":   "--dns",
+		"timeout garbage": "soon",
+		"unknown lang":    "klingon",
+	}
+	cases["unknown lang"] = []string{"--lang", "klingon", "a@example.com"}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
-			exit, _, errOut := runDetectCLI(t, args...)
+			exit, out, errOut := runDetectCLI(t, args...)
 			if exit != ExitUsage || errOut == "" {
 				t.Fatalf("exit %d, stderr %q", exit, errOut)
 			}
+			if strings.Count(strings.TrimRight(errOut, "\n"), "\n") != 0 || !strings.Contains(errOut, mentions[name]) {
+				t.Fatalf("stderr %q: want one line naming %q", errOut, mentions[name])
+			}
+			if out != "" {
+				t.Fatalf("a usage error printed on stdout: %q", out)
+			}
 		})
+	}
+}
+
+func TestDetectHelpPrintsUsageOnStdoutAndExitsZero(t *testing.T) {
+	detectLab(t)
+	for _, flag := range []string{"-h", "--help"} {
+		exit, out, errOut := runDetectCLI(t, flag)
+		if exit != ExitOK || !strings.HasPrefix(out, "Usage: postino detect") || !strings.Contains(out, "-timeout") || errOut != "" {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q", flag, exit, out, errOut)
+		}
+	}
+}
+
+func TestDetectFlagErrorsSpeakItalian(t *testing.T) {
+	detectLab(t)
+	exit, _, errOut := runDetectCLI(t, "--lang", "it", "--timeout", "presto", "a@example.com")
+	if exit != ExitUsage || !strings.Contains(errOut, "«presto» non è valido per --timeout") || !strings.Contains(errOut, "--help") {
+		t.Fatalf("exit %d, stderr %q", exit, errOut)
+	}
+}
+
+func TestDetectTitleShowsAnInternationalDomainAsTyped(t *testing.T) {
+	lab := detectLab(t)
+	lab.Host("imap.xn--citt-3na.it")
+	_, out, _ := runDetectCLI(t, "--no-http", "mario@città.it")
+	title, _, _ := strings.Cut(out, "\n")
+	if !strings.Contains(title, "mario@città.it") || !strings.Contains(title, "xn--citt-3na.it") {
+		t.Fatalf("title %q: want the address as typed and the ASCII domain", title)
+	}
+	if !strings.Contains(out, "imap.xn--citt-3na.it:993") {
+		t.Fatalf("the guess for the ASCII domain is missing:\n%s", out)
+	}
+}
+
+func TestDetectShowsLiveProgressOnlyOnATerminal(t *testing.T) {
+	lab := detectLab(t)
+	serveExample(lab)
+	for _, terminal := range []bool{true, false} {
+		var out, errb bytes.Buffer
+		env := &Env{
+			Args: []string{"detect", "--no-http", "anna@example.com"}, Stdout: &out, Stderr: &errb,
+			Getenv: func(k string) string {
+				if k == EnvISPDir {
+					return "-"
+				}
+				return ""
+			},
+			StderrIsTerminal: terminal,
+		}
+		i18n.SetLanguage("en")
+		if code := Main(env); code != ExitOK {
+			t.Fatalf("terminal=%v: exit %d\n%s", terminal, code, errb.String())
+		}
+		lines := strings.Count(errb.String(), "\n")
+		// One line per source that ran: override is off, plain HTTP too.
+		if want := len(discover.Sources) - 2; terminal && lines != want {
+			t.Fatalf("terminal: %d progress lines, want %d:\n%s", lines, want, errb.String())
+		}
+		if !terminal && errb.Len() != 0 {
+			t.Fatalf("not a terminal, yet stderr has %q", errb.String())
+		}
+		if terminal && !strings.Contains(errb.String(), "Domain autoconfig (HTTPS): found") {
+			t.Fatalf("progress lacks the autoconfig outcome:\n%s", errb.String())
+		}
 	}
 }
 
