@@ -33,6 +33,10 @@ type spfWalker struct {
 	// not a loop, just two more lookups.)
 	path map[string]bool
 	ptr  bool
+	// partial is set when an include or redirect was not followed (past
+	// the limit, or a macro that needs the sender to expand): the lookups
+	// counted are then a lower bound.
+	partial bool
 }
 
 // checkSPF finds the domain's SPF record and judges it (RFC 7208).
@@ -62,7 +66,7 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 	all, found := w.walk(domain, rec, 0)
 
 	if w.lookups > spfLookupLimit {
-		b.add(Problem, "spf-too-many-lookups", map[string]any{"Count": w.lookups, "Limit": spfLookupLimit})
+		b.add(Problem, "spf-too-many-lookups", map[string]any{"Count": w.lookups, "Limit": spfLookupLimit, "AtLeast": w.partial})
 	}
 	if w.voids > spfVoidLimit {
 		b.add(Problem, "spf-void-lookups", map[string]any{"Count": w.voids, "Limit": spfVoidLimit})
@@ -86,9 +90,11 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 	}
 	allText := "-"
 	if found {
-		allText = all.String()
+		// With its qualifier always written: a bare "all" is "+all".
+		allText = string(all.Qualifier) + all.Name
 	}
-	b.detail("health.spf.detail.lookups", map[string]any{"Count": min(w.lookups, spfLookupLimit+1), "Limit": spfLookupLimit})
+	// The same count as the summary, so the two never disagree.
+	b.detail("health.spf.detail.lookups", map[string]any{"Count": w.lookups, "Limit": spfLookupLimit, "AtLeast": w.partial})
 	b.detail("health.spf.detail.all", map[string]any{"All": allText})
 	b.add(OK, "spf-ok", map[string]any{"All": allText, "Count": w.lookups})
 	return b.check()
@@ -144,6 +150,9 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 		// macros need the sender's IP to expand, so they cannot be
 		// followed here.
 		if w.lookups > spfLookupLimit || spf.HasMacro(target) || w.queries >= spfMaxQueries {
+			if m.Name == "include" {
+				w.partial = true
+			}
 			continue
 		}
 		switch m.Name {
@@ -168,6 +177,7 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 	}
 	w.lookups++
 	if w.lookups > spfLookupLimit || spf.HasMacro(rec.Redirect) || w.queries >= spfMaxQueries {
+		w.partial = true
 		return spf.Mechanism{}, false
 	}
 	target := rec.Redirect

@@ -2,6 +2,7 @@ package health
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/detect/labtest"
@@ -103,5 +104,43 @@ func TestSPFStopsFollowingAHostileIncludeChain(t *testing.T) {
 	assertCheck(t, c, Problem, "spf-too-many-lookups")
 	if n := len(c.Details); n > 20 {
 		t.Errorf("followed %d records, the walk should stop after the limit", n)
+	}
+}
+
+func TestSPFLookupCountAgreesBetweenSummaryAndDetails(t *testing.T) {
+	lab, nw := newLab(t)
+	// 1 + 4*3 lookups before the fifth include, which is past the limit
+	// and so never followed: the count is a lower bound.
+	lab.TXT(domain, "v=spf1 include:i1.test include:i2.test include:i3.test include:i4.test include:i5.test -all")
+	for i := 1; i <= 5; i++ {
+		lab.Host(fmt.Sprintf("h%d.test", i))
+		lab.TXT(fmt.Sprintf("i%d.test", i), fmt.Sprintf("v=spf1 a:h%d.test a:h%d.test ~all", i, i))
+	}
+	c := checkSPF(testCtx(t), nw, domain)
+	assertCheck(t, c, Problem, "spf-too-many-lookups")
+	count := c.Summary.Data["Count"]
+	if !strings.Contains(c.Summary.In("en"), fmt.Sprintf("at least %v DNS lookups", count)) {
+		t.Errorf("summary %q does not say the count is a lower bound", c.Summary.In("en"))
+	}
+	if !strings.Contains(c.Summary.In("it"), fmt.Sprintf("almeno %v ricerche", count)) {
+		t.Errorf("Italian summary %q", c.Summary.In("it"))
+	}
+	if !hasDetail(c, fmt.Sprintf("DNS lookups: at least %v of at most 10", count)) {
+		t.Errorf("details disagree with the summary's %v lookups:\n%s", count, dump(c))
+	}
+}
+
+func TestSPFShowsTheQualifierOfABareAll(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT(domain, "v=spf1 mx all")
+	c := checkSPF(testCtx(t), nw, domain)
+	if !hasDetail(c, "Result for servers not listed: +all") {
+		t.Errorf("a bare all is +all:\n%s", dump(c))
+	}
+	lab2, nw2 := newLab(t)
+	lab2.TXT(domain, "v=spf1 mx -all")
+	c = checkSPF(testCtx(t), nw2, domain)
+	if !hasDetail(c, "DNS lookups: 1 of at most 10") || !strings.Contains(c.Summary.In("en"), "ends in -all") {
+		t.Errorf("an exact count is not a lower bound:\n%s", dump(c))
 	}
 }
