@@ -52,13 +52,24 @@ func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []
 	}
 	wg.Wait()
 
-	found, valid, failed := 0, 0, 0
+	failed := 0
+	for _, r := range results {
+		if r.dnsErr != nil {
+			failed++
+		}
+	}
+	if failed == len(selectors) {
+		// One sentence says it; a line per selector would repeat the same
+		// error dozens of times.
+		b.lookupFailed("_domainkey."+domain+" TXT", results[0].dnsErr)
+		return b.check()
+	}
+	found, valid := 0, 0
 	var revoked []string
 	for _, r := range results {
 		data := map[string]any{"Selector": r.selector}
 		switch {
 		case r.dnsErr != nil:
-			failed++
 			data["Error"] = r.dnsErr.Error()
 			b.detail("health.dkim.detail.failed", data)
 			continue
@@ -93,11 +104,11 @@ func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []
 		}
 	}
 	switch {
-	case found == 0 && failed == len(selectors):
-		b.lookupFailed("_domainkey."+domain+" TXT", results[0].dnsErr)
 	case found == 0:
 		b.add(NotFound, "dkim-none", map[string]any{"Count": len(selectors), "Domain": domain})
-	case valid == 0 && len(revoked) > 0:
+	case valid == 0 && len(revoked) == found:
+		// Only when every key found is revoked: a weak or broken key next
+		// to a revoked one is already a problem of its own.
 		b.add(Warning, "dkim-only-revoked", map[string]any{"Selectors": strings.Join(revoked, ", ")})
 	case valid > 0:
 		b.add(OK, "dkim-ok", map[string]any{"Count": valid})

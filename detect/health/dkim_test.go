@@ -92,3 +92,27 @@ func TestDKIMSelectorListPutsThePersonFirstWithoutDuplicates(t *testing.T) {
 		seen[s] = true
 	}
 }
+
+func TestDKIMDoesNotCallAWeakKeyNextToARevokedOneOnlyRevoked(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT("default._domainkey."+domain, rsaKeyRecord(t, 512))
+	lab.TXT("mail._domainkey."+domain, "v=DKIM1; p=")
+	c := checkDKIM(testCtx(t), nw, domain, nil)
+	assertCheck(t, c, Problem, "dkim-weak-key")
+	if hasDetail(c, "Only revoked") {
+		t.Errorf("a 512-bit key was found too, so the keys are not only revoked:\n%s", dump(c))
+	}
+	if !hasDetail(c, "mail: revoked key") {
+		t.Errorf("the revoked key is not listed:\n%s", dump(c))
+	}
+}
+
+func TestDKIMSaysAFailingDNSServerOnceNotPerSelector(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.DNSFail("_domainkey."+domain, labtest.ServFail)
+	c := checkDKIM(testCtx(t), nw, domain, []string{"custom"})
+	assertCheck(t, c, Problem, "dns-failed")
+	if len(c.Details) != 0 {
+		t.Errorf("%d detail lines repeat the same failure:\n%s", len(c.Details), dump(c))
+	}
+}
