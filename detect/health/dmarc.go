@@ -22,15 +22,7 @@ func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Ch
 		b.lookupFailed("_dmarc."+where+" TXT", err)
 		return b.check()
 	}
-	b.record(recs...)
-	switch len(recs) {
-	case 0:
-		b.add(NotFound, "dmarc-none", map[string]any{"Domain": domain})
-		return b.check()
-	case 1:
-	default:
-		// RFC 7489 §6.6.3 step 4: several records mean no policy at all.
-		b.add(Problem, "dmarc-multiple", map[string]any{"Count": len(recs)})
+	if !b.single(recs, "dmarc", domain) {
 		return b.check()
 	}
 	rec, err := dmarc.Parse(recs[0])
@@ -76,23 +68,9 @@ func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Ch
 	return b.check()
 }
 
-// dmarcRecords returns the TXT records at _dmarc.domain that start with
-// v=DMARC1; a missing name is no records, not an error.
+// dmarcRecords returns the DMARC records at _dmarc.domain.
 func dmarcRecords(ctx context.Context, nw *network.Network, domain string) ([]string, error) {
-	txts, err := nw.LookupTXT(ctx, "_dmarc."+domain)
-	if notFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, t := range txts {
-		if dmarc.IsRecord(t) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
+	return txtRecords(ctx, nw, "_dmarc."+domain, dmarc.IsRecord)
 }
 
 // checkReportAuthorization checks that every report address outside the
@@ -113,17 +91,11 @@ func checkReportAuthorization(ctx context.Context, nw *network.Network, b *build
 		}
 		seen[target] = true
 		name := domain + "._report._dmarc." + target
-		txts, err := nw.LookupTXT(ctx, name)
-		if err != nil && !notFound(err) {
+		consent, err := txtRecords(ctx, nw, name, dmarc.IsRecord)
+		if err != nil {
 			continue // a failing lookup proves nothing either way
 		}
-		authorized := false
-		for _, t := range txts {
-			if dmarc.IsRecord(t) {
-				authorized = true
-			}
-		}
-		if !authorized {
+		if len(consent) == 0 {
 			b.add(Warning, "dmarc-rua-unauthorized", map[string]any{"Target": target, "Name": name})
 		}
 	}

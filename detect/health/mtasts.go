@@ -18,26 +18,12 @@ const shortMaxAge = 86400
 // that it covers every MX host (§4.1).
 func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check {
 	b := newBuilder(NameMTASTS)
-	txts, err := nw.LookupTXT(ctx, "_mta-sts."+domain)
-	if err != nil && !notFound(err) {
+	recs, err := txtRecords(ctx, nw, "_mta-sts."+domain, mtasts.IsRecord)
+	if err != nil {
 		b.lookupFailed("_mta-sts."+domain+" TXT", err)
 		return b.check()
 	}
-	var recs []string
-	for _, t := range txts {
-		if mtasts.IsRecord(t) {
-			recs = append(recs, t)
-		}
-	}
-	b.record(recs...)
-	switch len(recs) {
-	case 0:
-		b.add(NotFound, "mtasts-none", map[string]any{"Domain": domain})
-		return b.check()
-	case 1:
-	default:
-		// RFC 8461 §3.1: with several records senders assume no policy.
-		b.add(Problem, "mtasts-multiple", map[string]any{"Count": len(recs)})
+	if !b.single(recs, "mtasts", domain) {
 		return b.check()
 	}
 	rec, err := mtasts.ParseRecord(recs[0])

@@ -12,27 +12,12 @@ import (
 func checkTLSRPT(ctx context.Context, nw *network.Network, domain string) Check {
 	b := newBuilder(NameTLSRPT)
 	name := "_smtp._tls." + domain
-	txts, err := nw.LookupTXT(ctx, name)
-	if err != nil && !notFound(err) {
+	recs, err := txtRecords(ctx, nw, name, tlsrpt.IsRecord)
+	if err != nil {
 		b.lookupFailed(name+" TXT", err)
 		return b.check()
 	}
-	var recs []string
-	for _, t := range txts {
-		if tlsrpt.IsRecord(t) {
-			recs = append(recs, t)
-		}
-	}
-	b.record(recs...)
-	switch len(recs) {
-	case 0:
-		b.add(NotFound, "tlsrpt-none", map[string]any{"Domain": domain})
-		return b.check()
-	case 1:
-	default:
-		// RFC 8460 §3: unless exactly one record remains, senders assume
-		// the domain does not want reports.
-		b.add(Problem, "tlsrpt-multiple", map[string]any{"Count": len(recs)})
+	if !b.single(recs, "tlsrpt", domain) {
 		return b.check()
 	}
 	rec, err := tlsrpt.Parse(recs[0])
