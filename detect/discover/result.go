@@ -185,7 +185,16 @@ func rankCandidates(outcomes []outcome) []config.Candidate {
 	return m.candidates()
 }
 
+// cloneCandidate copies a merged candidate for the outside world. A
+// source that published no user name means the whole address (what
+// config.ExpandUsername does with ""), so the copy says so explicitly:
+// every candidate then carries a username, as docs/json.md promises.
+// The merge state keeps "", so a worse source that does name a login can
+// still fill it in.
 func cloneCandidate(c config.Candidate) config.Candidate {
+	if c.Username == "" {
+		c.Username = config.PlaceholderAddress
+	}
 	c.Sources = append([]string(nil), c.Sources...)
 	c.Auth = append([]config.Auth(nil), c.Auth...)
 	c.Notes = append([]config.Note(nil), c.Notes...)

@@ -418,3 +418,30 @@ func TestEverySourceReportsStartAndFinishOnce(t *testing.T) {
 		t.Fatalf("empty lab gave candidates %v", hostsOf(res.Candidates))
 	}
 }
+
+func TestCandidateWithoutPublishedUsernameUsesTheWholeAddress(t *testing.T) {
+	lab := labtest.New(t)
+	// A hand-written file with no <username>: the login is the address,
+	// unless a worse-ranked source names one.
+	lab.HTTPS("autoconfig.example.com", serveXML(`<clientConfig version="1.1"><emailProvider id="example.com">
+<incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
+</emailProvider></clientConfig>`))
+	ispdb(lab, map[string]string{"example.com": configXML("example.com", "ISPDB", config.Server{
+		Protocol: config.SMTP, Host: "smtp.example.com", Port: 465, Security: config.TLS, Username: "%EMAILLOCALPART%",
+	})})
+	res, rec := run(t, lab, "anna@example.com")
+	in, _ := candidate(res, config.IMAP, "imap.example.com", 993)
+	if in.Username != config.PlaceholderAddress || res.Login(in) != "anna@example.com" {
+		t.Fatalf("IMAP candidate without a published username: %+v (login %q)", in, res.Login(in))
+	}
+	out, _ := candidate(res, config.SMTP, "smtp.example.com", 465)
+	if out.Username != config.PlaceholderLocalPart || strings.Join(out.Sources, ",") != "autoconfig,ispdb" {
+		t.Fatalf("SMTP candidate: %+v, want the ISPDB's login filling the gap", out)
+	}
+	for _, e := range rec.all() {
+		if cf, ok := e.(discover.CandidateFound); ok && cf.Candidate.Username == "" {
+			t.Fatalf("CandidateFound without a username: %+v", cf.Candidate)
+		}
+	}
+}
