@@ -18,6 +18,7 @@ import (
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
 func init() { register("check", "check.summary", runCheck) }
@@ -49,6 +50,11 @@ type checkArgs struct {
 	lang             string
 	parallel         int
 	address          string
+	// The round trip (issue 7): send a test message to the address
+	// itself after the check.
+	sendTest     bool
+	sendDeadline time.Duration
+	deleteTest   bool
 }
 
 // parseCheckArgs accepts flags before and after the address, as people
@@ -68,6 +74,9 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
 	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("check.flag.no_http"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("check.flag.lang"))
 	fs.IntVar(&a.parallel, "parallel", detect.DefaultParallel, i18n.T("check.flag.parallel"))
+	fs.BoolVar(&a.sendTest, "send-test", false, i18n.T("check.flag.send_test"))
+	fs.DurationVar(&a.sendDeadline, "send-deadline", roundtrip.DefaultDeadline, i18n.T("check.flag.send_deadline"))
+	fs.BoolVar(&a.deleteTest, "delete-test", false, i18n.T("check.flag.delete_test"))
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, i18n.T("check.usage"))
 		fs.PrintDefaults()
@@ -94,6 +103,9 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
 		return nil, errors.New(i18n.T("check.error.parallel", map[string]any{"Value": a.parallel}))
 	case detect.CheckCredentials(a.user, "") != nil:
 		return nil, detect.CheckCredentials(a.user, "")
+	}
+	if err := a.checkSendTestFlags(fs); err != nil {
+		return nil, err
 	}
 	a.address = positional[0]
 	return a, nil
@@ -208,19 +220,40 @@ func runCheck(env *Env) int {
 		progress.Close()
 	}
 
+	// The round trip runs after the check: its live line follows the
+	// check's, and in text mode the check's table is already on screen
+	// while the message travels.
+	doc := checkDocument{Report: rep}
+	if !a.json {
+		renderCheckText(env.Stdout, rep)
+	}
+	if a.sendTest {
+		rt := sendTest(ctx, env, a, nw, addr, password, rep)
+		doc.Roundtrip = &rt
+		if !a.json {
+			renderRoundtripText(env.Stdout, addr.String(), rt)
+		} else if rt.Status == roundtrip.Refused {
+			fmt.Fprintln(env.Stderr, notSentLine(rt))
+		}
+	}
 	if a.json {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(rep); err != nil {
+		if err := enc.Encode(doc); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitNotFound
 		}
-	} else {
-		renderCheckText(env.Stdout, rep)
 	}
-	if rep.Working() {
-		return ExitOK
+	if !rep.Working() || (doc.Roundtrip != nil && doc.Roundtrip.Status != roundtrip.Arrived) {
+		return ExitNotFound
 	}
-	return ExitNotFound
+	return ExitOK
+}
+
+// checkDocument is what `postino check --json` prints: the report, plus
+// the round trip when --send-test was given (docs/json.md).
+type checkDocument struct {
+	*detect.Report
+	Roundtrip *roundtrip.Result `json:"roundtrip,omitempty"`
 }

@@ -84,6 +84,11 @@ func TestCheckRefusesBadInputWithExitCode2(t *testing.T) {
 		{"NUL inside password", "pass\x00word\n", []string{"check", "--password-stdin", "a@example.org"}, "NUL"},
 		{"two line endings", "password\n\n", []string{"check", "--password-stdin", "a@example.org"}, "line break"},
 		{"endless password", strings.Repeat("p", 10000), []string{"check", "--password-stdin", "a@example.org"}, "longer than"},
+		{"send-test without a password", "", []string{"check", "--send-test", "a@example.org"}, "--send-test logs in to your servers to send and find a test message, so it needs the password: add --password-stdin"},
+		{"delete-test without send-test", "pw\n", []string{"check", "--password-stdin", "--delete-test", "a@example.org"}, "add --send-test"},
+		{"send-deadline without send-test", "pw\n", []string{"check", "--password-stdin", "--send-deadline", "30s", "a@example.org"}, "add --send-test"},
+		{"zero send-deadline", "pw\n", []string{"check", "--password-stdin", "--send-test", "--send-deadline", "0s", "a@example.org"}, "--send-deadline 0s is not valid"},
+		{"hour-long send-deadline", "pw\n", []string{"check", "--password-stdin", "--send-test", "--send-deadline", "1h", "a@example.org"}, "between 100ms and 10m"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -121,15 +126,7 @@ func TestReadPasswordStripsOneLineEnding(t *testing.T) {
 func checkLab(t *testing.T, withSMTP bool) {
 	t.Helper()
 	lab := labtest.New(t)
-	lab.HTTPS("autoconfig.example.org", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.org">`+
-			`<domain>example.org</domain><displayName>Example Mail</displayName>`+
-			`<incomingServer type="imap"><hostname>mail.example.org</hostname><port>993</port><socketType>SSL</socketType>`+
-			`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>`+
-			`<outgoingServer type="smtp"><hostname>mail.example.org</hostname><port>465</port><socketType>SSL</socketType>`+
-			`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>`+
-			`</emailProvider></clientConfig>`)
-	}))
+	serveLabAutoconfig(lab)
 	cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert("mail.example.org")}}
 
 	mem := imapmemserver.New()
@@ -161,6 +158,22 @@ func checkLab(t *testing.T, withSMTP bool) {
 		nw := lab.Network()
 		return nw, nil
 	}
+}
+
+// labAutoconfig is the lab provider's autoconfig file: IMAP 993 and SMTP
+// 465 on mail.example.org, the address as the login.
+const labAutoconfig = `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.org">` +
+	`<domain>example.org</domain><displayName>Example Mail</displayName>` +
+	`<incomingServer type="imap"><hostname>mail.example.org</hostname><port>993</port><socketType>SSL</socketType>` +
+	`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>` +
+	`<outgoingServer type="smtp"><hostname>mail.example.org</hostname><port>465</port><socketType>SSL</socketType>` +
+	`<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>` +
+	`</emailProvider></clientConfig>`
+
+func serveLabAutoconfig(lab *labtest.Lab) {
+	lab.HTTPS("autoconfig.example.org", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, labAutoconfig)
+	}))
 }
 
 type smtpBackend struct{}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/roundtrip"
+)
+
+// renderRoundtripText writes the round trip's outcome after the check's
+// report: what happened in one sentence, when the message was accepted
+// and when it arrived, whether it was deleted, and for anything but a
+// clean arrival the explanation, the server's words and the remedy.
+func renderRoundtripText(w io.Writer, addr string, r roundtrip.Result) {
+	fmt.Fprintln(w)
+	if r.Status == roundtrip.Refused {
+		fmt.Fprintln(w, notSentLine(r))
+		return
+	}
+	fmt.Fprintln(w, i18n.T("check.sendtest.title", map[string]any{"Address": addr}))
+	icon := "✗"
+	if r.Status == roundtrip.Arrived {
+		icon = "✓"
+	}
+	fmt.Fprintf(w, "  %s %s\n", icon, printable(r.Summary()))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	row := func(labelKey, value string) { fmt.Fprintf(tw, "  %s\t%s\n", i18n.T(labelKey), printable(value)) }
+	if !r.SentAt.IsZero() {
+		row("check.sendtest.sent", i18n.T("check.sendtest.sent_value", map[string]any{
+			"Time": wallClock(r.SentAt), "Duration": shortDuration(r.Send)}))
+	}
+	if r.Status == roundtrip.Arrived {
+		row("check.sendtest.arrived", i18n.T("check.sendtest.arrived_value", map[string]any{
+			"Time": wallClock(r.ArrivedAt), "Folder": r.Folder, "Duration": shortDuration(r.Latency), "Polls": r.Polls}))
+	}
+	if r.Subject != "" {
+		row("check.sendtest.subject", r.Subject)
+	}
+	if r.MessageID != "" && !r.SentAt.IsZero() {
+		row("check.sendtest.message_id", "<"+r.MessageID+">")
+	}
+	if r.Status == roundtrip.Arrived {
+		row("check.sendtest.deleted", deletedText(r))
+	}
+	tw.Flush()
+
+	if r.Code != "arrived" {
+		fmt.Fprintf(w, "  %s\n", printable(r.Explanation()))
+		if r.Problem != nil && r.Problem.ServerText != "" {
+			fmt.Fprintf(w, "  %s %s\n", i18n.T("check.server_said"), printable(r.Problem.ServerText))
+		}
+		if rem := r.Remedy(); rem != "" {
+			fmt.Fprintf(w, "  → %s\n", printable(rem))
+		}
+	}
+}
+
+// deletedText says what became of an arrived test message.
+func deletedText(r roundtrip.Result) string {
+	switch {
+	case r.Deleted:
+		return i18n.T("check.sendtest.deleted_yes")
+	case r.MarkedDeleted:
+		return i18n.T("check.sendtest.deleted_marked")
+	case r.DeleteFailed != nil:
+		return i18n.T("check.sendtest.deleted_failed", map[string]any{"Explanation": r.DeleteFailed.Explanation()})
+	}
+	return i18n.T("check.sendtest.deleted_kept")
+}
+
+// shortDuration shows a duration to a useful precision: milliseconds
+// below a second (a loopback or local delivery), else tenths of seconds.
+func shortDuration(d time.Duration) string {
+	if d < time.Second {
+		return i18n.T("check.ms", map[string]any{"MS": d.Milliseconds()})
+	}
+	return formatSeconds(d) + " s"
+}
+
+// wallClock shows a time as the person's clock does, with the zone, to
+// compare with what their mail program shows.
+func wallClock(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05 MST") }
