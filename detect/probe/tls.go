@@ -106,13 +106,29 @@ func (r *run) verify(chain []*x509.Certificate, now time.Time) []problem.Problem
 		case errors.As(err, &ua):
 			out = append(out, problem.New(problem.CertUnknownIssuer, map[string]any{"Issuer": issuerName(leaf)}))
 		case errors.As(err, &inv) && inv.Reason == x509.Expired:
-			// The leaf was checked above: an intermediate is out of date.
-			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": i18n.T("probe.cert.chain_expired")}))
+			// The leaf's own dates were checked above. When the leaf is
+			// out of date the chain was checked at a moment the leaf was
+			// valid; an intermediate that is fine today but was issued
+			// after that moment (a renewed CA) is no news to report.
+			if at.Equal(now) || outOfDate(chain[1:], now) {
+				out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": i18n.T("probe.cert.chain_expired")}))
+			}
 		default:
 			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": err.Error()}))
 		}
 	}
 	return out
+}
+
+// outOfDate reports whether any certificate is expired or not yet valid
+// at t.
+func outOfDate(certs []*x509.Certificate, t time.Time) bool {
+	for _, c := range certs {
+		if t.Before(c.NotBefore) || t.After(c.NotAfter) {
+			return true
+		}
+	}
+	return false
 }
 
 // certVerdict is the short plain-words reason shown next to the TLS

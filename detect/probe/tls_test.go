@@ -1,8 +1,15 @@
 package probe
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +17,8 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
@@ -60,6 +69,17 @@ func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
 			}
 			if !hasProblem(res, c.code) || !hasProblem(res, "login-not-sent-insecure") {
 				t.Errorf("problems %v", codes(res))
+			}
+			// One certificate fault is one problem: the lab's CA is
+			// younger than an expired leaf, which must not add a second.
+			certProblems := 0
+			for _, code := range codes(res) {
+				if strings.HasPrefix(code, "cert-") {
+					certProblems++
+				}
+			}
+			if certProblems != 1 {
+				t.Errorf("%d certificate problems, want 1: %v", certProblems, codes(res))
 			}
 			if res.Status != StatusWarning || res.Login != LoginSkipped {
 				t.Errorf("status %s login %s", res.Status, res.Login)
@@ -120,5 +140,88 @@ func TestProbeRecognisesPlaintextServiceOnTLSPort(t *testing.T) {
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "plain.example.it", Port: 993, Security: config.TLS}, noLogin())
 	if !hasProblem(res, "not-this-protocol") || res.Status != StatusFailed {
 		t.Fatalf("problems %v status %s", codes(res), res.Status)
+	}
+}
+
+// testChain issues certificates for TestVerifyJudgesTheChainAtTheRightMoment:
+// a root, an intermediate with the given dates, and a leaf for
+// mail.example.it with its own dates.
+func testChain(t *testing.T, interFrom, interTo, leafFrom, leafTo time.Time) (*x509.CertPool, []*x509.Certificate) {
+	t.Helper()
+	key := func() *ecdsa.PrivateKey {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	issue := func(tmpl, parent *x509.Certificate, pub *ecdsa.PublicKey, signer *ecdsa.PrivateKey) *x509.Certificate {
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	now := time.Now()
+	rootKey, interKey, leafKey := key(), key(), key()
+	ca := func(serial int64, name string, from, to time.Time) *x509.Certificate {
+		return &x509.Certificate{
+			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
+			NotBefore: from, NotAfter: to, IsCA: true, BasicConstraintsValid: true,
+			KeyUsage: x509.KeyUsageCertSign,
+		}
+	}
+	rootTmpl := ca(1, "Test Root", now.AddDate(-10, 0, 0), now.AddDate(10, 0, 0))
+	root := issue(rootTmpl, rootTmpl, &rootKey.PublicKey, rootKey)
+	inter := issue(ca(2, "Test Intermediate", interFrom, interTo), root, &interKey.PublicKey, rootKey)
+	leaf := issue(&x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "mail.example.it"},
+		DNSNames: []string{"mail.example.it"}, NotBefore: leafFrom, NotAfter: leafTo,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}, inter, &leafKey.PublicKey, interKey)
+	pool := x509.NewCertPool()
+	pool.AddCert(root)
+	return pool, []*x509.Certificate{leaf, inter}
+}
+
+// An expired server certificate is one problem, not two: the chain is
+// judged at a moment the leaf was valid, and an intermediate renewed
+// since then is not reported as a second, confusing failure. An
+// intermediate that is out of date today is.
+func TestVerifyJudgesTheChainAtTheRightMoment(t *testing.T) {
+	now := time.Now()
+	day := 24 * time.Hour
+	cases := []struct {
+		name               string
+		interFrom, interTo time.Time
+		leafFrom, leafTo   time.Time
+		want               []string
+	}{
+		{"valid", now.Add(-400 * day), now.Add(400 * day), now.Add(-10 * day), now.Add(80 * day), nil},
+		{"expired leaf, intermediate renewed since", now.Add(-30 * day), now.Add(900 * day), now.Add(-200 * day), now.Add(-100 * day),
+			[]string{problem.CertExpired}},
+		{"expired leaf, intermediate expired before it", now.Add(-900 * day), now.Add(-150 * day), now.Add(-200 * day), now.Add(-100 * day),
+			[]string{problem.CertExpired, problem.CertInvalid}},
+		{"valid leaf, expired intermediate", now.Add(-900 * day), now.Add(-1 * day), now.Add(-10 * day), now.Add(80 * day),
+			[]string{problem.CertInvalid}},
+		{"leaf not yet valid, intermediate fine", now.Add(-400 * day), now.Add(400 * day), now.Add(5 * day), now.Add(90 * day),
+			[]string{problem.CertNotYetValid}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pool, chain := testChain(t, c.interFrom, c.interTo, c.leafFrom, c.leafTo)
+			r := &run{nw: &network.Network{RootCAs: pool}, ep: config.Server{Protocol: config.IMAP, Host: "mail.example.it", Port: 993, Security: config.TLS}}
+			var got []string
+			for _, p := range r.verify(chain, now) {
+				got = append(got, p.Code)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("problems %v, want %v", got, c.want)
+			}
+		})
 	}
 }
