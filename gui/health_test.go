@@ -57,3 +57,12 @@ func TestHealthRefusesSomethingThatIsNotADomain(t *testing.T) {
 	default:
 	}
 }
+
+func TestHealthDomainIsFilledFromTheCheckedAddress(t *testing.T) {
+	h := newHarnessWith(t, cannedHealth{domains: make(chan string, 1)})
+	h.start("mario@example.com", "")
+	if got := h.ui.health.domain.Text; got != "example.com" {
+		t.Fatalf("health domain = %q", got)
+	}
+	h.finish()
+}

@@ -165,6 +165,9 @@ func (u *UI) startCheck() {
 		do(func() { u.runEnded(id) })
 	}()
 	u.side.SelectIndex(0)
+	if u.health != nil && strings.TrimSpace(u.health.domain.Text) == "" {
+		u.health.domain.SetText(addr.DomainUnicode) // ready for the Health tab
+	}
 	u.render()
 }
 
