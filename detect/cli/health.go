@@ -31,9 +31,12 @@ var healthNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
 	return network.New(network.Options{DNS: dnsFlag})
 }
 
-// maxHealthTimeout bounds --timeout: a health run is a handful of DNS
-// queries and one HTTPS fetch.
-const maxHealthTimeout = 5 * time.Minute
+// --timeout bounds: a health run is a handful of DNS queries and one
+// HTTPS fetch; under a second not even one slow answer fits.
+const (
+	minHealthTimeout = time.Second
+	maxHealthTimeout = 5 * time.Minute
+)
 
 type healthArgs struct {
 	json      bool
@@ -58,59 +61,45 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// healthUsageError is a command-line mistake the flag package did not
-// report itself; its text is already translated.
-type healthUsageError struct{ msg string }
-
-func (e healthUsageError) Error() string { return e.msg }
-
-// parseHealthArgs accepts flags before and after the domain.
-func parseHealthArgs(args []string, stderr io.Writer) (*healthArgs, error) {
+// parseHealthArgs accepts flags before and after the domain. -h prints
+// the usage on stdout and returns flag.ErrHelp; every other mistake is a
+// usageError holding one translated line, as for the other commands.
+func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	a := &healthArgs{}
 	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.BoolVar(&a.json, "json", false, i18n.T("health.cli.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("health.cli.flag.dns"))
 	fs.Var(&a.selectors, "dkim-selector", i18n.T("health.cli.flag.dkim_selector"))
 	fs.DurationVar(&a.timeout, "timeout", health.DefaultTimeout, i18n.T("health.cli.flag.timeout"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("health.cli.flag.lang"))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, i18n.T("health.cli.usage"))
-		fs.PrintDefaults()
-	}
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+	positional, err := parseInterspersed(fs, args)
 	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout, fs, "health.cli.usage")
+		return nil, err
+	case err != nil:
+		return nil, usageError(flagErrorText(err, "health"))
 	case len(positional) != 1:
-		return nil, healthUsageError{i18n.T("health.cli.one_domain")}
-	case a.timeout <= 0 || a.timeout > maxHealthTimeout:
-		return nil, healthUsageError{i18n.T("health.cli.bad_timeout")}
-	case a.lang != "" && i18n.Normalize(a.lang) == "":
-		return nil, healthUsageError{i18n.T("health.cli.bad_lang", map[string]any{"Lang": a.lang})}
+		return nil, usageError(i18n.T("health.cli.one_domain"))
+	case a.timeout < minHealthTimeout || a.timeout > maxHealthTimeout:
+		return nil, usageError(i18n.T("health.cli.bad_timeout", map[string]any{"Value": a.timeout.String()}))
+	}
+	if err := checkLang(a.lang); err != nil {
+		return nil, err
 	}
 	a.target = positional[0]
 	return a, nil
 }
 
 func runHealth(env *Env) int {
-	a, err := parseHealthArgs(env.Args, env.Stderr)
+	a, err := parseHealthArgs(env.Args, env.Stdout)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
-		var ue healthUsageError
-		if errors.As(err, &ue) {
-			fmt.Fprintln(env.Stderr, ue.msg)
-		}
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 	if a.lang != "" {
@@ -118,7 +107,7 @@ func runHealth(env *Env) int {
 	}
 	domain, err := health.Domain(a.target)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, strings.Join(strings.Fields(err.Error()), " "))
+		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
 	nw, err := healthNetwork(env, a.dns)

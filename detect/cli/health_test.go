@@ -53,8 +53,12 @@ func TestHealthRefusesBadInputWithExitCode2(t *testing.T) {
 		{"not a domain", []string{"health", "exa mple.com"}, ""},
 		{"single label", []string{"health", "localhost"}, ""},
 		{"zero timeout", []string{"health", "--timeout", "0s", "example.org"}, "--timeout"},
+		{"timeout over the maximum", []string{"health", "example.org", "--timeout", "10m"}, "--timeout must be between 1s and 5m"},
 		{"unknown language", []string{"health", "--lang", "xx", "example.org"}, "Unknown language"},
-		{"unknown flag", []string{"health", "--frobnicate", "example.org"}, ""},
+		{"unknown flag", []string{"health", "--frobnicate", "example.org"}, "Unknown option --frobnicate."},
+		{"flag without its value", []string{"health", "example.org", "--dkim-selector"}, "The option --dkim-selector needs a value."},
+		{"bad duration", []string{"health", "--timeout", "soon", "example.org"}, "“soon” is not valid for --timeout"},
+		{"an IP address", []string{"health", "anna@[192.0.2.1]"}, "IP address"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +71,10 @@ func TestHealthRefusesBadInputWithExitCode2(t *testing.T) {
 			}
 			if errOut == "" || !strings.Contains(errOut, tc.wantErr) {
 				t.Errorf("stderr %q does not say %q", errOut, tc.wantErr)
+			}
+			// One line, not the flag package's English and its flag list.
+			if strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("stderr is not one line: %q", errOut)
 			}
 		})
 	}
@@ -165,5 +173,28 @@ func TestHealthShowsLiveLinesOnATerminalOnly(t *testing.T) {
 		if live != terminal {
 			t.Errorf("terminal %v: stderr %q", terminal, errb.String())
 		}
+	}
+}
+
+func TestHealthHelpGoesToStdoutAndExitsZero(t *testing.T) {
+	code, out, errOut := runHealthCLI(t, nil, "health", "--help")
+	if code != ExitOK || errOut != "" {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"Usage: postino health", "-dkim-selector", "-timeout"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHealthRefusesBadInputInItalian(t *testing.T) {
+	code, _, errOut := runHealthCLI(t, nil, "health", "--lang", "it", "--timeout", "10m", "example.org")
+	if code != ExitUsage || !strings.Contains(errOut, "--timeout deve essere tra 1s e 5m") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runHealthCLI(t, nil, "health", "--lang", "it", "localhost")
+	if code != ExitUsage || !strings.Contains(errOut, "non è un dominio completo") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
