@@ -63,7 +63,7 @@ func postfixRecipients(t *testing.T, log, messageID string) []string {
 		t.Fatalf("Postfix's log has no message-id=<%s>", messageID)
 	}
 	var to []string
-	for _, r := range regexp.MustCompile(regexp.QuoteMeta(m[1]) + `: to=<([^>]*)>.*status=sent`).FindAllStringSubmatch(log, -1) {
+	for _, r := range regexp.MustCompile(regexp.QuoteMeta(m[1])+`: to=<([^>]*)>.*status=sent`).FindAllStringSubmatch(log, -1) {
 		to = append(to, r[1])
 	}
 	return to
