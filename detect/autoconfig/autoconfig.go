@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/providers"
@@ -323,25 +324,11 @@ func username(raw string) string {
 // IPv4 address, or either with autoconfig placeholders; at most 253
 // characters with labels of at most 63.
 func validHost(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	check := strings.NewReplacer(
+	return address.IsServerHost(strings.NewReplacer(
 		config.PlaceholderDomain, "example.com",
 		config.PlaceholderLocalPart, "user",
 		config.PlaceholderAddress, "@", // an address is never part of a host name
-	).Replace(h)
-	for _, label := range strings.Split(check, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
+	).Replace(h))
 }
 
 func hasAuth(list []config.Auth, a config.Auth) bool {

@@ -184,7 +184,7 @@ func protocol(p *xmltree.Node) (config.Server, bool) {
 	}
 	s.Protocol = proto
 	s.Host = strings.TrimSuffix(strings.ToLower(p.ChildText("Server")), ".")
-	if !validHost(s.Host) {
+	if !address.IsServerHost(s.Host) {
 		return s, false
 	}
 	if t := p.ChildText("Port"); t != "" {
@@ -269,25 +269,6 @@ func auth(required, spa string) []config.Auth {
 		return []config.Auth{config.AuthPasswordEncrypted, config.AuthNTLM}
 	}
 	return []config.Auth{config.AuthPasswordCleartext}
-}
-
-// validHost accepts a plain host name or IPv4 address (letters, digits,
-// "-", "_", ".").
-func validHost(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // clip keeps server-provided text short in messages.

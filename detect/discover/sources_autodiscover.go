@@ -77,6 +77,21 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 		}
 	}
 	setTrust()
+	// follow moves the chain to a redirect target, an HTTP Location or a
+	// redirectUrl answer alike: HTTPS only, and a target outside the
+	// address's domain makes whatever it answers untrusted.
+	follow := func(location string) error {
+		next, err := r.nextHop(target, location)
+		if err != nil {
+			return err
+		}
+		if !inDomain(hostOf(next), r.domain) {
+			trusted = false
+			setTrust()
+		}
+		target = next
+		return nil
+	}
 	for hops := 0; ; hops++ {
 		if hops > MaxAutodiscoverRedirects {
 			a.err = fmt.Errorf("autodiscover from %s: %w", start, network.ErrTooManyRedirects)
@@ -96,16 +111,9 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			return a
 		}
 		if res.Location != "" {
-			next, err := r.nextHop(target, res.Location)
-			if err != nil {
-				a.err = err
+			if a.err = follow(res.Location); a.err != nil {
 				return a
 			}
-			if !inDomain(hostOf(next), r.domain) {
-				trusted = false
-				setTrust()
-			}
-			target = next
 			continue
 		}
 		resp, err := autodiscover.Parse(res.Body)
@@ -134,16 +142,9 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			email, target = na.String(), autodiscoverURLs(na.Domain)[0]
 			continue
 		case resp.RedirectURL != "":
-			next, err := r.nextHop(target, resp.RedirectURL)
-			if err != nil {
-				a.err = err
+			if a.err = follow(resp.RedirectURL); a.err != nil {
 				return a
 			}
-			if !inDomain(hostOf(next), r.domain) {
-				trusted = false
-				setTrust()
-			}
-			target = next
 			continue
 		}
 		p := &config.Provider{DisplayName: resp.DisplayName}

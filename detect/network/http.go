@@ -64,26 +64,16 @@ func (n *Network) HTTPClient() *http.Client {
 }
 
 // Get fetches rawURL with a deadline, reading at most limit bytes of body
-// (MaxHTTPBody when limit <= 0). A body over the limit is an error, not a
-// silent truncation: a truncated XML file would parse into wrong settings.
+// (MaxHTTPBody when limit <= 0; see readCapped).
 func (n *Network) Get(ctx context.Context, rawURL string, limit int64) (*HTTPResult, error) {
-	if limit <= 0 {
-		limit = MaxHTTPBody
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bad URL %q", rawURL)
-	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultHTTPTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	req, cancel, err := newRequest(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", "Postino (mail settings checker)")
+	defer cancel()
 	req.Header.Set("Accept", "application/xml, text/xml, */*;q=0.5")
 
-	res := &HTTPResult{Secure: u.Scheme == "https"}
+	res := &HTTPResult{Secure: req.URL.Scheme == "https"}
 	client := n.HTTPClient()
 	// The transport dials on a context detached from the request, so a
 	// dial still resolving when the request gives up would outlive this
@@ -107,18 +97,50 @@ func (n *Network) Get(ctx context.Context, rawURL string, limit int64) (*HTTPRes
 	defer resp.Body.Close()
 	res.URL = resp.Request.URL.String()
 	res.Status = resp.StatusCode
+	res.Body, err = readCapped(resp, res.URL, limit)
+	return res, err
+}
+
+// userAgent names Postino to the web servers it asks.
+const userAgent = "Postino (mail settings checker)"
+
+// newRequest checks that rawURL is an http or https URL with a host and
+// builds a request bounded by DefaultHTTPTimeout; call cancel when done.
+func newRequest(ctx context.Context, method, rawURL string, body io.Reader) (*http.Request, context.CancelFunc, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, nil, fmt.Errorf("bad URL %q", rawURL)
+	}
+	ctx, cancel := context.WithTimeout(ctx, DefaultHTTPTimeout)
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	req.Header.Set("User-Agent", userAgent)
+	return req, cancel, nil
+}
+
+// readCapped reads resp's body, at most limit bytes (MaxHTTPBody when
+// limit <= 0). A longer body is an error, not a silent truncation: a
+// truncated XML file would parse into wrong settings. A non-2xx status is
+// an *HTTPStatusError, returned with the body (servers explain errors in
+// it).
+func readCapped(resp *http.Response, rawURL string, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = MaxHTTPBody
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if int64(len(body)) > limit {
-		return res, fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, limit)
+		return nil, fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, limit)
 	}
-	res.Body = body
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return res, &HTTPStatusError{URL: res.URL, Status: resp.StatusCode}
+		return body, &HTTPStatusError{URL: rawURL, Status: resp.StatusCode}
 	}
-	return res, nil
+	return body, nil
 }
 
 // HTTPStatusError is a non-2xx answer.

@@ -15,7 +15,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -62,8 +61,6 @@ type Network struct {
 	// LoopbackOnly refuses to dial or query anything outside 127.0.0.0/8
 	// and ::1. The test kit sets it so a mistake cannot reach the internet.
 	LoopbackOnly bool
-
-	mu sync.Mutex
 }
 
 // Options configure New.

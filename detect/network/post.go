@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 )
 
 // Post sends body to rawURL (HTTP or HTTPS) with a deadline and reads at
@@ -17,21 +15,12 @@ import (
 // judge whether the new domain may be trusted ([MS-OXDSCLI] §3.1.5.4).
 // No credentials are ever attached.
 func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []byte, limit int64) (*HTTPResult, error) {
-	if limit <= 0 {
-		limit = MaxHTTPBody
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("bad URL %q", rawURL)
-	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultHTTPTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
+	req, cancel, err := newRequest(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
+	defer cancel()
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("User-Agent", "Postino (mail settings checker)")
 	client := n.HTTPClient()
 	// The transport dials on a context detached from the request, so a
 	// dial still resolving when the request gives up would outlive this
@@ -43,7 +32,7 @@ func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []b
 		return nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
-	res := &HTTPResult{URL: rawURL, Status: resp.StatusCode, Secure: u.Scheme == "https"}
+	res := &HTTPResult{URL: rawURL, Status: resp.StatusCode, Secure: req.URL.Scheme == "https"}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		loc, err := resp.Location()
 		if err != nil {
@@ -52,16 +41,6 @@ func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []b
 		res.Location = loc.String()
 		return res, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return res, err
-	}
-	if int64(len(data)) > limit {
-		return res, fmt.Errorf("%w (over %d bytes)", ErrBodyTooLarge, limit)
-	}
-	res.Body = data
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return res, &HTTPStatusError{URL: rawURL, Status: resp.StatusCode}
-	}
-	return res, nil
+	res.Body, err = readCapped(resp, rawURL, limit)
+	return res, err
 }
