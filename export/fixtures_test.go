@@ -71,12 +71,14 @@ func fixtures() map[string]Settings {
 // fakeNotes stands in for the providers area's note texts, which other
 // engineers edit, so that the golden files stay stable.
 var fakeNotes = map[string]string{
-	"en/note.app-password": "Use an app password, not your normal password.",
-	"it/note.app-password": "Usa una password per le app, non la password normale.",
-	"en/note.enable-imap":  "Turn IMAP on in the webmail settings first.",
-	"it/note.enable-imap":  "Prima attiva IMAP nelle impostazioni della webmail.",
-	"en/note.use-2525":     "If port 587 is blocked, use port 2525.",
-	"it/note.use-2525":     "Se la porta 587 è bloccata, usa la porta 2525.",
+	"en/note.app-password":   "Use an app password, not your normal password.",
+	"it/note.app-password":   "Usa una password per le app, non la password normale.",
+	"en/note.enable-imap":    "Turn IMAP on in the webmail settings first.",
+	"it/note.enable-imap":    "Prima attiva IMAP nelle impostazioni della webmail.",
+	"en/note.use-2525":       "If port 587 is blocked, use port 2525.",
+	"it/note.use-2525":       "Se la porta 587 è bloccata, usa la porta 2525.",
+	"en/note.port25-blocked": "Port 25 is often blocked: use 465 or 587.",
+	"it/note.port25-blocked": "La porta 25 è spesso bloccata: usa la 465 o la 587.",
 }
 
 func useFakeNotes(t *testing.T) {

@@ -24,9 +24,12 @@ th, td { text-align: left; vertical-align: top; padding: .3em .6em; border-botto
 th { width: 35%; font-weight: 600; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em; }
 .footer { margin-top: 2em; font-size: .85em; color: #555; }
+@page { margin: 1.5cm; }
 @media print {
-  body { margin: 0; max-width: none; color: #000; }
-  h2 { break-after: avoid; }
+  body { margin: 0; max-width: none; color: #000; font-size: 10.5pt; line-height: 1.3; }
+  h1 { font-size: 15pt; margin: 0 0 .5em; }
+  h2 { font-size: 12pt; margin-top: 1.1em; break-after: avoid; }
+  th, td { padding: .2em .5em; border-bottom-color: #ccc; }
   .part, table, li { break-inside: avoid; }
   a { color: #000; }
 }
@@ -40,16 +43,6 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em;
 <tr><th scope="row">{{.Label}}</th><td>{{.Value}}</td></tr>
 {{- end}}
 </table>
-{{- range .Sections}}
-<div class="part">
-<h2>{{.Title}}</h2>
-<table>
-{{- range .Rows}}
-<tr><th scope="row">{{.Label}}</th><td>{{if .Literal}}<code>{{.Value}}</code>{{else}}{{.Value}}{{end}}</td></tr>
-{{- end}}
-</table>
-</div>
-{{- end}}
 {{- if .Notes}}
 <div class="part">
 <h2>{{.NotesTitle}}</h2>
@@ -58,6 +51,16 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em;
 <li>{{.Text}}{{if .URL}} <a href="{{.URL}}">{{.URL}}</a>{{end}}</li>
 {{- end}}
 </ul>
+</div>
+{{- end}}
+{{- range .Sections}}
+<div class="part">
+<h2>{{.Title}}</h2>
+<table>
+{{- range .Rows}}
+<tr><th scope="row">{{.Label}}</th><td>{{if .Literal}}<code>{{.Value}}</code>{{else}}{{.Value}}{{end}}</td></tr>
+{{- end}}
+</table>
 </div>
 {{- end}}
 {{- if .Alternatives}}

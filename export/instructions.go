@@ -5,6 +5,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/providers"
 )
 
 // instructions is the content shared by the three written formats
@@ -59,26 +60,44 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 	if s.ProviderName != "" {
 		in.Identity = append(in.Identity, row{Label: t("export.label.provider"), Value: s.ProviderName})
 	}
+	notes := s.notes()
+	password := t("export.value.password")
+	for _, n := range notes {
+		if n.Code == providers.NoteAppPassword {
+			password = t("export.value.app_password")
+		}
+		in.Notes = append(in.Notes, noteItem{Text: noteText(lng, n), URL: n.URL})
+	}
 	for _, part := range []struct {
 		key string
 		srv config.Server
 	}{{"export.text.incoming", s.Incoming}, {"export.text.outgoing", s.Outgoing}} {
 		srv := part.srv
+		var rows []row
+		// The account type is chosen once, for the incoming server;
+		// mail programs ask nothing of the kind for the outgoing one.
+		if srv.Protocol.Incoming() {
+			rows = append(rows, row{Label: t("export.label.type"), Value: protocolName(srv.Protocol)})
+		}
+		rows = append(rows,
+			row{Label: t("export.label.server"), Value: strings.ToLower(srv.Host), Literal: true},
+			row{Label: t("export.label.port"), Value: portString(srv.Port), Literal: true},
+			row{Label: t("export.label.encryption"), Value: encryptionName(lng, srv.Security)},
+		)
+		// A server that takes mail without a login (an ISP relay) needs
+		// no user name or password; asking for them would confuse.
+		login := needsLogin(srv) || srv.Protocol.Incoming()
+		if login {
+			rows = append(rows, row{Label: t("export.label.username"), Value: s.username(srv)})
+		}
+		rows = append(rows, row{Label: t("export.label.auth"), Value: authName(lng, primaryAuth(srv))})
+		if login {
+			rows = append(rows, row{Label: t("export.label.password"), Value: password})
+		}
 		in.Sections = append(in.Sections, section{
 			Title: t(part.key, map[string]any{"Type": protocolName(srv.Protocol)}),
-			Rows: []row{
-				{Label: t("export.label.type"), Value: protocolName(srv.Protocol)},
-				{Label: t("export.label.server"), Value: strings.ToLower(srv.Host), Literal: true},
-				{Label: t("export.label.port"), Value: portString(srv.Port), Literal: true},
-				{Label: t("export.label.encryption"), Value: encryptionName(lng, srv.Security)},
-				{Label: t("export.label.username"), Value: s.username(srv)},
-				{Label: t("export.label.auth"), Value: authName(lng, primaryAuth(srv))},
-				{Label: t("export.label.password"), Value: t("export.value.password")},
-			},
+			Rows:  rows,
 		})
-	}
-	for _, n := range s.Notes {
-		in.Notes = append(in.Notes, noteItem{Text: noteText(lng, n), URL: n.URL})
 	}
 	alts := append(alternatives(s.Incoming, s.AlternativesIn), alternatives(s.Outgoing, s.AlternativesOut)...)
 	for _, a := range alts {
@@ -88,6 +107,31 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 		}))
 	}
 	return in, nil
+}
+
+// notes are the provider's notes followed by those the servers call for
+// themselves, once per code: outgoing mail on port 25, which many home
+// and mobile connections block, and a port 2525 fallback for networks
+// that block 465 and 587.
+func (s Settings) notes() []config.Note {
+	out := append([]config.Note(nil), s.Notes...)
+	add := func(code string) {
+		for _, n := range out {
+			if n.Code == code {
+				return
+			}
+		}
+		out = append(out, config.Note{Code: code})
+	}
+	if s.Outgoing.Port == 25 {
+		add(providers.NotePort25Blocked)
+	}
+	for _, srv := range append([]config.Server{s.Outgoing}, s.AlternativesOut...) {
+		if srv.Port == 2525 {
+			add(providers.NoteUse2525)
+		}
+	}
+	return out
 }
 
 // primaryAuth is the method a person should pick: the first one the

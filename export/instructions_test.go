@@ -109,3 +109,98 @@ func TestTextAlignsValues(t *testing.T) {
 		col = j
 	}
 }
+
+// TestInstructionsAddTheNotesTheServersCallFor: sending on port 25
+// brings the warning that many connections block it, and a port 2525
+// server the fallback note, once even when the provider gave it too.
+func TestInstructionsAddTheNotesTheServersCallFor(t *testing.T) {
+	useFakeNotes(t)
+	port25 := fakeNotes["en/note.port25-blocked"]
+	use2525 := fakeNotes["en/note.use-2525"]
+	for _, tc := range []struct {
+		name      string
+		s         Settings
+		want, not []string
+	}{
+		{"relay on port 25", fixtures()["escaping"], []string{port25}, []string{use2525}},
+		{"2525 given by the provider and found", fixtures()["tiscali"], []string{use2525}, []string{port25}},
+		{"submission only", fixtures()["libero"], nil, []string{port25, use2525}},
+	} {
+		out := string(must(Text(tc.s, Options{Lang: "en"})))
+		for _, w := range tc.want {
+			if strings.Count(out, w) != 1 {
+				t.Errorf("%s: %q not shown exactly once:\n%s", tc.name, w, out)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(out, n) {
+				t.Errorf("%s: %q shown:\n%s", tc.name, n, out)
+			}
+		}
+	}
+	s := fixtures()["libero"]
+	s.AlternativesOut = append(s.AlternativesOut, config.Server{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 2525, Security: config.STARTTLS})
+	if out := string(must(Text(s, Options{Lang: "it"}))); !strings.Contains(out, fakeNotes["it/note.use-2525"]) {
+		t.Errorf("an alternative on 2525 brings no note:\n%s", out)
+	}
+}
+
+// sectionRows returns the rows of the section whose title starts with title.
+func sectionRows(t *testing.T, in instructions, title string) map[string]string {
+	t.Helper()
+	for _, sec := range in.Sections {
+		if strings.HasPrefix(sec.Title, title) {
+			rows := map[string]string{}
+			for _, r := range sec.Rows {
+				rows[r.Label] = r.Value
+			}
+			return rows
+		}
+	}
+	t.Fatalf("no section %q", title)
+	return nil
+}
+
+func TestInstructionsAskOnlyForWhatTheServerNeeds(t *testing.T) {
+	in, err := buildInstructions(fixtures()["escaping"], Options{Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	incoming, outgoing := sectionRows(t, in, "Incoming"), sectionRows(t, in, "Outgoing")
+	if incoming["Account type"] != "IMAP" || incoming["User name"] != `UNI\tjerry` || incoming["Password"] == "" {
+		t.Errorf("incoming rows %v", incoming)
+	}
+	// A relay that takes mail without a login: no user name, no
+	// password; and no account type, which belongs to incoming mail.
+	for _, label := range []string{"Account type", "User name", "Password"} {
+		if _, ok := outgoing[label]; ok {
+			t.Errorf("outgoing relay shows %q: %v", label, outgoing)
+		}
+	}
+	if outgoing["Authentication"] != "No authentication" || outgoing["Port"] != "25" {
+		t.Errorf("outgoing rows %v", outgoing)
+	}
+}
+
+func TestInstructionsAskForTheAppPasswordWhenTheProviderWantsOne(t *testing.T) {
+	for _, tc := range []struct {
+		fixture, lng, want string
+	}{
+		{"libero", "en", i18n.TIn("en", "export.value.app_password")},
+		{"libero", "it", i18n.TIn("it", "export.value.app_password")},
+		{"tiscali", "en", i18n.TIn("en", "export.value.password")},
+	} {
+		in, err := buildInstructions(fixtures()[tc.fixture], Options{Lang: tc.lng})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sec := range in.Sections {
+			if got := sec.Rows[len(sec.Rows)-1].Value; got != tc.want {
+				t.Errorf("%s %s %s: password row %q, want %q", tc.fixture, tc.lng, sec.Title, got, tc.want)
+			}
+		}
+	}
+	if i18n.TIn("en", "export.value.app_password") == i18n.TIn("en", "export.value.password") {
+		t.Error("the two password texts are the same")
+	}
+}

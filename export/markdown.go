@@ -16,13 +16,6 @@ func Markdown(s Settings, opts Options) ([]byte, error) {
 	for _, r := range in.Identity {
 		b.WriteString("- **" + mdEscape(r.Label) + ":** " + mdValue(r) + "\n")
 	}
-	for _, sec := range in.Sections {
-		b.WriteString("\n## " + mdEscape(sec.Title) + "\n\n")
-		b.WriteString("| | |\n| --- | --- |\n")
-		for _, r := range sec.Rows {
-			b.WriteString("| " + mdEscape(r.Label) + " | " + mdValue(r) + " |\n")
-		}
-	}
 	if len(in.Notes) > 0 {
 		b.WriteString("\n## " + mdEscape(in.NotesTitle) + "\n\n")
 		for _, n := range in.Notes {
@@ -31,6 +24,13 @@ func Markdown(s Settings, opts Options) ([]byte, error) {
 				b.WriteString(" <" + n.URL + ">")
 			}
 			b.WriteString("\n")
+		}
+	}
+	for _, sec := range in.Sections {
+		b.WriteString("\n## " + mdEscape(sec.Title) + "\n\n")
+		b.WriteString("| | |\n| --- | --- |\n")
+		for _, r := range sec.Rows {
+			b.WriteString("| " + mdEscape(r.Label) + " | " + mdValue(r) + " |\n")
 		}
 	}
 	if len(in.Alternatives) > 0 {
