@@ -43,7 +43,8 @@ type Choice struct {
 	Result string `json:"result"`
 	// Verified is true when the certificate verified for the host name.
 	Verified bool `json:"verified"`
-	// Login is the login outcome ("ok", or "" when not tried).
+	// Login is the login outcome: "ok", "skipped" (a password was given
+	// but not sent there, see the probe's problems) or "" (none given).
 	Login probe.Login `json:"login"`
 }
 
@@ -112,9 +113,13 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 
 	var in, out []entry
 	plaintextWorked := false
+	refused := map[string]int{} // direction → endpoints that refused the login over TLS
 	for _, r := range results {
 		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
 			plaintextWorked = true
+		}
+		if r.Login == probe.LoginFailed && r.TLS != nil {
+			refused[direction(r.Endpoint.Protocol)]++
 		}
 		if !Eligible(r) {
 			continue
@@ -139,8 +144,8 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	sortEntries(out)
 
 	rec := Recommendation{Alternatives: []Choice{}, Reasons: []Reason{}}
-	rec.Incoming, rec.Reasons = pick(in, "incoming", rec.Reasons)
-	rec.Outgoing, rec.Reasons = pick(out, "outgoing", rec.Reasons)
+	rec.Incoming, rec.Reasons = pick(in, "incoming", refused["incoming"], rec.Reasons)
+	rec.Outgoing, rec.Reasons = pick(out, "outgoing", refused["outgoing"], rec.Reasons)
 	for _, list := range [][]entry{in, out} {
 		for j := 1; j < len(list); j++ {
 			rec.Alternatives = append(rec.Alternatives, choiceOf(list[j]))
@@ -152,10 +157,24 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	return rec
 }
 
+// direction is "incoming" or "outgoing", as in Reason.For.
+func direction(p config.Protocol) string {
+	if p.Incoming() {
+		return "incoming"
+	}
+	return "outgoing"
+}
+
 // pick returns the best entry of a sorted list and the reasons it won.
-func pick(list []entry, dir string, reasons []Reason) (*Choice, []Reason) {
+// refused counts the endpoints of this direction that answered over TLS
+// and refused the login: when nothing works, that is the reason to give.
+func pick(list []entry, dir string, refused int, reasons []Reason) (*Choice, []Reason) {
 	if len(list) == 0 {
-		return nil, append(reasons, Reason{Code: "no-" + dir, For: dir})
+		reasons = append(reasons, Reason{Code: "no-" + dir, For: dir})
+		if refused > 0 {
+			reasons = append(reasons, Reason{Code: "login-refused", For: dir})
+		}
+		return nil, reasons
 	}
 	best := list[0]
 	c := choiceOf(best)
@@ -197,7 +216,13 @@ func pick(list []entry, dir string, reasons []Reason) (*Choice, []Reason) {
 		d["Error"] = best.res.TLS.Error
 		reasons = append(reasons, Reason{Code: "cert-warning", For: dir, Data: d})
 	}
-	if best.res.Login != probe.LoginOK {
+	switch best.res.Login {
+	case probe.LoginOK:
+	case probe.LoginSkipped:
+		// A password was given but not sent there (bad certificate,
+		// OAuth only, ...): "give a password" would be wrong advice.
+		reasons = append(reasons, Reason{Code: "login-not-sent", For: dir, Data: data(nil)})
+	default:
 		reasons = append(reasons, Reason{Code: "login-untested", For: dir, Data: data(nil)})
 	}
 	return &c, reasons

@@ -280,3 +280,63 @@ func codes(rec Recommendation) []string {
 	}
 	return out
 }
+
+// A chosen endpoint whose login is unproven says why: no password was
+// given, or one was given but withheld there (a certificate problem,
+// OAuth only); "give a password" would be wrong advice for the second.
+func TestChooseSaysWhyTheLoginIsUnproven(t *testing.T) {
+	skipped := func(r *probe.Result) { r.Login = probe.LoginSkipped }
+	cases := []struct {
+		name      string
+		mod       func(*probe.Result)
+		want, not string
+	}{
+		{"no password", func(*probe.Result) {}, "login-untested", "login-not-sent"},
+		{"password withheld", skipped, "login-not-sent", "login-untested"},
+		{"login proven", loginOK, "", "login-untested"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := ok(config.IMAP, "mail.example.org", 993, config.TLS, certWarning, c.mod)
+			rec := Choose([]probe.Result{r}, nil)
+			if rec.Incoming == nil || rec.Incoming.Login != r.Login {
+				t.Fatalf("incoming %+v, want the endpoint with login %q", rec.Incoming, r.Login)
+			}
+			if c.want != "" && !hasReason(rec, c.want) {
+				t.Errorf("reasons %v lack %q", codes(rec), c.want)
+			}
+			if hasReason(rec, c.not) || (c.want == "" && hasReason(rec, "login-not-sent")) {
+				t.Errorf("reasons %v should not hold %q", codes(rec), c.not)
+			}
+		})
+	}
+	skippedText := reasonText(Choose([]probe.Result{ok(config.IMAP, "mail.example.org", 993, config.TLS, skipped)}, nil), "login-not-sent", "it")
+	if !strings.Contains(skippedText, "mail.example.org:993") || !strings.Contains(skippedText, "non è stata inviata") {
+		t.Errorf("Italian login-not-sent reason: %q", skippedText)
+	}
+}
+
+// When every endpoint of a kind answered over TLS but refused the
+// password, the reason names the password, not the connection.
+func TestChooseExplainsThatEveryLoginWasRefused(t *testing.T) {
+	const h = "mail.example.org"
+	results := []probe.Result{
+		ok(config.IMAP, h, 993, config.TLS, loginBad, failed),
+		ok(config.POP3, h, 995, config.TLS, loginBad, failed),
+		ok(config.SMTP, h, 465, config.TLS, refused),
+		ok(config.SMTP, h, 587, config.STARTTLS, noTLS, failed),
+	}
+	rec := Choose(results, listed(results...))
+	if rec.Incoming != nil || rec.Outgoing != nil {
+		t.Fatalf("recommended something: %+v", rec)
+	}
+	want := []string{"incoming:no-incoming", "incoming:login-refused", "outgoing:no-outgoing"}
+	if got := codes(rec); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("reasons %v, want %v", got, want)
+	}
+	for _, lang := range i18n.Languages {
+		if txt := reasonText(rec, "login-refused", lang); txt == "" || strings.HasPrefix(txt, "recommend.") || strings.Contains(txt, "{{") {
+			t.Errorf("%s: login-refused renders as %q", lang, txt)
+		}
+	}
+}
