@@ -45,7 +45,7 @@ func Delete(ctx context.Context, nw *network.Network, opts Options, token string
 	case opts.Incoming.Security != config.TLS && opts.Incoming.Security != config.STARTTLS:
 		return DeleteResult{}, fmt.Errorf("roundtrip: %s does not encrypt the connection", opts.Incoming)
 	}
-	s := &session{life: ctx, nw: nw, opts: opts}
+	s := &session{life: ctx, nw: orDefault(nw), opts: opts}
 	stepCtx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	box, err := s.open(stepCtx, s.user(opts.Incoming, addr))

@@ -3,6 +3,7 @@ package roundtrip
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -398,5 +399,31 @@ func TestDeleteRemovesOnlyTheEarlierTestMessage(t *testing.T) {
 				t.Errorf("left %d (IMAP) %d (POP3) messages", n, p)
 			}
 		})
+	}
+}
+
+func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T) {
+	// A loopback port that was just closed: dialing it is refused at once
+	// and no name needs resolving.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	o := Options{
+		Address: testAddr, Password: testPassword,
+		SMTP:     config.Server{Protocol: config.SMTP, Host: "127.0.0.1", Port: port, Security: config.TLS},
+		Incoming: config.Server{Protocol: config.IMAP, Host: "127.0.0.1", Port: port, Security: config.TLS},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r := Run(ctx, nil, o, nil)
+	if r.Status != ReceiveFailed || r.Problem == nil || r.Problem.Code != "refused" {
+		t.Errorf("status %s problem %+v, want receive-failed/refused", r.Status, r.Problem)
+	}
+	d, err := Delete(ctx, nil, o, strings.Repeat("a", 16))
+	if err != nil || d.Problem == nil || d.Problem.Code != "refused" {
+		t.Errorf("Delete: %+v, %v", d, err)
 	}
 }

@@ -83,7 +83,7 @@ type session struct {
 // passed, something failed, or ctx ends; no goroutine outlives it. Every
 // step is emitted as Progress on sink, the result as Finished.
 func Run(ctx context.Context, nw *network.Network, opts Options, sink event.Sink) Result {
-	s := &session{life: ctx, nw: nw, opts: opts, sink: sink}
+	s := &session{life: ctx, nw: orDefault(nw), opts: opts, sink: sink}
 	s.run(ctx)
 	s.emit(StepDone)
 	sink.Emit(Finished{Result: s.res})
@@ -262,6 +262,18 @@ func (s *session) open(ctx context.Context, user string) (mailbox, error) {
 		return s.openPOP3(ctx, s.opts.Incoming, user)
 	}
 	return s.openIMAP(ctx, s.opts.Incoming, user)
+}
+
+// orDefault returns nw, or a Network on the system's resolvers when the
+// caller passed none: a sensible default rather than a nil dereference.
+func orDefault(nw *network.Network) *network.Network {
+	if nw != nil {
+		return nw
+	}
+	if def, err := network.New(network.Options{}); err == nil {
+		return def
+	}
+	return &network.Network{}
 }
 
 var errNoUIDPlus = errors.New("the server cannot expunge one message (no UIDPLUS)")
