@@ -2,6 +2,7 @@ package discover_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -443,5 +444,75 @@ func TestCandidateWithoutPublishedUsernameUsesTheWholeAddress(t *testing.T) {
 		if cf, ok := e.(discover.CandidateFound); ok && cf.Candidate.Username == "" {
 			t.Fatalf("CandidateFound without a username: %+v", cf.Candidate)
 		}
+	}
+}
+
+func TestGuessesCoverEveryUsualNameInOrder(t *testing.T) {
+	lab := labtest.New(t)
+	for _, h := range []string{"imap", "pop3", "pop", "mail", "smtp"} {
+		lab.Host(h + ".example.com")
+	}
+	lab.Host("example.com")
+	res, _ := run(t, lab, "anna@example.com")
+	got := hostsOf(fromSource(res, discover.SourceGuess))
+	var want []string
+	add := func(proto, host string, ports ...int) {
+		for _, p := range ports {
+			want = append(want, fmt.Sprintf("%s:%s:%d", proto, host, p))
+		}
+	}
+	// Incoming first (imap., pop3., pop., mail., the domain), then
+	// outgoing (smtp., mail., the domain), each on every standard port.
+	add("imap", "imap.example.com", 993, 143)
+	add("pop3", "pop3.example.com", 995, 110)
+	add("pop3", "pop.example.com", 995, 110)
+	add("imap", "mail.example.com", 993, 143)
+	add("pop3", "mail.example.com", 995, 110)
+	add("imap", "example.com", 993, 143)
+	add("pop3", "example.com", 995, 110)
+	for _, h := range []string{"smtp.example.com", "mail.example.com", "example.com"} {
+		add("smtp", h, 465, 587, 25, 2525)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("guesses\n got %v\nwant %v", got, want)
+	}
+}
+
+func TestSourceEventsCarryURLTrustAndError(t *testing.T) {
+	lab := labtest.New(t)
+	lab.HTTP("autoconfig.example.com", serveXML(configXML("example.com", "Plain", imap("imap.example.com"))))
+	lab.HTTPS("example.com", serveXML("<not-a-config/>"))
+	_, rec := run(t, lab, "anna@example.com")
+	started := map[discover.SourceName]discover.SourceStarted{}
+	finished := map[discover.SourceName]discover.SourceFinished{}
+	for _, e := range rec.all() {
+		switch e := e.(type) {
+		case discover.SourceStarted:
+			started[e.Source] = e
+		case discover.SourceFinished:
+			finished[e.Source] = e
+		}
+	}
+	if s := started[discover.SourceAutoconfig]; !strings.HasPrefix(s.URL, "https://autoconfig.example.com/mail/config-v1.1.xml?emailaddress=") {
+		t.Errorf("autoconfig started with URL %q", s.URL)
+	}
+	if s := started[discover.SourceISPDB]; s.URL != discover.DefaultISPDBURL+"example.com" {
+		t.Errorf("ispdb started with URL %q", s.URL)
+	}
+	// HTTPS autoconfig: nothing at autoconfig.example.com, a file that is
+	// not a clientConfig at the well-known URL: an error naming that URL.
+	f := finished[discover.SourceAutoconfig]
+	if f.Status != discover.StatusError || f.Err == nil || discover.ErrorCode(f.Err) != discover.CodeMalformed ||
+		!strings.HasPrefix(f.URL, "https://example.com/.well-known/") || f.Trust != discover.TrustHTTPS {
+		t.Errorf("autoconfig finished %+v", f)
+	}
+	f = finished[discover.SourceAutoconfigHTTP]
+	if f.Status != discover.StatusFound || f.Err != nil || f.Trust != discover.TrustHTTPUntrusted ||
+		f.Candidates != 1 || f.Provider != "Plain" || !strings.HasPrefix(f.URL, "http://autoconfig.example.com/") {
+		t.Errorf("autoconfig-http finished %+v", f)
+	}
+	f = finished[discover.SourceSRV]
+	if f.Status != discover.StatusNotFound || f.Trust != discover.TrustDNS || f.URL == "" {
+		t.Errorf("srv finished %+v", f)
 	}
 }
