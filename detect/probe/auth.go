@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -95,6 +96,26 @@ func (r *run) starttlsMissing() {
 		return
 	}
 	r.fail(p)
+}
+
+// stayInPlaintext records that the session stays unencrypted: on a
+// STARTTLS endpoint the offer is missing, on a plain one that is its
+// nature. It reports whether the probe goes on to log in anyway, which
+// only a password and AllowPlaintext allow; otherwise it records why the
+// password was not sent and says goodbye with quit.
+func (r *run) stayInPlaintext(quit func()) bool {
+	if r.ep.Security == config.STARTTLS {
+		r.starttlsMissing()
+	} else {
+		r.warn(problem.New(problem.PlaintextEndpoint, nil))
+	}
+	if r.opts.Password != "" && r.opts.AllowPlaintext {
+		return true
+	}
+	r.mayLogin() // records why the password was not sent
+	r.goodbye()
+	quit()
+	return false
 }
 
 func (r *run) setStartTLSOffered(v bool) { r.res.StartTLSOffered = &v }

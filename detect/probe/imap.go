@@ -24,13 +24,9 @@ import (
 // go-imap's client takes over for CAPABILITY, LOGIN or AUTHENTICATE and
 // LOGOUT.
 func (r *run) imap() {
-	var conn net.Conn = r.raw
-	if r.ep.Security == config.TLS {
-		tc := r.handshake(r.raw)
-		if tc == nil {
-			return
-		}
-		conn = tc
+	conn := r.session()
+	if conn == nil {
+		return
 	}
 	rec := newRecordConn(conn, r.tr)
 	br := bufio.NewReader(rec)
@@ -70,16 +66,10 @@ func (r *run) imap() {
 		r.setStartTLSOffered(offered)
 		if r.ep.Security != config.STARTTLS || !offered {
 			r.imapCapabilities(capSet(caps))
-			if r.ep.Security == config.STARTTLS {
-				r.starttlsMissing()
-			} else {
-				r.warn(problem.New(problem.PlaintextEndpoint, nil))
-			}
-			if r.opts.Password == "" || !r.opts.AllowPlaintext {
-				r.mayLogin() // records why the password was not sent
-				r.goodbye()
+			if !r.stayInPlaintext(func() {
 				fmt.Fprintf(rec, "P9 LOGOUT\r\n")
 				tp.ReadLine()
+			}) {
 				return
 			}
 			if br.Buffered() > 0 {

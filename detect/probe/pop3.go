@@ -18,13 +18,9 @@ var errRecorded = errors.New("probe: failure already recorded")
 // pop3 probes a POP3 endpoint with detect/pop3: greeting, CAPA (RFC
 // 2449), STLS (RFC 2595), USER/PASS (RFC 1939) and QUIT.
 func (r *run) pop3() {
-	var conn net.Conn = r.raw
-	if r.ep.Security == config.TLS {
-		tc := r.handshake(r.raw)
-		if tc == nil {
-			return
-		}
-		conn = tc
+	conn := r.session()
+	if conn == nil {
+		return
 	}
 	r.setPhase(PhaseGreeting)
 	c, _, err := pop3.NewClient(newRecordConn(conn, r.tr))
@@ -81,15 +77,7 @@ func (r *run) pop3() {
 		}
 		if !r.encrypted {
 			r.pop3Capabilities(caps)
-			if r.ep.Security == config.STARTTLS {
-				r.starttlsMissing()
-			} else {
-				r.warn(problem.New(problem.PlaintextEndpoint, nil))
-			}
-			if r.opts.Password == "" || !r.opts.AllowPlaintext {
-				r.mayLogin() // records why the password was not sent
-				r.goodbye()
-				c.Quit()
+			if !r.stayInPlaintext(func() { c.Quit() }) {
 				return
 			}
 		}

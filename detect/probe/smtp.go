@@ -30,13 +30,9 @@ var smtpExtensions = []string{
 // (RFC 5321 §3.1, RFC 3207); go-smtp's client takes over on the
 // encrypted session for EHLO, AUTH (RFC 4954) and QUIT.
 func (r *run) smtp() {
-	var conn net.Conn = r.raw
-	if r.ep.Security == config.TLS {
-		tc := r.handshake(r.raw)
-		if tc == nil {
-			return
-		}
-		conn = tc
+	conn := r.session()
+	if conn == nil {
+		return
 	}
 	rec := newRecordConn(conn, r.tr)
 	br := bufio.NewReader(rec)
@@ -62,17 +58,10 @@ func (r *run) smtp() {
 		upgrade := r.ep.Security == config.STARTTLS && offered
 		if !upgrade {
 			r.smtpCapabilities(ext)
-			if r.ep.Security == config.STARTTLS {
-				r.starttlsMissing()
-			} else {
-				r.warn(problem.New(problem.PlaintextEndpoint, nil))
-			}
-			// Continue in plaintext only to log in, and only if allowed.
-			if r.opts.Password == "" || !r.opts.AllowPlaintext {
-				r.mayLogin() // records why the password was not sent
-				r.goodbye()
+			if !r.stayInPlaintext(func() {
 				rec.Write([]byte("QUIT\r\n"))
 				tp.ReadResponse(221)
+			}) {
 				return
 			}
 			if br.Buffered() > 0 {

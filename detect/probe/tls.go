@@ -27,6 +27,19 @@ func (r *run) tlsConfig() *tls.Config {
 	return cfg
 }
 
+// session returns the connection a protocol starts on: for implicit TLS
+// (RFC 8314 §3) the TLS session, otherwise the TCP connection. It is nil
+// when the handshake failed; the failure is already recorded.
+func (r *run) session() net.Conn {
+	if r.ep.Security != config.TLS {
+		return r.raw
+	}
+	if tc := r.handshake(r.raw); tc != nil {
+		return tc
+	}
+	return nil
+}
+
 // handshake runs TLS on conn and reports on the session and the
 // certificate. It returns nil after a failure it has already recorded.
 func (r *run) handshake(conn net.Conn) *tls.Conn {
