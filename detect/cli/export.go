@@ -240,7 +240,7 @@ func runExport(env *Env) int {
 
 	s, ok := settingsFromReport(rep, a.name)
 	if !ok {
-		fmt.Fprintln(env.Stderr, i18n.T("export.cli.err.nothing", map[string]any{"Address": rep.Address}))
+		fmt.Fprintln(env.Stderr, nothingToExport(rep))
 		return ExitNotFound
 	}
 	s.Password = sec.password

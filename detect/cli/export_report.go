@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
@@ -134,4 +137,40 @@ func reportNotes(rep *detect.Report, chosen ...config.Server) []config.Note {
 		}
 	}
 	return notes
+}
+
+// nothingToExport explains exit code 1: which direction has no working
+// server, the login refusals behind it (the usual cause when a password
+// was given: the server answered but said no), and where to see every
+// test.
+func nothingToExport(rep *detect.Report) string {
+	why := "export.cli.err.no_servers"
+	switch {
+	case len(rep.Probes) == 0:
+		why = "export.cli.err.no_candidates"
+	case rep.Recommended.Incoming != nil:
+		why = "export.cli.err.no_outgoing"
+	case rep.Recommended.Outgoing != nil:
+		why = "export.cli.err.no_incoming"
+	}
+	var b strings.Builder
+	b.WriteString(i18n.T("export.cli.err.nothing", map[string]any{"Address": rep.Address, "Why": i18n.T(why)}))
+	seen := map[string]bool{}
+	for _, p := range rep.Probes {
+		if p.Login != probe.LoginFailed {
+			continue
+		}
+		for _, pr := range p.Problems {
+			if seen[pr.Code+pr.Explanation] {
+				continue
+			}
+			seen[pr.Code+pr.Explanation] = true
+			fmt.Fprintf(&b, "\n  %s %s: %s", protoName(p.Protocol), p.Endpoint.Address(), printable(pr.Explanation))
+			if pr.Remedy != "" {
+				fmt.Fprintf(&b, "\n    → %s", printable(pr.Remedy))
+			}
+		}
+	}
+	b.WriteString("\n" + i18n.T("export.cli.err.see_check", map[string]any{"Address": rep.Address}))
+	return b.String()
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
@@ -230,6 +231,57 @@ func TestExportExitsOneWhenNothingWorks(t *testing.T) {
 	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "text")
 	if code != ExitNotFound || out != "" || errOut == "" {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestExportSaysWhyThereIsNothingToExport: exit 1 names the direction
+// that has no working server, repeats each login refusal with its remedy
+// once, and points to postino check.
+func TestExportSaysWhyThereIsNothingToExport(t *testing.T) {
+	noCheck(t)
+	refused := func(srv config.Server, code string) detect.ProbeReport {
+		pr := detect.ProbeReport{Protocol: srv.Protocol, Host: srv.Host, Port: srv.Port, Security: srv.Security}
+		pr.Endpoint, pr.Login = srv, probe.LoginFailed
+		pr.Problems = []detect.ProblemText{{Code: code, Explanation: "Refused by " + code + ".", Remedy: "Check the password."}}
+		return pr
+	}
+	imap := exportReport().Recommended.Incoming.Server
+	smtp := exportReport().Recommended.Outgoing.Server
+	imap143 := imap
+	imap143.Port, imap143.Security = 143, config.STARTTLS
+	for _, tc := range []struct {
+		name      string
+		edit      func(*detect.Report)
+		want, not []string
+	}{
+		{"nothing found", func(r *detect.Report) { r.Recommended, r.Probes = recommend.Recommendation{}, nil },
+			[]string{"No working settings", "no mail server was found", "postino check anna@example.it"}, []string{"→"}},
+		{"outgoing missing", func(r *detect.Report) { r.Recommended.Outgoing = nil },
+			[]string{"no outgoing server (SMTP) worked"}, []string{"→"}},
+		{"incoming missing", func(r *detect.Report) { r.Recommended.Incoming = nil },
+			[]string{"no incoming server (IMAP or POP3) worked"}, nil},
+		{"password refused", func(r *detect.Report) {
+			r.Recommended = recommend.Recommendation{}
+			r.Probes = []detect.ProbeReport{refused(imap, "imap-no"), refused(imap143, "imap-no"), refused(smtp, "smtp-535")}
+		}, []string{"no incoming or outgoing server worked", "IMAP imap.example.it:993: Refused by imap-no.", "SMTP smtp.example.it:465: Refused by smtp-535.", "→ Check the password."},
+			[]string{"imap.example.it:143"}},
+	} {
+		rep := exportReport()
+		tc.edit(rep)
+		code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, rep), "--lang", "en")
+		if code != ExitNotFound || out != "" {
+			t.Errorf("%s: exit %d, stdout %q", tc.name, code, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: %q missing from:\n%s", tc.name, w, errOut)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(errOut, n) {
+				t.Errorf("%s: %q in:\n%s", tc.name, n, errOut)
+			}
+		}
 	}
 }
 
