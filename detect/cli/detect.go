@@ -15,9 +15,11 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/providers"
 )
 
 func init() { register("detect", "detect.summary", runDetect) }
@@ -180,6 +182,25 @@ func sourceDetail(s discover.SourceReport) string {
 	return strings.Join(parts, " · ")
 }
 
+// writeProvider names the recognised provider and says what a person
+// must know before configuring a mail program (an app password, IMAP to
+// switch on, ...), with the provider's own documentation.
+func writeProvider(w io.Writer, p *config.Provider) {
+	if p.DisplayName != "" {
+		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": p.DisplayName}))
+	}
+	for _, n := range p.Notes {
+		text := oneLine(providers.NoteText(n))
+		if n.URL != "" && !strings.Contains(text, n.URL) {
+			text += " " + n.URL
+		}
+		fmt.Fprintln(w, "  - "+text)
+	}
+	for _, u := range p.Documentation {
+		fmt.Fprintln(w, i18n.T("detect.text.documentation", map[string]any{"URL": u}))
+	}
+}
+
 func writeDetectText(w io.Writer, res *discover.Result) {
 	// People read the domain as they typed it; the ASCII form DNS uses
 	// follows when it differs (an internationalised domain).
@@ -188,8 +209,8 @@ func writeDetectText(w io.Writer, res *discover.Result) {
 		addr = strings.TrimSuffix(res.Address, res.Domain) + res.DomainUnicode
 	}
 	fmt.Fprintln(w, i18n.T("detect.text.title", map[string]any{"Address": addr, "Domain": domain}))
-	if res.Provider != nil && res.Provider.DisplayName != "" {
-		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": res.Provider.DisplayName}))
+	if res.Provider != nil {
+		writeProvider(w, res.Provider)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, i18n.T("detect.text.sources"))

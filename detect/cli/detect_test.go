@@ -14,6 +14,7 @@ import (
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/providers"
 )
 
 // detectLab points `postino detect` at a fresh lab for one test.
@@ -344,6 +345,27 @@ func TestDetectTranslatesEverySourceStatusTrustAndErrorCode(t *testing.T) {
 		for _, k := range keys {
 			if got := i18n.TIn(lang, k); got == k || got == "" {
 				t.Errorf("%s: no translation for %s", lang, k)
+			}
+		}
+	}
+}
+
+func TestDetectTextSaysWhatThePersonMustKnowAboutTheProvider(t *testing.T) {
+	detectLab(t)
+	entry, ok := providers.Lookup("gmail.com")
+	if !ok || len(entry.Notes) == 0 || len(entry.Documentation) == 0 {
+		t.Fatalf("the built-in table must know Gmail with notes and documentation: %+v", entry)
+	}
+	for _, lang := range []string{"en", "it"} {
+		_, out, _ := runDetectCLI(t, "--lang", lang, "--no-http", "--timeout", "3s", "anna@gmail.com")
+		for _, n := range entry.Notes {
+			if want := providers.NoteTextIn(lang, n); !strings.Contains(out, want) {
+				t.Errorf("%s: output lacks the note %q:\n%s", lang, want, out)
+			}
+		}
+		for _, u := range entry.Documentation {
+			if !strings.Contains(out, u) {
+				t.Errorf("%s: output lacks the documentation %s", lang, u)
 			}
 		}
 	}
