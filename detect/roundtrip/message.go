@@ -68,5 +68,3 @@ func message(addr, token, msgID string, now time.Time) (subject string, body []b
 func messageID(token, domain string) string {
 	return "postino." + token + "." + strconv.FormatInt(time.Now().UnixNano(), 36) + "@" + domain
 }
-
-func formatSeconds(s float64) string { return strconv.FormatFloat(s, 'f', 1, 64) }

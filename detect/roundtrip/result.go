@@ -9,6 +9,8 @@ package roundtrip
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -131,13 +133,31 @@ func (r Result) templateData() map[string]any {
 		"Polls":   r.Polls,
 	}
 	for k, v := range r.data {
+		if dur, ok := v.(time.Duration); ok {
+			// Durations are written when the sentence is, so that they
+			// follow the language it is rendered in.
+			v = seconds(dur)
+		}
 		d[k] = v
 	}
 	return d
 }
 
+// seconds writes d in seconds for a sentence in the current language:
+// tenths from a second up, hundredths below (a local delivery takes a
+// few milliseconds, and "0.0 s" would say it took no time), with the
+// language's decimal separator ("2,5 s" in Italian).
 func seconds(d time.Duration) string {
-	return formatSeconds(d.Seconds())
+	var s string
+	if d < time.Second {
+		s = strconv.FormatFloat(d.Round(10*time.Millisecond).Seconds(), 'f', -1, 64)
+	} else {
+		s = strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
+	}
+	if i18n.Language() == "it" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
 // MarshalJSON renders the public JSON shape (see docs/json.md).

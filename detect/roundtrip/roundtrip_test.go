@@ -427,3 +427,28 @@ func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T
 		t.Errorf("Delete: %+v, %v", d, err)
 	}
 }
+
+func TestDurationsFollowTheLanguageOfTheSentence(t *testing.T) {
+	arrived := Result{Status: Arrived, Code: "arrived", Folder: "INBOX", Send: 12 * time.Millisecond, Latency: 2500 * time.Millisecond}
+	late := Result{Status: NotArrived, Code: "not-arrived", data: map[string]any{"Deadline": 700 * time.Millisecond}}
+	defer i18n.SetLanguage("")
+	for _, tc := range []struct {
+		lang string
+		r    Result
+		text func(Result) string
+		want string
+	}{
+		{"en", arrived, Result.Summary, "arrived in 2.5 s"},
+		{"it", arrived, Result.Summary, "arrivato in 2,5 s"},
+		// A submission of a few milliseconds is not "0.0 s".
+		{"en", arrived, Result.Explanation, "accepted in 0.01 s"},
+		{"it", arrived, Result.Explanation, "accettato in 0,01 s"},
+		{"en", late, Result.Summary, "within 0.7 s"},
+		{"it", late, Result.Summary, "entro 0,7 s"},
+	} {
+		i18n.SetLanguage(tc.lang)
+		if got := tc.text(tc.r); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q lacks %q", tc.lang, got, tc.want)
+		}
+	}
+}

@@ -228,7 +228,7 @@ func (s *session) wait(ctx context.Context, box mailbox, token string) {
 		if network.Sleep(waitCtx, s.opts.PollInterval) != nil {
 			s.res.Status, s.res.Code = NotArrived, string(NotArrived)
 			s.res.Latency = 0
-			s.res.data = map[string]any{"Deadline": formatSeconds(s.opts.Deadline.Seconds())}
+			s.res.data = map[string]any{"Deadline": s.opts.Deadline}
 			if ctx.Err() != nil {
 				s.res.Code = "canceled"
 			}
