@@ -114,6 +114,10 @@ func TestCheckSendTestGoesThroughPostfixIntoDovecot(t *testing.T) {
 				if len(files) != 1 {
 					t.Errorf("kept: %d copies of the message on disk, want 1", len(files))
 				}
+				// The message as delivered carries no credential.
+				if got := maildirFiles(t, s.maildir(), s.password()); len(got) != 0 {
+					t.Errorf("the password is in the delivered message: %v", got)
+				}
 				// Tidy up behind the test; Dovecot notices on its next scan.
 				for _, f := range files {
 					os.Remove(f)
