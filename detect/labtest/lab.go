@@ -5,7 +5,8 @@
 // *network.Network it builds is LoopbackOnly, so a test that uses it
 // cannot reach the internet by mistake.
 //
-// Host names get their own loopback address (127.0.0.2, 127.0.0.3, ...),
+// Host names get their own loopback address (127.0.0.2, 127.0.0.3, ...;
+// with RealPorts in a random 127.B.0.0/16 block of the lab's own),
 // so "imap.example.com:993" and "smtp.example.com:993" are different
 // endpoints. Servers listen on ephemeral ports and the lab's dial function
 // maps the standard port the product dials (993, 443, ...) to them; with
@@ -17,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,6 +29,10 @@ import (
 
 	"github.com/postino-mail/postino/detect/network"
 )
+
+// RealServersBlock is the second octet of the addresses .ci/realservers.sh
+// gives Dovecot, Postfix and NSD (127.77.0.0/16); no lab uses it.
+const RealServersBlock = 77
 
 // Options configure Start.
 type Options struct {
@@ -49,6 +55,13 @@ type Options struct {
 type Lab struct {
 	opts Options
 	dir  string // temporary directory for the CA file
+	// block is the second octet of every host address. It is 0 for a
+	// lab on ephemeral ports, whose listeners cannot collide. A
+	// RealPorts lab binds 993, 443, ... on its addresses, so two of them
+	// running at once on one machine (a demo and an integration test)
+	// would answer each other's refused ports; each picks a random
+	// block of 127.0.0.0/8 instead.
+	block byte
 
 	mu        sync.Mutex
 	zone      map[string]map[uint16][]string // fqdn → type → RR text
@@ -97,6 +110,11 @@ func Start(opts Options) (*Lab, error) {
 		return nil, err
 	}
 	l.ca = ca
+	for opts.RealPorts && (l.block == 0 || l.block == RealServersBlock) {
+		// 16..250: clear of 127.0.0.0/16, where systems put their own
+		// loopback services (127.0.0.53, 127.0.1.1).
+		l.block = byte(16 + rand.IntN(235))
+	}
 	l.ctx, l.cancel = context.WithCancel(context.Background())
 	dir, err := os.MkdirTemp("", "postino-lab-")
 	if err != nil {
@@ -211,8 +229,8 @@ func (l *Lab) WriteCAFile(dir string) string {
 }
 
 // Host returns the loopback address allocated to name, allocating the
-// next free one (127.0.0.2 upwards) and adding its A record the first
-// time.
+// next free one (127.B.0.2 upwards, see Lab.block) and adding its A
+// record the first time.
 func (l *Lab) Host(name string) net.IP {
 	fq := fqdn(name)
 	l.mu.Lock()
@@ -222,12 +240,12 @@ func (l *Lab) Host(name string) net.IP {
 	}
 	n := l.nextHost
 	l.nextHost++
-	// 127.0.0.2 … 127.0.0.254, then 127.0.1.1 …: skip .0 and .255 so
+	// 127.B.0.2 … 127.B.0.254, then 127.B.1.1 …: skip .0 and .255 so
 	// every address looks like an ordinary host address.
-	ip := net.IPv4(127, 0, 0, byte(n)).To4()
+	ip := net.IPv4(127, l.block, 0, byte(n)).To4()
 	if n > 254 {
 		m := n - 255
-		ip = net.IPv4(127, 0, byte(1+m/254), byte(1+m%254)).To4()
+		ip = net.IPv4(127, l.block, byte(1+m/254), byte(1+m%254)).To4()
 	}
 	l.hosts[fq] = ip
 	l.mu.Unlock()

@@ -418,3 +418,22 @@ func TestRealPortsBindTheStandardPortItself(t *testing.T) {
 	}
 	c.Close()
 }
+
+func TestRealPortsLabsTakeAnAddressBlockOfTheirOwn(t *testing.T) {
+	// Two labs binding real ports at once must not answer each other's
+	// refused ports: their hosts live outside 127.0.0.0/16, where a
+	// lab on ephemeral ports (and the system) allocates.
+	real := labtest.NewWith(t, labtest.Options{RealPorts: true})
+	plain := labtest.New(t)
+	r, p := real.Host("imap.example.com").To4(), plain.Host("imap.example.com").To4()
+	if !r.IsLoopback() || r[1] < 16 || r[1] > 250 || r[1] == labtest.RealServersBlock {
+		t.Fatalf("RealPorts host at %s, want 127.16-250.x.y outside the real servers' block", r)
+	}
+	if p[1] != 0 {
+		t.Fatalf("ephemeral-port host at %s, want 127.0.x.y", p)
+	}
+	ips, err := real.Network().LookupHost(context.Background(), "imap.example.com")
+	if err != nil || len(ips) != 1 || !ips[0].Equal(r) {
+		t.Fatalf("the lab's DNS gives %v, %v; want %s", ips, err, r)
+	}
+}
