@@ -198,3 +198,20 @@ func TestHealthRefusesBadInputInItalian(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+func TestHealthSecondsFollowTheLanguage(t *testing.T) {
+	defer i18n.SetLanguage("")
+	for _, tc := range []struct {
+		lang string
+		ms   int64
+		want string
+	}{
+		{"en", 0, "0"}, {"en", 42, "0.04"}, {"en", 2345, "2.3"},
+		{"it", 42, "0,04"}, {"it", 2345, "2,3"},
+	} {
+		i18n.SetLanguage(tc.lang)
+		if got := healthSeconds(tc.ms); got != tc.want {
+			t.Errorf("%s %d ms = %q, want %q", tc.lang, tc.ms, got, tc.want)
+		}
+	}
+}
