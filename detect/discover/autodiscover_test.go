@@ -89,6 +89,9 @@ func TestAutodiscoverGivesServersAndNeverAPassword(t *testing.T) {
 	if _, ok := candidate(res, config.SMTP, "smtp.example.com", 465); !ok {
 		t.Fatalf("candidates %v", hostsOf(res.Candidates))
 	}
+	if res.Provider == nil || res.Provider.ID != "example.com" || res.Provider.DisplayName != "Example Exchange" || c.ProviderID != "example.com" {
+		t.Fatalf("provider %+v, candidate provider id %q: want example.com", res.Provider, c.ProviderID)
+	}
 	if len(srv.bodies) == 0 || !strings.Contains(srv.bodies[0], "anna@example.com") {
 		t.Fatalf("request bodies %q", srv.bodies)
 	}
@@ -118,7 +121,11 @@ func TestAutodiscoverRedirectsToAnotherDomainAreUntrusted(t *testing.T) {
 				t.Fatalf("report %+v", s)
 			}
 			c, ok := candidate(res, config.IMAP, "imap.hoster.test", 993)
-			if !ok || c.Trusted {
+			wantID := "example.com" // the address Autodiscover answered for
+			if name == "redirectAddr" {
+				wantID = "hoster.test"
+			}
+			if !ok || c.Trusted || c.ProviderID != wantID {
 				t.Fatalf("candidate %+v", c)
 			}
 			if len(hoster.problems) > 0 {

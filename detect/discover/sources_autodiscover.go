@@ -147,7 +147,11 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			}
 			continue
 		}
-		p := &config.Provider{DisplayName: resp.DisplayName}
+		// Autodiscover names no provider id; the domain it answered for
+		// (after any redirectAddr) is the closest thing, as an
+		// autoconfig file's <emailProvider id> usually is.
+		answered := email[strings.LastIndexByte(email, '@')+1:]
+		p := &config.Provider{ID: answered, Domains: []string{answered}, DisplayName: resp.DisplayName}
 		local := r.addr.Local
 		for _, s := range resp.Servers {
 			// Autodiscover gives a literal login; keep the template form
