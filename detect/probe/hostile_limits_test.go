@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 )
@@ -226,7 +227,9 @@ func TestProbeRecognisesAWebServerOnAMailPort(t *testing.T) {
 // SMTP and POP3.
 func TestProbeNeverFallsBackToPlaintextWhenIMAPRefusesSTARTTLS(t *testing.T) {
 	lab := labtest.New(t)
-	for i, reply := range []string{"NO [UNAVAILABLE] TLS is down", "BAD unknown command"} {
+	// The third reply agrees, then injects a plaintext line before the
+	// handshake (CVE-2011-0411): that too ends the probe without LOGIN.
+	for i, reply := range []string{"NO [UNAVAILABLE] TLS is down", "BAD unknown command", "OK begin TLS now\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN"} {
 		host := "imaprefuse" + string(rune('a'+i)) + ".example.it"
 		sawLogin := make(chan string, 8)
 		startRaw(t, lab, host, 143, func(c net.Conn) {
@@ -258,12 +261,15 @@ func TestProbeNeverFallsBackToPlaintextWhenIMAPRefusesSTARTTLS(t *testing.T) {
 				}
 			}
 		})
-		t.Run(reply, func(t *testing.T) {
+		t.Run(strings.Fields(reply)[0], func(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = 3 * time.Second
 			res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: host, Port: 143, Security: config.STARTTLS}, opts)
 			if !hasProblem(res, "starttls-failed") || res.Status != StatusFailed || res.StartTLSOffered == nil || !*res.StartTLSOffered {
 				t.Errorf("problems %v status %s offered %v\n%s", codes(res), res.Status, res.StartTLSOffered, transcriptText(res))
+			}
+			if strings.HasPrefix(reply, "OK") && !hasInjection(res) {
+				t.Errorf("the line sent before the handshake is not reported as an injection: %v", res.Problems)
 			}
 			select {
 			case l := <-sawLogin:
@@ -308,4 +314,15 @@ func TestProbeWarnsAboutTLS10OnlyServersOnEveryProtocol(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasInjection reports whether res names data sent before the TLS
+// handshake (CVE-2011-0411) as the STARTTLS failure.
+func hasInjection(res Result) bool {
+	for _, p := range res.Problems {
+		if p.Code == "starttls-failed" && p.Data["Detail"] == i18n.T("probe.detail.injection") {
+			return true
+		}
+	}
+	return false
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -78,19 +77,10 @@ func (r *run) imap() {
 			}
 			replay = "* OK " + text + "\r\n"
 		} else {
-			if _, err := imapCommand(rec, tp, "P2", "STARTTLS"); err != nil {
-				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(err.Error())}))
+			_, err := imapCommand(rec, tp, "P2", "STARTTLS")
+			if rec = r.startTLS(err, br); rec == nil {
 				return
 			}
-			if br.Buffered() > 0 {
-				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
-				return
-			}
-			tc := r.handshake(r.raw)
-			if tc == nil {
-				return
-			}
-			rec = newRecordConn(tc, r.tr)
 			// No greeting follows STARTTLS; go-imap expects one, and must
 			// not keep the capabilities of the plaintext session.
 			replay = "* OK " + text + "\r\n"

@@ -11,7 +11,6 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -69,21 +68,9 @@ func (r *run) smtp() {
 				return
 			}
 		} else {
-			if err := smtpCmd(rec, tp, "STARTTLS", 220); err != nil {
-				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(errText(err))}))
+			if rec = r.startTLS(smtpCmd(rec, tp, "STARTTLS", 220), br); rec == nil {
 				return
 			}
-			// Bytes already waiting were sent before TLS but would be
-			// read as if they came over it (CVE-2011-0411).
-			if br.Buffered() > 0 {
-				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
-				return
-			}
-			tc := r.handshake(r.raw)
-			if tc == nil {
-				return
-			}
-			rec = newRecordConn(tc, r.tr)
 			// A new session starts after STARTTLS (RFC 3207 §4.2) with
 			// no greeting; go-smtp expects one, so it gets the first.
 			replay = "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n"

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"crypto/x509"
@@ -38,6 +39,27 @@ func (r *run) session() net.Conn {
 		return tc
 	}
 	return nil
+}
+
+// startTLS continues after a STARTTLS command (RFC 3207 §4, RFC 3501
+// §6.2.1) whose answer was cmdErr: it runs the handshake and returns the
+// recording connection over TLS, or nil after a recorded failure. Bytes
+// already waiting in br were sent before TLS but would be read as if they
+// came over it (CVE-2011-0411), so they end the probe.
+func (r *run) startTLS(cmdErr error, br *bufio.Reader) *recordConn {
+	switch {
+	case cmdErr != nil:
+		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(errText(cmdErr))}))
+		return nil
+	case br.Buffered() > 0:
+		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
+		return nil
+	}
+	tc := r.handshake(r.raw)
+	if tc == nil {
+		return nil
+	}
+	return newRecordConn(tc, r.tr)
 }
 
 // handshake runs TLS on conn and reports on the session and the
