@@ -44,6 +44,7 @@ func TestMXVerdicts(t *testing.T) {
 			lab.CNAME("mx."+domain, "real.mail.test")
 			lab.MX(domain, 10, "mx."+domain)
 		}, Warning, "mx-cname"},
+		{"MX naming an IP address instead of a host", func(lab *labtest.Lab) { lab.MX(domain, 10, "192.0.2.25") }, Warning, "mx-ip-literal"},
 		{"DNS failure is reported, not taken for a missing MX", func(lab *labtest.Lab) { lab.DNSFail(domain, labtest.ServFail) }, Problem, "dns-failed"},
 	}
 	for _, tc := range cases {

@@ -149,3 +149,16 @@ func TestTitlesAndLabelsAreTranslated(t *testing.T) {
 		}
 	}
 }
+
+func TestOrganisationalDomainComesFromThePublicSuffixList(t *testing.T) {
+	for in, want := range map[string]string{
+		"mail.example.co.uk":     "example.co.uk", // co.uk is a suffix: two labels are not enough
+		"posta.comune.milano.it": "comune.milano.it",
+		"a.b.studio-rossi.it":    "studio-rossi.it",
+		"studio-rossi.it":        "studio-rossi.it",
+	} {
+		if got := orgDomain(in); got != want {
+			t.Errorf("orgDomain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
