@@ -58,11 +58,14 @@ type checkArgs struct {
 }
 
 // parseCheckArgs accepts flags before and after the address, as people
-// type them (`postino check anna@example.org --json`).
-func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
+// type them (`postino check anna@example.org --json`). -h prints the
+// usage on stdout and returns flag.ErrHelp; every other mistake is an
+// error holding one translated line, as for detect and health.
+func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	a := &checkArgs{}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	fs.BoolVar(&a.json, "json", false, i18n.T("check.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("check.flag.dns"))
 	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("check.flag.ispdb"))
@@ -77,20 +80,13 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
 	fs.BoolVar(&a.sendTest, "send-test", false, i18n.T("check.flag.send_test"))
 	fs.DurationVar(&a.sendDeadline, "send-deadline", roundtrip.DefaultDeadline, i18n.T("check.flag.send_deadline"))
 	fs.BoolVar(&a.deleteTest, "delete-test", false, i18n.T("check.flag.delete_test"))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, i18n.T("check.usage"))
-		fs.PrintDefaults()
-	}
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout, fs, "check.usage")
+		return nil, err
+	case err != nil:
+		return nil, usageError(flagErrorText(err, "check"))
 	}
 	switch {
 	case len(positional) == 0:
@@ -105,6 +101,9 @@ func parseCheckArgs(args []string, stderr io.Writer) (*checkArgs, error) {
 		return nil, detect.CheckCredentials(a.user, "")
 	}
 	if err := a.checkSendTestFlags(fs); err != nil {
+		return nil, err
+	}
+	if err := checkLang(a.lang); err != nil {
 		return nil, err
 	}
 	a.address = positional[0]
@@ -154,19 +153,15 @@ func isTerminal(w io.Writer) bool {
 }
 
 func runCheck(env *Env) int {
-	a, err := parseCheckArgs(env.Args, env.Stderr)
+	a, err := parseCheckArgs(env.Args, env.Stdout)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(env.Stderr, err)
-			return ExitUsage
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
 		}
-		return ExitOK
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
 	}
 	if a.lang != "" {
-		if i18n.Normalize(a.lang) == "" {
-			fmt.Fprintln(env.Stderr, i18n.T("check.error.lang", map[string]any{"Value": a.lang}))
-			return ExitUsage
-		}
 		i18n.SetLanguage(a.lang)
 	}
 	addr, err := address.Parse(a.address)

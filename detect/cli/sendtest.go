@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,8 +135,13 @@ func (v *roundtripView) Handle(e event.Event) {
 	io.WriteString(v.w, s)
 }
 
-// formatSeconds writes a duration as seconds with one decimal, as the
-// round trip's own sentences do.
+// formatSeconds writes a duration as seconds with one decimal and the
+// language's decimal separator ("2,5" in Italian), as the round trip's
+// own sentences do.
 func formatSeconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
+	s := strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
+	if i18n.Language() == "it" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

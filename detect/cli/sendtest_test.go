@@ -293,7 +293,7 @@ func TestSendTestExplainsAServerThatNeverDelivers(t *testing.T) {
 		want   []string
 	}{
 		{"en", true, nil},
-		{"it", false, []string{"✗ Il messaggio di prova è stato inviato ma non è arrivato entro . s.", "Inviato: (il server l'ha accettato in",
+		{"it", false, []string{"✗ Il messaggio di prova è stato inviato ma non è arrivato entro s.", "Inviato: (il server l'ha accettato in",
 			"non è comparso nella casella prima della scadenza", "→ Cercalo tra un po'", "Message-ID: <postino."}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -445,6 +445,29 @@ func TestSendTestSendsNothingWithoutProvenSettings(t *testing.T) {
 // times, durations and column padding that vary by run and language.
 func withoutTimesAndNumbers(s string) string {
 	s = regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z+\-0-9]+ `).ReplaceAllString(s, "")
-	s = regexp.MustCompile(`\d+( ms)?`).ReplaceAllString(s, "")
+	s = regexp.MustCompile(`\d+([.,]\d+)?( ms)?`).ReplaceAllString(s, "")
 	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
+}
+
+// In a command line "offer to delete the test message" is a flag; the
+// help says so, next to the other round-trip flags, in both languages.
+func TestCheckHelpExplainsTheRoundTripFlags(t *testing.T) {
+	for lang, wants := range map[string][]string{
+		"en": {"-send-test", "needs --password-stdin", "-send-deadline duration", "(default 1m0s)", "-delete-test",
+			"how the command line offers to delete it", "the test message arrived"},
+		"it": {"-send-test", "serve --password-stdin", "-delete-test", "offre di cancellarlo", "il messaggio di prova è arrivato"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			noNetwork(t)
+			code, out, errOut := runCLI(t, "", false, "check", "--lang", lang, "--help")
+			if code != ExitOK || errOut != "" {
+				t.Fatalf("exit %d, stderr %q; want 0 and the help on stdout, as for detect and health", code, errOut)
+			}
+			for _, want := range wants {
+				if !strings.Contains(out, want) {
+					t.Errorf("help lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
 }
