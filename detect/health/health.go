@@ -135,8 +135,9 @@ func (Finished) EventKind() string { return "health-finished" }
 
 // Run checks domain (already normalised, see Domain) and returns the
 // report with the checks in Names order. The checks run in parallel;
-// each emits CheckDone on sink when it finishes. Run returns when every
-// check has finished; none of its goroutines outlives it.
+// each emits CheckDone on sink when it finishes, from its own goroutine,
+// so sink must be safe for concurrent use. Run returns when every check
+// has finished; none of its goroutines outlives it.
 func Run(ctx context.Context, nw *network.Network, domain string, opts Options, sink event.Sink) *Report {
 	start := time.Now()
 	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
