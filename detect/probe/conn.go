@@ -93,9 +93,7 @@ func (t *transcript) add(dir, text string) {
 		text = redact(text)
 	}
 	text = clean(scrub(text, t.password))
-	if len(text) > maxTranscriptLine {
-		text = text[:maxTranscriptLine] + "…"
-	}
+	text = truncate(text, maxTranscriptLine)
 	if dir == "S" && t.greeting == "" {
 		t.greeting = text
 	}
@@ -145,6 +143,19 @@ func clean(s string) string {
 		}
 		return utf8.RuneError
 	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
+}
+
+// truncate cuts s to at most n bytes, marking the cut with "…". It never
+// splits a UTF-8 sequence: an accented server message ("Password
+// errata, è necessaria...") must not turn into invalid text.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // scrub removes the password from text: a server that echoes what it

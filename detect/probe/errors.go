@@ -26,10 +26,7 @@ type errNotProtocol struct{ line string }
 func (e *errNotProtocol) Error() string { return fmt.Sprintf("unexpected server line %q", e.line) }
 
 func notProtocol(line string) error {
-	if len(line) > 80 {
-		line = line[:80] + "…"
-	}
-	return &errNotProtocol{line: line}
+	return &errNotProtocol{line: truncate(line, 80)}
 }
 
 func isTimeout(err error) bool {

@@ -45,6 +45,27 @@ func TestTranscriptNeutralisesTerminalEscapes(t *testing.T) {
 	}
 }
 
+// Long server lines are cut for the transcript and the summary, never in
+// the middle of a character.
+func TestLongServerLinesAreCutOnACharacterBoundary(t *testing.T) {
+	tr := &transcript{}
+	tr.add("S", "-ERR "+strings.Repeat("è", maxTranscriptLine))
+	lines, _ := tr.snapshot()
+	got := lines[0].Text
+	if !utf8.ValidString(got) || strings.ContainsRune(got, utf8.RuneError) || !strings.HasSuffix(got, "è…") || len(got) > maxTranscriptLine+len("…") {
+		t.Errorf("transcript line of %d bytes ends %q", len(got), got[max(0, len(got)-12):])
+	}
+	for n := 0; n < 8; n++ {
+		s := truncate("àèìòù", n)
+		if !utf8.ValidString(s) || len(s) > n+len("…") {
+			t.Errorf("truncate(àèìòù, %d) = %q", n, s)
+		}
+	}
+	if truncate("short", 60) != "short" {
+		t.Error("a short text was cut")
+	}
+}
+
 func TestTranscriptScrubsThePasswordFromServerWords(t *testing.T) {
 	tr := &transcript{password: "hunter22"}
 	tr.add("S", "-ERR password hunter22 rejected")

@@ -71,9 +71,7 @@ func (r *run) shortReason() string {
 		return s
 	}
 	text := p.ServerText
-	if len(text) > 60 {
-		text = text[:60] + "…"
-	}
+	text = truncate(text, 60)
 	if text == "" {
 		text = p.Code
 	}
