@@ -172,7 +172,13 @@ func verdictMarker(v health.Verdict) string {
 // title, the summary, then (unless all is well) why and what to do, and
 // the details and records.
 func writeHealthText(w io.Writer, r *health.Report) {
-	fmt.Fprintln(w, i18n.T("health.cli.header", map[string]any{"Domain": r.Domain}))
+	// People read the domain as they typed it; the ASCII form DNS uses
+	// follows when it differs (an internationalised domain).
+	if r.DomainUnicode != "" {
+		fmt.Fprintln(w, i18n.T("health.cli.header_idn", map[string]any{"Domain": r.Domain, "Unicode": r.DomainUnicode}))
+	} else {
+		fmt.Fprintln(w, i18n.T("health.cli.header", map[string]any{"Domain": r.Domain}))
+	}
 	counts := map[health.Verdict]int{}
 	for _, c := range r.Checks {
 		counts[c.Verdict]++

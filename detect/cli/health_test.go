@@ -215,3 +215,12 @@ func TestHealthSecondsFollowTheLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthShowsAnInternationalisedDomainAsTyped(t *testing.T) {
+	lab := labtest.New(t)
+	code, out, _ := runHealthCLI(t, lab, "health", "posta@Caffè.it")
+	// Exit 1: the empty lab publishes no MX, a problem.
+	if code != ExitNotFound || !strings.HasPrefix(out, "Mail health of caffè.it (xn--caff-8oa.it)\n") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

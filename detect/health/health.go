@@ -16,6 +16,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
+	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -76,6 +77,9 @@ type Check struct {
 // Report is the result of Run.
 type Report struct {
 	Domain string `json:"domain"`
+	// DomainUnicode is the domain as people write it, when that differs
+	// from the ASCII form (an internationalised domain, RFC 5891).
+	DomainUnicode string `json:"domain_unicode,omitempty"`
 	// OrgDomain is the organisational domain (public suffix + 1 label),
 	// where DMARC falls back to.
 	OrgDomain string  `json:"organizational_domain"`
@@ -149,6 +153,9 @@ func Run(ctx context.Context, nw *network.Network, domain string, opts Options, 
 	defer cancel()
 
 	r := &Report{Domain: domain, OrgDomain: orgDomain(domain)}
+	if u, err := idna.Display.ToUnicode(domain); err == nil && u != domain {
+		r.DomainUnicode = u
+	}
 	sink.Emit(Started{Domain: domain, Checks: append([]string(nil), Names...)})
 	runs := []func(context.Context) Check{
 		func(ctx context.Context) Check { return checkMX(ctx, nw, domain) },

@@ -162,3 +162,18 @@ func TestOrganisationalDomainComesFromThePublicSuffixList(t *testing.T) {
 		}
 	}
 }
+
+func TestReportKeepsTheUnicodeFormOfAnInternationalisedDomain(t *testing.T) {
+	lab := labtest.New(t)
+	r := Run(testCtx(t), lab.Network(), "xn--caff-8oa.it", Options{}, nil)
+	if r.Domain != "xn--caff-8oa.it" || r.DomainUnicode != "caffè.it" {
+		t.Errorf("domain %q unicode %q", r.Domain, r.DomainUnicode)
+	}
+	out, _ := json.Marshal(r)
+	if !strings.Contains(string(out), `"domain_unicode":"caffè.it"`) {
+		t.Errorf("JSON lacks domain_unicode: %s", out)
+	}
+	if r := Run(testCtx(t), lab.Network(), domain, Options{}, nil); r.DomainUnicode != "" {
+		t.Errorf("an ASCII domain has a separate Unicode form %q", r.DomainUnicode)
+	}
+}
