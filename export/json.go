@@ -1,9 +1,6 @@
 package export
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "encoding/json"
 
 // JSONVersion is the version of the JSON export's layout; it changes
 // only when a field changes meaning or disappears.
@@ -28,7 +25,7 @@ func JSON(s Settings, opts Options) ([]byte, error) {
 		if len(raw) == 0 {
 			report = nil
 		} else if !json.Valid(raw) {
-			return nil, fmt.Errorf("%w: report is not valid JSON", ErrInvalid)
+			return nil, invalid("export.err.report_json", nil)
 		}
 	}
 	return marshalIndent(jsonExport{Format: "postino-settings", Version: JSONVersion, Settings: s, Report: report})

@@ -13,7 +13,6 @@ package export
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -89,8 +88,16 @@ func (o Options) lang() string {
 // bad input (exit code 2) from a failure to write.
 var ErrInvalid = errors.New("invalid settings")
 
+// invalidError is a translated validation message that matches
+// ErrInvalid with errors.Is; its text is only the translation, so no
+// English prefix reaches an Italian user.
+type invalidError struct{ msg string }
+
+func (e invalidError) Error() string        { return e.msg }
+func (e invalidError) Is(target error) bool { return target == ErrInvalid }
+
 func invalid(key string, data map[string]any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, i18n.T(key, data))
+	return invalidError{i18n.T(key, data)}
 }
 
 // LocalPart and AddressDomain split Address at its last "@".

@@ -1,9 +1,11 @@
 package export
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 )
 
@@ -84,5 +86,24 @@ func TestFormatsAreListedOnceAndFoundByName(t *testing.T) {
 	}
 	if _, ok := Lookup("pdf"); ok {
 		t.Error("Lookup found an unknown format")
+	}
+}
+
+// TestValidationErrorsSpeakTheUsersLanguage: the message is only the
+// translation (no English prefix in an Italian sentence) and still
+// matches ErrInvalid.
+func TestValidationErrorsSpeakTheUsersLanguage(t *testing.T) {
+	i18n.SetLanguage("it")
+	defer i18n.SetLanguage("")
+	s := fixtures()["libero"]
+	s.Outgoing.Port = 0
+	err := s.Validate()
+	want := i18n.TIn("it", "export.err.port", map[string]any{"Server": s.Outgoing.String()})
+	if !errors.Is(err, ErrInvalid) || err.Error() != want {
+		t.Errorf("got %q, want %q matching ErrInvalid", err, want)
+	}
+	_, err = JSON(fixtures()["libero"], Options{Report: json.RawMessage(`{`)})
+	if !errors.Is(err, ErrInvalid) || err.Error() != i18n.TIn("it", "export.err.report_json") {
+		t.Errorf("broken report: %q", err)
 	}
 }

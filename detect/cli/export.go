@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -274,7 +276,7 @@ func runExport(env *Env) int {
 func loadSigner(path, password string) (*export.Signer, error) {
 	data, err := readFileCapped(path, maxP12Size)
 	if err != nil {
-		return nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": err.Error()})
+		return nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": fileError(err)})
 	}
 	return export.LoadSigner(data, password)
 }
@@ -300,6 +302,29 @@ func readAllCapped(r io.Reader, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// fileError says what went wrong with a file in the user's language for
+// the usual cases, without repeating the path (or naming our temporary
+// file) the way *fs.PathError does.
+func fileError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return i18n.T("export.cli.err.not_exist")
+	case errors.Is(err, fs.ErrPermission):
+		return i18n.T("export.cli.err.permission")
+	case errors.Is(err, syscall.EISDIR):
+		return i18n.T("export.cli.err.is_dir")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err.Error()
+	}
+	return err.Error()
+}
+
 // maxReportFile bounds --from: real reports are tens of kilobytes.
 const maxReportFile = 16 << 20
 
@@ -314,7 +339,7 @@ func readReportFile(env *Env, path string) (*detect.Report, json.RawMessage, err
 		data, err = readFileCapped(path, maxReportFile)
 	}
 	if err != nil {
-		return nil, nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": err.Error()})
+		return nil, nil, exportUsagef("export.cli.err.read_file", map[string]any{"File": path, "Error": fileError(err)})
 	}
 	rep, err := detect.ReadReport(strings.NewReader(string(data)))
 	if err != nil {
@@ -375,6 +400,9 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 // system), syncs it, then moves it into place. Without force an
 // existing file is never replaced: the hard link fails if path exists.
 func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) error {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": i18n.T("export.cli.err.is_dir")})
+	}
 	if !force {
 		if _, err := os.Lstat(path); err == nil {
 			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
@@ -383,13 +411,13 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) err
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // a no-op once the file has been moved
 	fail := func(err error) error {
 		tmp.Close()
-		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		return fail(err)
@@ -405,7 +433,7 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) err
 	}
 	if force {
 		if err := os.Rename(tmpName, path); err != nil {
-			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
 		}
 		return nil
 	}
@@ -417,7 +445,7 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) err
 			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
 		}
 		if err := os.Rename(tmpName, path); err != nil {
-			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": err.Error()})
+			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
 		}
 	}
 	return nil

@@ -314,6 +314,8 @@ func TestExportRefusesBadUsageWithExitTwo(t *testing.T) {
 		{"line break in the name", "", []string{"--from", report, "--name", "Anna\r\nBcc: x"}},
 		{"missing p12", "", []string{"--format", "mobileconfig", "--sign-p12", filepath.Join(t.TempDir(), "none.p12"), "--from", report}},
 		{"report and passwords both on stdin", "pw\n", []string{"--format", "mobileconfig", "--include-password", "--from", "-"}},
+		{"report is a folder", "", []string{"--from", t.TempDir()}},
+		{"output is a folder", "", []string{"--from", report, "-o", t.TempDir(), "--force"}},
 	} {
 		code, out, errOut := runExportCLI(t, tc.stdin, tc.args...)
 		if code != ExitUsage || out != "" || errOut == "" {
@@ -322,6 +324,36 @@ func TestExportRefusesBadUsageWithExitTwo(t *testing.T) {
 		if strings.Contains(errOut, exportSecret) {
 			t.Errorf("%s: password in the error", tc.name)
 		}
+	}
+}
+
+// TestExportExplainsFileErrorsInPlainWords: a missing file, a folder
+// and a missing output folder are said in the user's language, without
+// the system's English or the name of our temporary file.
+func TestExportExplainsFileErrorsInPlainWords(t *testing.T) {
+	noCheck(t)
+	report := writeReport(t, exportReport())
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		key  string
+	}{
+		{"missing report", []string{"--from", filepath.Join(dir, "nope.json")}, "export.cli.err.not_exist"},
+		{"report is a folder", []string{"--from", dir}, "export.cli.err.is_dir"},
+		{"missing output folder", []string{"--from", report, "-o", filepath.Join(dir, "no", "x.txt")}, "export.cli.err.not_exist"},
+		{"output is a folder", []string{"--from", report, "-o", dir, "--force"}, "export.cli.err.is_dir"},
+	} {
+		code, _, errOut := runExportCLI(t, "", append(tc.args, "--lang", "it")...)
+		if want := i18n.TIn("it", tc.key); code != ExitUsage || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, %q does not say %q", tc.name, code, errOut, want)
+		}
+		if strings.Contains(errOut, "no such file") || strings.Contains(errOut, ".tmp-") {
+			t.Errorf("%s: system wording or temporary name: %q", tc.name, errOut)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left behind: %v", entries)
 	}
 }
 
