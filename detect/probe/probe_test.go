@@ -149,8 +149,12 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 					t.Errorf("phase %s missing from %v", want, res.Phases)
 				}
 			}
-			if c.sec == config.TLS && !reached(res.Phases, PhaseTLS) {
+			if !reached(res.Phases, PhaseTLS) {
 				t.Errorf("no TLS phase in %v", res.Phases)
+			}
+			// The test servers announce SIZE 25 MiB (RFC 1870).
+			if wantSize := int64(25 << 20); c.proto == config.SMTP && res.SizeLimit != wantSize {
+				t.Errorf("SMTP size limit %d, want %d", res.SizeLimit, wantSize)
 			}
 		})
 	}

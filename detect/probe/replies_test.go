@@ -3,6 +3,7 @@ package probe
 import (
 	"bufio"
 	"crypto/tls"
+	"encoding/base64"
 	"net"
 	"strings"
 	"testing"
@@ -164,5 +165,69 @@ func TestProbeShowsAnIMAPAlertInTheGreeting(t *testing.T) {
 	}
 	if alert != "Maintenance tonight at 22:00" {
 		t.Errorf("alert %q, problems %v", alert, codes(res))
+	}
+}
+
+// An IMAP server that disables LOGIN (RFC 3501 §6.2.3) is logged in to
+// with AUTHENTICATE PLAIN (RFC 4616), over TLS, with the credential
+// redacted in the transcript; LOGIN is never tried.
+func TestProbeUsesAuthenticatePlainWhenIMAPLoginIsDisabled(t *testing.T) {
+	lab := labtest.New(t)
+	cert := lab.Cert("sasl.example.it")
+	sawLogin := make(chan string, 4)
+	startRaw(t, lab, "sasl.example.it", 993, func(c net.Conn) {
+		tc := tls.Server(c, serverTLS(cert))
+		defer tc.Close()
+		say := func(s string) { tc.Write([]byte(s + "\r\n")) }
+		say("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN LOGINDISABLED] ready")
+		br := bufio.NewReader(tc)
+		authTag := ""
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			f := strings.Fields(line)
+			switch {
+			case authTag != "":
+				dec, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(line))
+				if string(dec) == "\x00"+testUser+"\x00"+testPassword {
+					say(authTag + " OK welcome")
+				} else {
+					say(authTag + " NO [AUTHENTICATIONFAILED] no")
+				}
+				authTag = ""
+			case len(f) < 2:
+				say("* BAD what")
+			case strings.EqualFold(f[1], "AUTHENTICATE") && len(f) == 3 && strings.EqualFold(f[2], "PLAIN"):
+				authTag = f[0]
+				say("+ ")
+			case strings.EqualFold(f[1], "LOGIN"):
+				sawLogin <- line
+				say(f[0] + " NO LOGIN is disabled")
+			case strings.EqualFold(f[1], "CAPABILITY"):
+				say("* CAPABILITY IMAP4rev1 AUTH=PLAIN LOGINDISABLED")
+				say(f[0] + " OK done")
+			case strings.EqualFold(f[1], "LOGOUT"):
+				say("* BYE bye")
+				say(f[0] + " OK bye")
+				return
+			default:
+				say(f[0] + " BAD unknown")
+			}
+		}
+	})
+	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "sasl.example.it", Port: 993, Security: config.TLS}, withLogin())
+	if res.Login != LoginOK || res.Status != StatusOK {
+		t.Fatalf("login %s status %s problems %v\n%s", res.Login, res.Status, codes(res), transcriptText(res))
+	}
+	tr := transcriptText(res)
+	if !strings.Contains(tr, "AUTHENTICATE PLAIN") || !strings.Contains(tr, "C: ***") {
+		t.Errorf("transcript does not show a redacted AUTHENTICATE PLAIN:\n%s", tr)
+	}
+	select {
+	case l := <-sawLogin:
+		t.Errorf("LOGIN was sent although disabled: %q", strings.TrimSpace(l))
+	default:
 	}
 }
