@@ -116,3 +116,16 @@ func TestDKIMSaysAFailingDNSServerOnceNotPerSelector(t *testing.T) {
 		t.Errorf("%d detail lines repeat the same failure:\n%s", len(c.Details), dump(c))
 	}
 }
+
+// Microsoft 365 and others publish DKIM as a CNAME to a key in their own
+// zone; the key must be found through it.
+func TestDKIMKeyBehindACNAMEIsFound(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.CNAME("selector1._domainkey."+domain, "selector1-example-test._domainkey.provider.onmicrosoft.test")
+	lab.TXT("selector1-example-test._domainkey.provider.onmicrosoft.test", rsaKeyRecord(t, 2048))
+	c := checkDKIM(testCtx(t), nw, domain, nil)
+	assertCheck(t, c, OK, "dkim-ok")
+	if !hasDetail(c, "selector1: rsa key, 2048 bits") {
+		t.Errorf("key not measured:\n%s", dump(c))
+	}
+}
