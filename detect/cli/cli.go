@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/network"
 )
 
 // Exit codes shared by every sub-command.
@@ -167,6 +169,26 @@ func checkLang(lang string) error {
 		return usageError(i18n.T("cli.error.lang", map[string]any{"Lang": lang, "Languages": strings.Join(i18n.Languages, ", ")}))
 	}
 	return nil
+}
+
+// reportParseError finishes a sub-command whose arguments did not parse:
+// after --help (usage already on stdout) it exits 0, otherwise it prints
+// the one-line reason on stderr and exits 2.
+func reportParseError(env *Env, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintln(env.Stderr, err)
+	return ExitUsage
+}
+
+// networkFromFlag builds the Network a sub-command uses: the --dns
+// server when given, else $POSTINO_DNS, else the system's resolvers.
+func networkFromFlag(env *Env, dnsFlag string) (*network.Network, error) {
+	if dnsFlag == "" {
+		dnsFlag = env.Getenv(network.EnvDNS)
+	}
+	return network.New(network.Options{DNS: dnsFlag})
 }
 
 // usageError is a mistake in the command line; its text is already

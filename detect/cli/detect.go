@@ -18,7 +18,6 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
-	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/providers"
 )
 
@@ -31,12 +30,7 @@ const EnvISPDir = "POSTINO_ISP_DIR"
 // detectNetwork builds the network `postino detect` uses. It is the
 // test seam: tests replace it with a labtest network, because port
 // mapping and a test CA cannot come from the environment.
-var detectNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
-	if dnsFlag == "" {
-		dnsFlag = env.Getenv(network.EnvDNS)
-	}
-	return network.New(network.Options{DNS: dnsFlag})
-}
+var detectNetwork = networkFromFlag
 
 type detectArgs struct {
 	json    bool
@@ -89,11 +83,7 @@ func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 func runDetect(env *Env) int {
 	a, err := parseDetectArgs(env.Args, env.Stdout)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return reportParseError(env, err)
 	}
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
