@@ -422,6 +422,10 @@ func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T
 	if r.Status != ReceiveFailed || r.Problem == nil || r.Problem.Code != "refused" {
 		t.Errorf("status %s problem %+v, want receive-failed/refused", r.Status, r.Problem)
 	}
+	// Nothing was refused at login: the sentence must not blame the password.
+	if s := r.Summary(); !strings.Contains(s, "mailbox could not be opened") {
+		t.Errorf("summary %q", s)
+	}
 	d, err := Delete(ctx, nil, o, strings.Repeat("a", 16))
 	if err != nil || d.Problem == nil || d.Problem.Code != "refused" {
 		t.Errorf("Delete: %+v, %v", d, err)
