@@ -254,6 +254,9 @@ func runExport(env *Env) int {
 	if a.includePassword {
 		fmt.Fprintln(env.Stderr, export.PasswordWarning(i18n.Language()))
 	}
+	for _, w := range unverifiedWarnings(rep) {
+		fmt.Fprintln(env.Stderr, w)
+	}
 	if a.output == "" {
 		if _, err := env.Stdout.Write(data); err != nil {
 			fmt.Fprintln(env.Stderr, err)

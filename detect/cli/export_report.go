@@ -174,3 +174,19 @@ func nothingToExport(rep *detect.Report) string {
 	b.WriteString("\n" + i18n.T("export.cli.err.see_check", map[string]any{"Address": rep.Address}))
 	return b.String()
 }
+
+// unverifiedWarnings are said when the exported choice is a server whose
+// certificate did not verify (the only one that answered, for example a
+// self-signed server of one's own): every mail program set up from the
+// file will warn about it, so the person exporting should know first.
+func unverifiedWarnings(rep *detect.Report) []string {
+	var out []string
+	for _, c := range []*recommend.Choice{rep.Recommended.Incoming, rep.Recommended.Outgoing} {
+		if c != nil && !c.Verified {
+			out = append(out, i18n.T("export.cli.warn.unverified", map[string]any{
+				"Server": fmt.Sprintf("%s %s", protoName(c.Protocol), c.Address()),
+			}))
+		}
+	}
+	return out
+}

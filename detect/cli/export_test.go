@@ -51,9 +51,9 @@ func exportReport() *detect.Report {
 			Provider:   &config.Provider{ID: "example.it", DisplayName: "Esempio Posta", Notes: []config.Note{{Code: "app-password"}}},
 		},
 		Recommended: recommend.Recommendation{
-			Incoming:     &recommend.Choice{Server: imap},
-			Outgoing:     &recommend.Choice{Server: smtp},
-			Alternatives: []recommend.Choice{{Server: imap143}, {Server: smtp587}},
+			Incoming:     &recommend.Choice{Server: imap, Verified: true},
+			Outgoing:     &recommend.Choice{Server: smtp, Verified: true},
+			Alternatives: []recommend.Choice{{Server: imap143, Verified: true}, {Server: smtp587, Verified: true}},
 		},
 		Language: "en",
 	}
@@ -182,6 +182,21 @@ func TestExportLeavesOutAlternativesWhoseCertificateFailed(t *testing.T) {
 	}
 	if len(s.AlternativesOut) != 1 {
 		t.Errorf("outgoing alternatives: %v", s.AlternativesOut)
+	}
+}
+
+func TestExportWarnsWhenTheChosenCertificateDidNotVerify(t *testing.T) {
+	noCheck(t)
+	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, exportReport()), "--format", "thunderbird", "--lang", "en")
+	if code != ExitOK || out == "" || errOut != "" {
+		t.Errorf("verified: exit %d, stderr %q", code, errOut)
+	}
+	rep := exportReport()
+	rep.Recommended.Outgoing.Verified = false
+	code, out, errOut = runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "thunderbird", "--lang", "it")
+	want := i18n.TIn("it", "export.cli.warn.unverified", map[string]any{"Server": "SMTP smtp.example.it:465"})
+	if code != ExitOK || out == "" || strings.TrimSpace(errOut) != want {
+		t.Errorf("unverified: exit %d, stderr %q, want %q", code, errOut, want)
 	}
 }
 
