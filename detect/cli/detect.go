@@ -231,6 +231,14 @@ func writeDetectText(w io.Writer, res *discover.Result) {
 			i18n.T("discover.security."+string(c.Security)), res.Login(c), strings.Join(c.Sources, ", "), trust)
 	}
 	tw.Flush()
+	for _, c := range res.Candidates {
+		if !c.Trusted {
+			// Say once what the word in the last column means.
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, i18n.T("detect.text.untrusted_legend"))
+			break
+		}
+	}
 	if !res.HasIncoming() || !res.HasOutgoing() {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, i18n.T("detect.text.incomplete"))

@@ -134,6 +134,10 @@ func TestDetectTextListsSourcesAndRankedCandidates(t *testing.T) {
 	if strings.Index(out, "imap.example.com") > strings.Index(out, "smtp.example.com") {
 		t.Errorf("candidates are not in source order:\n%s", out)
 	}
+	// Every candidate comes from HTTPS autoconfig: nothing to warn about.
+	if legend := i18n.T("detect.text.untrusted_legend"); strings.Contains(out, legend) {
+		t.Errorf("the unverified legend is shown without an unverified candidate:\n%s", out)
+	}
 }
 
 func TestDetectSpeaksItalian(t *testing.T) {
@@ -268,6 +272,10 @@ func TestDetectTitleShowsAnInternationalDomainAsTyped(t *testing.T) {
 	}
 	if !strings.Contains(out, "imap.xn--citt-3na.it:993") {
 		t.Fatalf("the guess for the ASCII domain is missing:\n%s", out)
+	}
+	// A guess is unverified, and the text says what that means.
+	if !strings.Contains(out, "unverified") || !strings.Contains(out, i18n.T("detect.text.untrusted_legend")) {
+		t.Fatalf("a guessed server without the unverified legend:\n%s", out)
 	}
 }
 
