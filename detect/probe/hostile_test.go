@@ -284,7 +284,7 @@ func TestUpdatesAreIndependentSnapshotsInPhaseOrder(t *testing.T) {
 			t.Errorf("update ID %q, result ID %q", u.ID, res.ID)
 		}
 	}
-	want := "connecting greeting capabilities tls capabilities login done"
+	want := "connecting connected greeting capabilities tls capabilities login done"
 	if strings.Join(phases, " ") != want {
 		t.Errorf("phases %q, want %q", strings.Join(phases, " "), want)
 	}

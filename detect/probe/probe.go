@@ -122,6 +122,9 @@ func (r *run) probe() {
 	if addr, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
 		r.res.IP = addr.IP.String()
 	}
+	// Front ends show "connected" at once, so a server that then stays
+	// silent is told apart from one that does not accept the connection.
+	r.setPhase(PhaseConnected)
 	switch r.ep.Protocol {
 	case config.SMTP:
 		r.smtp()

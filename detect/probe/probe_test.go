@@ -144,7 +144,7 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 			if !strings.Contains(transcriptText(res), "***") {
 				t.Errorf("no redacted credential in the transcript:\n%s", transcriptText(res))
 			}
-			for _, want := range []Phase{PhaseConnecting, PhaseGreeting, PhaseCapabilities, PhaseLogin} {
+			for _, want := range []Phase{PhaseConnecting, PhaseConnected, PhaseGreeting, PhaseCapabilities, PhaseLogin} {
 				if !reached(res.Phases, want) {
 					t.Errorf("phase %s missing from %v", want, res.Phases)
 				}

@@ -19,6 +19,7 @@ type Phase string
 const (
 	PhaseQueued       Phase = "queued"
 	PhaseConnecting   Phase = "connecting"
+	PhaseConnected    Phase = "connected" // TCP accepted; the protocol has not spoken yet
 	PhaseTLS          Phase = "tls"
 	PhaseGreeting     Phase = "greeting"
 	PhaseCapabilities Phase = "capabilities"
