@@ -155,6 +155,16 @@ func liveSourceLines(w io.Writer) event.Sink {
 
 func sourceLabel(s discover.SourceName) string { return i18n.T("discover.source." + string(s)) }
 
+// shortSources names a candidate's sources briefly, in the person's
+// language, for the narrow column of the candidates table.
+func shortSources(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = i18n.T("discover.short." + n)
+	}
+	return strings.Join(out, ", ")
+}
+
 func statusLabel(s discover.Status) string { return i18n.T("discover.status." + string(s)) }
 
 // sourceDetail says what a source found or why it failed.
@@ -228,7 +238,7 @@ func writeDetectText(w io.Writer, res *discover.Result) {
 			trust = i18n.T("detect.text.untrusted")
 		}
 		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, strings.ToUpper(string(c.Protocol)), c.Address(),
-			i18n.T("discover.security."+string(c.Security)), res.Login(c), strings.Join(c.Sources, ", "), trust)
+			i18n.T("discover.security."+string(c.Security)), res.Login(c), shortSources(c.Sources), trust)
 	}
 	tw.Flush()
 	for _, c := range res.Candidates {

@@ -277,6 +277,10 @@ func TestDetectTitleShowsAnInternationalDomainAsTyped(t *testing.T) {
 	if !strings.Contains(out, "unverified") || !strings.Contains(out, i18n.T("detect.text.untrusted_legend")) {
 		t.Fatalf("a guessed server without the unverified legend:\n%s", out)
 	}
+	_, it, _ := runDetectCLI(t, "--lang", "it", "--no-http", "mario@città.it")
+	if !strings.Contains(it, "ipotesi") || strings.Contains(it, "guess") {
+		t.Errorf("Italian candidates table does not name the guess source in Italian:\n%s", it)
+	}
 }
 
 func TestDetectShowsLiveProgressOnlyOnATerminal(t *testing.T) {
@@ -335,7 +339,7 @@ func TestDetectBuildsItsNetworkFromFlagThenEnvironment(t *testing.T) {
 func TestDetectTranslatesEverySourceStatusTrustAndErrorCode(t *testing.T) {
 	var keys []string
 	for _, s := range discover.Sources {
-		keys = append(keys, "discover.source."+string(s))
+		keys = append(keys, "discover.source."+string(s), "discover.short."+string(s))
 	}
 	for _, s := range discover.Statuses {
 		keys = append(keys, "discover.status."+string(s))
