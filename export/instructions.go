@@ -3,6 +3,8 @@ package export
 import (
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/providers"
@@ -47,7 +49,7 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 	t := func(key string, data ...any) string { return i18n.TIn(lng, key, data...) }
 	in := instructions{
 		Lang:       lng,
-		Title:      t("export.text.title", map[string]any{"Address": s.Address}),
+		Title:      t("export.text.title", map[string]any{"Address": s.displayAddress()}),
 		Intro:      t("export.text.intro"),
 		NotesTitle: t("export.text.notes"),
 		AltTitle:   t("export.text.alternatives"),
@@ -56,7 +58,7 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 	if s.DisplayName != "" {
 		in.Identity = append(in.Identity, row{Label: t("export.label.name"), Value: s.DisplayName})
 	}
-	in.Identity = append(in.Identity, row{Label: t("export.label.address"), Value: s.Address})
+	in.Identity = append(in.Identity, row{Label: t("export.label.address"), Value: s.displayAddress()})
 	if s.ProviderName != "" {
 		in.Identity = append(in.Identity, row{Label: t("export.label.provider"), Value: s.ProviderName})
 	}
@@ -107,6 +109,18 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 		}))
 	}
 	return in, nil
+}
+
+// displayAddress is the address as its owner knows it: an
+// internationalised domain in its Unicode form (RFC 5891 §5, via
+// idna.Display), so a person reads "università.it", not "xn--...". The
+// user name rows keep the ASCII form the servers were tested with.
+func (s Settings) displayAddress() string {
+	domain, err := idna.Display.ToUnicode(s.AddressDomain())
+	if err != nil || domain == "" {
+		return s.Address
+	}
+	return s.LocalPart() + "@" + domain
 }
 
 // notes are the provider's notes followed by those the servers call for

@@ -204,3 +204,25 @@ func TestInstructionsAskForTheAppPasswordWhenTheProviderWantsOne(t *testing.T) {
 		t.Error("the two password texts are the same")
 	}
 }
+
+// TestInstructionsShowAnInternationalDomainAsPeopleWriteIt: the title
+// and the address row read "università", the login stays the ASCII form
+// the servers accepted.
+func TestInstructionsShowAnInternationalDomainAsPeopleWriteIt(t *testing.T) {
+	s := fixtures()["escaping"]
+	s.Incoming.Username, s.Outgoing.Username = "", ""
+	in, err := buildInstructions(s, Options{Lang: "it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unicode = "tom.jerry@università.example"
+	if !strings.Contains(in.Title, unicode) || in.Identity[1].Value != unicode {
+		t.Errorf("title %q, address row %q", in.Title, in.Identity[1].Value)
+	}
+	if got := sectionRows(t, in, "Posta in arrivo")["Nome utente"]; got != s.Address {
+		t.Errorf("login %q, want the ASCII %q", got, s.Address)
+	}
+	if got := fixtures()["libero"].displayAddress(); got != "mario.rossi@libero.it" {
+		t.Errorf("ASCII address changed: %q", got)
+	}
+}
