@@ -3,7 +3,6 @@ package health
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/postino-mail/postino/detect/health/dkim"
 	"github.com/postino-mail/postino/detect/network"
@@ -39,18 +38,7 @@ func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []
 	b := newBuilder(NameDKIM)
 	selectors, userGiven := selectorList(given)
 	results := make([]dkimResult, len(selectors))
-	sem := make(chan struct{}, maxParallel)
-	var wg sync.WaitGroup
-	for i, sel := range selectors {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = lookupDKIM(ctx, nw, sel, domain)
-		}()
-	}
-	wg.Wait()
+	forEach(len(selectors), func(i int) { results[i] = lookupDKIM(ctx, nw, selectors[i], domain) })
 
 	failed := 0
 	for _, r := range results {

@@ -94,19 +94,25 @@ func resolveAll(ctx context.Context, nw *network.Network, mxs []network.MX) ([][
 	addrs := make([][]net.IP, len(mxs))
 	aliases := make([]string, len(mxs))
 	errs := make([]error, len(mxs))
+	forEach(len(mxs), func(i int) { addrs[i], aliases[i], errs[i] = resolveMX(ctx, nw, mxs[i].Host) })
+	return addrs, aliases, errs
+}
+
+// forEach calls f(0) … f(n-1), at most maxParallel at a time, and
+// returns when every call has returned.
+func forEach(n int, f func(i int)) {
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
-	for i, mx := range mxs {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			addrs[i], aliases[i], errs[i] = resolveMX(ctx, nw, mx.Host)
+			f(i)
 		}()
 	}
 	wg.Wait()
-	return addrs, aliases, errs
 }
 
 // resolveMX resolves an MX host and reports the name it is an alias of,

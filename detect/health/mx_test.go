@@ -1,7 +1,9 @@
 package health
 
 import (
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/postino-mail/postino/detect/labtest"
 )
@@ -53,5 +55,30 @@ func TestMXVerdicts(t *testing.T) {
 			tc.setup(lab)
 			assertCheck(t, checkMX(testCtx(t), lab.Network(), domain), tc.verdict, tc.code)
 		})
+	}
+}
+
+func TestForEachCallsEveryIndexAtMostMaxParallelAtATime(t *testing.T) {
+	var mu sync.Mutex
+	running, most := 0, 0
+	seen := make([]bool, 30)
+	forEach(len(seen), func(i int) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		seen[i] = true
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		mu.Lock()
+		running--
+		mu.Unlock()
+	})
+	if most > maxParallel || most < 2 {
+		t.Errorf("%d calls ran at once, want 2..%d", most, maxParallel)
+	}
+	for i, ok := range seen {
+		if !ok {
+			t.Errorf("index %d never called", i)
+		}
 	}
 }
