@@ -516,3 +516,16 @@ func TestSourceEventsCarryURLTrustAndError(t *testing.T) {
 		t.Errorf("srv finished %+v", f)
 	}
 }
+
+func TestPlainHTTPISPDBMirrorIsUntrusted(t *testing.T) {
+	lab := labtest.New(t)
+	lab.HTTP("ispdb.mirror.test", serveXML(configXML("example.com", "Mirror", imap("imap.example.com"), smtp("smtp.example.com"))))
+	res, _ := run(t, lab, "anna@example.com", func(o *discover.Options) { o.ISPDBURL = "http://ispdb.mirror.test/v1.1/" })
+	s := source(t, res, discover.SourceISPDB)
+	if s.Status != discover.StatusFound || s.Trusted || s.Trust != discover.TrustHTTPUntrusted || s.URL != "http://ispdb.mirror.test/v1.1/example.com" {
+		t.Fatalf("plain-HTTP ISPDB report %+v", s)
+	}
+	if c, ok := candidate(res, config.IMAP, "imap.example.com", 993); !ok || c.Trusted {
+		t.Fatalf("candidate from a plain-HTTP ISPDB: %+v (found %v), want untrusted", c, ok)
+	}
+}
