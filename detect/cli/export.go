@@ -240,6 +240,12 @@ func runExport(env *Env) int {
 	}
 	opts.Report = raw
 
+	// An interrupted check has not tested every server: its choice may
+	// not be the best one, so nothing is written from it.
+	if rep.Canceled {
+		fmt.Fprintln(env.Stderr, i18n.T("export.cli.err.canceled", map[string]any{"Address": rep.Address}))
+		return ExitNotFound
+	}
 	s, ok := settingsFromReport(rep, a.name)
 	if !ok {
 		fmt.Fprintln(env.Stderr, nothingToExport(rep))

@@ -300,6 +300,21 @@ func TestExportSaysWhyThereIsNothingToExport(t *testing.T) {
 	}
 }
 
+func TestExportWritesNothingFromAnInterruptedCheck(t *testing.T) {
+	noCheck(t)
+	rep := exportReport()
+	rep.Canceled = true
+	dest := filepath.Join(t.TempDir(), "anna.txt")
+	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, rep), "--lang", "it", "-o", dest)
+	want := i18n.TIn("it", "export.cli.err.canceled", map[string]any{"Address": "anna@example.it"})
+	if code != ExitNotFound || out != "" || strings.TrimSpace(errOut) != want {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, err := os.Stat(dest); err == nil {
+		t.Error("a file was written from an interrupted check")
+	}
+}
+
 func TestExportRefusesBadUsageWithExitTwo(t *testing.T) {
 	noCheck(t)
 	noNetworkForExport(t)
