@@ -2,7 +2,9 @@ package health
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 
 	"github.com/postino-mail/postino/detect/health/dkim"
 	"github.com/postino-mail/postino/detect/network"
@@ -37,19 +39,22 @@ type dkimResult struct {
 func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []string) Check {
 	b := newBuilder(NameDKIM)
 	selectors, userGiven := selectorList(given)
-	results := make([]dkimResult, len(selectors))
-	forEach(len(selectors), func(i int) { results[i] = lookupDKIM(ctx, nw, selectors[i], domain) })
+	results := lookupSelectors(ctx, nw, domain, selectors)
 
 	failed := 0
+	var firstErr error
 	for _, r := range results {
 		if r.dnsErr != nil {
 			failed++
+			if firstErr == nil || errors.Is(firstErr, context.Canceled) {
+				firstErr = r.dnsErr
+			}
 		}
 	}
 	if failed == len(selectors) {
 		// One sentence says it; a line per selector would repeat the same
 		// error dozens of times.
-		b.lookupFailed("_domainkey."+domain+" TXT", results[0].dnsErr)
+		b.lookupFailed("_domainkey."+domain+" TXT", firstErr)
 		return b.check()
 	}
 	found, valid := 0, 0
@@ -102,6 +107,31 @@ func checkDKIM(ctx context.Context, nw *network.Network, domain string, given []
 		b.add(OK, "dkim-ok", map[string]any{"Count": valid})
 	}
 	return b.check()
+}
+
+// lookupSelectors looks up every selector, at most maxParallel at a
+// time. When the first maxParallel lookups have all failed and none has
+// had an answer, the DNS server is not answering this domain at all: the
+// rest are called off, so that a dead server costs one timeout instead of
+// one per wave of selectors.
+func lookupSelectors(ctx context.Context, nw *network.Network, domain string, selectors []string) []dkimResult {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([]dkimResult, len(selectors))
+	var mu sync.Mutex
+	failed, answered := 0, false
+	forEach(len(selectors), func(i int) {
+		r := lookupDKIM(ctx, nw, selectors[i], domain)
+		results[i] = r
+		mu.Lock()
+		defer mu.Unlock()
+		if r.dnsErr == nil {
+			answered = true
+		} else if failed++; failed >= maxParallel && !answered {
+			cancel()
+		}
+	})
+	return results
 }
 
 // selectorList puts the person's selectors first, then the common ones,

@@ -1,7 +1,9 @@
 package health
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/postino-mail/postino/detect/labtest"
 )
@@ -127,5 +129,23 @@ func TestDKIMKeyBehindACNAMEIsFound(t *testing.T) {
 	assertCheck(t, c, OK, "dkim-ok")
 	if !hasDetail(c, "selector1: rsa key, 2048 bits") {
 		t.Errorf("key not measured:\n%s", dump(c))
+	}
+}
+
+func TestDKIMGivesUpOnADNSServerThatNeverAnswersAfterOneWave(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.DNSFail("_domainkey."+domain, labtest.Timeout)
+	nw.DNSTimeout = time.Second
+	start := time.Now()
+	c := checkDKIM(testCtx(t), nw, domain, nil)
+	el := time.Since(start)
+	assertCheck(t, c, Problem, "dns-failed")
+	// 28 selectors, 8 at a time, are four waves of timeouts (4 s and
+	// more); after the first wave the rest are called off.
+	if el > 3*time.Second {
+		t.Errorf("took %v: every wave of selectors waited for its timeout", el)
+	}
+	if strings.Contains(c.Explanation.In("en"), "canceled") {
+		t.Errorf("the explanation names the called-off lookups, not the timeout: %q", c.Explanation.In("en"))
 	}
 }
