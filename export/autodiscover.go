@@ -64,7 +64,7 @@ func adEncryption(s config.Security) string {
 // a login (an ISP's SMTP relay that trusts its own addresses).
 func needsLogin(srv config.Server) bool {
 	for _, a := range auths(srv) {
-		if a != config.AuthNone && a != config.AuthClientIP {
+		if loginMethod(a) {
 			return true
 		}
 	}

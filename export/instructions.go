@@ -149,11 +149,11 @@ func (s Settings) notes() []config.Note {
 }
 
 // primaryAuth is the method a person should pick: the first one the
-// server lists, skipping "none" on incoming servers (reading mail always
-// needs a login; a "none" there is a probe artefact).
+// server lists, skipping the no-login methods on incoming servers
+// (reading mail always needs a login; see loginMethod).
 func primaryAuth(srv config.Server) config.Auth {
 	for _, a := range auths(srv) {
-		if a != config.AuthNone || !srv.Protocol.Incoming() {
+		if loginMethod(a) || !srv.Protocol.Incoming() {
 			return a
 		}
 	}

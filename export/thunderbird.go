@@ -127,9 +127,7 @@ func (s Settings) tbServer(srv config.Server) tbServer {
 		Username:   s.usernameTemplate(srv),
 	}
 	for _, a := range auths(srv) {
-		// Thunderbird refuses "none" on an incoming server: reading mail
-		// always needs a login, so a "none" there is a probe artefact.
-		if a == config.AuthNone && srv.Protocol.Incoming() {
+		if srv.Protocol.Incoming() && !loginMethod(a) {
 			continue
 		}
 		out.Authentication = append(out.Authentication, string(a))
@@ -138,6 +136,14 @@ func (s Settings) tbServer(srv config.Server) tbServer {
 		out.Authentication = []string{string(config.AuthPasswordCleartext)}
 	}
 	return out
+}
+
+// loginMethod is false for the methods that mean "no login": "none" and
+// "client-IP-address". Thunderbird accepts them only on outgoing servers
+// (its reader rejects them for incoming ones), and reading mail always
+// needs a login, so on an incoming server they are probe artefacts.
+func loginMethod(a config.Auth) bool {
+	return a != config.AuthNone && a != config.AuthClientIP
 }
 
 // portString is used by the text formats.

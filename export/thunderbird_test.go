@@ -15,7 +15,16 @@ import (
 // or plain; outgoing servers only of type smtp; never "none" as the
 // authentication of an incoming server; UTF-8 without a byte order mark.
 func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
-	for name, s := range fixtures() {
+	cases := fixtures()
+	// Methods that mean "no login" on an incoming server, alone and
+	// mixed: Thunderbird would reject the server.
+	noLogin := cases["tiscali"]
+	noLogin.Incoming.Auth = []config.Auth{config.AuthClientIP}
+	noLogin.AlternativesIn = []config.Server{{Protocol: config.IMAP, Host: "imap.tiscali.it", Port: 993, Security: config.TLS,
+		Auth: []config.Auth{config.AuthNone, config.AuthClientIP, config.AuthOAuth2}}}
+	noLogin.Outgoing.Auth = []config.Auth{config.AuthClientIP, config.AuthNone}
+	cases["no-login methods"] = noLogin
+	for name, s := range cases {
 		t.Run(name, func(t *testing.T) {
 			out, err := Thunderbird(s, Options{})
 			if err != nil {
@@ -50,8 +59,14 @@ func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
 				if len(srv.Authentication) == 0 {
 					t.Errorf("%s: no authentication", srv.Hostname)
 				}
-				if incoming && slices.Contains(srv.Authentication, "none") {
-					t.Errorf("%s: incoming authentication none", srv.Hostname)
+				allowed := tbIncomingAuth
+				if !incoming {
+					allowed = append(slices.Clone(tbIncomingAuth), "none", "client-IP-address")
+				}
+				for _, a := range srv.Authentication {
+					if !slices.Contains(allowed, a) {
+						t.Errorf("%s (incoming %v): authentication %q, which Thunderbird rejects there", srv.Hostname, incoming, a)
+					}
 				}
 			}
 			for _, srv := range doc.Provider.Incoming {
@@ -63,6 +78,11 @@ func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
 		})
 	}
 }
+
+// tbIncomingAuth are the authentication values Thunderbird's reader
+// (readFromXML) accepts on an incoming server; outgoing servers also
+// take "none" and "client-IP-address".
+var tbIncomingAuth = []string{"password-cleartext", "password-encrypted", "GSSAPI", "NTLM", "OAuth2", "TLS-client-cert"}
 
 func TestThunderbirdListsChosenServersFirstThenAlternatives(t *testing.T) {
 	s := fixtures()["libero"]
