@@ -191,3 +191,21 @@ func TestAutodiscoverAskingForAPasswordIsNothingFound(t *testing.T) {
 		t.Fatalf("request problems: %v", srv.problems)
 	}
 }
+
+func TestAutodiscoverOnAnOrdinaryWebSiteIsNothingFound(t *testing.T) {
+	lab := labtest.New(t)
+	// The domain's web site refuses the POST (405), as most do; no
+	// autodiscover.DOMAIN host exists.
+	lab.HTTPS("example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	res, _ := run(t, lab, "anna@example.com")
+	s := source(t, res, discover.SourceAutodiscover)
+	if s.Status != discover.StatusNotFound || s.ErrorCode != discover.CodeNotFound {
+		t.Fatalf("report %+v, want not-found", s)
+	}
+}

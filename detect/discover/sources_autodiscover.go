@@ -100,11 +100,17 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 		a.url = target
 		res, err := r.net.Post(ctx, target, "text/xml; charset=utf-8", autodiscover.RequestBody(email), 0)
 		var statusErr *network.HTTPStatusError
-		if errors.As(err, &statusErr) && (statusErr.Status == 401 || statusErr.Status == 403) {
+		switch {
+		case errors.As(err, &statusErr) && (statusErr.Status == 401 || statusErr.Status == 403):
 			// Exchange and Microsoft 365 answer 401 to an anonymous
 			// request; Postino never sends a password, so there is
 			// simply nothing for it here.
 			err = fmt.Errorf("%w: %v", errAuthRequired, err)
+		case errors.As(err, &statusErr) && statusErr.Status == 405:
+			// The usual answer of an ordinary web site to a POST at
+			// DOMAIN/autodiscover/...: no Autodiscover service, which
+			// is "nothing here", not a failure.
+			err = fmt.Errorf("%w: %v", network.ErrNotFound, err)
 		}
 		if err != nil {
 			a.err = err
