@@ -1,6 +1,7 @@
 // Package pop3 is a small POP3 client (RFC 1939) with the extensions a
 // mail-settings tester needs: CAPA and extended response codes (RFC
-// 2449), STLS (RFC 2595) and the AUTH/SYS response codes (RFC 3206). It is
+// 2449), STLS (RFC 2595), SASL AUTH (RFC 5034) and the AUTH/SYS
+// response codes (RFC 3206). It is
 // written on net/textproto because no POP3 client library is available
 // from the Go module proxy.
 //
@@ -14,12 +15,15 @@ package pop3
 import (
 	"bufio"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/textproto"
 	"strings"
+
+	"github.com/emersion/go-sasl"
 )
 
 // MaxLine caps one response line, CRLF included. RFC 2449 §4 limits
@@ -214,6 +218,62 @@ func (c *Client) User(name string) error {
 func (c *Client) Pass(password string) error {
 	_, err := c.Cmd("PASS %s", password)
 	return err
+}
+
+// maxAuthSteps bounds the challenges of one AUTH exchange: PLAIN needs
+// one, and a server that keeps challenging must not keep the client busy.
+const maxAuthSteps = 8
+
+// Auth authenticates with a SASL mechanism (RFC 5034 §4), for servers
+// that offer SASL but not USER/PASS. The client sends "AUTH mechanism",
+// answers each "+ challenge" with a base64 response (the mechanism's
+// initial response first) and returns nil on +OK, *Error on -ERR. A
+// client that gives up sends "*" to cancel, as §4 requires.
+func (c *Client) Auth(a sasl.Client) error {
+	mech, ir, err := a.Start()
+	if err != nil {
+		return err
+	}
+	line := "AUTH " + mech
+	for step := 0; ; step++ {
+		challenge, done, err := c.authStep(line)
+		if done || err != nil {
+			return err
+		}
+		resp := ir
+		if step > 0 || ir == nil {
+			var dec []byte
+			if dec, err = base64.StdEncoding.DecodeString(challenge); err == nil {
+				resp, err = a.Next(dec)
+			}
+			if err == nil && step >= maxAuthSteps {
+				err = &ProtocolError{Line: "+ " + challenge}
+			}
+			if err != nil {
+				c.authStep("*")
+				return err
+			}
+		}
+		ir = nil
+		line = base64.StdEncoding.EncodeToString(resp)
+	}
+}
+
+// authStep sends one line of a SASL exchange and reads the answer: a
+// continuation ("+ challenge"), or the final +OK (done) or -ERR.
+func (c *Client) authStep(line string) (challenge string, done bool, err error) {
+	if err := c.w.PrintfLine("%s", line); err != nil {
+		return "", false, err
+	}
+	reply, err := c.r.ReadLine()
+	if err != nil {
+		return "", false, err
+	}
+	if reply == "+" || strings.HasPrefix(reply, "+ ") {
+		return strings.TrimSpace(reply[1:]), false, nil
+	}
+	_, err = parseStatus(reply)
+	return "", true, err
 }
 
 // Login is USER followed by PASS.

@@ -1,6 +1,7 @@
 package pop3_test
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-sasl"
 
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/pop3/pop3test"
@@ -102,6 +105,79 @@ func TestLoginAndStatOverSTLS(t *testing.T) {
 		if strings.HasPrefix(cmd.Line, "PASS") && !cmd.TLS {
 			t.Errorf("PASS arrived in the clear")
 		}
+	}
+}
+
+// A server that takes SASL but not USER/PASS is logged in to with AUTH
+// PLAIN (RFC 5034 §4, RFC 4616); a wrong password is an *Error with the
+// AUTH response code, and a mechanism that cannot answer a challenge
+// cancels the exchange with "*" instead of hanging.
+func TestAuthPlainWhenUSERIsRefused(t *testing.T) {
+	srvTLS, cliTLS := selfSigned(t)
+	users := map[string]string{"mario@example.it": "s3cret"}
+	s := &pop3test.Server{Capa: []string{"SASL PLAIN"}, TLSConfig: srvTLS, Users: users, NoUser: true}
+	c, _, err := pop3.NewClient(start(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.STLS(cliTLS); err != nil {
+		t.Fatal(err)
+	}
+	var perr *pop3.Error
+	if err := c.Login("mario@example.it", "s3cret"); !errors.As(err, &perr) {
+		t.Fatalf("USER on a server without it: %v", err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", "mario@example.it", "wrong")); !errors.As(err, &perr) || perr.Code != "AUTH" {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", "mario@example.it", "s3cret")); err != nil {
+		t.Fatalf("AUTH PLAIN: %v", err)
+	}
+	if n, _, err := c.Stat(); err != nil || n != 2 {
+		t.Errorf("Stat after AUTH = %d, %v", n, err)
+	}
+	for _, cmd := range s.Commands() {
+		if !cmd.TLS && cmd.Line != "STLS" {
+			t.Errorf("%q arrived in the clear", cmd.Line)
+		}
+	}
+}
+
+func TestAuthCancelsWhenTheServerKeepsChallenging(t *testing.T) {
+	srv, cli := net.Pipe()
+	defer cli.Close()
+	done := make(chan []string)
+	go func() {
+		defer srv.Close()
+		srv.Write([]byte("+OK ready\r\n"))
+		br := bufio.NewReader(srv)
+		var got []string
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				break
+			}
+			line = strings.TrimSpace(line)
+			got = append(got, line)
+			if line == "*" {
+				srv.Write([]byte("-ERR canceled\r\n"))
+				break
+			}
+			srv.Write([]byte("+ bW9yZQ==\r\n")) // "more", for ever
+		}
+		done <- got
+	}()
+	cli.SetDeadline(time.Now().Add(5 * time.Second))
+	c, _, err := pop3.NewClient(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", "mario", "s3cret")); err == nil {
+		t.Fatal("an endless challenge was accepted")
+	}
+	got := <-done
+	if len(got) < 2 || got[0] != "AUTH PLAIN" || got[len(got)-1] != "*" {
+		t.Errorf("exchange %q, want AUTH PLAIN … *", got)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/emersion/go-sasl"
+
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/pop3"
@@ -16,7 +18,8 @@ import (
 var errRecorded = errors.New("probe: failure already recorded")
 
 // pop3 probes a POP3 endpoint with detect/pop3: greeting, CAPA (RFC
-// 2449), STLS (RFC 2595), USER/PASS (RFC 1939) and QUIT.
+// 2449), STLS (RFC 2595), USER/PASS (RFC 1939) or AUTH PLAIN (RFC 5034)
+// and QUIT.
 func (r *run) pop3() {
 	conn := r.session()
 	if conn == nil {
@@ -125,6 +128,8 @@ func (r *run) pop3Capabilities(caps []string) {
 	}
 }
 
+// pop3Login logs in with USER/PASS (RFC 1939 §7) or, on a server whose
+// CAPA offers SASL PLAIN but not USER, with AUTH PLAIN (RFC 5034).
 func (r *run) pop3Login(c *pop3.Client, caps []string, known bool) {
 	mechs := r.res.AuthMechanisms
 	// Without CAPA nothing says USER is missing, so it is tried.
@@ -138,7 +143,14 @@ func (r *run) pop3Login(c *pop3.Client, caps []string, known bool) {
 	}
 	r.setPhase(PhaseLogin)
 	r.tr.setSecret(true)
-	err := c.Login(r.opts.Username, r.opts.Password)
+	var err error
+	if !userWorks && hasMech(mechs, "PLAIN") {
+		err = c.Auth(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
+	} else {
+		// Some old servers list capabilities without USER and still
+		// take it: trying is better than saying nothing.
+		err = c.Login(r.opts.Username, r.opts.Password)
+	}
 	r.tr.setSecret(false)
 	if err != nil {
 		r.loginFailed(err)

@@ -231,3 +231,31 @@ func TestProbeUsesAuthenticatePlainWhenIMAPLoginIsDisabled(t *testing.T) {
 	default:
 	}
 }
+
+// A POP3 server that offers SASL PLAIN but not USER (RFC 2449 CAPA) is
+// logged in to with AUTH PLAIN (RFC 5034), never with USER/PASS; the
+// SASL response is redacted in the transcript.
+func TestProbeUsesPOP3AuthPlainWhenUSERIsNotOffered(t *testing.T) {
+	lab := labtest.New(t)
+	srv := startPOP3(t, lab, "sasl-pop.example.it", 995, config.TLS, lab.Cert("sasl-pop.example.it"),
+		&pop3test.Server{Capa: []string{"SASL PLAIN", "UIDL"}, NoUser: true})
+	ep := config.Server{Protocol: config.POP3, Host: "sasl-pop.example.it", Port: 995, Security: config.TLS}
+	res := probeOnce(t, lab.Network(), ep, withLogin())
+	if res.Login != LoginOK || res.Status != StatusOK {
+		t.Fatalf("login %s status %s problems %v\n%s", res.Login, res.Status, codes(res), transcriptText(res))
+	}
+	tr := transcriptText(res)
+	if !strings.Contains(tr, "C: AUTH PLAIN\n") || !strings.Contains(tr, "C: ***") {
+		t.Errorf("transcript does not show a redacted AUTH PLAIN:\n%s", tr)
+	}
+	for _, cmd := range srv.Commands() {
+		if strings.HasPrefix(cmd.Line, "USER") || strings.HasPrefix(cmd.Line, "PASS") {
+			t.Errorf("the server received %q", cmd.Line)
+		}
+	}
+	opts := withLogin()
+	opts.Password = "wrong-password"
+	if res := probeOnce(t, lab.Network(), ep, opts); res.Login != LoginFailed || !hasProblem(res, "pop3-auth") {
+		t.Errorf("wrong password: login %s problems %v", res.Login, codes(res))
+	}
+}

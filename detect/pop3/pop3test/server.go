@@ -8,6 +8,7 @@ package pop3test
 import (
 	"bufio"
 	"crypto/tls"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"strings"
@@ -48,6 +49,9 @@ type Server struct {
 	// PassReply, when non-empty, answers every PASS (for example
 	// "-ERR [IN-USE] mailbox locked").
 	PassReply string
+	// NoUser refuses USER/PASS, as servers that only take SASL do; AUTH
+	// PLAIN (RFC 5034, RFC 4616) always works.
+	NoUser bool
 
 	mu       sync.Mutex
 	commands []Command
@@ -209,8 +213,37 @@ func (s *Server) handle(c net.Conn) {
 				br, w = bufio.NewReader(c), bufio.NewWriter(c)
 			}
 		case "USER":
+			if s.NoUser {
+				err = reply("-ERR USER is disabled, use AUTH")
+				break
+			}
 			user = arg
 			err = reply("+OK send PASS")
+		case "AUTH":
+			if !strings.EqualFold(arg, "PLAIN") {
+				err = reply("-ERR unsupported mechanism")
+				break
+			}
+			if err = reply("+ "); err != nil {
+				return
+			}
+			var resp string
+			if resp, err = br.ReadString('\n'); err != nil {
+				return
+			}
+			resp = strings.TrimRight(resp, "\r\n")
+			s.record(resp, isTLS)
+			dec, _ := base64.StdEncoding.DecodeString(resp)
+			parts := strings.Split(string(dec), "\x00")
+			switch {
+			case resp == "*":
+				err = reply("-ERR canceled")
+			case len(parts) == 3 && s.Users != nil && s.Users[parts[1]] == parts[2] && parts[1] != "":
+				authed = true
+				err = reply("+OK maildrop locked and ready")
+			default:
+				err = reply("-ERR [AUTH] invalid user name or password")
+			}
 		case "PASS":
 			switch {
 			case s.PassReply != "":
