@@ -37,6 +37,10 @@ type spfWalker struct {
 	// the limit, or a macro that needs the sender to expand): the lookups
 	// counted are then a lower bound.
 	partial bool
+	// redirectLost is set when a redirect could not be evaluated (not
+	// followed, or its target missing or broken): the final "all" is then
+	// unknown rather than missing, and the reason is reported already.
+	redirectLost bool
 }
 
 // checkSPF finds the domain's SPF record and judges it (RFC 7208).
@@ -75,7 +79,7 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 		b.add(Warning, "spf-ptr", nil)
 	}
 	switch {
-	case !found:
+	case !found && !w.redirectLost:
 		b.add(Warning, "spf-no-all", nil)
 	case all.Qualifier == spf.Pass:
 		b.add(Problem, "spf-plus-all", nil)
@@ -177,12 +181,13 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 	}
 	w.lookups++
 	if w.lookups > spfLookupLimit || spf.HasMacro(rec.Redirect) || w.queries >= spfMaxQueries {
-		w.partial = true
+		w.partial, w.redirectLost = true, true
 		return spf.Mechanism{}, false
 	}
 	target := rec.Redirect
 	next := w.fetch("redirect="+target, target)
 	if next == nil {
+		w.redirectLost = true
 		return spf.Mechanism{}, false
 	}
 	return w.enter(target, next, depth)

@@ -144,3 +144,13 @@ func TestSPFShowsTheQualifierOfABareAll(t *testing.T) {
 		t.Errorf("an exact count is not a lower bound:\n%s", dump(c))
 	}
 }
+
+func TestSPFBrokenRedirectIsNotAlsoAMissingAll(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT(domain, "v=spf1 mx redirect=gone.test")
+	c := checkSPF(testCtx(t), nw, domain)
+	assertCheck(t, c, Problem, "spf-target-missing")
+	if hasDetail(c, `no "all" at the end`) {
+		t.Errorf("the record ends in a redirect, whose target is the problem:\n%s", dump(c))
+	}
+}
