@@ -340,6 +340,7 @@ func FuzzClientSurvivesAnyServer(f *testing.F) {
 	f.Add("-ERR [AUTH] no\r\n")
 	f.Add("+OK\r\n+OK\r\n..x\r\n")
 	f.Add("+ok lower\n-err [in-use\n")
+	f.Add("+OK\r\n-ERR\r\n-ERR\r\n+ \r\n+ bW9yZQ==\r\n+ !!\r\n")
 	f.Fuzz(func(t *testing.T, stream string) {
 		c, _, err := pop3.NewClient(newScripted(stream))
 		if err != nil {
@@ -360,6 +361,8 @@ func FuzzClientSurvivesAnyServer(f *testing.F) {
 				t.Fatalf("bad response code %q", pe.Code)
 			}
 		}
+		// The SASL exchange ends too, whatever the challenges.
+		c.Auth(sasl.NewPlainClient("", "u", "p"))
 		c.Quit()
 	})
 }
