@@ -9,7 +9,7 @@
 //     security is plain (credentials would travel in clear);
 //  2. a certificate that verifies beats one with a warning;
 //  3. an endpoint with no warning beats one with a warning (old TLS
-//     version, missing STARTTLS on a submission port, ...);
+//     version, OAuth only, ...; an IMAP ALERT is a message, not a fault);
 //  4. a successful login beats an endpoint where login was not tried;
 //  5. IMAP beats POP3 (mail stays on the server, every device sees it);
 //  6. an endpoint the provider's own configuration lists (a trusted
@@ -259,7 +259,7 @@ func score(r rule, e entry) int {
 	case ruleVerified:
 		return b2i(e.res.TLS != nil && e.res.TLS.Verified)
 	case ruleNoWarning:
-		return b2i(e.res.Status == probe.StatusOK)
+		return b2i(!hasWarning(e.res))
 	case ruleLoginOK:
 		return b2i(e.res.Login == probe.LoginOK)
 	case ruleIMAP:
@@ -277,6 +277,27 @@ func score(r rule, e entry) int {
 		}
 	}
 	return 0
+}
+
+// informational codes are shown to the person but say nothing against
+// the endpoint: an IMAP ALERT (RFC 3501 §7.1) is a message to read, not
+// a reason to prefer POP3.
+var informational = map[string]bool{"imap-alert": true}
+
+// hasWarning reports whether a result carries a warning that counts
+// against the endpoint.
+func hasWarning(r probe.Result) bool {
+	if r.Status != probe.StatusWarning {
+		return false
+	}
+	for _, p := range r.Problems {
+		if !informational[p.Code] {
+			return true
+		}
+	}
+	// A warning with no problem recorded (a hand-edited report) still
+	// counts.
+	return len(r.Problems) == 0
 }
 
 func b2i(b bool) int {

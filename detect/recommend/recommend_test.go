@@ -8,6 +8,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // ok builds a finished, working probe result over verified TLS; the
@@ -338,5 +339,24 @@ func TestChooseExplainsThatEveryLoginWasRefused(t *testing.T) {
 		if txt := reasonText(rec, "login-refused", lang); txt == "" || strings.HasPrefix(txt, "recommend.") || strings.Contains(txt, "{{") {
 			t.Errorf("%s: login-refused renders as %q", lang, txt)
 		}
+	}
+}
+
+// An IMAP ALERT is a message for the person, not a fault: it must not
+// make POP3 win over IMAP. A real warning (old TLS) still does.
+func TestChooseIgnoresInformationalWarnings(t *testing.T) {
+	const h = "mail.example.org"
+	with := func(code string) func(*probe.Result) {
+		return func(r *probe.Result) {
+			r.Status = probe.StatusWarning
+			r.Problems = []problem.Problem{problem.New(code, nil)}
+		}
+	}
+	pop := ok(config.POP3, h, 995, config.TLS)
+	if got := Choose([]probe.Result{pop, ok(config.IMAP, h, 993, config.TLS, with("imap-alert"))}, nil).Incoming; got == nil || got.Protocol != config.IMAP {
+		t.Errorf("with an ALERT: chose %+v, want IMAP", got)
+	}
+	if got := Choose([]probe.Result{pop, ok(config.IMAP, h, 993, config.TLS, with("old-tls"))}, nil).Incoming; got == nil || got.Protocol != config.POP3 {
+		t.Errorf("with old TLS: chose %+v, want POP3", got)
 	}
 }
