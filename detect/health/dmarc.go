@@ -73,11 +73,17 @@ func dmarcRecords(ctx context.Context, nw *network.Network, domain string) ([]st
 	return txtRecords(ctx, nw, "_dmarc."+domain, dmarc.IsRecord)
 }
 
+// maxReportTargets bounds the consent lookups one record can cause: real
+// records name one to three report services, and a hostile one must not
+// turn a health check into hundreds of DNS queries.
+const maxReportTargets = 10
+
 // checkReportAuthorization checks that every report address outside the
 // domain's organisation has agreed to receive its reports: RFC 7489 §7.1
 // wants a "v=DMARC1" TXT record at DOMAIN._report._dmarc.RECEIVER, and
 // receivers send no reports to a destination without it.
 func checkReportAuthorization(ctx context.Context, nw *network.Network, b *builder, domain string, uris []string) {
+	var targets []string
 	seen := map[string]bool{}
 	for _, u := range uris {
 		_, target, ok := strings.Cut(strings.TrimPrefix(strings.ToLower(u), "mailto:"), "@")
@@ -90,13 +96,20 @@ func checkReportAuthorization(ctx context.Context, nw *network.Network, b *build
 			continue
 		}
 		seen[target] = true
-		name := domain + "._report._dmarc." + target
-		consent, err := txtRecords(ctx, nw, name, dmarc.IsRecord)
-		if err != nil {
-			continue // a failing lookup proves nothing either way
+		if len(targets) < maxReportTargets {
+			targets = append(targets, target)
 		}
-		if len(consent) == 0 {
-			b.add(Warning, "dmarc-rua-unauthorized", map[string]any{"Target": target, "Name": name})
+	}
+	agreed := make([]bool, len(targets))
+	failed := make([]bool, len(targets))
+	forEach(len(targets), func(i int) {
+		consent, err := txtRecords(ctx, nw, domain+"._report._dmarc."+targets[i], dmarc.IsRecord)
+		// A failing lookup proves nothing either way.
+		agreed[i], failed[i] = len(consent) > 0, err != nil
+	})
+	for i, target := range targets {
+		if !agreed[i] && !failed[i] {
+			b.add(Warning, "dmarc-rua-unauthorized", map[string]any{"Target": target, "Name": domain + "._report._dmarc." + target})
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package health
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/detect/labtest"
@@ -78,5 +80,32 @@ func TestDMARCFallbackIsExplained(t *testing.T) {
 	}
 	if !hasDetail(c, "Policy: quarantine (put failing mail in spam)") {
 		t.Errorf("policy not explained:\n%s", dump(c))
+	}
+}
+
+func TestDMARCChecksAtMostTenReportServices(t *testing.T) {
+	lab, nw := newLab(t)
+	var rua []string
+	for i := range 40 {
+		rua = append(rua, fmt.Sprintf("mailto:d@r%d.test", i))
+	}
+	lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua="+strings.Join(rua, ","))
+	lab.TXT(domain+"._report._dmarc.r1.test", "v=DMARC1")
+	c := checkDMARC(testCtx(t), nw, domain, domain)
+	assertCheck(t, c, Warning, "dmarc-rua-unauthorized")
+	if got := c.Summary.Data["Target"]; got != "r0.test" {
+		t.Errorf("first unauthorised target %v, want r0.test (record order)", got)
+	}
+	n := 1
+	for _, d := range c.Details {
+		if strings.Contains(d.In("en"), "has not agreed") {
+			n++
+		}
+		if strings.Contains(d.In("en"), "Reports go to r1.test,") {
+			t.Errorf("r1.test agreed but is reported: %s", d.In("en"))
+		}
+	}
+	if n != maxReportTargets-1 {
+		t.Errorf("%d report services reported as not agreeing, want %d (the first %d, one of which agreed)", n, maxReportTargets-1, maxReportTargets)
 	}
 }
