@@ -9,6 +9,8 @@ import (
 // escapes every value by context, so user data can never become markup.
 // Parts are plain divs rather than HTML5 sectioning elements so that
 // HTML4-era checkers (xmllint --html, run by the tests) accept the page.
+// Host names never wrap: a line break after "studio-" on a phone reads
+// as part of the name.
 var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
@@ -22,8 +24,12 @@ h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .3em .6em; border-bottom: 1px solid #eee; }
 th { width: 35%; font-weight: 600; }
-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em; white-space: nowrap; }
 .footer { margin-top: 2em; font-size: .85em; color: #555; }
+@media screen and (max-width: 32em) {
+  th, td { display: block; width: auto; }
+  th { padding-bottom: 0; border-bottom: none; }
+}
 @page { margin: 1.5cm; }
 @media print {
   body { margin: 0; max-width: none; color: #000; font-size: 10.5pt; line-height: 1.3; }
