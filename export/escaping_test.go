@@ -37,73 +37,75 @@ func TestNamesSurviveEveryFormatIntact(t *testing.T) {
 		person, provider := names[0], names[1]
 		for _, lng := range []string{"en", "it"} {
 			opts := Options{Lang: lng}
-			t.Run("thunderbird", func(t *testing.T) {
-				var doc tbConfig
-				if err := xml.Unmarshal(must(Thunderbird(s, opts)), &doc); err != nil {
-					t.Fatal(err)
-				}
-				if doc.Provider.DisplayName != provider || doc.Provider.ShortName != provider {
-					t.Errorf("displayName %q", doc.Provider.DisplayName)
-				}
-			})
-			t.Run("mobileconfig", func(t *testing.T) {
-				p := decodeProfile(t, must(MobileConfig(s, opts)))
-				if p.PayloadContent[0].EmailAccountName != person || p.PayloadOrganization != provider ||
-					!strings.Contains(p.PayloadDescription, provider) {
-					t.Errorf("name %q organization %q description %q", p.PayloadContent[0].EmailAccountName, p.PayloadOrganization, p.PayloadDescription)
-				}
-			})
-			t.Run("autodiscover", func(t *testing.T) {
-				var doc adRoot
-				if err := xml.Unmarshal(must(Autodiscover(s, opts)), &doc); err != nil {
-					t.Fatal(err)
-				}
-				if doc.Response.User == nil || doc.Response.User.DisplayName != person {
-					t.Errorf("user %+v", doc.Response.User)
-				}
-			})
-			t.Run("json", func(t *testing.T) {
-				var doc struct{ Settings Settings }
-				if err := json.Unmarshal(must(JSON(s, opts)), &doc); err != nil {
-					t.Fatal(err)
-				}
-				if doc.Settings.DisplayName != person || doc.Settings.ProviderName != provider {
-					t.Errorf("names %q %q", doc.Settings.DisplayName, doc.Settings.ProviderName)
-				}
-			})
-			t.Run("dns", func(t *testing.T) {
-				if out := string(must(DNS(s, opts))); !strings.Contains(out, "("+provider+")") {
-					t.Errorf("provider name missing from the header:\n%s", out)
-				}
-			})
-			t.Run("text", func(t *testing.T) {
-				out := string(must(Text(s, opts)))
-				if !strings.Contains(out, "  "+person+"\n") || !strings.Contains(out, "  "+provider+"\n") {
-					t.Errorf("names not intact:\n%s", out)
-				}
-			})
-			t.Run("markdown", func(t *testing.T) {
-				out := string(must(Markdown(s, opts)))
-				if strings.Contains(out, "<IT>") || strings.Contains(out, " & ") {
-					t.Errorf("raw markup in Markdown:\n%s", out)
-				}
-				plain := mdUnescape(out)
-				if !strings.Contains(plain, " "+person+"\n") || !strings.Contains(plain, " "+provider+"\n") {
-					t.Errorf("names not intact after unescaping:\n%s", plain)
-				}
-			})
-			t.Run("html", func(t *testing.T) {
-				out := string(must(HTML(s, opts)))
-				if strings.Contains(out, "<IT>") || strings.Contains(out, `"Jerry"`) {
-					t.Errorf("raw markup in HTML:\n%s", out)
-				}
-				if !strings.Contains(out, `<html lang="`+lng+`">`) {
-					t.Errorf("no lang=%q attribute", lng)
-				}
-				plain := html.UnescapeString(out)
-				if !strings.Contains(plain, "<td>"+person+"</td>") || !strings.Contains(plain, "<td>"+provider+"</td>") {
-					t.Errorf("names not intact after unescaping:\n%s", plain)
-				}
+			t.Run(lng+" person "+person, func(t *testing.T) {
+				t.Run("thunderbird", func(t *testing.T) {
+					var doc tbConfig
+					if err := xml.Unmarshal(must(Thunderbird(s, opts)), &doc); err != nil {
+						t.Fatal(err)
+					}
+					if doc.Provider.DisplayName != provider || doc.Provider.ShortName != provider {
+						t.Errorf("displayName %q", doc.Provider.DisplayName)
+					}
+				})
+				t.Run("mobileconfig", func(t *testing.T) {
+					p := decodeProfile(t, must(MobileConfig(s, opts)))
+					if p.PayloadContent[0].EmailAccountName != person || p.PayloadOrganization != provider ||
+						!strings.Contains(p.PayloadDescription, provider) {
+						t.Errorf("name %q organization %q description %q", p.PayloadContent[0].EmailAccountName, p.PayloadOrganization, p.PayloadDescription)
+					}
+				})
+				t.Run("autodiscover", func(t *testing.T) {
+					var doc adRoot
+					if err := xml.Unmarshal(must(Autodiscover(s, opts)), &doc); err != nil {
+						t.Fatal(err)
+					}
+					if doc.Response.User == nil || doc.Response.User.DisplayName != person {
+						t.Errorf("user %+v", doc.Response.User)
+					}
+				})
+				t.Run("json", func(t *testing.T) {
+					var doc struct{ Settings Settings }
+					if err := json.Unmarshal(must(JSON(s, opts)), &doc); err != nil {
+						t.Fatal(err)
+					}
+					if doc.Settings.DisplayName != person || doc.Settings.ProviderName != provider {
+						t.Errorf("names %q %q", doc.Settings.DisplayName, doc.Settings.ProviderName)
+					}
+				})
+				t.Run("dns", func(t *testing.T) {
+					if out := string(must(DNS(s, opts))); !strings.Contains(out, "("+provider+")") {
+						t.Errorf("provider name missing from the header:\n%s", out)
+					}
+				})
+				t.Run("text", func(t *testing.T) {
+					out := string(must(Text(s, opts)))
+					if !strings.Contains(out, "  "+person+"\n") || !strings.Contains(out, "  "+provider+"\n") {
+						t.Errorf("names not intact:\n%s", out)
+					}
+				})
+				t.Run("markdown", func(t *testing.T) {
+					out := string(must(Markdown(s, opts)))
+					if strings.Contains(out, "<IT>") || strings.Contains(out, " & ") {
+						t.Errorf("raw markup in Markdown:\n%s", out)
+					}
+					plain := mdUnescape(out)
+					if !strings.Contains(plain, " "+person+"\n") || !strings.Contains(plain, " "+provider+"\n") {
+						t.Errorf("names not intact after unescaping:\n%s", plain)
+					}
+				})
+				t.Run("html", func(t *testing.T) {
+					out := string(must(HTML(s, opts)))
+					if strings.Contains(out, "<IT>") || strings.Contains(out, `"Jerry"`) {
+						t.Errorf("raw markup in HTML:\n%s", out)
+					}
+					if !strings.Contains(out, `<html lang="`+lng+`">`) {
+						t.Errorf("no lang=%q attribute", lng)
+					}
+					plain := html.UnescapeString(out)
+					if !strings.Contains(plain, "<td>"+person+"</td>") || !strings.Contains(plain, "<td>"+provider+"</td>") {
+						t.Errorf("names not intact after unescaping:\n%s", plain)
+					}
+				})
 			})
 		}
 	}
