@@ -108,13 +108,17 @@ func TestHealthTextHasOneBlockPerCheckAndExitsZeroWithoutProblems(t *testing.T) 
 
 func TestHealthExitsOneOnAProblem(t *testing.T) {
 	lab := healthLab(t)
+	// The lab already publishes "v=spf1 mx -all": this is a second record.
 	lab.TXT("example.org", "v=spf1 +all")
 	code, out, _ := runHealthCLI(t, lab, "health", "example.org")
 	if code != ExitNotFound {
 		t.Errorf("exit %d, want 1", code)
 	}
-	if !strings.Contains(out, "✗ PROBLEM  SPF: allowed senders") {
+	if !strings.Contains(out, "✗ PROBLEM  SPF: allowed senders") || !strings.Contains(out, "publishes 2 SPF records") {
 		t.Errorf("a second SPF record is not shown as a problem:\n%s", out)
+	}
+	if !strings.Contains(out, "problems: 1 ·") {
+		t.Errorf("the total does not count the problem:\n%s", out)
 	}
 }
 
