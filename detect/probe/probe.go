@@ -137,16 +137,30 @@ func (r *run) probe() {
 
 func (r *run) dialFailed(err error) {
 	var de *network.DialError
+	var dnsErr *network.DNSError
 	kind := network.Unreachable
 	if errors.As(err, &de) {
 		kind = de.Kind
 	}
-	if r.parentDone() {
+	isDNS := errors.As(err, &dnsErr)
+	switch {
+	case r.parentDone():
 		kind = network.Canceled
+	case kind == network.Canceled && isDNS:
+		// The probe's own deadline ran out while resolving: the name
+		// server is too slow, nobody canceled anything.
+		kind = network.Unresolved
+	case kind == network.Canceled:
+		// ... or while connecting: nothing answered in time.
+		kind = network.Filtered
 	}
 	switch kind {
 	case network.Unresolved:
 		r.res.Reachability = Unresolved
+		if isDNS && (dnsErr.Timeout || r.ctx.Err() != nil) {
+			r.fail(problem.New(problem.DNSTimeout, r.data()))
+			return
+		}
 		r.fail(problem.New(problem.Unresolved, r.data()))
 	case network.Refused:
 		r.res.Reachability = Refused

@@ -240,3 +240,42 @@ func TestProbeReportsEveryReachabilityOutcome(t *testing.T) {
 		})
 	}
 }
+
+// When the probe's own deadline ends the connect (a dropped port, or a
+// name server that never answers), the verdict is about the network,
+// not "stopped": only the caller's cancellation is a cancellation.
+func TestProbeOwnDeadlineIsNotACancellation(t *testing.T) {
+	lab := labtest.New(t)
+	nw := lab.Network()
+	nw.DialTimeout = 10 * time.Second // longer than the probe: its deadline decides
+	nw.DNSTimeout = 10 * time.Second
+	lab.Filter("dropped.example.it", 587)
+	lab.DNSFail("mute-dns.example.it", labtest.Timeout)
+	cases := []struct {
+		host  string
+		reach Reachability
+		code  string
+	}{
+		{"dropped.example.it", Filtered, "filtered"},
+		{"mute-dns.example.it", Unresolved, "dns-timeout"},
+	}
+	for _, c := range cases {
+		t.Run(c.host, func(t *testing.T) {
+			opts := noLogin()
+			opts.Timeout = 400 * time.Millisecond
+			res := probeOnce(t, nw, config.Server{Protocol: config.SMTP, Host: c.host, Port: 587, Security: config.STARTTLS}, opts)
+			if res.Reachability != c.reach || !hasProblem(res, c.code) || res.Status != StatusFailed {
+				t.Errorf("reachability %q problems %v status %s, want %s and %s", res.Reachability, codes(res), res.Status, c.reach, c.code)
+			}
+		})
+	}
+	// The network's own DNS timeout, shorter than the probe's, says the
+	// same.
+	nw.DNSTimeout = 200 * time.Millisecond
+	opts := noLogin()
+	opts.Timeout = 3 * time.Second
+	res := probeOnce(t, nw, config.Server{Protocol: config.IMAP, Host: "mute-dns.example.it", Port: 993, Security: config.TLS}, opts)
+	if res.Reachability != Unresolved || !hasProblem(res, "dns-timeout") {
+		t.Errorf("with a short DNS timeout: reachability %q problems %v", res.Reachability, codes(res))
+	}
+}

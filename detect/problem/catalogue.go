@@ -6,6 +6,7 @@ const (
 	Refused              = "refused"
 	Filtered             = "filtered"
 	Unresolved           = "unresolved"
+	DNSTimeout           = "dns-timeout"
 	Unreachable          = "unreachable"
 	Canceled             = "canceled"
 	Timeout              = "timeout"
@@ -40,7 +41,7 @@ const (
 // each one has an explanation and a remedy in every language, and that
 // the translation files hold nothing else.
 var Codes = []string{
-	Refused, Filtered, Unresolved, Unreachable, Canceled, Timeout, Closed,
+	Refused, Filtered, Unresolved, DNSTimeout, Unreachable, Canceled, Timeout, Closed,
 	NoGreeting, LineTooLong, TooMuchData, NotThisProtocol, PlaintextEndpoint,
 	CertExpired, CertNotYetValid, CertWrongHost, CertSelfSigned, CertUnknownIssuer, CertInvalid,
 	NoCommonTLS, TLSFailed, OldTLS, StartTLSMissing, StartTLSFailed,
