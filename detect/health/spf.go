@@ -66,6 +66,7 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 		b.add(Problem, "spf-syntax", map[string]any{"Error": err.Error()})
 		return b.check()
 	}
+	b.detail("health.spf.detail.terms", map[string]any{"Terms": spfTerms(rec)})
 	w := &spfWalker{ctx: ctx, nw: nw, b: b, path: map[string]bool{canonical(domain): true}}
 	all, found := w.walk(domain, rec, 0)
 
@@ -102,6 +103,34 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 	b.detail("health.spf.detail.all", map[string]any{"All": allText})
 	b.add(OK, "spf-ok", map[string]any{"All": allText, "Count": w.lookups})
 	return b.check()
+}
+
+// spfTerms lists the record's mechanisms in evaluation order, each with
+// what its qualifier makes of a matching server (RFC 7208 §4.6.2), and
+// its redirect last.
+func spfTerms(rec *spf.Record) []Text {
+	var out []Text
+	for _, m := range rec.Mechanisms {
+		out = append(out, msg("health.spf.term", map[string]any{
+			"Term": m.String(), "Result": msg("health.spf.qualifier."+qualifierName(m.Qualifier), nil),
+		}))
+	}
+	if rec.Redirect != "" {
+		out = append(out, msg("health.spf.term.redirect", map[string]any{"Domain": rec.Redirect}))
+	}
+	return out
+}
+
+func qualifierName(q spf.Qualifier) string {
+	switch q {
+	case spf.Fail:
+		return "fail"
+	case spf.SoftFail:
+		return "softfail"
+	case spf.Neutral:
+		return "neutral"
+	}
+	return "pass"
 }
 
 // multipleError means more than one SPF record was published, which is a

@@ -154,3 +154,30 @@ func TestSPFBrokenRedirectIsNotAlsoAMissingAll(t *testing.T) {
 		t.Errorf("the record ends in a redirect, whose target is the problem:\n%s", dump(c))
 	}
 }
+
+func TestSPFDetailsListTheRulesWithTheirQualifiers(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT(domain, "v=spf1 mx ~ip4:192.0.2.1 ?a:web.example.test -all")
+	lab.Host("web.example.test")
+	c := checkSPF(testCtx(t), nw, domain)
+	want := "Rules, in order: mx → allowed, ~ip4:192.0.2.1 → suspicious, ?a:web.example.test → neutral, -all → refused"
+	if !hasDetail(c, want) {
+		t.Errorf("missing %q:\n%s", want, dump(c))
+	}
+	it := ""
+	for _, d := range c.Details {
+		if strings.HasPrefix(d.In("it"), "Regole") {
+			it = d.In("it")
+		}
+	}
+	if it != "Regole, in ordine: mx → autorizzato, ~ip4:192.0.2.1 → sospetto, ?a:web.example.test → neutro, -all → rifiutato" {
+		t.Errorf("Italian rules %q", it)
+	}
+
+	lab2, nw2 := newLab(t)
+	lab2.TXT(domain, "v=spf1 ip4:192.0.2.1 redirect=_spf.provider.test")
+	lab2.TXT("_spf.provider.test", "v=spf1 -all")
+	if c := checkSPF(testCtx(t), nw2, domain); !hasDetail(c, "ip4:192.0.2.1 → allowed, otherwise the record of _spf.provider.test (redirect)") {
+		t.Errorf("redirect not listed:\n%s", dump(c))
+	}
+}

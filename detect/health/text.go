@@ -3,6 +3,7 @@ package health
 import (
 	"encoding/json"
 	"maps"
+	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
 )
@@ -21,7 +22,8 @@ type Text struct {
 func (t Text) String() string { return t.In("") }
 
 // In renders the text in a given language ("en", "it"; "" = current).
-// Data values that are Texts themselves are rendered in the same language.
+// Data values that are Texts themselves are rendered in the same language;
+// a []Text becomes its items joined by ", ".
 func (t Text) In(lang string) string {
 	if t.Key == "" {
 		return t.Literal
@@ -29,12 +31,23 @@ func (t Text) In(lang string) string {
 	data := t.Data
 	copied := false
 	for k, v := range t.Data {
-		if inner, ok := v.(Text); ok {
-			if !copied {
-				data, copied = maps.Clone(t.Data), true
+		var rendered string
+		switch inner := v.(type) {
+		case Text:
+			rendered = inner.In(lang)
+		case []Text:
+			parts := make([]string, len(inner))
+			for i, p := range inner {
+				parts[i] = p.In(lang)
 			}
-			data[k] = inner.In(lang)
+			rendered = strings.Join(parts, ", ")
+		default:
+			continue
 		}
+		if !copied {
+			data, copied = maps.Clone(t.Data), true
+		}
+		data[k] = rendered
 	}
 	if lang == "" {
 		return i18n.T(t.Key, data)
