@@ -25,6 +25,7 @@
 package recommend
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -113,13 +114,13 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 
 	var in, out []entry
 	plaintextWorked := false
-	refused := map[string]int{} // direction → endpoints that refused the login over TLS
+	refused := map[string][]string{} // direction → protocols that refused the login over TLS
 	for _, r := range results {
 		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
 			plaintextWorked = true
 		}
-		if r.Login == probe.LoginFailed && r.TLS != nil {
-			refused[direction(r.Endpoint.Protocol)]++
+		if d, p := direction(r.Endpoint.Protocol), strings.ToUpper(string(r.Endpoint.Protocol)); r.Login == probe.LoginFailed && r.TLS != nil && !slices.Contains(refused[d], p) {
+			refused[d] = append(refused[d], p)
 		}
 		if !Eligible(r) {
 			continue
@@ -166,13 +167,15 @@ func direction(p config.Protocol) string {
 }
 
 // pick returns the best entry of a sorted list and the reasons it won.
-// refused counts the endpoints of this direction that answered over TLS
-// and refused the login: when nothing works, that is the reason to give.
-func pick(list []entry, dir string, refused int, reasons []Reason) (*Choice, []Reason) {
+// refused lists the protocols of this direction whose servers answered
+// over TLS and refused the login: when nothing works, that is the reason
+// to give.
+func pick(list []entry, dir string, refused []string, reasons []Reason) (*Choice, []Reason) {
 	if len(list) == 0 {
 		reasons = append(reasons, Reason{Code: "no-" + dir, For: dir})
-		if refused > 0 {
-			reasons = append(reasons, Reason{Code: "login-refused", For: dir})
+		if len(refused) > 0 {
+			slices.Sort(refused)
+			reasons = append(reasons, Reason{Code: "login-refused", For: dir, Data: map[string]any{"Protocols": strings.Join(refused, ", ")}})
 		}
 		return nil, reasons
 	}
