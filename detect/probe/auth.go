@@ -33,6 +33,24 @@ func (r *run) mayLogin() bool {
 	return true
 }
 
+// login sends the credentials with send once mayLogin allows it, with
+// the transcript redacting what goes out meanwhile, and records the
+// outcome.
+func (r *run) login(send func() error) {
+	if !r.mayLogin() {
+		return
+	}
+	r.setPhase(PhaseLogin)
+	r.tr.setSecret(true)
+	err := send()
+	r.tr.setSecret(false)
+	if err != nil {
+		r.loginFailed(err)
+		return
+	}
+	r.loginOK()
+}
+
 // loginFailed records a refused login with the server's words.
 func (r *run) loginFailed(err error) {
 	r.res.Login = LoginFailed

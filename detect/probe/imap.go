@@ -141,23 +141,12 @@ func (r *run) imapLogin(c *imapclient.Client, caps imap.CapSet) {
 		}
 		return
 	}
-	if !r.mayLogin() {
-		return
-	}
-	r.setPhase(PhaseLogin)
-	r.tr.setSecret(true)
-	var err error
-	if usePlain {
-		err = c.Authenticate(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
-	} else {
-		err = c.Login(r.opts.Username, r.opts.Password).Wait()
-	}
-	r.tr.setSecret(false)
-	if err != nil {
-		r.loginFailed(err)
-		return
-	}
-	r.loginOK()
+	r.login(func() error {
+		if usePlain {
+			return c.Authenticate(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
+		}
+		return c.Login(r.opts.Username, r.opts.Password).Wait()
+	})
 }
 
 // parseIMAPStatus splits "TAG STATUS [CODE args] text" (RFC 3501 §7.1).

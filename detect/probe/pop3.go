@@ -138,23 +138,12 @@ func (r *run) pop3Login(c *pop3.Client, caps []string, known bool) {
 		r.oauthOnlyProblem(mechs)
 		return
 	}
-	if !r.mayLogin() {
-		return
-	}
-	r.setPhase(PhaseLogin)
-	r.tr.setSecret(true)
-	var err error
-	if !userWorks && hasMech(mechs, "PLAIN") {
-		err = c.Auth(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
-	} else {
+	r.login(func() error {
+		if !userWorks && hasMech(mechs, "PLAIN") {
+			return c.Auth(sasl.NewPlainClient("", r.opts.Username, r.opts.Password))
+		}
 		// Some old servers list capabilities without USER and still
 		// take it: trying is better than saying nothing.
-		err = c.Login(r.opts.Username, r.opts.Password)
-	}
-	r.tr.setSecret(false)
-	if err != nil {
-		r.loginFailed(err)
-		return
-	}
-	r.loginOK()
+		return c.Login(r.opts.Username, r.opts.Password)
+	})
 }

@@ -151,18 +151,7 @@ func (r *run) smtpLogin(c *smtp.Client) {
 		}
 		return
 	}
-	if !r.mayLogin() {
-		return
-	}
-	r.setPhase(PhaseLogin)
-	r.tr.setSecret(true)
-	err := c.Auth(client)
-	r.tr.setSecret(false)
-	if err != nil {
-		r.loginFailed(err)
-		return
-	}
-	r.loginOK()
+	r.login(func() error { return c.Auth(client) })
 }
 
 // smtpEHLO sends EHLO and parses the extension lines (RFC 5321 §4.1.1.1).
