@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/network"
 )
 
 // imapBox watches an IMAP mailbox (RFC 9051 / RFC 3501) for the test
@@ -22,6 +23,9 @@ type imapBox struct {
 	// where the message was found, for delete
 	folder string
 	uid    imap.UID
+	// newMail gets a signal when the server reports a new message count
+	// for the selected mailbox (RFC 9051 §7.4.1 EXISTS).
+	newMail chan struct{}
 }
 
 // openIMAP connects, upgrades with STARTTLS when asked (refusing PREAUTH
@@ -31,7 +35,20 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 	if err != nil {
 		return nil, err
 	}
-	opts := &imapclient.Options{TLSConfig: s.tlsConfig(srv.Host)}
+	newMail := make(chan struct{}, 1)
+	opts := &imapclient.Options{
+		TLSConfig: s.tlsConfig(srv.Host),
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				if d.NumMessages != nil {
+					select {
+					case newMail <- struct{}{}:
+					default: // a signal is already waiting
+					}
+				}
+			},
+		},
+	}
 	var c *imapclient.Client
 	if srv.Security == config.STARTTLS {
 		c, err = imapclient.NewStartTLS(conn, opts)
@@ -42,7 +59,7 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 	} else {
 		c = imapclient.New(conn, opts)
 	}
-	b := &imapBox{c: c, release: func() { c.Close(); release() }, abort: func() { conn.Close() }}
+	b := &imapBox{c: c, release: func() { c.Close(); release() }, abort: func() { conn.Close() }, newMail: newMail}
 	if err := c.WaitGreeting(); err != nil {
 		b.close()
 		return nil, wrapTLS(err)
@@ -78,10 +95,10 @@ func findJunk(c *imapclient.Client) string {
 	return byName
 }
 
-// find searches INBOX, then the spam folder, for a message whose Subject
-// holds token.
+// find searches the spam folder, then INBOX, for a message whose Subject
+// holds token. INBOX goes last so that it stays selected for pause.
 func (b *imapBox) find(token string) (string, error) {
-	for _, folder := range []string{"INBOX", b.junk} {
+	for _, folder := range []string{b.junk, "INBOX"} {
 		if folder == "" {
 			continue
 		}
@@ -106,6 +123,39 @@ func (b *imapBox) find(token string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// pause waits for the next search. With IDLE (RFC 2177, part of IMAP4rev2)
+// the server announces a new message in the selected INBOX as it
+// arrives, so the arrival time is exact instead of rounded up to the poll
+// interval; the interval still bounds the wait, for mail filed as spam.
+func (b *imapBox) pause(ctx context.Context, d time.Duration) error {
+	caps := b.c.Caps()
+	if !caps.Has(imap.CapIdle) && !caps.Has(imap.CapIMAP4rev2) {
+		return network.Sleep(ctx, d)
+	}
+	select {
+	case <-b.newMail: // announced before the last search: already seen
+	default:
+	}
+	idle, err := b.c.Idle()
+	if err != nil {
+		// The next search reports a connection that is broken.
+		return network.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-t.C:
+	case <-b.newMail:
+	}
+	// DONE, then the server's OK; a server that never answers is cut off
+	// by the run's interrupt like any other silent server.
+	idle.Close()
+	idle.Wait()
+	return err
 }
 
 // remove deletes the found message: \Deleted, then UID EXPUNGE of that

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 )
 
@@ -125,6 +126,9 @@ func (b *pop3Box) find(token string) (string, error) {
 	b.quit()
 	return "", nil
 }
+
+// pause sleeps: POP3 has no way to announce new mail.
+func (b *pop3Box) pause(ctx context.Context, d time.Duration) error { return network.Sleep(ctx, d) }
 
 // subject reads the Subject header of message n with TOP n 0 (RFC 1939
 // §7).

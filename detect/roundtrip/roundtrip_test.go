@@ -456,3 +456,37 @@ func TestDurationsFollowTheLanguageOfTheSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundTripSeesTheArrivalAtOnceWhenTheServerHasIDLE(t *testing.T) {
+	// imapserver offers IDLE to every logged-in IMAP4rev1 client.
+	m := newMailLab(t)
+	m.be.delay = 300 * time.Millisecond
+	o := m.opts()
+	o.PollInterval = 3 * time.Second
+	r, _ := run(t, m, o)
+	if r.Status != Arrived {
+		t.Fatalf("status %s/%s: %v", r.Status, r.Code, r.Problem)
+	}
+	// The server says when the message lands; without IDLE the next
+	// search would come only after the 3 s pause.
+	if r.Latency < 250*time.Millisecond || r.Latency > 2*time.Second {
+		t.Errorf("latency %v, the server delivered after 300ms", r.Latency)
+	}
+}
+
+func TestRoundTripStillSearchesTheSpamFolderEveryPollIntervalWithIDLE(t *testing.T) {
+	// Mail filed as spam raises no EXISTS in INBOX, the folder IDLE
+	// watches: the poll interval must still bound the wait.
+	m := newMailLab(t)
+	m.be.deliverTo = "Junk"
+	m.be.delay = 100 * time.Millisecond
+	o := m.opts()
+	o.PollInterval = time.Second
+	r, _ := run(t, m, o)
+	if r.Status != Arrived || r.Code != "arrived-junk" {
+		t.Fatalf("status %s/%s: %v", r.Status, r.Code, r.Problem)
+	}
+	if r.Latency < 900*time.Millisecond || r.Latency > 3*time.Second {
+		t.Errorf("latency %v, want about one poll interval (1 s)", r.Latency)
+	}
+}

@@ -64,6 +64,9 @@ type mailbox interface {
 	// find returns the folder holding a message with token in its
 	// subject, or "" when there is none yet.
 	find(token string) (string, error)
+	// pause waits up to d before the next search, returning early when
+	// the server announces new mail, and ctx's error when ctx ends.
+	pause(ctx context.Context, d time.Duration) error
 	remove() error
 	// interrupt closes the connection, making a blocked call return.
 	interrupt()
@@ -225,7 +228,7 @@ func (s *session) wait(ctx context.Context, box mailbox, token string) {
 			}
 			return
 		}
-		if network.Sleep(waitCtx, s.opts.PollInterval) != nil {
+		if box.pause(waitCtx, s.opts.PollInterval) != nil {
 			s.res.Status, s.res.Code = NotArrived, string(NotArrived)
 			s.res.Latency = 0
 			s.res.data = map[string]any{"Deadline": s.opts.Deadline}
