@@ -87,7 +87,8 @@ type Result struct {
 	SentAt    time.Time
 	ArrivedAt time.Time
 	// Send is how long the SMTP submission took; Latency is ArrivedAt -
-	// SentAt (its precision is the poll interval).
+	// SentAt: exact when the IMAP server announces new mail (IDLE),
+	// otherwise precise to the poll interval.
 	Send    time.Duration
 	Latency time.Duration
 	// Folder is where the message was found (INBOX, or a spam folder).

@@ -49,8 +49,9 @@ type Options struct {
 	// Deadline is how long to wait for the message after it was
 	// accepted (default DefaultDeadline).
 	Deadline time.Duration
-	// PollInterval is the pause between mailbox searches (default
-	// DefaultPollInterval, DefaultPOP3PollInterval for POP3).
+	// PollInterval is the longest pause between mailbox searches
+	// (default DefaultPollInterval, DefaultPOP3PollInterval for POP3); an
+	// IMAP server with IDLE ends the pause as soon as new mail arrives.
 	PollInterval time.Duration
 	// Delete removes the test message once it has arrived.
 	Delete bool
