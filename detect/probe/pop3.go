@@ -67,11 +67,11 @@ func (r *run) pop3() {
 				offered = false
 				r.setStartTLSOffered(false)
 			case errors.As(err, &perr):
-				r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(perr.Text)}))
+				r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(perr.Text))))
 				return
 			default:
 				if strings.Contains(err.Error(), "after STLS") {
-					r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
+					r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
 				} else {
 					r.failed(err, false)
 				}

@@ -49,10 +49,10 @@ func (r *run) session() net.Conn {
 func (r *run) startTLS(cmdErr error, br *bufio.Reader) *recordConn {
 	switch {
 	case cmdErr != nil:
-		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": oneLine(errText(cmdErr))}))
+		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(errText(cmdErr)))))
 		return nil
 	case br.Buffered() > 0:
-		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": i18n.T("probe.detail.injection")}))
+		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
 		return nil
 	}
 	tc := r.handshake(r.raw)
@@ -203,7 +203,7 @@ func (r *run) handshakeFailed(err error) {
 		r.fail(problem.New(problem.NoCommonTLS, nil))
 	case r.ep.Security == config.STARTTLS:
 		// The server agreed to STARTTLS and then could not do TLS.
-		r.fail(problem.New(problem.StartTLSFailed, map[string]any{"Detail": msg}))
+		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", msg)))
 	case errors.As(err, &rh):
 		// Not TLS at all: most often a plaintext service on a TLS port.
 		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", i18n.T("probe.detail.not_tls"))))

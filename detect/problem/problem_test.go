@@ -187,3 +187,18 @@ func TestMarshalJSONCarriesTextsAndServerWords(t *testing.T) {
 		t.Errorf("unexpected JSON: %s", b)
 	}
 }
+
+// A missing or failed STARTTLS points to the implicit-TLS port of the
+// same protocol (RFC 8314): 993, 995 or 465, never another protocol's.
+func TestSTARTTLSRemediesNameTheRightImplicitPort(t *testing.T) {
+	for _, code := range []string{StartTLSMissing, StartTLSFailed} {
+		for proto, port := range map[string]string{"IMAP": "993", "POP3": "995", "SMTP": "465"} {
+			for _, lang := range i18n.Languages {
+				r := New(code, map[string]any{"Protocol": proto, "Port": 1, "Host": "h", "Detail": "x"}).RemedyIn(lang)
+				if !strings.Contains(r, "("+port+")") {
+					t.Errorf("%s %s %s: remedy %q does not name port %s alone", code, proto, lang, r, port)
+				}
+			}
+		}
+	}
+}
