@@ -195,7 +195,7 @@ func writeHealthText(w io.Writer, r *health.Report) {
 		if len(c.Records) > 0 {
 			fmt.Fprintf(w, "  %s:\n", i18n.T("health.cli.records"))
 			for _, rec := range c.Records {
-				fmt.Fprintf(w, "    %s\n", rec)
+				fmt.Fprintf(w, "    %s\n", shortenKey(rec))
 			}
 		}
 	}
@@ -220,4 +220,23 @@ func healthSeconds(ms int64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// shortenKey abbreviates the public key of a DKIM record for the text
+// output, where a 2048-bit key would fill several lines with base64 that
+// nobody reads; --json keeps every record verbatim.
+func shortenKey(rec string) string {
+	i := strings.Index(rec, "p=")
+	if i < 0 || (i > 0 && rec[i-1] != ' ' && rec[i-1] != ';') {
+		return rec
+	}
+	key, rest, _ := strings.Cut(rec[i+2:], ";")
+	if len(key) <= 40 || strings.IndexFunc(key, func(r rune) bool { return r >= 0x80 }) >= 0 {
+		return rec // short, or not base64: cutting it could split a character
+	}
+	short := key[:16] + "…" + key[len(key)-8:]
+	if rest != "" {
+		short += ";" + rest
+	}
+	return rec[:i+2] + short
 }

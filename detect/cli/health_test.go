@@ -228,3 +228,29 @@ func TestHealthShowsAnInternationalisedDomainAsTyped(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+func TestHealthTextAbbreviatesDKIMKeysButJSONKeepsThem(t *testing.T) {
+	key := strings.Repeat("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A", 10) + "IDAQAB"
+	for rec, want := range map[string]string{
+		"google._domainkey.example.org: v=DKIM1; k=rsa; p=" + key:                   "google._domainkey.example.org: v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG…8AIDAQAB",
+		"s1._domainkey.example.org: v=DKIM1; p=" + key + "; t=y":                    "s1._domainkey.example.org: v=DKIM1; p=MIIBIjANBgkqhkiG…8AIDAQAB; t=y",
+		"mail._domainkey.example.org: v=DKIM1; p=":                                  "mail._domainkey.example.org: v=DKIM1; p=",
+		"v=DMARC1; p=none; rua=mailto:dmarc@example.org":                            "v=DMARC1; p=none; rua=mailto:dmarc@example.org",
+		"v=spf1 include:_spf.example.org ip4:192.0.2.0/24 ip4:198.51.100.0/24 -all": "v=spf1 include:_spf.example.org ip4:192.0.2.0/24 ip4:198.51.100.0/24 -all",
+	} {
+		if got := shortenKey(rec); got != want {
+			t.Errorf("shortenKey(%.40q…) = %q, want %q", rec, got, want)
+		}
+	}
+
+	lab := healthLab(t)
+	lab.TXT("google._domainkey.example.org", "v=DKIM1; k=rsa; p="+key)
+	_, out, _ := runHealthCLI(t, lab, "health", "example.org")
+	if strings.Contains(out, key) || !strings.Contains(out, "p=MIIBIjANBgkqhkiG…8AIDAQAB") {
+		t.Errorf("the key is not abbreviated in the text:\n%s", out)
+	}
+	_, out, _ = runHealthCLI(t, lab, "health", "--json", "example.org")
+	if !strings.Contains(out, key) {
+		t.Errorf("the JSON lost the full key:\n%s", out)
+	}
+}
