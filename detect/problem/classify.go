@@ -82,3 +82,16 @@ func FromPOP3(code, text string, loginStep bool) Problem {
 	}
 	return p
 }
+
+// CredentialsRefused reports whether code means the server refused the
+// user name or the password themselves (RFC 4954 §6 535 and 534, RFC
+// 5530 AUTHENTICATIONFAILED, RFC 3206 [AUTH], or a plain refusal of
+// LOGIN/PASS), as opposed to a temporary or policy problem at login
+// (454, UNAVAILABLE, [IN-USE], ...) that another attempt may get past.
+func CredentialsRefused(code string) bool {
+	switch code {
+	case LoginFailed, "smtp-535", "smtp-534", "imap-authenticationfailed", "pop3-auth":
+		return true
+	}
+	return false
+}

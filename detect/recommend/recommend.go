@@ -31,6 +31,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // Choice is one recommended endpoint. The embedded Server carries the
@@ -119,7 +120,7 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
 			plaintextWorked = true
 		}
-		if d, p := direction(r.Endpoint.Protocol), strings.ToUpper(string(r.Endpoint.Protocol)); r.Login == probe.LoginFailed && r.TLS != nil && !slices.Contains(refused[d], p) {
+		if d, p := direction(r.Endpoint.Protocol), strings.ToUpper(string(r.Endpoint.Protocol)); credentialsRefused(r) && !slices.Contains(refused[d], p) {
 			refused[d] = append(refused[d], p)
 		}
 		if !Eligible(r) {
@@ -156,6 +157,15 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 		rec.Reasons = append(rec.Reasons, Reason{Code: "plaintext-excluded"})
 	}
 	return rec
+}
+
+// credentialsRefused reports whether r answered over TLS and refused the
+// user name or password (not a temporary problem at login).
+func credentialsRefused(r probe.Result) bool {
+	if r.Login != probe.LoginFailed || r.TLS == nil {
+		return false
+	}
+	return slices.ContainsFunc(r.Problems, func(p problem.Problem) bool { return problem.CredentialsRefused(p.Code) })
 }
 
 // direction is "incoming" or "outgoing", as in Reason.For.

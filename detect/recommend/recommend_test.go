@@ -321,11 +321,16 @@ func TestChooseSaysWhyTheLoginIsUnproven(t *testing.T) {
 // password, the reason names the password, not the connection.
 func TestChooseExplainsThatEveryLoginWasRefused(t *testing.T) {
 	const h = "mail.example.org"
+	because := func(code string) func(*probe.Result) {
+		return func(r *probe.Result) { r.Problems = []problem.Problem{problem.New(code, nil)} }
+	}
 	results := []probe.Result{
-		ok(config.IMAP, h, 993, config.TLS, loginBad, failed),
-		ok(config.POP3, h, 995, config.TLS, loginBad, failed),
+		ok(config.IMAP, h, 993, config.TLS, loginBad, failed, because("imap-authenticationfailed")),
+		ok(config.POP3, h, 995, config.TLS, loginBad, failed, because("pop3-auth")),
+		// A temporary refusal says nothing about the password.
+		ok(config.SMTP, h, 587, config.STARTTLS, loginBad, failed, because("smtp-454")),
 		ok(config.SMTP, h, 465, config.TLS, refused),
-		ok(config.SMTP, h, 587, config.STARTTLS, noTLS, failed),
+		ok(config.SMTP, h, 25, config.STARTTLS, noTLS, failed),
 	}
 	rec := Choose(results, listed(results...))
 	if rec.Incoming != nil || rec.Outgoing != nil {
