@@ -1,0 +1,271 @@
+package gui
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/export"
+)
+
+// guiSentinel is the password of the GUI credential test: it must never
+// be shown, remembered or exported unless the person asked for it.
+const guiSentinel = "Gui-Sentinel-Pw-4c1e"
+
+// TestGUIRunNeverShowsStoresOrExportsThePassword is a whole GUI run with
+// the real engine (detect.Check) against real in-process IMAP and SMTP
+// servers on the loopback lab: the password logs in, and afterwards it is
+// in no visible text (main view and every row's details with its
+// transcript), no preference, no file under the app's storage, and no
+// export, except the Apple profile when "include the password" is chosen.
+func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
+	lab := labtest.New(t)
+	host := "mail.example.org"
+	user := "anna@example.org"
+	cert := lab.Cert(host)
+	serveIMAPS(t, lab, host, user, cert)
+	serveSMTPS(t, lab, host, user, cert)
+	lab.SRV("_imaps._tcp.example.org", 0, 1, 993, host)
+	lab.SRV("_submissions._tcp.example.org", 0, 1, 465, host)
+
+	eng := EngineFunc(func(ctx context.Context, req Request, sink event.Sink) {
+		addr, err := address.Parse(req.Address)
+		if err != nil {
+			sink(EngineError{Err: err})
+			return
+		}
+		detect.Check(ctx, detect.CheckOptions{
+			Network: lab.Network(), Password: req.Password, ProbeTimeout: 3 * time.Second,
+			OverrideDir: "-", NoHTTP: true, ClientName: "Postino",
+		}, addr, sink)
+	})
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1000, 700))
+	u := New(a, w, Options{Engine: eng})
+	queue := make(chan func(), 4096)
+	u.do = func(f func()) { queue <- f }
+	w.SetContent(u.Content())
+	t.Cleanup(func() {
+		u.Close()
+		u.wait()
+		drainQueue(queue)
+	})
+
+	test.Type(u.top.address, user)
+	test.Type(u.top.password, guiSentinel)
+	test.Tap(u.top.check)
+	// Apply the engine's updates on this goroutine until the run ends.
+	ended := make(chan struct{})
+	go func() { u.wait(); close(ended) }()
+	deadline := time.After(30 * time.Second)
+	for running := true; running; {
+		select {
+		case f := <-queue:
+			f()
+		case <-ended:
+			running = false
+		case <-deadline:
+			t.Fatal("the check did not finish in 30 s")
+		}
+	}
+	drainQueue(queue)
+
+	st := u.state
+	if st == nil || st.Recommendation == nil || st.Recommendation.Incoming == nil || st.Recommendation.Outgoing == nil {
+		t.Fatalf("no recommendation: %+v", st)
+	}
+	if st.Recommendation.Incoming.Login != "ok" || st.Recommendation.Outgoing.Login != "ok" {
+		t.Fatalf("logins %q / %q, want ok: the password was not used, so this test proves nothing",
+			st.Recommendation.Incoming.Login, st.Recommendation.Outgoing.Login)
+	}
+
+	if shown := assertNotShown(t, "main view", u); !strings.Contains(shown, user) {
+		t.Errorf("the address is not among the texts read (%d bytes): the search proves nothing", len(shown))
+	}
+	sawRedacted := false
+	for id := range st.rows {
+		u.selectRow(id)
+		sawRedacted = strings.Contains(assertNotShown(t, "details of "+id, u), "***") || sawRedacted
+		if r := st.rows[id]; r != nil {
+			for _, l := range r.Transcript {
+				if strings.Contains(l.Text, guiSentinel) {
+					t.Errorf("%s: transcript line %q", id, l.Text)
+				}
+			}
+		}
+	}
+
+	if !sawRedacted {
+		t.Error("no details view showed a redacted login (***): the transcripts were not read")
+	}
+
+	// Preferences: every key Settings uses, and the settings as loaded.
+	p := a.Preferences()
+	for _, key := range []string{prefLanguage, prefDNSServer, prefISPDBURL, prefRecent} {
+		if strings.Contains(p.String(key), guiSentinel) {
+			t.Errorf("preference %q holds the password", key)
+		}
+	}
+	if set := LoadSettings(p); strings.Contains(strings.Join(set.Recent, " ")+set.DNSServer+set.ISPDBURL, guiSentinel) {
+		t.Error("saved settings hold the password")
+	}
+	// Files the app keeps in its own storage (the test app's storage root
+	// is a shared temporary directory, so list the app's files, not the
+	// directory).
+	for _, name := range a.Storage().List() {
+		rc, err := a.Storage().Open(name)
+		if err != nil {
+			continue
+		}
+		b, _ := io.ReadAll(io.LimitReader(rc, 16<<20))
+		rc.Close()
+		if bytes.Contains(b, []byte(guiSentinel)) {
+			t.Errorf("the password is stored in the app's file %s", name)
+		}
+	}
+
+	// Exports: none carries it unless asked; the profile does when asked.
+	for _, f := range export.Formats() {
+		data, err := f.Export(u.exportSettings(false), export.Options{Lang: "en", Report: st.Report})
+		if err != nil {
+			t.Errorf("%s: %v", f.Name, err)
+			continue
+		}
+		if bytes.Contains(data, []byte(guiSentinel)) {
+			t.Errorf("the %s export holds the password without being asked", f.Name)
+		}
+	}
+	mc, ok := export.Lookup("mobileconfig")
+	if !ok {
+		t.Fatal("no mobileconfig format")
+	}
+	data, err := mc.Export(u.exportSettings(true), export.Options{Lang: "en", IncludePassword: true})
+	if err != nil || !bytes.Contains(data, []byte(guiSentinel)) {
+		t.Errorf("asked to include the password, the profile does not (err %v): the searches above prove nothing", err)
+	}
+}
+
+func drainQueue(q chan func()) {
+	for {
+		select {
+		case f := <-q:
+			f()
+		default:
+			return
+		}
+	}
+}
+
+// assertNotShown fails when any text a person can read in the window
+// (labels, entries other than the password field, rich text, canvas
+// texts, anywhere in the tree) contains the password. It returns the
+// texts it read, so callers can check the search saw something.
+func assertNotShown(t *testing.T, where string, u *UI) string {
+	t.Helper()
+	pw := fyne.CanvasObject(u.top.password)
+	inPassword := map[fyne.CanvasObject]bool{}
+	for _, o := range test.LaidOutObjects(pw) {
+		inPassword[o] = true
+	}
+	var all strings.Builder
+	for _, o := range test.LaidOutObjects(u.win.Content()) {
+		if inPassword[o] {
+			continue
+		}
+		var s string
+		switch v := o.(type) {
+		case *widget.Label:
+			s = v.Text
+		case *widget.Entry:
+			s = v.Text
+		case *widget.RichText:
+			s = v.String()
+		case *widget.Hyperlink:
+			s = v.Text
+		case *canvas.Text:
+			s = v.Text
+		}
+		if strings.Contains(s, guiSentinel) {
+			t.Errorf("%s: a %T shows the password: %q", where, o, s)
+		}
+		all.WriteString(s)
+		all.WriteByte('\n')
+	}
+	return all.String()
+}
+
+// serveIMAPS runs go-imap's server with implicit TLS for host:993 with
+// one account whose password is the sentinel.
+func serveIMAPS(t *testing.T, lab *labtest.Lab, host, user string, cert tls.Certificate) {
+	t.Helper()
+	mem := imapmemserver.New()
+	mem.AddUser(imapmemserver.NewUser(user, guiSentinel))
+	s := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
+	})
+	ln := tls.NewListener(lab.Listen(host, 993), &tls.Config{Certificates: []tls.Certificate{cert}})
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	t.Cleanup(func() { s.Close(); <-done })
+}
+
+// serveSMTPS runs go-smtp's server with implicit TLS for host:465,
+// accepting AUTH PLAIN with the sentinel.
+func serveSMTPS(t *testing.T, lab *labtest.Lab, host, user string, cert tls.Certificate) {
+	t.Helper()
+	s := smtp.NewServer(smtpBackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &guiSMTPSession{user: user}, nil }))
+	s.Domain = host
+	s.ErrorLog = nopLogger{}
+	ln := tls.NewListener(lab.Listen(host, 465), &tls.Config{Certificates: []tls.Certificate{cert}})
+	done := make(chan struct{})
+	go func() { s.Serve(ln); close(done) }()
+	t.Cleanup(func() { s.Close(); <-done })
+}
+
+type smtpBackendFunc func(*smtp.Conn) (smtp.Session, error)
+
+func (f smtpBackendFunc) NewSession(c *smtp.Conn) (smtp.Session, error) { return f(c) }
+
+type guiSMTPSession struct{ user string }
+
+func (s *guiSMTPSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *guiSMTPSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user == s.user && pass == guiSentinel {
+			return nil
+		}
+		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
+	}), nil
+}
+func (s *guiSMTPSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *guiSMTPSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *guiSMTPSession) Data(r io.Reader) error               { _, err := io.Copy(io.Discard, r); return err }
+func (s *guiSMTPSession) Reset()                               {}
+func (s *guiSMTPSession) Logout() error                        { return nil }
+
+type nopLogger struct{}
+
+func (nopLogger) Printf(string, ...any) {}
+func (nopLogger) Println(...any)        {}
