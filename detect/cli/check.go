@@ -209,7 +209,6 @@ func runCheck(env *Env) int {
 		Password:         password,
 		AllowPlaintext:   a.allowPlaintext,
 		AllowInsecureTLS: a.allowInsecureTLS,
-		ClientName:       "postino",
 	}, addr, sink)
 	if progress != nil {
 		progress.Close()

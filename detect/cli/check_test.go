@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -146,6 +147,9 @@ func checkLab(t *testing.T, withSMTP bool) {
 	t.Cleanup(func() { is.Close() })
 
 	if withSMTP {
+		ehloNames.Lock()
+		ehloNames.names = nil
+		ehloNames.Unlock()
 		ss := smtp.NewServer(smtpBackend{})
 		ss.Domain, ss.TLSConfig, ss.ErrorLog = "mail.example.org", cfg, log.New(io.Discard, "", 0)
 		var ln net.Listener = tls.NewListener(lab.Listen("mail.example.org", 465), cfg)
@@ -179,7 +183,19 @@ func serveLabAutoconfig(lab *labtest.Lab) {
 
 type smtpBackend struct{}
 
-func (smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return smtpSession{}, nil }
+// ehloNames records the name every client of the lab's SMTP server gave
+// in EHLO (go-smtp reads it before it calls NewSession).
+var ehloNames struct {
+	sync.Mutex
+	names []string
+}
+
+func (smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	ehloNames.Lock()
+	ehloNames.names = append(ehloNames.names, c.Hostname())
+	ehloNames.Unlock()
+	return smtpSession{}, nil
+}
 
 type smtpSession struct{}
 
@@ -211,6 +227,32 @@ func TestCheckExitsZeroWhenIncomingAndOutgoingWork(t *testing.T) {
 	}
 	if errOut != "" {
 		t.Errorf("stderr is not a terminal, yet got progress noise: %q", errOut)
+	}
+}
+
+// postino check and postino export greet SMTP servers with the probe's
+// RFC 5321 address literal, not a bare word that is no domain name.
+func TestCheckAndExportGreetSMTPWithAnAddressLiteral(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--timeout", "3s", "anna@example.org"},
+		{"export", "--format", "text", "--timeout", "3s", "anna@example.org"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			checkLab(t, true)
+			if code, out, errOut := runCLI(t, "", false, args...); code != ExitOK {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+			}
+			ehloNames.Lock()
+			defer ehloNames.Unlock()
+			if len(ehloNames.names) == 0 {
+				t.Fatal("the SMTP server was never greeted")
+			}
+			for _, n := range ehloNames.names {
+				if n != probe.DefaultClientName {
+					t.Errorf("EHLO %q, want %q", n, probe.DefaultClientName)
+				}
+			}
+		})
 	}
 }
 

@@ -391,7 +391,6 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 		ProbeTimeout: a.timeout,
 		Username:     a.user,
 		Password:     password,
-		ClientName:   "postino",
 	}, addr, sink)
 	if progress != nil {
 		progress.Close()

@@ -117,6 +117,13 @@ func TemplateUsername(login, local, domain string) string {
 	return login
 }
 
+// EHLOName is the name Postino gives in SMTP EHLO, in the probe and in
+// the round trip alike. RFC 5321 §4.1.1.1 asks for the client's domain
+// name or, lacking one, an address literal (§4.1.3). A desktop has no
+// domain name of its own; like Thunderbird, Postino sends the loopback
+// literal rather than reveal its local address.
+const EHLOName = "[127.0.0.1]"
+
 // StandardPorts lists, per protocol, every port Postino probes and the
 // security expected there.
 func StandardPorts(p Protocol) []Server {

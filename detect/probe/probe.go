@@ -15,12 +15,10 @@ import (
 // DefaultTimeout bounds one probe when Options.Timeout is zero.
 const DefaultTimeout = 8 * time.Second
 
-// DefaultClientName is the name Postino gives in EHLO. RFC 5321 §4.1.1.1
-// asks for the client's domain name or, lacking one, an address literal
-// (§4.1.3). A desktop has no domain name of its own; like Thunderbird,
-// Postino sends the loopback literal rather than reveal its local
-// address.
-const DefaultClientName = "[127.0.0.1]"
+// DefaultClientName is the name the probe gives in EHLO unless
+// Options.ClientName says otherwise: config.EHLOName, an RFC 5321
+// address literal.
+const DefaultClientName = config.EHLOName
 
 // goodbyeTime bounds QUIT and LOGOUT: the verdict is known by then, and
 // a server slow to say goodbye must not hold the result back.

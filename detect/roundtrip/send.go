@@ -41,8 +41,10 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 	}
 	setTimeouts(ctx, c)
 	// EHLO now, so that a certificate that fails verification after
-	// STARTTLS stops us before the password is ever sent.
-	if err := c.Hello("localhost"); err != nil {
+	// STARTTLS stops us before the password is ever sent. The name is the
+	// probe's RFC 5321 address literal; go-smtp's own EHLO before
+	// STARTTLS says "localhost", which its API does not let us change.
+	if err := c.Hello(config.EHLOName); err != nil {
 		return wrapTLS(err)
 	}
 	if err := s.auth(c, user); err != nil {
