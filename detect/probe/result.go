@@ -27,6 +27,12 @@ const (
 	PhaseDone         Phase = "done"
 )
 
+// Phases lists every phase in the order a probe goes through them, for
+// front ends and tests that must name each one.
+func Phases() []Phase {
+	return []Phase{PhaseQueued, PhaseConnecting, PhaseConnected, PhaseTLS, PhaseGreeting, PhaseCapabilities, PhaseLogin, PhaseDone}
+}
+
 // Reachability is the outcome of the TCP connect.
 type Reachability string
 
@@ -47,6 +53,9 @@ const (
 	StatusWarning Status = "warning"
 	StatusFailed  Status = "failed"
 )
+
+// Statuses lists every verdict of a finished probe.
+func Statuses() []Status { return []Status{StatusOK, StatusWarning, StatusFailed} }
 
 // Login is the outcome of the login step.
 type Login string

@@ -18,6 +18,19 @@ type Reason struct {
 	Data map[string]any
 }
 
+// ReasonCodes lists every code a Reason can carry: the ranking rules
+// (the code says which rule decided against an alternative) and the
+// remarks about the chosen endpoint or a missing direction. The tests
+// check it against the translation files and the codes Choose emits.
+func ReasonCodes() []string {
+	codes := make([]string, 0, len(rules)+8)
+	for _, r := range rules {
+		codes = append(codes, string(r))
+	}
+	return append(codes, "only-working", "cert-warning", "login-untested", "login-not-sent",
+		"no-incoming", "no-outgoing", "login-refused", "plaintext-excluded")
+}
+
 // Text renders the reason in the current language.
 func (r Reason) Text() string { return i18n.T("recommend.reason."+r.Code, r.Data) }
 

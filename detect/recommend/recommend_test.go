@@ -2,6 +2,8 @@ package recommend
 
 import (
 	"encoding/json"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -363,5 +365,47 @@ func TestChooseIgnoresInformationalWarnings(t *testing.T) {
 	}
 	if got := Choose([]probe.Result{pop, ok(config.IMAP, h, 993, config.TLS, with("old-tls"))}, nil).Incoming; got == nil || got.Protocol != config.POP3 {
 		t.Errorf("with old TLS: chose %+v, want POP3", got)
+	}
+}
+
+// ReasonCodes is the one list front ends and docs rely on: it must name
+// exactly the codes the translation files explain, and every code a
+// Reason literal in this package uses.
+func TestReasonCodesMatchTranslationsAndSource(t *testing.T) {
+	listed := map[string]bool{}
+	for _, c := range ReasonCodes() {
+		if listed[c] {
+			t.Errorf("%s listed twice", c)
+		}
+		listed[c] = true
+	}
+	for _, lang := range i18n.Languages {
+		msgs, err := i18n.Messages(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		translated := map[string]bool{}
+		for k := range msgs {
+			if c, ok := strings.CutPrefix(k, "recommend.reason."); ok {
+				translated[c] = true
+				if !listed[c] {
+					t.Errorf("%s: recommend.reason.%s is translated but not in ReasonCodes", lang, c)
+				}
+			}
+		}
+		for c := range listed {
+			if !translated[c] {
+				t.Errorf("%s: reason %s has no translation", lang, c)
+			}
+		}
+	}
+	src, err := os.ReadFile("recommend.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`Reason\{Code: "([a-z0-9-]+)"[,}]`).FindAllStringSubmatch(string(src), -1) {
+		if !listed[m[1]] {
+			t.Errorf("recommend.go emits %q, which ReasonCodes does not list", m[1])
+		}
 	}
 }

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// rawKey matches a translation key that reached the output untranslated
+// (i18n.T returns the key itself when it is missing): an area name, a
+// dot and more dotted words, as in "check.phase.connected". Host names
+// such as mail.example.org do not start with an area name.
+func rawKey(t *testing.T) *regexp.Regexp {
+	t.Helper()
+	files, err := i18n.AreaFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := map[string]bool{}
+	for _, f := range files {
+		name := f[strings.LastIndex(f, "/")+1:]
+		areas[name[:strings.Index(name, ".")]] = true
+	}
+	var alt []string
+	for a := range areas {
+		alt = append(alt, regexp.QuoteMeta(a))
+	}
+	return regexp.MustCompile(`\b(` + strings.Join(alt, "|") + `)\.[a-z0-9_-]+(\.[a-z0-9_-]+)*`)
+}
+
+// templateData holds a value for every placeholder of the problem
+// catalogue and the recommendation's reasons.
+var templateData = map[string]any{
+	"Host": "mail.example.org", "Port": 993, "Protocol": "IMAP", "Security": "TLS",
+	"OtherHost": "pop.example.org", "OtherPort": 995, "OtherProtocol": "POP3", "OtherSecurity": "TLS",
+	"Protocols": "IMAP, SMTP", "Error": "expired on 2026-01-02",
+	"Limit": 8192, "Detail": "boom", "Date": "2026-01-02", "Names": "a.example.org, b.example.org",
+	"Issuer": "Test CA", "Version": "TLS 1.0", "Mechanisms": "XOAUTH2", "Code": 499, "Enhanced": "4.0.0",
+}
+
+// everyCodeReport is a report that holds every probe status, every
+// problem code and every recommendation reason code.
+func everyCodeReport() *detect.Report {
+	rep := &detect.Report{}
+	rep.Address, rep.Domain = "anna@example.org", "example.org"
+	imap := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 993, Security: config.TLS}
+	for i, st := range probe.Statuses() {
+		ep := imap
+		ep.Port = 990 + i
+		r := probe.Result{ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Status: st, Summary: "summary"}
+		pr := detect.ProbeReport{Protocol: ep.Protocol, Host: ep.Host, Port: ep.Port, Security: ep.Security, Result: r, Status: st, Summary: r.Summary}
+		if i == 0 {
+			for _, code := range problem.Codes {
+				p := problem.New(code, templateData)
+				pr.Problems = append(pr.Problems, detect.ProblemText{Code: code, Explanation: p.Explanation(), Remedy: p.Remedy(), ServerText: "NO nope"})
+			}
+		}
+		rep.Probes = append(rep.Probes, pr)
+	}
+	in := &recommend.Choice{Server: imap, Login: probe.LoginSkipped}
+	rep.Recommended = recommend.Recommendation{Incoming: in, Alternatives: []recommend.Choice{*in}}
+	for _, code := range recommend.ReasonCodes() {
+		rep.Recommended.Reasons = append(rep.Recommended.Reasons, recommend.Reason{Code: code, For: "incoming", Data: templateData})
+	}
+	return rep
+}
+
+// Every phase, status, problem and reason the CLI can print has a
+// translation in every language: no key, no "<no value>" reaches the
+// person.
+func TestCheckTextRendersEveryCodeTranslated(t *testing.T) {
+	key := rawKey(t)
+	if !key.MatchString("state: check.phase.nothing") {
+		t.Fatal("the raw-key pattern misses a raw key")
+	}
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	for _, lang := range i18n.Languages {
+		t.Run(lang, func(t *testing.T) {
+			i18n.SetLanguage(lang)
+			var out bytes.Buffer
+			ep := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 587, Security: config.STARTTLS}
+			for _, ph := range probe.Phases() {
+				r := probe.Result{ID: ep.Key(), Endpoint: ep, Phase: ph}
+				if ph == probe.PhaseDone {
+					r.Status = probe.StatusOK
+				}
+				out.WriteString(progressLine(r) + "\n")
+			}
+			rep := everyCodeReport()
+			renderCheckText(&out, rep)
+			text := out.String()
+			if m := key.FindAllString(text, -1); len(m) > 0 {
+				t.Errorf("untranslated keys %q in:\n%s", m, text)
+			}
+			if strings.Contains(text, "<no value>") || strings.Contains(text, "{{") {
+				t.Errorf("a template lacks data:\n%s", text)
+			}
+			for _, r := range rep.Recommended.Reasons {
+				if !strings.Contains(text, r.Text()) {
+					t.Errorf("reason %s is not printed", r.Code)
+				}
+			}
+		})
+	}
+}
