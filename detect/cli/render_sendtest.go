@@ -37,11 +37,15 @@ func renderRoundtripText(w io.Writer, addr string, r roundtrip.Result) {
 		row("check.sendtest.arrived", i18n.T("check.sendtest.arrived_value", map[string]any{
 			"Time": wallClock(r.ArrivedAt), "Folder": r.Folder, "Duration": shortDuration(r.Latency), "Polls": r.Polls}))
 	}
-	if r.Subject != "" {
-		row("check.sendtest.subject", r.Subject)
-	}
-	if r.MessageID != "" && !r.SentAt.IsZero() {
-		row("check.sendtest.message_id", "<"+r.MessageID+">")
+	// Subject and Message-ID help find a message the server accepted; a
+	// refused one was never sent, so there is nothing to look for.
+	if !r.SentAt.IsZero() {
+		if r.Subject != "" {
+			row("check.sendtest.subject", r.Subject)
+		}
+		if r.MessageID != "" {
+			row("check.sendtest.message_id", "<"+r.MessageID+">")
+		}
 	}
 	if r.Status == roundtrip.Arrived {
 		row("check.sendtest.deleted", deletedText(r))

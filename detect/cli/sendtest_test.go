@@ -372,6 +372,23 @@ func TestSendTestExplainsA550Rejection(t *testing.T) {
 	}
 }
 
+// A message the server refused (553 at MAIL FROM) was never sent: the
+// text names no subject or Message-ID to look for.
+func TestSendTestNamesNoSubjectForAMessageNeverSent(t *testing.T) {
+	m := newMailFlowLab(t, mailFlowOptions{})
+	m.rejectMail = &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 8}, Message: "Sender address rejected"}
+	code, out, errOut := runCLI(t, sentinel+"\n", false, "check", "--lang", "en", "--timeout", "3s", "--password-stdin", "--send-test", labAddress)
+	assertNoSentinel(t, m, out, errOut)
+	if code != ExitNotFound || !strings.Contains(out, "✗ The test message could not be sent.") {
+		t.Fatalf("exit %d, want 1 and the refusal\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, unwanted := range []string{"Subject:", "Message-ID:", "Sent:"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("stdout names %q of a message never sent:\n%s", unwanted, out)
+		}
+	}
+}
+
 func TestSendTestDeletesTheMessageWithDeleteTest(t *testing.T) {
 	m := newMailFlowLab(t, mailFlowOptions{})
 	code, out, errOut := runCLI(t, sentinel+"\n", false, "check", "--json", "--timeout", "3s", "--password-stdin", "--send-test", "--delete-test", labAddress)
