@@ -353,6 +353,8 @@ service anvil {
     mode = 0
   }
 }
+# IMAP and POP3 sessions run as the mail user and report to the stats
+# service; without this every login logs "Permission denied".
 service stats {
   unix_listener stats-writer {
     mode = 0666
