@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -202,24 +201,8 @@ func writeHealthText(w io.Writer, r *health.Report) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, i18n.T("health.cli.total", map[string]any{
 		"OK": counts[health.OK], "Warnings": counts[health.Warning], "Problems": counts[health.Problem],
-		"NotFound": counts[health.NotFound], "Seconds": healthSeconds(r.ElapsedMS),
+		"NotFound": counts[health.NotFound], "Seconds": i18n.Seconds(time.Duration(r.ElapsedMS) * time.Millisecond),
 	}))
-}
-
-// healthSeconds writes a run's length in seconds for the current
-// language: tenths from a second up, hundredths below, with the
-// language's decimal separator ("0,04 s" in Italian).
-func healthSeconds(ms int64) string {
-	var s string
-	if ms < 1000 {
-		s = strconv.FormatFloat(float64((ms+5)/10)/100, 'f', -1, 64)
-	} else {
-		s = strconv.FormatFloat(float64(ms)/1000, 'f', 1, 64)
-	}
-	if i18n.Language() == "it" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
 }
 
 // shortenKey abbreviates the public key of a DKIM record for the text

@@ -203,23 +203,6 @@ func TestHealthRefusesBadInputInItalian(t *testing.T) {
 	}
 }
 
-func TestHealthSecondsFollowTheLanguage(t *testing.T) {
-	defer i18n.SetLanguage("")
-	for _, tc := range []struct {
-		lang string
-		ms   int64
-		want string
-	}{
-		{"en", 0, "0"}, {"en", 42, "0.04"}, {"en", 2345, "2.3"},
-		{"it", 42, "0,04"}, {"it", 2345, "2,3"},
-	} {
-		i18n.SetLanguage(tc.lang)
-		if got := healthSeconds(tc.ms); got != tc.want {
-			t.Errorf("%s %d ms = %q, want %q", tc.lang, tc.ms, got, tc.want)
-		}
-	}
-}
-
 func TestHealthShowsAnInternationalisedDomainAsTyped(t *testing.T) {
 	lab := labtest.New(t)
 	code, out, _ := runHealthCLI(t, lab, "health", "posta@Caffè.it")

@@ -82,7 +82,7 @@ func shortDuration(d time.Duration) string {
 	if d < time.Second {
 		return i18n.T("check.ms", map[string]any{"MS": d.Milliseconds()})
 	}
-	return formatSeconds(d) + " s"
+	return i18n.Seconds(d) + " s"
 }
 
 // wallClock shows a time as the person's clock does, with the zone, to

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -116,7 +114,7 @@ func (v *roundtripView) Handle(e event.Event) {
 			return
 		}
 		line = "… " + i18n.T("check.sendtest.step."+string(e.Step), map[string]any{
-			"Seconds": formatSeconds(e.Elapsed), "Polls": e.Polls,
+			"Seconds": i18n.Seconds(e.Elapsed), "Polls": e.Polls,
 		})
 	case roundtrip.Finished:
 		icon := "✗"
@@ -133,15 +131,4 @@ func (v *roundtripView) Handle(e event.Event) {
 		s += "\n"
 	}
 	io.WriteString(v.w, s)
-}
-
-// formatSeconds writes a duration as seconds with one decimal and the
-// language's decimal separator ("2,5" in Italian), as the round trip's
-// own sentences do.
-func formatSeconds(d time.Duration) string {
-	s := strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
-	if i18n.Language() == "it" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
 }

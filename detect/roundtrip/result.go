@@ -9,8 +9,6 @@ package roundtrip
 
 import (
 	"encoding/json"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -144,22 +142,10 @@ func (r Result) templateData() map[string]any {
 	return d
 }
 
-// seconds writes d in seconds for a sentence in the current language:
-// tenths from a second up, hundredths below (a local delivery takes a
-// few milliseconds, and "0.0 s" would say it took no time), with the
-// language's decimal separator ("2,5 s" in Italian).
-func seconds(d time.Duration) string {
-	var s string
-	if d < time.Second {
-		s = strconv.FormatFloat(d.Round(10*time.Millisecond).Seconds(), 'f', -1, 64)
-	} else {
-		s = strconv.FormatFloat(d.Seconds(), 'f', 1, 64)
-	}
-	if i18n.Language() == "it" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+// seconds writes d in seconds for a sentence in the current language
+// (i18n.Seconds: hundredths below a second, tenths above, the language's
+// decimal separator).
+func seconds(d time.Duration) string { return i18n.Seconds(d) }
 
 // MarshalJSON renders the public JSON shape (see docs/json.md).
 func (r Result) MarshalJSON() ([]byte, error) {
