@@ -8,10 +8,8 @@ import (
 	"net"
 	"net/textproto"
 	"os"
-	"strings"
 	"syscall"
 
-	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/pop3"
@@ -41,32 +39,22 @@ func isReset(err error) bool {
 }
 
 // failed records why a step failed. A server's reply becomes the
-// matching catalogue entry; anything else is about the connection.
-// loginStep says the error answered our credentials.
+// matching catalogue entry (problem.FromReply, shared with the round
+// trip); anything else is about the connection. loginStep says the
+// error answered our credentials.
 func (r *run) failed(err error, loginStep bool) {
-	var se *smtp.SMTPError
-	var te *textproto.Error
-	var ie *imap.Error
-	var pe *pop3.Error
 	var tpe textproto.ProtocolError
 	var ppe *pop3.ProtocolError
 	var npe *errNotProtocol
-	switch {
-	case r.ctx.Err() != nil:
+	if r.ctx.Err() != nil {
 		r.connFailed(err)
-	case errors.As(err, &se):
-		enh := ""
-		if se.EnhancedCode != smtp.NoEnhancedCode && se.EnhancedCode != (smtp.EnhancedCode{}) {
-			enh = fmt.Sprintf("%d.%d.%d", se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
-		}
-		r.fail(problem.FromSMTP(se.Code, enh, oneLine(se.Message)))
-	case errors.As(err, &te):
-		enh, text := splitEnhanced(te.Msg)
-		r.fail(problem.FromSMTP(te.Code, enh, oneLine(text)))
-	case errors.As(err, &ie):
-		r.fail(problem.FromIMAP(string(ie.Type), string(ie.Code), ie.Text, loginStep))
-	case errors.As(err, &pe):
-		r.fail(problem.FromPOP3(pe.Code, pe.Text, loginStep))
+		return
+	}
+	if p, ok := problem.FromReply(err, loginStep); ok {
+		r.fail(p)
+		return
+	}
+	switch {
 	case errors.As(err, &tpe), errors.As(err, &ppe), errors.As(err, &npe):
 		r.notThisProtocol()
 	default:
@@ -110,21 +98,5 @@ func (r *run) connFailed(err error) {
 
 func (r *run) parentDone() bool { return r.parent.Err() != nil }
 
-// splitEnhanced separates an RFC 3463 enhanced status code ("5.7.8")
-// from the start of an SMTP reply text.
-func splitEnhanced(msg string) (string, string) {
-	first, rest, _ := strings.Cut(msg, " ")
-	parts := strings.Split(first, ".")
-	if len(parts) != 3 {
-		return "", msg
-	}
-	for _, p := range parts {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return "", msg
-		}
-	}
-	return first, rest
-}
-
 // oneLine joins a multi-line reply for display.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+func oneLine(s string) string { return problem.ServerLine(s) }

@@ -129,20 +129,10 @@ func TestParseIMAPStatus(t *testing.T) {
 	}
 }
 
-func TestParseEHLOAndEnhancedCodes(t *testing.T) {
+func TestParseEHLO(t *testing.T) {
 	ext := parseEHLO("mail.example.it Hello\nSTARTTLS\nauth PLAIN LOGIN\nSIZE 35882577\n\n")
 	if _, ok := ext["STARTTLS"]; !ok || ext["AUTH"] != "PLAIN LOGIN" || ext["SIZE"] != "35882577" || len(ext) != 3 {
 		t.Errorf("parseEHLO = %v", ext)
-	}
-	for in, want := range map[string][2]string{
-		"5.7.8 Bad credentials": {"5.7.8", "Bad credentials"},
-		"Bad credentials":       {"", "Bad credentials"},
-		"5.7 Bad":               {"", "5.7 Bad"},
-		"5.x.8 Bad":             {"", "5.x.8 Bad"},
-	} {
-		if e, text := splitEnhanced(in); e != want[0] || text != want[1] {
-			t.Errorf("splitEnhanced(%q) = %q, %q", in, e, text)
-		}
 	}
 }
 
@@ -172,10 +162,9 @@ func FuzzSMTPReplyClassification(f *testing.F) {
 		}
 		var te *textproto.Error
 		if errors.As(err, &te) {
-			enh, text := splitEnhanced(te.Msg)
-			p := problem.FromSMTP(te.Code, enh, text)
-			if !problem.Known(p.Code) {
-				t.Fatalf("unknown code %q for %d", p.Code, te.Code)
+			p, ok := problem.FromReply(err, false)
+			if !ok || !problem.Known(p.Code) || len(p.ServerText) > 310 {
+				t.Fatalf("reply %d classified as %q (%v), text %d bytes", te.Code, p.Code, ok, len(p.ServerText))
 			}
 		}
 	})

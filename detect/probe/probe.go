@@ -155,23 +155,17 @@ func (r *run) dialFailed(err error) {
 	switch kind {
 	case network.Unresolved:
 		r.res.Reachability = Unresolved
-		if isDNS && (dnsErr.Timeout || r.ctx.Err() != nil) {
-			r.fail(problem.New(problem.DNSTimeout, r.data()))
-			return
-		}
-		r.fail(problem.New(problem.Unresolved, r.data()))
 	case network.Refused:
 		r.res.Reachability = Refused
-		r.fail(problem.New(problem.Refused, r.data()))
 	case network.Filtered:
 		r.res.Reachability = Filtered
-		r.fail(problem.New(problem.Filtered, r.data()))
 	case network.Canceled:
-		r.fail(problem.New(problem.Canceled, nil))
+		// Nothing was learnt about the endpoint.
 	default:
 		r.res.Reachability = Unreachable
-		r.fail(problem.New(problem.Unreachable, r.data()))
 	}
+	dnsTimeout := isDNS && (dnsErr.Timeout || r.ctx.Err() != nil)
+	r.fail(problem.FromDial(kind, dnsTimeout, r.data()))
 }
 
 // data is the template data every network problem can use.

@@ -5,20 +5,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"net"
-	"net/textproto"
 	"os"
 	"strings"
 	"syscall"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-smtp"
-
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/network"
-	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -78,40 +72,19 @@ var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
 func explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
 	data := map[string]any{"Host": srv.Host, "Port": srv.Port, "Protocol": strings.ToUpper(string(srv.Protocol))}
 	var de *network.DialError
-	var se *smtp.SMTPError
-	var te *textproto.Error
-	var ie *imap.Error
-	var pe *pop3.Error
+	var dnsErr *network.DNSError
 	var cv *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &de):
-		switch de.Kind {
-		case network.Unresolved:
-			return problem.New(problem.Unresolved, data)
-		case network.Refused:
-			return problem.New(problem.Refused, data)
-		case network.Filtered:
-			return problem.New(problem.Filtered, data)
-		case network.Canceled:
-			return problem.New(problem.Canceled, data)
-		}
-		return problem.New(problem.Unreachable, data)
+		dnsTimeout := errors.As(err, &dnsErr) && dnsErr.Timeout
+		return problem.FromDial(de.Kind, dnsTimeout, data)
 	case errors.Is(err, errStartTLSMissing):
 		return problem.New(problem.StartTLSMissing, data)
 	case errors.As(err, &cv):
 		return certProblem(srv, cv.Err)
-	case errors.As(err, &se):
-		enh := ""
-		if se.EnhancedCode != smtp.NoEnhancedCode && se.EnhancedCode != (smtp.EnhancedCode{}) {
-			enh = fmt.Sprintf("%d.%d.%d", se.EnhancedCode[0], se.EnhancedCode[1], se.EnhancedCode[2])
-		}
-		return problem.FromSMTP(se.Code, enh, oneLine(se.Message))
-	case errors.As(err, &te):
-		return problem.FromSMTP(te.Code, "", oneLine(te.Msg))
-	case errors.As(err, &ie):
-		return problem.FromIMAP(string(ie.Type), string(ie.Code), oneLine(ie.Text), loginStep)
-	case errors.As(err, &pe):
-		return problem.FromPOP3(pe.Code, oneLine(pe.Text), loginStep)
+	}
+	if p, ok := problem.FromReply(err, loginStep); ok {
+		return p
 	}
 	var tle *tlsError
 	if errors.As(err, &tle) {
@@ -166,10 +139,4 @@ func isTimeout(err error) bool {
 }
 
 // oneLine keeps a server's words on one line and bounded.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
+func oneLine(s string) string { return problem.ServerLine(s) }
