@@ -1,0 +1,47 @@
+package gui
+
+import (
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+)
+
+// BenchmarkContent measures building the whole window content, which
+// happens at start-up and on every language change.
+func BenchmarkContent(b *testing.B) {
+	a := test.NewTempApp(b)
+	w := test.NewTempWindow(b, nil)
+	u := New(a, w, Options{Engine: newScriptEngine(), Health: cannedHealth{}})
+	b.ResetTimer()
+	for range b.N {
+		w.SetContent(u.Content())
+	}
+}
+
+// BenchmarkProbeUpdate measures applying one probe update to a grid of 40
+// rows: the cost the Fyne thread pays per event during a check.
+func BenchmarkProbeUpdate(b *testing.B) {
+	a := test.NewTempApp(b)
+	w := test.NewTempWindow(b, nil)
+	u := New(a, w, Options{Engine: newScriptEngine()})
+	w.SetContent(u.Content())
+	u.state = newCheckState("mario@example.com", u.now())
+	u.cancel = func() {}
+	var results []probe.Update
+	for i := range 40 {
+		s := config.Server{Protocol: config.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: config.TLS}
+		if i%2 == 1 {
+			s.Protocol, s.Port = config.SMTP, 465
+		}
+		results = append(results, probe.Update{Result: okResult(s)})
+		u.handle(u.runID, results[i])
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		u.handle(u.runID, results[i%len(results)])
+	}
+}
