@@ -142,7 +142,6 @@ func problemCard(explanation, remedy, serverText string) fyne.CanvasObject {
 		st := widget.NewLabel(i18n.T("gui.details.server_said", map[string]any{"Text": serverText}))
 		st.Wrapping = fyne.TextWrapBreak
 		st.TextStyle = fyne.TextStyle{Monospace: true}
-		st.Importance = widget.LowImportance
 		box.Add(st)
 	}
 	return widget.NewCard("", "", box)

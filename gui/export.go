@@ -138,7 +138,10 @@ func (u *UI) showExport() {
 	signBtn := widget.NewButtonWithIcon(i18n.T("gui.export.sign"), theme.FileIcon(), e.chooseP12)
 
 	rows := container.NewVBox()
-	for _, f := range export.Formats() {
+	for i, f := range export.Formats() {
+		if i > 0 {
+			rows.Add(widget.NewSeparator())
+		}
 		rows.Add(e.formatRow(f))
 	}
 	profile := widget.NewCard(i18n.T("gui.export.profile"), "", container.NewVBox(
@@ -163,13 +166,14 @@ func (e *exportDialog) formatRow(f export.Format) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(translated("gui.export.format."+f.Name, f.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	desc := widget.NewLabel(translated("gui.export.format."+f.Name+".desc", ""))
 	desc.Wrapping = fyne.TextWrapWord
-	desc.Importance = widget.LowImportance
+	desc.SizeName = theme.SizeNameCaptionText
 	save := widget.NewButtonWithIcon(i18n.T("gui.export.save"), theme.DocumentSaveIcon(), func() { e.save(f) })
 	buttons := container.NewHBox(save)
 	if f.Name != "mobileconfig" {
 		buttons.Add(widget.NewButtonWithIcon(i18n.T("gui.copy"), theme.ContentCopyIcon(), func() { e.copy(f) }))
 	}
-	return container.NewBorder(nil, nil, nil, buttons, container.NewVBox(name, desc))
+	// Centre the buttons so they keep their height next to two lines.
+	return container.NewBorder(nil, nil, nil, container.NewCenter(buttons), container.New(&tightVBox{}, name, desc))
 }
 
 // render produces one format's bytes with the dialog's options.

@@ -203,7 +203,7 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 		addText(i18n.T("gui.details.remedy", map[string]any{"Remedy": r}), widget.MediumImportance)
 	}
 	for _, d := range c.Details {
-		addText("• "+d.String(), widget.LowImportance)
+		addText("• "+d.String(), widget.MediumImportance)
 	}
 	for _, r := range c.Records {
 		l := widget.NewLabel(r)

@@ -36,19 +36,40 @@ func (u *UI) installShortcuts() {
 			u.showHelp()
 		}
 	})
-	for _, sc := range []struct {
-		key fyne.KeyName
-		fn  func()
-	}{
-		{fyne.KeyL, func() { c.Focus(u.top.address) }},
-		{fyne.KeyE, u.showExport},
-		{fyne.KeyComma, u.showSettings},
-		{fyne.KeyReturn, u.startCheck},
-	} {
-		fn := sc.fn
-		c.RemoveShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierShortcutDefault})
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { fn() })
+	for _, key := range shortcutKeys {
+		sc := &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		c.RemoveShortcut(sc)
+		c.AddShortcut(sc, func(s fyne.Shortcut) {
+			if f := u.shortcutAction(s); f != nil {
+				f()
+			}
+		})
 	}
+}
+
+// shortcutKeys are the keys that, with Ctrl (Cmd on macOS), act on the
+// whole window.
+var shortcutKeys = []fyne.KeyName{fyne.KeyL, fyne.KeyE, fyne.KeyComma, fyne.KeyReturn}
+
+// shortcutAction returns what a window shortcut does, or nil. The
+// entries call it too: a focused entry receives every shortcut first,
+// and would otherwise swallow Ctrl+E and friends.
+func (u *UI) shortcutAction(s fyne.Shortcut) func() {
+	cs, ok := s.(*desktop.CustomShortcut)
+	if !ok || cs.Modifier != fyne.KeyModifierShortcutDefault {
+		return nil
+	}
+	switch cs.KeyName {
+	case fyne.KeyL:
+		return func() { u.win.Canvas().Focus(u.top.address) }
+	case fyne.KeyE:
+		return u.showExport
+	case fyne.KeyComma:
+		return u.showSettings
+	case fyne.KeyReturn:
+		return u.startCheck
+	}
+	return nil
 }
 
 func checkIcon() fyne.Resource     { return theme.SearchIcon() }

@@ -76,7 +76,7 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 	state := widget.NewLabel(sourceState(s, v.u.state.Running()))
 	detail := widget.NewLabel(sourceDetail(s))
 	detail.Truncation = fyne.TextTruncateEllipsis
-	detail.Importance = widget.LowImportance
+	detail.SizeName = theme.SizeNameCaptionText
 	left := container.NewHBox(
 		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, icon),
 		container.New(&fixedWidth{w: 140}, name),
@@ -173,10 +173,11 @@ func translated(key, fallback string) string {
 	return fallback
 }
 
-// hintLabel is a grey, wrapping explanation for empty views.
+// hintLabel is a wrapping explanation for empty views, in italics rather
+// than in a faint colour so it stays readable in both themes.
 func hintLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Italic: true}
 	return l
 }

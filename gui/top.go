@@ -27,7 +27,7 @@ type topBar struct {
 
 func newTopBar(u *UI) *topBar {
 	t := &topBar{u: u}
-	t.address = newEscEntry(u.set.Recent, u.cancelRun)
+	t.address = newEscEntry(u.set.Recent, u.cancelRun, u.shortcutAction)
 	t.address.SetPlaceHolder(i18n.T("gui.address.placeholder"))
 	t.address.OnSubmitted = func(string) { u.startCheck() }
 	t.address.OnChanged = t.addressChanged
@@ -40,7 +40,7 @@ func newTopBar(u *UI) *topBar {
 	t.addrErr.Wrapping = fyne.TextWrapWord
 	t.addrErr.Hide()
 
-	t.password = newEscPasswordEntry(u.cancelRun)
+	t.password = newEscPasswordEntry(u.cancelRun, u.shortcutAction)
 	t.password.SetPlaceHolder(i18n.T("gui.password.placeholder"))
 	t.password.OnSubmitted = func(string) { u.startCheck() }
 
@@ -112,14 +112,16 @@ func (t *topBar) render() {
 }
 
 // escEntry is the address entry: a SelectEntry (its drop-down lists the
-// recent addresses) that also cancels the run on Esc.
+// recent addresses) that also cancels the run on Esc and passes the
+// window's shortcuts on.
 type escEntry struct {
 	widget.SelectEntry
 	onEscape func()
+	shortcut func(fyne.Shortcut) func()
 }
 
-func newEscEntry(options []string, onEscape func()) *escEntry {
-	e := &escEntry{onEscape: onEscape}
+func newEscEntry(options []string, onEscape func(), shortcut func(fyne.Shortcut) func()) *escEntry {
+	e := &escEntry{onEscape: onEscape, shortcut: shortcut}
 	e.ExtendBaseWidget(e)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.SetOptions(options)
@@ -135,15 +137,26 @@ func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 	e.SelectEntry.TypedKey(k)
 }
 
+// TypedShortcut implements fyne.Shortcutable: window shortcuts first,
+// then the entry's own (copy, paste, ...).
+func (e *escEntry) TypedShortcut(s fyne.Shortcut) {
+	if f := e.shortcut(s); f != nil {
+		f()
+		return
+	}
+	e.SelectEntry.TypedShortcut(s)
+}
+
 // escPasswordEntry is the password entry (with Fyne's show/hide toggle)
-// that also cancels the run on Esc.
+// that also cancels the run on Esc and passes the window's shortcuts on.
 type escPasswordEntry struct {
 	widget.Entry
 	onEscape func()
+	shortcut func(fyne.Shortcut) func()
 }
 
-func newEscPasswordEntry(onEscape func()) *escPasswordEntry {
-	e := &escPasswordEntry{onEscape: onEscape}
+func newEscPasswordEntry(onEscape func(), shortcut func(fyne.Shortcut) func()) *escPasswordEntry {
+	e := &escPasswordEntry{onEscape: onEscape, shortcut: shortcut}
 	e.Password = true
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
 	e.ExtendBaseWidget(e)
@@ -157,4 +170,13 @@ func (e *escPasswordEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut implements fyne.Shortcutable.
+func (e *escPasswordEntry) TypedShortcut(s fyne.Shortcut) {
+	if f := e.shortcut(s); f != nil {
+		f()
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }

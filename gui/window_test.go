@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -530,4 +531,19 @@ func TestSettingsDialogSavesTheChoices(t *testing.T) {
 		t.Fatalf("request settings %+v", req.Settings)
 	}
 	h.finish()
+}
+
+func TestWindowShortcutsWorkWhileTypingInAnEntry(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	h.send(recommendation())
+	h.finish()
+	h.ui.top.address.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault})
+	h.requireText(h.overlay(), "Export the settings")
+	// Ordinary entry shortcuts still reach the entry.
+	h.ui.top.address.TypedShortcut(&fyne.ShortcutSelectAll{})
+	h.ui.top.address.TypedShortcut(&fyne.ShortcutCopy{Clipboard: h.app.Clipboard()})
+	if got := h.app.Clipboard().Content(); got != "mario@example.com" {
+		t.Fatalf("Ctrl+C in the address copied %q", got)
+	}
 }
