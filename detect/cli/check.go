@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,23 +13,16 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
-	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
 func init() { register("check", "check.summary", runCheck) }
 
-// checkNetwork builds the network a check uses. Tests replace it to point
-// the command at a loopback lab (port mapping and a test CA cannot come
-// from the environment).
-var checkNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
-	if dnsFlag == "" {
-		dnsFlag = env.Getenv(network.EnvDNS)
-	}
-	return network.New(network.Options{DNS: dnsFlag})
-}
+// checkNetwork builds the network a check (and an export that runs one)
+// uses. Tests replace it to point the command at a loopback lab (port
+// mapping and a test CA cannot come from the environment).
+var checkNetwork = networkFromFlag
 
 // maxSecretLine bounds what --password-stdin accepts: a password is
 // short, and a pipe that never ends must not fill memory.
@@ -59,13 +50,11 @@ type checkArgs struct {
 
 // parseCheckArgs accepts flags before and after the address, as people
 // type them (`postino check anna@example.org --json`). -h prints the
-// usage on stdout and returns flag.ErrHelp; every other mistake is an
-// error holding one translated line, as for detect and health.
+// usage on stdout and returns flag.ErrHelp; every other mistake is a
+// usageError holding one translated line, as for the other commands.
 func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	a := &checkArgs{}
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := newFlagSet("check")
 	fs.BoolVar(&a.json, "json", false, i18n.T("check.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("check.flag.dns"))
 	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("check.flag.ispdb"))
@@ -80,23 +69,19 @@ func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	fs.BoolVar(&a.sendTest, "send-test", false, i18n.T("check.flag.send_test"))
 	fs.DurationVar(&a.sendDeadline, "send-deadline", roundtrip.DefaultDeadline, i18n.T("check.flag.send_deadline"))
 	fs.BoolVar(&a.deleteTest, "delete-test", false, i18n.T("check.flag.delete_test"))
-	positional, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, fs, "check.usage")
+	positional, err := parseFlags(fs, args, stdout, "check.usage")
+	if err != nil {
 		return nil, err
-	case err != nil:
-		return nil, usageError(flagErrorText(err, "check"))
 	}
 	switch {
 	case len(positional) == 0:
-		return nil, errors.New(i18n.T("check.error.no_address"))
+		return nil, usageError(i18n.T("check.error.no_address"))
 	case len(positional) > 1:
-		return nil, errors.New(i18n.T("check.error.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")}))
+		return nil, usageError(i18n.T("check.error.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")}))
 	case a.timeout <= 0 || a.timeout > 5*time.Minute:
-		return nil, errors.New(i18n.T("check.error.timeout", map[string]any{"Value": a.timeout.String()}))
+		return nil, usageError(i18n.T("check.error.timeout", map[string]any{"Value": a.timeout.String()}))
 	case a.parallel < 1 || a.parallel > 256:
-		return nil, errors.New(i18n.T("check.error.parallel", map[string]any{"Value": a.parallel}))
+		return nil, usageError(i18n.T("check.error.parallel", map[string]any{"Value": a.parallel}))
 	case detect.CheckCredentials(a.user, "") != nil:
 		return nil, detect.CheckCredentials(a.user, "")
 	}
@@ -155,11 +140,7 @@ func isTerminal(w io.Writer) bool {
 func runCheck(env *Env) int {
 	a, err := parseCheckArgs(env.Args, env.Stdout)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return reportParseError(env, err)
 	}
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
@@ -176,16 +157,13 @@ func runCheck(env *Env) int {
 			return ExitUsage
 		}
 	}
-	if a.ispdb == "" {
-		a.ispdb = env.Getenv(discover.EnvISPDB)
-	}
-	if a.ispdb != "" && !strings.HasPrefix(a.ispdb, "https://") && !strings.HasPrefix(a.ispdb, "http://") {
-		fmt.Fprintln(env.Stderr, i18n.T("detect.error.ispdb", map[string]any{"Value": a.ispdb}))
+	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 	nw, err := checkNetwork(env, a.dns)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.T("check.error.network", map[string]any{"Error": err.Error()}))
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 
@@ -231,10 +209,7 @@ func runCheck(env *Env) int {
 		}
 	}
 	if a.json {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(doc); err != nil {
+		if err := writeJSON(env.Stdout, doc); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitNotFound
 		}

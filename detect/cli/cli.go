@@ -6,6 +6,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -127,6 +129,42 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// newFlagSet returns a sub-command's flag set, silenced: the flag
+// package would print its English error and the whole flag list, where
+// parseFlags says it in one translated line instead.
+func newFlagSet(command string) *flag.FlagSet {
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses a sub-command's arguments with fs (made by
+// newFlagSet) and returns the positional ones. -h/--help prints the
+// usage (translation key usageKey) and the flags on stdout and returns
+// flag.ErrHelp; a flag mistake is a usageError holding one translated
+// line that names the option.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, usageKey string) ([]string, error) {
+	positional, err := parseInterspersed(fs, args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout, fs, usageKey)
+		return nil, err
+	case err != nil:
+		return nil, usageError(flagErrorText(err, fs.Name()))
+	}
+	return positional, nil
+}
+
+// writeJSON writes v as the indented JSON document a --json run prints,
+// with <, > and & left as they are (they are not going into HTML).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // printUsage writes a sub-command's usage sentence (translation key
 // usageKey) and its flags to w.
 func printUsage(w io.Writer, fs *flag.FlagSet, usageKey string) {
@@ -183,12 +221,30 @@ func reportParseError(env *Env, err error) int {
 }
 
 // networkFromFlag builds the Network a sub-command uses: the --dns
-// server when given, else $POSTINO_DNS, else the system's resolvers.
+// server when given, else $POSTINO_DNS, else the system's resolvers. A
+// DNS server that is not HOST or HOST:PORT is a usageError.
 func networkFromFlag(env *Env, dnsFlag string) (*network.Network, error) {
 	if dnsFlag == "" {
 		dnsFlag = env.Getenv(network.EnvDNS)
 	}
-	return network.New(network.Options{DNS: dnsFlag})
+	nw, err := network.New(network.Options{DNS: dnsFlag})
+	if err != nil {
+		return nil, usageError(i18n.T("cli.error.dns", map[string]any{"Error": err.Error()}))
+	}
+	return nw, nil
+}
+
+// ispdbFromFlag returns the ISPDB address a sub-command uses: the
+// --ispdb value when given, else $POSTINO_ISPDB, else "" (discover's
+// default). Anything but an http(s) URL is a usage mistake.
+func ispdbFromFlag(env *Env, flagValue string) (string, error) {
+	if flagValue == "" {
+		flagValue = env.Getenv(discover.EnvISPDB)
+	}
+	if flagValue != "" && !strings.HasPrefix(flagValue, "https://") && !strings.HasPrefix(flagValue, "http://") {
+		return "", usageError(i18n.T("detect.error.ispdb", map[string]any{"Value": flagValue}))
+	}
+	return flagValue, nil
 }
 
 // usageError is a mistake in the command line; its text is already

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -48,24 +45,18 @@ type detectArgs struct {
 // translated line.
 func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 	a := &detectArgs{}
-	fs := flag.NewFlagSet("detect", flag.ContinueOnError)
-	// The flag package would print its English error and the whole flag
-	// list; flagErrorText says it in one translated line instead.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := newFlagSet("detect")
 	fs.BoolVar(&a.json, "json", false, i18n.T("detect.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("detect.flag.dns"))
 	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("detect.flag.ispdb"))
 	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
 	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("detect.flag.no_http"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("detect.flag.lang"))
-	positional, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, fs, "detect.usage")
+	positional, err := parseFlags(fs, args, stdout, "detect.usage")
+	if err != nil {
 		return nil, err
-	case err != nil:
-		return nil, usageError(flagErrorText(err, "detect"))
+	}
+	switch {
 	case len(positional) == 0:
 		return nil, usageError(i18n.T("detect.error.no_address"))
 	case len(positional) > 1:
@@ -95,15 +86,12 @@ func runDetect(env *Env) int {
 	}
 	netw, err := detectNetwork(env, a.dns)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.T("detect.error.dns", map[string]any{"Error": err.Error()}))
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	ispdb := a.ispdb
-	if ispdb == "" {
-		ispdb = env.Getenv(discover.EnvISPDB)
-	}
-	if ispdb != "" && !strings.HasPrefix(ispdb, "https://") && !strings.HasPrefix(ispdb, "http://") {
-		fmt.Fprintln(env.Stderr, i18n.T("detect.error.ispdb", map[string]any{"Value": ispdb}))
+	ispdb, err := ispdbFromFlag(env, a.ispdb)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 
@@ -122,10 +110,7 @@ func runDetect(env *Env) int {
 	}, addr, sink)
 
 	if a.json {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(env.Stdout, res); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitUsage
 		}

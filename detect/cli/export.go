@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,7 +18,6 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/export"
 )
@@ -55,17 +53,16 @@ type exportArgs struct {
 	address         string
 }
 
-// exportUsageError is bad input: exit code 2.
-type exportUsageError struct{ msg string }
+// exportUsagef is bad input (exit code 2): one translated line.
+func exportUsagef(key string, data ...any) error { return usageError(i18n.T(key, data...)) }
 
-func (e exportUsageError) Error() string { return e.msg }
-
-func exportUsagef(key string, data ...any) error { return exportUsageError{i18n.T(key, data...)} }
-
-func parseExportArgs(args []string, stderr io.Writer) (*exportArgs, error) {
+// parseExportArgs reads the command line. Flags may come before and
+// after the address. -h prints the usage on stdout and returns
+// flag.ErrHelp; every other mistake is a usageError holding one
+// translated line, as for the other commands.
+func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	a := &exportArgs{}
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("export")
 	names := make([]string, 0, 8)
 	for _, f := range export.Formats() {
 		names = append(names, f.Name)
@@ -87,20 +84,9 @@ func parseExportArgs(args []string, stderr io.Writer) (*exportArgs, error) {
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
 	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("export.flag.no_http"))
 	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, i18n.T("export.cli.usage"))
-		fs.PrintDefaults()
-	}
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
+	if err != nil {
+		return nil, err
 	}
 	f, ok := export.Lookup(a.format)
 	switch {
@@ -110,8 +96,6 @@ func parseExportArgs(args []string, stderr io.Writer) (*exportArgs, error) {
 		return nil, exportUsagef("export.cli.err.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")})
 	case len(positional) == 0 && a.from == "":
 		return nil, exportUsagef("export.cli.err.no_address")
-	case a.lang != "" && i18n.Normalize(a.lang) == "":
-		return nil, exportUsagef("export.cli.err.lang", map[string]any{"Value": a.lang})
 	case a.includePassword && !f.Password:
 		return nil, exportUsagef("export.cli.err.password_format", map[string]any{"Format": f.Name})
 	case a.signP12 != "" && !f.Signable:
@@ -124,6 +108,9 @@ func parseExportArgs(args []string, stderr io.Writer) (*exportArgs, error) {
 		return nil, exportUsagef("export.cli.err.timeout", map[string]any{"Value": a.timeout.String()})
 	case strings.ContainsAny(a.name+a.org+a.user, "\r\n\x00"):
 		return nil, exportUsagef("export.cli.err.control")
+	}
+	if err := checkLang(a.lang); err != nil {
+		return nil, err
 	}
 	if len(positional) == 1 {
 		a.address = positional[0]
@@ -199,13 +186,9 @@ func readSecretLine(br *bufio.Reader) (string, error) {
 }
 
 func runExport(env *Env) int {
-	a, err := parseExportArgs(env.Args, env.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
+	a, err := parseExportArgs(env.Args, env.Stdout)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return reportParseError(env, err)
 	}
 	f, _ := export.Lookup(a.format)
 	if a.lang != "" {
@@ -367,14 +350,14 @@ func reportIsFor(given string, rep *detect.Report) bool {
 func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		return nil, nil, exportUsageError{err.Error()}
+		return nil, nil, usageError(oneLine(err.Error()))
 	}
-	if a.ispdb == "" {
-		a.ispdb = env.Getenv(discover.EnvISPDB)
+	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
+		return nil, nil, err
 	}
 	nw, err := checkNetwork(env, a.dns)
 	if err != nil {
-		return nil, nil, exportUsagef("export.cli.err.network", map[string]any{"Error": err.Error()})
+		return nil, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

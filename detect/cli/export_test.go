@@ -346,6 +346,7 @@ func TestExportRefusesBadUsageWithExitTwo(t *testing.T) {
 		{"report and passwords both on stdin", "pw\n", []string{"--format", "mobileconfig", "--include-password", "--from", "-"}},
 		{"report is a folder", "", []string{"--from", t.TempDir()}},
 		{"output is a folder", "", []string{"--from", report, "-o", t.TempDir(), "--force"}},
+		{"ISPDB not a URL", "", []string{"--ispdb", "ftp.example.org", "anna@example.it"}},
 	} {
 		code, out, errOut := runExportCLI(t, tc.stdin, tc.args...)
 		if code != ExitUsage || out != "" || errOut == "" {

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +13,6 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
-	"github.com/postino-mail/postino/detect/network"
 )
 
 func init() { register("health", "health.cli.summary", runHealth) }
@@ -24,12 +20,7 @@ func init() { register("health", "health.cli.summary", runHealth) }
 // healthNetwork builds the network `postino health` uses; tests replace
 // it with a labtest network (port mapping and a test CA cannot come from
 // the environment).
-var healthNetwork = func(env *Env, dnsFlag string) (*network.Network, error) {
-	if dnsFlag == "" {
-		dnsFlag = env.Getenv(network.EnvDNS)
-	}
-	return network.New(network.Options{DNS: dnsFlag})
-}
+var healthNetwork = networkFromFlag
 
 // --timeout bounds: a health run is a handful of DNS queries and one
 // HTTPS fetch; under a second not even one slow answer fits.
@@ -66,21 +57,17 @@ func (l *listFlag) Set(v string) error {
 // usageError holding one translated line, as for the other commands.
 func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	a := &healthArgs{}
-	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
+	fs := newFlagSet("health")
 	fs.BoolVar(&a.json, "json", false, i18n.T("health.cli.flag.json"))
 	fs.StringVar(&a.dns, "dns", "", i18n.T("health.cli.flag.dns"))
 	fs.Var(&a.selectors, "dkim-selector", i18n.T("health.cli.flag.dkim_selector"))
 	fs.DurationVar(&a.timeout, "timeout", health.DefaultTimeout, i18n.T("health.cli.flag.timeout"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("health.cli.flag.lang"))
-	positional, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		printUsage(stdout, fs, "health.cli.usage")
+	positional, err := parseFlags(fs, args, stdout, "health.cli.usage")
+	if err != nil {
 		return nil, err
-	case err != nil:
-		return nil, usageError(flagErrorText(err, "health"))
+	}
+	switch {
 	case len(positional) != 1:
 		return nil, usageError(i18n.T("health.cli.one_domain"))
 	case a.timeout < minHealthTimeout || a.timeout > maxHealthTimeout:
@@ -96,11 +83,7 @@ func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 func runHealth(env *Env) int {
 	a, err := parseHealthArgs(env.Args, env.Stdout)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return reportParseError(env, err)
 	}
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
@@ -112,7 +95,7 @@ func runHealth(env *Env) int {
 	}
 	nw, err := healthNetwork(env, a.dns)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.T("health.cli.network", map[string]any{"Error": err.Error()}))
+		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 
@@ -133,14 +116,11 @@ func runHealth(env *Env) int {
 	r := health.Run(ctx, nw, domain, health.Options{DKIMSelectors: a.selectors, Timeout: a.timeout}, sink)
 
 	if a.json {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
 		doc := struct {
 			*health.Report
 			Worst health.Verdict `json:"worst"`
 		}{r, r.Worst()}
-		if err := enc.Encode(doc); err != nil {
+		if err := writeJSON(env.Stdout, doc); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitUsage
 		}

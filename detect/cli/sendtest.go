@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"io"
 	"sync"
@@ -34,11 +33,11 @@ func (a *checkArgs) checkSendTestFlags(fs *flag.FlagSet) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case a.sendTest && !a.passwordStdin:
-		return errors.New(i18n.T("check.error.send_test_password"))
+		return usageError(i18n.T("check.error.send_test_password"))
 	case !a.sendTest && (set["send-deadline"] || set["delete-test"]):
-		return errors.New(i18n.T("check.error.send_test_needed"))
+		return usageError(i18n.T("check.error.send_test_needed"))
 	case a.sendDeadline < minSendDeadline || a.sendDeadline > maxSendDeadline:
-		return errors.New(i18n.T("check.error.send_deadline", map[string]any{"Value": a.sendDeadline.String()}))
+		return usageError(i18n.T("check.error.send_deadline", map[string]any{"Value": a.sendDeadline.String()}))
 	}
 	return nil
 }
