@@ -183,10 +183,10 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 			spinner.Start()
 			ind, word = spinner, i18n.T("gui.health.checking")
 		}
-		return widget.NewCard(title, "", container.NewHBox(ind, widget.NewLabel(word))), spinner
+		return widget.NewCard("", "", container.NewHBox(heading(title), ind, widget.NewLabel(word))), spinner
 	}
 	word, icon := verdictWord(c.Verdict)
-	head := container.NewHBox(widget.NewIcon(icon), widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	head := container.NewHBox(heading(title), widget.NewIcon(icon), widget.NewLabelWithStyle(word, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	box := container.NewVBox(head)
 	addText := func(s string, imp widget.Importance) {
 		if strings.TrimSpace(s) == "" {
@@ -212,7 +212,15 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 		l.Selectable = true
 		box.Add(l)
 	}
-	return widget.NewCard(title, "", box), nil
+	return widget.NewCard("", "", box), nil
+}
+
+// heading is a compact section title (card titles are too large to fit
+// six checks in a 600-pixel window).
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
 }
 
 // verdictWord is the word and icon of a health verdict.
