@@ -1,65 +1,19 @@
 package roundtrip
 
 import (
-	"bufio"
 	"context"
-	"crypto/x509"
-	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/postino-mail/postino/detect/config"
-	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/labtest"
 )
-
-// realServers reads the environment .ci/realservers.sh writes for a
-// running Postfix + Dovecot + NSD on loopback, and skips the test with one
-// line when they are not there.
-func realServers(t *testing.T) (map[string]string, *network.Network) {
-	t.Helper()
-	dir := os.Getenv("POSTINO_REALSERVERS_DIR")
-	if dir == "" {
-		dir = "/var/lib/postino-realservers"
-	}
-	f, err := os.Open(filepath.Join(dir, "env"))
-	if err != nil {
-		t.Skip("real servers not set up (.ci/realservers.sh start)")
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
-			env[k] = v
-		}
-	}
-	conn, err := net.DialTimeout("tcp", env["REALSERVERS_SMTP_IP"]+":465", time.Second)
-	if err != nil {
-		t.Skip("real servers not running (.ci/realservers.sh start)")
-	}
-	conn.Close()
-	pem, err := os.ReadFile(env["SSL_CERT_FILE"])
-	if err != nil {
-		t.Skip("real servers' CA not readable: ", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	nw, err := network.New(network.Options{DNS: env["POSTINO_DNS"]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nw.RootCAs, nw.LoopbackOnly = pool, true
-	return env, nw
-}
 
 // TestRoundTripThroughPostfixIntoDovecot sends through the real Postfix
 // (SMTP AUTH checked by Dovecot), lets Postfix deliver into the Maildir,
 // finds the message over Dovecot's IMAP or POP3 and deletes it.
 func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
-	env, nw := realServers(t)
+	env, nw := labtest.RealServers(t)
 	domain := env["REALSERVERS_DOMAIN"]
 	for _, tc := range []struct {
 		name     string
@@ -93,7 +47,7 @@ func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 }
 
 func TestRoundTripExplainsAWrongPasswordAtRealServers(t *testing.T) {
-	env, nw := realServers(t)
+	env, nw := labtest.RealServers(t)
 	domain := env["REALSERVERS_DOMAIN"]
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
