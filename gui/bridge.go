@@ -55,6 +55,12 @@ func (u *UI) handle(id int, ev event.Event) {
 	case detect.CheckFinished:
 		if e.Report != nil {
 			s.Report = e.Report
+			// The report has each endpoint's full list of sources.
+			for _, p := range e.Report.Probes {
+				if r, ok := s.rows[p.ID]; ok && len(p.Sources) > 0 {
+					r.Sources = p.Sources
+				}
+			}
 			if e.Report.Provider != nil && e.Report.Provider.DisplayName != "" {
 				s.Provider = e.Report.Provider.DisplayName
 			}

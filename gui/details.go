@@ -52,8 +52,8 @@ func (v *detailsView) render() {
 
 	f := newFacts()
 	f.add("gui.details.status", word)
-	if len(r.Sources) > 0 {
-		f.add("gui.details.sources", sourceNames(r.Sources))
+	if src := v.u.state.SourcesOf(r); len(src) > 0 {
+		f.add("gui.details.sources", sourceNames(src))
 	}
 	if r.IP != "" {
 		f.add("gui.details.ip", r.IP)

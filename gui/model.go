@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -146,6 +147,24 @@ func (s *checkState) Row(id string) (probe.Result, bool) {
 		return probe.Result{}, false
 	}
 	return *r, true
+}
+
+// SourcesOf returns every source known to have proposed endpoint r: the
+// ones the probe started with, and those of later candidate events for
+// the same endpoint (the engine reports the merged list only at the end).
+func (s *checkState) SourcesOf(r probe.Result) []string {
+	out := append([]string(nil), r.Sources...)
+	for _, c := range s.Candidates {
+		if c.Server.Key() != r.ID {
+			continue
+		}
+		for _, name := range c.Sources {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // Rows returns the row IDs of one direction (incoming: IMAP then POP3;

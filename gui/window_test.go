@@ -547,3 +547,17 @@ func TestWindowShortcutsWorkWhileTypingInAnEntry(t *testing.T) {
 		t.Fatalf("Ctrl+C in the address copied %q", got)
 	}
 }
+
+func TestDetailsListEverySourceThatProposedTheEndpoint(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	res := okResult(imapTLS)
+	res.Sources = []string{"guess"} // what the probe knew when it started
+	h.send(candidate(imapTLS, "guess"), probe.Update{Result: res})
+	later := candidate(imapTLS, "autoconfig", "guess")
+	later.Update = true
+	h.send(later)
+	h.finish()
+	h.ui.status.list.Select(h.rowIndex(imapTLS))
+	h.requireText(h.ui.details.obj, "Guesses, Autoconfig (HTTPS)")
+}
