@@ -61,8 +61,11 @@ func (u *UI) handle(id int, ev event.Event) {
 					r.Sources = p.Sources
 				}
 			}
-			if e.Report.Provider != nil && e.Report.Provider.DisplayName != "" {
-				s.Provider = e.Report.Provider.DisplayName
+			if p := e.Report.Provider; p != nil {
+				if p.DisplayName != "" {
+					s.Provider = p.DisplayName
+				}
+				s.ProviderNotes = p.Notes
 			}
 			if s.Recommendation == nil {
 				rec := e.Report.Recommended

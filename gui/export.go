@@ -45,15 +45,7 @@ func (u *UI) exportSettings(withPassword bool) export.Settings {
 			out.AlternativesOut = append(out.AlternativesOut, a.Server)
 		}
 	}
-	seen := map[string]bool{}
-	for _, c := range s.Candidates {
-		for _, n := range c.Notes {
-			if !seen[n.Code] {
-				seen[n.Code] = true
-				out.Notes = append(out.Notes, n)
-			}
-		}
-	}
+	out.Notes = s.Notes(rec.Incoming.Server, rec.Outgoing.Server)
 	out.ProviderName = s.Provider
 	if withPassword {
 		out.Password = u.top.password.Text

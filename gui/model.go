@@ -57,6 +57,8 @@ type checkState struct {
 	Provider string
 	// Report is the engine's final report (embedded by the JSON export).
 	Report any
+	// ProviderNotes are the provider's remarks from the final report.
+	ProviderNotes []config.Note
 	// Err is why the engine could not run, if it could not.
 	Err string
 }
@@ -161,6 +163,31 @@ func (s *checkState) SourcesOf(r probe.Result) []string {
 		for _, name := range c.Sources {
 			if !slices.Contains(out, name) {
 				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+// Notes gathers what a person must know about the chosen endpoints (app
+// password, IMAP to switch on, ...): the provider's notes and those of
+// the chosen endpoints' candidates, once per code.
+func (s *checkState) Notes(chosen ...config.Server) []config.Note {
+	var out []config.Note
+	seen := map[string]bool{}
+	add := func(ns []config.Note) {
+		for _, n := range ns {
+			if n.Code != "" && !seen[n.Code] {
+				seen[n.Code] = true
+				out = append(out, n)
+			}
+		}
+	}
+	add(s.ProviderNotes)
+	for _, c := range s.Candidates {
+		for _, srv := range chosen {
+			if c.Server.Key() == srv.Key() {
+				add(c.Notes)
 			}
 		}
 	}

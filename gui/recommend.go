@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
 
@@ -42,12 +44,29 @@ func (v *recommendView) render() {
 	}
 	if s != nil && s.Recommendation != nil {
 		rec := s.Recommendation
+		var chosen []config.Server
+		for _, c := range []*recommend.Choice{rec.Incoming, rec.Outgoing} {
+			if c != nil {
+				chosen = append(chosen, c.Server)
+			}
+		}
+		if notes := s.Notes(chosen...); len(notes) > 0 {
+			v.body.Add(notesCard(notes))
+		}
 		v.body.Add(v.choiceCard("gui.rec.incoming", rec.Incoming))
 		v.body.Add(v.choiceCard("gui.rec.outgoing", rec.Outgoing))
 		if len(rec.Reasons) > 0 {
 			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, r := range rec.Reasons {
 				l := widget.NewLabel("• " + r.Text())
+				l.Wrapping = fyne.TextWrapWord
+				v.body.Add(l)
+			}
+		}
+		if len(rec.Alternatives) > 0 {
+			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.alternatives"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			for _, a := range rec.Alternatives {
+				l := widget.NewLabel("• " + endpointLabel(a.Server))
 				l.Wrapping = fyne.TextWrapWord
 				v.body.Add(l)
 			}
@@ -98,6 +117,22 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 		right = container.NewHBox(help, copyBtn)
 	}
 	return container.NewBorder(nil, nil, container.New(&fixedWidth{w: 120}, label), right, val)
+}
+
+// notesCard shows the provider's remarks first: an app password or a
+// switch in the webmail decides whether the settings work at all.
+func notesCard(notes []config.Note) fyne.CanvasObject {
+	box := container.NewVBox(heading(i18n.T("gui.rec.notes")))
+	for _, n := range notes {
+		l := widget.NewLabel(providers.NoteText(n))
+		l.Wrapping = fyne.TextWrapWord
+		row := container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, l)
+		box.Add(row)
+		if u, err := url.Parse(n.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			box.Add(widget.NewHyperlink(u.Host+u.Path, u))
+		}
+	}
+	return widget.NewCard("", "", box)
 }
 
 // authNames says how the password is sent, in a person's words.

@@ -18,6 +18,7 @@ import (
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
 
@@ -560,4 +561,22 @@ func TestDetailsListEverySourceThatProposedTheEndpoint(t *testing.T) {
 	h.finish()
 	h.ui.status.list.Select(h.rowIndex(imapTLS))
 	h.requireText(h.ui.details.obj, "Guesses, Autoconfig (HTTPS)")
+}
+
+func TestRecommendationShowsProviderNotesAndAlternatives(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	c := candidate(imapTLS, "builtin")
+	c.Candidate.Notes = []config.Note{{Code: "app-password", URL: "https://help.example.com/app-passwords"}}
+	rec := recommendation()
+	rec.Recommendation.Alternatives = []recommend.Choice{{Server: imapPlus}}
+	h.send(c, rec)
+	h.finish()
+	h.requireText(h.ui.rec.obj, "Good to know")
+	h.requireText(h.ui.rec.obj, providers.NoteText(config.Note{Code: "app-password"}))
+	h.requireText(h.ui.rec.obj, "These also work")
+	h.requireText(h.ui.rec.obj, "IMAP imap.example.com:143 · STARTTLS")
+	if got := h.ui.exportSettings(false).Notes; len(got) != 1 || got[0].Code != "app-password" {
+		t.Fatalf("export notes = %+v", got)
+	}
 }
