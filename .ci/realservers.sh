@@ -29,6 +29,7 @@ DIR=${POSTINO_REALSERVERS_DIR:-/var/lib/postino-realservers}
 DOMAIN=postino.test
 RT_DOMAIN=roundtrip.test
 WRONG_DOMAIN=wrongname.test
+MANY_DOMAIN=manysrv.test
 NS_IP=127.77.0.2
 MAIL_IP=127.77.0.10
 IMAP_IP=127.77.0.11
@@ -152,6 +153,27 @@ EOF
 mail         A    $MAIL_IP
 imap         A    $CLOSED_IP
 EOF
+	# manysrv.test is a hostile but valid zone: 60 SRV records for
+	# _imaps with ~200-byte targets (too big for one 4096-byte UDP answer,
+	# so NSD truncates and the client must retry over TCP), listed with
+	# the best priorities last; and 300 SRV records for _pop3s (hundreds
+	# of records; Postino reads at most 64 of one answer).
+	{
+		cat <<EOF
+\$ORIGIN $MANY_DOMAIN.
+\$TTL 300
+@            SOA  ns.$DOMAIN. hostmaster.$DOMAIN. 1 3600 600 86400 300
+@            NS   ns.$DOMAIN.
+EOF
+		local i pad
+		pad=$(printf 'x%.0s' $(seq 1 60))
+		for i in $(seq 59 -1 0); do
+			printf '_imaps._tcp SRV %d 1 993 imap%d.%s.%s.%s\n' "$i" "$i" "$pad" "$pad" "$pad"
+		done
+		for i in $(seq 299 -1 0); do
+			printf '_pop3s._tcp SRV %d 1 995 pop%d\n' "$i" "$i"
+		done
+	} >"$DIR/nsd/$MANY_DOMAIN.zone"
 	cat >"$DIR/nsd/nsd.conf" <<EOF
 server:
 	ip-address: $NS_IP
@@ -179,6 +201,9 @@ zone:
 zone:
 	name: "$WRONG_DOMAIN"
 	zonefile: "$WRONG_DOMAIN.zone"
+zone:
+	name: "$MANY_DOMAIN"
+	zonefile: "$MANY_DOMAIN.zone"
 EOF
 }
 
@@ -371,6 +396,7 @@ REALSERVERS_DIR=$DIR
 REALSERVERS_DOMAIN=$DOMAIN
 REALSERVERS_ROUNDTRIP_DOMAIN=$RT_DOMAIN
 REALSERVERS_WRONGNAME_DOMAIN=$WRONG_DOMAIN
+REALSERVERS_MANYSRV_DOMAIN=$MANY_DOMAIN
 REALSERVERS_CLOSED_IP=$CLOSED_IP
 REALSERVERS_USER=$TEST_USER@$DOMAIN
 REALSERVERS_PASSWORD=$TEST_PASSWORD
