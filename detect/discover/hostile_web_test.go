@@ -65,8 +65,10 @@ func TestHundredMiBAutoconfigAnswerIsCutAtTheCapWithoutBeingRead(t *testing.T) {
 	// cut just after the 1 MiB cap. Measured per request: about 4 MiB
 	// written (what fits in loopback socket buffers) and 2.5 MiB
 	// allocated (io.ReadAll growing to the cap), 6 MiB under -race.
-	// Reading the answers through would be 400 MiB either way.
-	if n := sent.Load(); n > 48<<20 {
+	// Socket buffers grow with load (Linux allows up to 6 MiB + 4 MiB
+	// per connection), hence the margin. Reading the answers through
+	// would be 400 MiB either way.
+	if n := sent.Load(); n > 64<<20 {
 		t.Errorf("the servers wrote %d MiB before Postino hung up", n>>20)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
