@@ -442,6 +442,12 @@ start() {
 	why=$(can_run) || { say "skipped: $why"; return 0; }
 	local t0=$SECONDS
 	install
+	# The configuration below is Dovecot 2.3's (Debian 12, Ubuntu 22.04 and
+	# 24.04); 2.4 renamed most settings. Say so rather than fail obscurely.
+	case "$(dovecot --version 2>/dev/null)" in
+	2.3.*) ;;
+	*) die "Dovecot $(dovecot --version 2>/dev/null) is not 2.3; this setup writes a Dovecot 2.3 configuration" ;;
+	esac
 	mkdir -p "$DIR/run" "$DIR/log"
 	certs
 	zones
