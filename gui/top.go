@@ -32,7 +32,7 @@ func newTopBar(u *UI) *topBar {
 	t.address.OnSubmitted = func(string) { u.startCheck() }
 	t.address.OnChanged = t.addressChanged
 	if u.state != nil {
-		t.address.Text = u.top0Address()
+		t.address.Text = u.state.Address
 	}
 
 	t.addrErr = widget.NewLabel("")
@@ -63,10 +63,6 @@ func newTopBar(u *UI) *topBar {
 	t.obj = container.NewPadded(container.NewBorder(nil, nil, nil, buttons, fields))
 	return t
 }
-
-// top0Address is the address of the current run, shown again after a
-// language change rebuilt the entry.
-func (u *UI) top0Address() string { return u.state.Address }
 
 // addressChanged validates as the person types and cancels a run whose
 // address no longer matches what is in the entry.
