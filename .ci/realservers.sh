@@ -443,10 +443,14 @@ start() {
 	local t0=$SECONDS
 	install
 	# The configuration below is Dovecot 2.3's (Debian 12, Ubuntu 22.04 and
-	# 24.04); 2.4 renamed most settings. Say so rather than fail obscurely.
+	# 24.04); 2.4 renamed most settings. Skip (the tests then say the
+	# servers are not started) rather than fail obscurely.
 	case "$(dovecot --version 2>/dev/null)" in
 	2.3.*) ;;
-	*) die "Dovecot $(dovecot --version 2>/dev/null) is not 2.3; this setup writes a Dovecot 2.3 configuration" ;;
+	*)
+		say "skipped: Dovecot $(dovecot --version 2>/dev/null) is not 2.3, whose configuration this script writes"
+		return 0
+		;;
 	esac
 	mkdir -p "$DIR/run" "$DIR/log"
 	certs
