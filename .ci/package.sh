@@ -28,7 +28,19 @@ start=$(date +%s)
 case "$target" in
 linux)
 	fyne_cmd package -os linux -release
-	mv -f Postino.tar.xz dist/
+	# Add the AppStream metainfo (software centres) that fyne package
+	# does not know about, and teach the bundled Makefile to install it.
+	tmp=$(mktemp -d)
+	tar -xJf Postino.tar.xz -C "$tmp"
+	rm -f Postino.tar.xz
+	meta=io.github.postino_mail.postino.metainfo.xml
+	install -Dm0644 "assets/$meta" "$tmp/postino/usr/local/share/metainfo/$meta"
+	sed -i \
+		-e '/^install:/a\	install -Dm00644 usr/local/share/metainfo/'"$meta"' $(DESTDIR)$(PREFIX)/share/metainfo/'"$meta" \
+		-e '/^uninstall:/a\	-rm $(DESTDIR)$(PREFIX)/share/metainfo/'"$meta" \
+		"$tmp/postino/Makefile"
+	tar -cJf dist/Postino.tar.xz -C "$tmp" postino
+	rm -rf "$tmp"
 	file=dist/Postino.tar.xz
 	;;
 windows)
