@@ -2,28 +2,21 @@ package cli
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -124,37 +117,20 @@ func TestReadPasswordStripsOneLineEnding(t *testing.T) {
 }
 
 // checkLab is a provider whose autoconfig lists IMAP 993 and SMTP 465 on
-// mail.example.org; withSMTP false leaves SMTP unserved.
-func checkLab(t *testing.T, withSMTP bool) {
+// mail.example.org; withSMTP false leaves SMTP unserved. It returns the
+// SMTP server's backend (nil without SMTP), which records what clients
+// did.
+func checkLab(t *testing.T, withSMTP bool) *mailserver.Submission {
 	t.Helper()
 	lab := labtest.New(t)
 	serveLabAutoconfig(lab)
-	cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert("mail.example.org")}}
-
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser("anna@example.org", sentinel)
-	_ = u.Create("INBOX", nil)
-	mem.AddUser(u)
-	is := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}},
-		TLSConfig: cfg,
-		Logger:    log.New(io.Discard, "", 0),
-	})
-	go is.Serve(tls.NewListener(lab.Listen("mail.example.org", 993), cfg))
-	t.Cleanup(func() { is.Close() })
-
+	cert := lab.Cert("mail.example.org")
+	user := mailserver.NewUser(t, "anna@example.org", sentinel)
+	mailserver.ServeIMAP(t, lab.Listen("mail.example.org", 993), user, imap.CapSet{imap.CapIMAP4rev1: {}}, cert, true)
+	var be *mailserver.Submission
 	if withSMTP {
-		ehloNames.Lock()
-		ehloNames.names = nil
-		ehloNames.Unlock()
-		ss := smtp.NewServer(smtpBackend{})
-		ss.Domain, ss.TLSConfig, ss.ErrorLog = "mail.example.org", cfg, log.New(io.Discard, "", 0)
-		var ln net.Listener = tls.NewListener(lab.Listen("mail.example.org", 465), cfg)
-		go ss.Serve(ln)
-		t.Cleanup(func() { ss.Close() })
+		be = mailserver.NewSubmission(user, "anna@example.org", sentinel, nil)
+		mailserver.ServeSMTP(t, lab.Listen("mail.example.org", 465), be, "mail.example.org", cert, true)
 	}
 
 	old := checkNetwork
@@ -163,6 +139,7 @@ func checkLab(t *testing.T, withSMTP bool) {
 		nw := lab.Network()
 		return nw, nil
 	}
+	return be
 }
 
 // labAutoconfig is the lab provider's autoconfig file: IMAP 993 and SMTP
@@ -180,39 +157,6 @@ func serveLabAutoconfig(lab *labtest.Lab) {
 		io.WriteString(w, labAutoconfig)
 	}))
 }
-
-type smtpBackend struct{}
-
-// ehloNames records the name every client of the lab's SMTP server gave
-// in EHLO (go-smtp reads it before it calls NewSession).
-var ehloNames struct {
-	sync.Mutex
-	names []string
-}
-
-func (smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	ehloNames.Lock()
-	ehloNames.names = append(ehloNames.names, c.Hostname())
-	ehloNames.Unlock()
-	return smtpSession{}, nil
-}
-
-type smtpSession struct{}
-
-func (smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (smtpSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "anna@example.org" || pass != sentinel {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
-		}
-		return nil
-	}), nil
-}
-func (smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (smtpSession) Data(io.Reader) error                 { return errors.New("no") }
-func (smtpSession) Reset()                               {}
-func (smtpSession) Logout() error                        { return nil }
 
 func TestCheckExitsZeroWhenIncomingAndOutgoingWork(t *testing.T) {
 	checkLab(t, true)
@@ -238,16 +182,15 @@ func TestCheckAndExportGreetSMTPWithAnAddressLiteral(t *testing.T) {
 		{"export", "--format", "text", "--timeout", "3s", "anna@example.org"},
 	} {
 		t.Run(args[0], func(t *testing.T) {
-			checkLab(t, true)
+			be := checkLab(t, true)
 			if code, out, errOut := runCLI(t, "", false, args...); code != ExitOK {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 			}
-			ehloNames.Lock()
-			defer ehloNames.Unlock()
-			if len(ehloNames.names) == 0 {
+			names := be.Recorded().EHLO
+			if len(names) == 0 {
 				t.Fatal("the SMTP server was never greeted")
 			}
-			for _, n := range ehloNames.names {
+			for _, n := range names {
 				if n != probe.DefaultClientName {
 					t.Errorf("EHLO %q, want %q", n, probe.DefaultClientName)
 				}

@@ -2,43 +2,30 @@ package cli
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
-	"io"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"go.uber.org/goleak"
 
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
 )
 
 const labAddress = "anna@example.org"
 
 // mailFlowLab is checkLab's provider (autoconfig: IMAP 993, SMTP 465 on
-// mail.example.org) with a submission server that really delivers: its
-// go-smtp backend appends each accepted message to the imapmemserver
-// user's INBOX, so a round trip can find it.
+// mail.example.org) with a submission server that really delivers
+// (labtest/mailserver): each accepted message lands in the account's
+// INBOX before the 250, so a round trip can find it.
 type mailFlowLab struct {
 	user *imapmemserver.User
-
-	mu sync.Mutex
-	// deliver false accepts messages and drops them.
-	deliver bool
-	// rejectMail, when set, is the answer to MAIL FROM.
-	rejectMail *smtp.SMTPError
-	from       []string
-	rcpts      []string
-	messages   [][]byte
+	be   *mailserver.Submission
 }
 
 type mailFlowOptions struct {
@@ -58,28 +45,13 @@ func newMailFlowLab(t *testing.T, o mailFlowOptions) *mailFlowLab {
 	if o.certHost == "" {
 		o.certHost = "mail.example.org"
 	}
-	cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert(o.certHost)}}
-
-	m := &mailFlowLab{deliver: true, user: imapmemserver.NewUser(labAddress, sentinel)}
-	if err := m.user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem := imapmemserver.New()
-	mem.AddUser(m.user)
-	is := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		// UIDPLUS lets --delete-test expunge the one test message.
-		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}},
-		Logger: quietLog{},
-	})
-	serveUntilCleanup(t, func() error { return is.Serve(tls.NewListener(lab.Listen("mail.example.org", 993), cfg)) }, is.Close)
-
-	ss := smtp.NewServer(m)
-	ss.Domain, ss.ErrorLog = "mail.example.org", quietLog{}
-	ss.ReadTimeout, ss.WriteTimeout = 10*time.Second, 10*time.Second
-	serveUntilCleanup(t, func() error { return ss.Serve(tls.NewListener(lab.Listen("mail.example.org", 465), cfg)) }, ss.Close)
+	cert := lab.Cert(o.certHost)
+	user := mailserver.NewUser(t, labAddress, sentinel)
+	m := &mailFlowLab{user: user, be: mailserver.NewSubmission(user, labAddress, sentinel, nil)}
+	// UIDPLUS (in the default capabilities) lets --delete-test expunge
+	// the one test message.
+	mailserver.ServeIMAP(t, lab.Listen("mail.example.org", 993), user, nil, cert, true)
+	mailserver.ServeSMTP(t, lab.Listen("mail.example.org", 465), m.be, "mail.example.org", cert, true)
 
 	old := checkNetwork
 	t.Cleanup(func() { checkNetwork = old })
@@ -87,86 +59,14 @@ func newMailFlowLab(t *testing.T, o mailFlowOptions) *mailFlowLab {
 	return m
 }
 
-// serveUntilCleanup runs serve in a goroutine and, at cleanup, stops it
-// and waits for it to return (so goleak sees nothing left).
-func serveUntilCleanup(t *testing.T, serve func() error, stop func() error) {
-	done := make(chan struct{})
-	go func() { serve(); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
-}
-
-type quietLog struct{}
-
-func (quietLog) Printf(string, ...any) {}
-func (quietLog) Println(...any)        {}
-
-func (m *mailFlowLab) NewSession(*smtp.Conn) (smtp.Session, error) {
-	return &mailFlowSession{m: m}, nil
-}
-
-type mailFlowSession struct{ m *mailFlowLab }
-
-func (*mailFlowSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (*mailFlowSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != labAddress || pass != sentinel {
-			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
-		}
-		return nil
-	}), nil
-}
-
-func (s *mailFlowSession) Mail(from string, _ *smtp.MailOptions) error {
-	s.m.mu.Lock()
-	defer s.m.mu.Unlock()
-	s.m.from = append(s.m.from, from)
-	if s.m.rejectMail != nil {
-		return s.m.rejectMail
-	}
-	return nil
-}
-
-func (s *mailFlowSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.m.mu.Lock()
-	defer s.m.mu.Unlock()
-	s.m.rcpts = append(s.m.rcpts, to)
-	return nil
-}
-
-// Data delivers before answering 250, as a server with local delivery
-// may: the message is in the INBOX when the first search runs.
-func (s *mailFlowSession) Data(r io.Reader) error {
-	msg, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return err
-	}
-	s.m.mu.Lock()
-	s.m.messages = append(s.m.messages, msg)
-	deliver := s.m.deliver
-	s.m.mu.Unlock()
-	if !deliver {
-		return nil
-	}
-	_, err = s.m.user.Append("INBOX", bytes.NewReader(msg), &imap.AppendOptions{Time: time.Now()})
-	return err
-}
-
-func (*mailFlowSession) Reset()        {}
-func (*mailFlowSession) Logout() error { return nil }
-
 func (m *mailFlowLab) inbox(t *testing.T) uint32 {
 	t.Helper()
-	data, err := m.user.Status("INBOX", &imap.StatusOptions{NumMessages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *data.NumMessages
+	return mailserver.Count(t, m.user, "INBOX")
 }
 
 func (m *mailFlowLab) sent() (from, rcpts []string, msgs [][]byte) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]string(nil), m.from...), append([]string(nil), m.rcpts...), append([][]byte(nil), m.messages...)
+	r := m.be.Recorded()
+	return r.From, r.Rcpts, r.Messages
 }
 
 // roundtripDoc is the part of `check --json` the round trip adds.
@@ -298,7 +198,7 @@ func TestSendTestExplainsAServerThatNeverDelivers(t *testing.T) {
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			m := newMailFlowLab(t, mailFlowOptions{})
-			m.deliver = false
+			m.be.SetDeliverTo("")
 			args := []string{"check", "--lang", tc.lang, "--timeout", "3s", "--password-stdin", "--send-test", "--send-deadline", "1s", labAddress}
 			if tc.asJSON {
 				args = append(args, "--json")
@@ -338,7 +238,7 @@ func TestSendTestExplainsA550Rejection(t *testing.T) {
 	for _, asJSON := range []bool{true, false} {
 		t.Run(map[bool]string{true: "json", false: "text"}[asJSON], func(t *testing.T) {
 			m := newMailFlowLab(t, mailFlowOptions{})
-			m.rejectMail = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address rejected: not owned by user"}
+			m.be.RejectMail(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender address rejected: not owned by user"})
 			args := []string{"check", "--lang", "en", "--timeout", "3s", "--password-stdin", "--send-test", labAddress}
 			if asJSON {
 				args = append(args, "--json")
@@ -376,7 +276,7 @@ func TestSendTestExplainsA550Rejection(t *testing.T) {
 // text names no subject or Message-ID to look for.
 func TestSendTestNamesNoSubjectForAMessageNeverSent(t *testing.T) {
 	m := newMailFlowLab(t, mailFlowOptions{})
-	m.rejectMail = &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 8}, Message: "Sender address rejected"}
+	m.be.RejectMail(&smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 8}, Message: "Sender address rejected"})
 	code, out, errOut := runCLI(t, sentinel+"\n", false, "check", "--lang", "en", "--timeout", "3s", "--password-stdin", "--send-test", labAddress)
 	assertNoSentinel(t, m, out, errOut)
 	if code != ExitNotFound || !strings.Contains(out, "✗ The test message could not be sent.") {

@@ -45,7 +45,7 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
-			m.be.delay = 300 * time.Millisecond
+			m.be.SetDelay(300 * time.Millisecond)
 			o := m.opts()
 			o.SMTP.Port, o.SMTP.Security = tc.smtp, tc.sec
 			o.Incoming.Port, o.Incoming.Security = tc.imap, tc.sec
@@ -65,6 +65,12 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 			}
 			if len(onTLS) != 1 || !onTLS[0] {
 				t.Errorf("AUTH over TLS: %v", onTLS)
+			}
+			// The EHLO on the protected session names the RFC 5321
+			// address literal, as the probe's does (go-smtp's own EHLO
+			// before STARTTLS says "localhost").
+			if ehlo := m.be.Recorded().EHLO; len(ehlo) == 0 || ehlo[len(ehlo)-1] != config.EHLOName {
+				t.Errorf("EHLO names %q, want %q last", ehlo, config.EHLOName)
 			}
 			msg := msgs[0]
 			for _, h := range []string{"Subject: Postino test " + r.Token, "Message-ID: <" + r.MessageID + ">", "Auto-Submitted: auto-generated", "From: <" + testAddr + ">", "To: <" + testAddr + ">"} {
@@ -119,7 +125,7 @@ func TestRoundTripOnlyMarksTheMessageWithoutUIDPLUS(t *testing.T) {
 
 func TestRoundTripFindsTheMessageInSpam(t *testing.T) {
 	m := newMailLab(t)
-	m.be.deliverTo = "Junk"
+	m.be.SetDeliverTo("Junk")
 	r, _ := run(t, m, m.opts())
 	if r.Status != Arrived || r.Code != "arrived-junk" || r.Folder != "Junk" {
 		t.Fatalf("status %s/%s folder %q", r.Status, r.Code, r.Folder)
@@ -131,7 +137,7 @@ func TestRoundTripFindsTheMessageInSpam(t *testing.T) {
 
 func TestRoundTripReportsAServerThatAcceptsAndNeverDelivers(t *testing.T) {
 	m := newMailLab(t)
-	m.be.deliverTo = ""
+	m.be.SetDeliverTo("")
 	o := m.opts()
 	o.Deadline = 700 * time.Millisecond
 	start := time.Now()
@@ -162,7 +168,7 @@ func TestRoundTripExplainsSMTPRejections(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
-			m.be.rejectMail = tc.reject
+			m.be.RejectMail(tc.reject)
 			r, _ := run(t, m, m.opts())
 			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != tc.code {
 				t.Fatalf("status %s problem %+v, want send-failed/%s", r.Status, r.Problem, tc.code)
@@ -274,7 +280,7 @@ func TestRoundTripReportsAFailedIncomingLoginWithoutSending(t *testing.T) {
 
 func TestRoundTripStopsWhenCanceled(t *testing.T) {
 	m := newMailLab(t)
-	m.be.deliverTo = ""
+	m.be.SetDeliverTo("")
 	o := m.opts()
 	o.Deadline = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
@@ -319,7 +325,7 @@ func TestRoundTripOverPOP3(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
-			m.be.delay = 200 * time.Millisecond
+			m.be.SetDelay(200 * time.Millisecond)
 			m.drop.add([]byte("Subject: an older message\r\n\r\nhello\r\n"))
 			o := m.opts()
 			o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: tc.port, Security: tc.sec}
@@ -460,7 +466,7 @@ func TestDurationsFollowTheLanguageOfTheSentence(t *testing.T) {
 func TestRoundTripSeesTheArrivalAtOnceWhenTheServerHasIDLE(t *testing.T) {
 	// imapserver offers IDLE to every logged-in IMAP4rev1 client.
 	m := newMailLab(t)
-	m.be.delay = 300 * time.Millisecond
+	m.be.SetDelay(300 * time.Millisecond)
 	o := m.opts()
 	o.PollInterval = 3 * time.Second
 	r, _ := run(t, m, o)
@@ -478,8 +484,8 @@ func TestRoundTripStillSearchesTheSpamFolderEveryPollIntervalWithIDLE(t *testing
 	// Mail filed as spam raises no EXISTS in INBOX, the folder IDLE
 	// watches: the poll interval must still bound the wait.
 	m := newMailLab(t)
-	m.be.deliverTo = "Junk"
-	m.be.delay = 100 * time.Millisecond
+	m.be.SetDeliverTo("Junk")
+	m.be.SetDelay(100 * time.Millisecond)
 	o := m.opts()
 	o.PollInterval = time.Second
 	r, _ := run(t, m, o)
