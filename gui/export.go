@@ -143,6 +143,7 @@ func (u *UI) showExport() {
 	content := container.NewVScroll(container.NewVBox(langRow, rows, profile))
 	content.SetMinSize(fyne.NewSize(600, 440))
 	e.dlg = dialog.NewCustom(i18n.T("gui.export.title"), i18n.T("gui.close"), content, u.win)
+	u.exporter = e
 	e.dlg.Show()
 }
 
@@ -223,6 +224,18 @@ func (e *exportDialog) save(f export.Format) {
 	d.Show()
 }
 
+// loadP12 makes the certificate and key in a .p12 file the profile's
+// signer.
+func (e *exportDialog) loadP12(data []byte, password string) error {
+	s, err := export.LoadSigner(data, password)
+	if err != nil {
+		return err
+	}
+	e.signer = s
+	e.signerLabel.SetText(i18n.T("gui.export.signed_by", map[string]any{"Subject": s.Subject()}))
+	return nil
+}
+
 // chooseP12 loads a signing certificate and asks for its password.
 func (e *exportDialog) chooseP12() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -249,13 +262,9 @@ func (e *exportDialog) chooseP12() {
 				if !ok {
 					return
 				}
-				s, err := export.LoadSigner(data, pw.Text)
-				if err != nil {
+				if err := e.loadP12(data, pw.Text); err != nil {
 					dialog.ShowError(err, e.u.win)
-					return
 				}
-				e.signer = s
-				e.signerLabel.SetText(i18n.T("gui.export.signed_by", map[string]any{"Subject": s.Subject()}))
 			}, e.u.win)
 	}, e.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx"}))

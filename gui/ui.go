@@ -54,13 +54,15 @@ type UI struct {
 	details *detailsView
 	rec     *recommendView
 	health  *healthView
-	hstate  *healthState
-	hcancel context.CancelFunc
-	hdone   chan struct{}
-	hrunID  int
-	summary *widget.Label
-	side    *container.AppTabs
-	tabs    *container.AppTabs
+	// exporter is the last export dialog opened.
+	exporter *exportDialog
+	hstate   *healthState
+	hcancel  context.CancelFunc
+	hdone    chan struct{}
+	hrunID   int
+	summary  *widget.Label
+	side     *container.AppTabs
+	tabs     *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's

@@ -1,0 +1,79 @@
+package gui
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/postino-mail/postino/export"
+)
+
+// testP12 returns a .p12 holding a fresh self-signed certificate.
+func testP12(t *testing.T, password string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Studio Rossi IT"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p12
+}
+
+func TestProfileIsSignedWithTheChosenP12(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "s3cret")
+	h.send(recommendation())
+	h.finish()
+	test.Tap(h.ui.top.export)
+	e := h.ui.exporter
+	profile, _ := export.Lookup("mobileconfig")
+
+	plain, err := e.render(profile)
+	if err != nil || !bytes.HasPrefix(plain, []byte("<?xml")) {
+		t.Fatalf("unsigned profile: %v %q", err, plain[:min(len(plain), 20)])
+	}
+	if err := e.loadP12(testP12(t, "p12-pass"), "wrong"); err == nil {
+		t.Fatal("a wrong .p12 password was accepted")
+	}
+	if err := e.loadP12(testP12(t, "p12-pass"), "p12-pass"); err != nil {
+		t.Fatal(err)
+	}
+	h.requireText(h.overlay(), "Studio Rossi IT")
+	signed, err := e.render(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(signed, []byte("<?xml")) || signed[0] != 0x30 {
+		t.Fatalf("the profile is not CMS-signed: %q", signed[:min(len(signed), 20)])
+	}
+	if bytes.Contains(signed, []byte("s3cret")) {
+		t.Fatal("the password is in a profile although not asked for")
+	}
+	e.withPass.SetChecked(true)
+	withPass, _ := e.render(profile)
+	if !bytes.Contains(withPass, []byte("s3cret")) {
+		t.Fatal("include password did not include it")
+	}
+}
