@@ -12,11 +12,15 @@ import (
 
 // DetectEngine is the real Engine: detect.Check through a network built
 // from the settings (DNS server, else $POSTINO_DNS, else the system's).
-type DetectEngine struct{}
+type DetectEngine struct {
+	// Network, when set, replaces that network (tests hand in the
+	// loopback lab's).
+	Network func() *network.Network
+}
 
 // Check implements Engine.
-func (DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
-	nw, err := network.FromEnv(req.Settings.DNSServer)
+func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
+	nw, err := d.network(req.Settings)
 	if err != nil {
 		sink(EngineError{Err: err})
 		return
@@ -35,6 +39,13 @@ func (DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
 		AllowPlaintext: req.Settings.AllowPlaintextLogin,
 		ClientName:     "Postino",
 	}, addr, sink)
+}
+
+func (d DetectEngine) network(s Settings) (*network.Network, error) {
+	if d.Network != nil {
+		return d.Network(), nil
+	}
+	return network.FromEnv(s.DNSServer)
 }
 
 // DetectHealth is the real HealthEngine: health.Run through the same

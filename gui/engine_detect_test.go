@@ -1,0 +1,80 @@
+package gui
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// TestRealEngineDrivesTheWindow runs the real detect.Check against the
+// loopback lab (an HTTPS autoconfig file naming servers that refuse
+// connections) and checks the window shows what it reported.
+func TestRealEngineDrivesTheWindow(t *testing.T) {
+	lab := labtest.New(t)
+	lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Write([]byte(`<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.com">
+<domain>example.com</domain><displayName>Example Mail</displayName>
+<incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>465</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>
+</emailProvider></clientConfig>`))
+	}))
+	lab.Host("imap.example.com")
+	lab.Host("smtp.example.com")
+
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 600))
+	queue := make(chan func(), 4096)
+	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u.do = func(f func()) { queue <- f }
+	w.SetContent(u.Content())
+	u.set.ProbeTimeout = 3 * time.Second
+	u.AutoCheck("mario@example.com")
+
+	done := make(chan struct{})
+	go func() { u.wait(); close(done) }()
+	deadline := time.After(60 * time.Second)
+	for running := true; running; {
+		select {
+		case f := <-queue:
+			f()
+		case <-done:
+			running = false
+		case <-deadline:
+			u.Close()
+			t.Fatal("the check did not finish within a minute")
+		}
+	}
+	for len(queue) > 0 {
+		(<-queue)()
+	}
+
+	if u.running() {
+		t.Fatal("the window still shows a running check")
+	}
+	if !hasText(u.sources.obj, "Autoconfig (HTTPS)") || !hasText(u.sources.obj, "found 2") {
+		t.Fatalf("sources: %q", texts(u.sources.obj))
+	}
+	if len(u.state.Rows(true)) == 0 || len(u.state.Rows(false)) == 0 {
+		t.Fatalf("rows: %+v", u.status.items)
+	}
+	row, _ := u.state.Row(u.state.Rows(true)[0])
+	if word, _ := statusWord(row, false); word != "Refused" {
+		t.Fatalf("imap.example.com:993 shows %q, want Refused", word)
+	}
+	if !hasText(u.rec.obj, "No server worked safely") {
+		t.Fatalf("recommendation: %q", texts(u.rec.obj))
+	}
+	if !hasText(u.summary, "servers tested") {
+		t.Fatalf("summary: %q", u.summary.Text)
+	}
+}
