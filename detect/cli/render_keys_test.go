@@ -5,13 +5,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
+	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
 // rawKey matches a translation key that reached the output untranslated
@@ -107,6 +110,73 @@ func TestCheckTextRendersEveryCodeTranslated(t *testing.T) {
 				if !strings.Contains(text, r.Text()) {
 					t.Errorf("reason %s is not printed", r.Code)
 				}
+			}
+		})
+	}
+}
+
+// everySourceResult is a detect result with every source, status, trust
+// and error code, and a candidate of every security from every source.
+func everySourceResult() *discover.Result {
+	res := &discover.Result{Address: "anna@example.org", Domain: "example.org"}
+	for i, name := range discover.Sources {
+		res.Sources = append(res.Sources, discover.SourceReport{
+			Name: name, Status: discover.Statuses[i%len(discover.Statuses)], Trust: discover.Trusts[i%len(discover.Trusts)],
+			ErrorCode: discover.ErrorCodes[i%len(discover.ErrorCodes)], URL: "https://autoconfig.example.org/",
+		})
+	}
+	for i, code := range discover.ErrorCodes {
+		res.Sources = append(res.Sources, discover.SourceReport{Name: discover.Sources[i%len(discover.Sources)], Status: discover.StatusError, Trust: discover.Trusts[0], ErrorCode: code})
+	}
+	for i, tr := range discover.Trusts {
+		res.Sources = append(res.Sources, discover.SourceReport{Name: discover.Sources[i%len(discover.Sources)], Status: discover.StatusFound, Trust: tr})
+	}
+	var names []string
+	for _, n := range discover.Sources {
+		names = append(names, string(n))
+	}
+	for i, sec := range []config.Security{config.TLS, config.STARTTLS, config.Plain} {
+		res.Candidates = append(res.Candidates, config.Candidate{
+			Server:  config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 990 + i, Security: sec, Username: config.PlaceholderAddress},
+			Sources: names, Trusted: i == 0,
+		})
+	}
+	return res
+}
+
+// The detect table and the round trip's lines, too, are translated
+// whatever the source, status, trust, error, round-trip code or step.
+func TestDetectAndRoundTripTextRenderEveryCodeTranslated(t *testing.T) {
+	key := rawKey(t)
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	for _, lang := range i18n.Languages {
+		t.Run(lang, func(t *testing.T) {
+			i18n.SetLanguage(lang)
+			var out bytes.Buffer
+			writeDetectText(&out, everySourceResult())
+			liveSourceLines(&out)(discover.SourceFinished{Source: discover.Sources[0], Status: discover.StatusFound})
+			if strings.Contains(out.String(), "<no value>") || strings.Contains(out.String(), "{{") {
+				t.Errorf("a template lacks data:\n%s", out.String())
+			}
+			// Round-trip sentences take their data from the run
+			// (roundtrip.Run fills it); here only the keys are checked.
+			p := problem.New(problem.Closed, templateData)
+			now := time.Now()
+			for _, code := range roundtrip.Codes() {
+				r := roundtrip.Result{Status: roundtrip.SendFailed, Code: code, SentAt: now, ArrivedAt: now, Folder: "INBOX", Token: "t", MessageID: "m", Subject: "s"}
+				if code == "arrived" || code == "arrived-junk" {
+					r.Status, r.DeleteFailed = roundtrip.Arrived, &p
+				}
+				renderRoundtripText(&out, "anna@example.org", r)
+			}
+			view := &roundtripView{w: &out}
+			for _, st := range roundtrip.Steps() {
+				view.Handle(roundtrip.Progress{Step: st, Elapsed: 2500 * time.Millisecond, Polls: 2})
+			}
+			view.Handle(roundtrip.Finished{Result: roundtrip.Result{Status: roundtrip.Arrived, Code: "arrived"}})
+			text := out.String()
+			if m := key.FindAllString(text, -1); len(m) > 0 {
+				t.Errorf("untranslated keys %q in:\n%s", m, text)
 			}
 		})
 	}

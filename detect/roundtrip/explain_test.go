@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/textproto"
+	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
@@ -31,5 +33,36 @@ func TestExplainReadsRepliesAndDialFailuresLikeTheProbe(t *testing.T) {
 				t.Errorf("explain = %q, want %q", p.Code, tc.want)
 			}
 		})
+	}
+}
+
+// Codes is the list front ends rely on: every code has its three
+// sentences in every language, and the files hold no other code.
+func TestCodesMatchTheTranslations(t *testing.T) {
+	listed := map[string]bool{}
+	for _, c := range Codes() {
+		listed[c] = true
+	}
+	for _, lang := range i18n.Languages {
+		msgs, err := i18n.Messages(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range listed {
+			for _, part := range []string{"summary", "explanation", "remedy"} {
+				if _, ok := msgs["roundtrip."+c+"."+part]; !ok {
+					t.Errorf("%s: roundtrip.%s.%s missing", lang, c, part)
+				}
+			}
+		}
+		for k := range msgs {
+			rest, ok := strings.CutPrefix(k, "roundtrip.")
+			if !ok || strings.HasPrefix(rest, "message.") {
+				continue
+			}
+			if c := rest[:strings.LastIndex(rest, ".")]; !listed[c] {
+				t.Errorf("%s: %s translated, but %q is not in Codes", lang, k, c)
+			}
+		}
 	}
 }

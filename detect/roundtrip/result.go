@@ -46,6 +46,25 @@ const (
 	StepDone            Step = "done"
 )
 
+// Steps lists every step a running round trip reports, in order.
+func Steps() []Step {
+	return []Step{StepConnectIncoming, StepSending, StepWaiting, StepDeleting, StepDone}
+}
+
+// Codes lists every Result.Code, each with a summary, an explanation and
+// a remedy in every language (key "roundtrip.CODE.summary", ...): the
+// outcomes of Run, and the reasons a front end gives for not starting
+// one after a check (no-working-settings, login-unverified,
+// check-canceled).
+func Codes() []string {
+	return []string{
+		"arrived", "arrived-junk", "not-arrived", "canceled",
+		"send-failed", "receive-failed", "search-failed",
+		"no-password", "bad-address", "bad-smtp", "bad-incoming", "plaintext-refused",
+		"no-working-settings", "login-unverified", "check-canceled",
+	}
+}
+
 // Progress is emitted at every step and after every poll of the mailbox.
 type Progress struct {
 	Step Step
