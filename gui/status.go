@@ -23,7 +23,7 @@ import (
 type statusView struct {
 	u     *UI
 	obj   fyne.CanvasObject
-	list  *widget.List
+	list  *escList
 	items []gridItem
 	// syncing is set while render moves the highlight itself, so that
 	// does not count as the person choosing a row.
@@ -38,11 +38,11 @@ type gridItem struct {
 
 func newStatusView(u *UI) *statusView {
 	v := &statusView{u: u}
-	v.list = widget.NewList(
-		func() int { return len(v.items) },
-		func() fyne.CanvasObject { return newGridRow() },
-		func(i widget.ListItemID, o fyne.CanvasObject) { v.update(i, o.(*gridRow)) },
-	)
+	v.list = &escList{onEscape: u.cancelRun}
+	v.list.Length = func() int { return len(v.items) }
+	v.list.CreateItem = func() fyne.CanvasObject { return newGridRow() }
+	v.list.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) { v.update(i, o.(*gridRow)) }
+	v.list.ExtendBaseWidget(v.list)
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if v.syncing {
 			return
@@ -108,6 +108,22 @@ func (v *statusView) update(i widget.ListItemID, row *gridRow) {
 	}
 	r, _ := v.u.state.Row(it.id)
 	row.setResult(r, v.u.state.Running())
+}
+
+// escList is the grid's list; Esc cancels the run there too, since the
+// list keeps the keyboard focus after a row is chosen.
+type escList struct {
+	widget.List
+	onEscape func()
+}
+
+// TypedKey implements fyne.Focusable.
+func (l *escList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape {
+		l.onEscape()
+		return
+	}
+	l.List.TypedKey(k)
 }
 
 // gridRow renders one item of the grid.

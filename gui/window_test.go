@@ -580,3 +580,14 @@ func TestRecommendationShowsProviderNotesAndAlternatives(t *testing.T) {
 		t.Fatalf("export notes = %+v", got)
 	}
 }
+
+func TestEscapeInTheGridCancelsTheRunningCheck(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	h.send(candidate(imapTLS, "builtin"))
+	h.ui.status.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if canceled := <-h.eng.canceled; !canceled {
+		t.Fatal("Esc in the grid did not cancel the engine")
+	}
+	h.waitRun()
+}
