@@ -165,6 +165,18 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// The options several sub-commands share, with one help text each.
+
+func addJSONFlag(fs *flag.FlagSet, p *bool)  { fs.BoolVar(p, "json", false, i18n.T("cli.flag.json")) }
+func addDNSFlag(fs *flag.FlagSet, p *string) { fs.StringVar(p, "dns", "", i18n.T("cli.flag.dns")) }
+func addISPDBFlag(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "ispdb", "", i18n.T("cli.flag.ispdb"))
+}
+func addNoHTTPFlag(fs *flag.FlagSet, p *bool) {
+	fs.BoolVar(p, "no-http", false, i18n.T("cli.flag.no_http"))
+}
+func addLangFlag(fs *flag.FlagSet, p *string) { fs.StringVar(p, "lang", "", i18n.T("cli.flag.lang")) }
+
 // printUsage writes a sub-command's usage sentence (translation key
 // usageKey) and its flags to w.
 func printUsage(w io.Writer, fs *flag.FlagSet, usageKey string) {

@@ -46,12 +46,12 @@ type detectArgs struct {
 func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 	a := &detectArgs{}
 	fs := newFlagSet("detect")
-	fs.BoolVar(&a.json, "json", false, i18n.T("detect.flag.json"))
-	fs.StringVar(&a.dns, "dns", "", i18n.T("detect.flag.dns"))
-	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("detect.flag.ispdb"))
+	addJSONFlag(fs, &a.json)
+	addDNSFlag(fs, &a.dns)
+	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
-	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("detect.flag.no_http"))
-	fs.StringVar(&a.lang, "lang", "", i18n.T("detect.flag.lang"))
+	addNoHTTPFlag(fs, &a.noHTTP)
+	addLangFlag(fs, &a.lang)
 	positional, err := parseFlags(fs, args, stdout, "detect.usage")
 	if err != nil {
 		return nil, err

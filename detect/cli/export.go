@@ -79,10 +79,10 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	fs.BoolVar(&a.passwordStdin, "password-stdin", false, i18n.T("export.flag.password_stdin"))
 	fs.StringVar(&a.from, "from", "", i18n.T("export.flag.from"))
 	fs.BoolVar(&a.force, "force", false, i18n.T("export.flag.force"))
-	fs.StringVar(&a.dns, "dns", "", i18n.T("export.flag.dns"))
-	fs.StringVar(&a.ispdb, "ispdb", "", i18n.T("export.flag.ispdb"))
+	addDNSFlag(fs, &a.dns)
+	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
-	fs.BoolVar(&a.noHTTP, "no-http", false, i18n.T("export.flag.no_http"))
+	addNoHTTPFlag(fs, &a.noHTTP)
 	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
 	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
 	if err != nil {

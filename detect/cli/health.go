@@ -58,11 +58,11 @@ func (l *listFlag) Set(v string) error {
 func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	a := &healthArgs{}
 	fs := newFlagSet("health")
-	fs.BoolVar(&a.json, "json", false, i18n.T("health.cli.flag.json"))
-	fs.StringVar(&a.dns, "dns", "", i18n.T("health.cli.flag.dns"))
+	addJSONFlag(fs, &a.json)
+	addDNSFlag(fs, &a.dns)
 	fs.Var(&a.selectors, "dkim-selector", i18n.T("health.cli.flag.dkim_selector"))
 	fs.DurationVar(&a.timeout, "timeout", health.DefaultTimeout, i18n.T("health.cli.flag.timeout"))
-	fs.StringVar(&a.lang, "lang", "", i18n.T("health.cli.flag.lang"))
+	addLangFlag(fs, &a.lang)
 	positional, err := parseFlags(fs, args, stdout, "health.cli.usage")
 	if err != nil {
 		return nil, err
