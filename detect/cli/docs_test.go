@@ -187,6 +187,23 @@ func TestJSONDocNamesEveryCode(t *testing.T) {
 			t.Errorf("reason code %q is not in %s", c, jsonDoc)
 		}
 	}
+	var lists = map[string][]string{"round-trip code": roundtrip.Codes(), "source error code": discover.ErrorCodes}
+	for _, s := range discover.Sources {
+		lists["source"] = append(lists["source"], string(s))
+	}
+	for _, s := range discover.Trusts {
+		lists["trust"] = append(lists["trust"], string(s))
+	}
+	for _, s := range discover.Statuses {
+		lists["source status"] = append(lists["source status"], string(s))
+	}
+	for what, codes := range lists {
+		for _, c := range codes {
+			if !quoted(c) {
+				t.Errorf("%s %q is not in %s", what, c, jsonDoc)
+			}
+		}
+	}
 	i := strings.Index(doc, "Problem codes are listed")
 	if i < 0 {
 		t.Fatal("the problem-code paragraph is gone")
