@@ -37,7 +37,6 @@ func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
 		ProbeTimeout:   req.Settings.ProbeTimeout,
 		Password:       req.Password,
 		AllowPlaintext: req.Settings.AllowPlaintextLogin,
-		ClientName:     "Postino",
 	}, addr, sink)
 }
 

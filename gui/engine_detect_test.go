@@ -8,13 +8,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
 )
 
 // TestRealEngineDrivesTheWindow runs the real detect.Check against the
-// loopback lab (an HTTPS autoconfig file naming servers that refuse
-// connections) and checks the window shows what it reported.
+// loopback lab (an HTTPS autoconfig file naming an IMAP server that
+// refuses connections and a working submission server) and checks the
+// window shows what it reported.
 func TestRealEngineDrivesTheWindow(t *testing.T) {
 	lab := labtest.New(t)
 	lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -29,6 +32,11 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	}))
 	lab.Host("imap.example.com")
 	lab.Host("smtp.example.com")
+	// The submission server answers, to see the EHLO name the window's
+	// engine gives (the probe's RFC 5321 default, not a name of its own).
+	user := mailserver.NewUser(t, "mario@example.com", "pw")
+	sub := mailserver.NewSubmission(user, "mario@example.com", "pw", nil)
+	mailserver.ServeSMTP(t, lab.Listen("smtp.example.com", 465), sub, "smtp.example.com", lab.Cert("smtp.example.com"), true)
 
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
@@ -71,8 +79,11 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	if word, _ := statusWord(row, false); word != "Refused" {
 		t.Fatalf("imap.example.com:993 shows %q, want Refused", word)
 	}
-	if !hasText(u.rec.obj, "No server worked safely") {
+	if !hasText(u.rec.obj, "smtp.example.com") {
 		t.Fatalf("recommendation: %q", texts(u.rec.obj))
+	}
+	if got := sub.Recorded().EHLO; len(got) == 0 || got[0] != config.EHLOName {
+		t.Fatalf("EHLO names %q, want %q", got, config.EHLOName)
 	}
 	if !hasText(u.summary, "servers tested") {
 		t.Fatalf("summary: %q", u.summary.Text)

@@ -27,26 +27,12 @@ func (u *UI) canExport() bool {
 	return s != nil && s.Recommendation != nil && s.Recommendation.Incoming != nil && s.Recommendation.Outgoing != nil
 }
 
-// exportSettings turns the recommendation into what every export format
-// takes. The password is included only when asked for (profiles).
+// exportSettings turns the run's report into what every export format
+// takes, the same way the CLI does (detect.Report.ExportSettings). The
+// password is included only when asked for (profiles). canExport guards
+// every caller, so the report has a pair to export.
 func (u *UI) exportSettings(withPassword bool) export.Settings {
-	s := u.state
-	rec := s.Recommendation
-	out := export.Settings{
-		Address:  addressASCII(s.Address, s.Domain),
-		Domain:   s.Domain,
-		Incoming: rec.Incoming.Server,
-		Outgoing: rec.Outgoing.Server,
-	}
-	for _, a := range rec.Alternatives {
-		if a.Protocol.Incoming() {
-			out.AlternativesIn = append(out.AlternativesIn, a.Server)
-		} else {
-			out.AlternativesOut = append(out.AlternativesOut, a.Server)
-		}
-	}
-	out.Notes = s.Notes(rec.Incoming.Server, rec.Outgoing.Server)
-	out.ProviderName = s.Provider
+	out, _ := u.state.report().ExportSettings("")
 	if withPassword {
 		out.Password = u.top.password.Text
 	}

@@ -8,12 +8,16 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
 	"software.sslmate.com/src/go-pkcs12"
 
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -75,5 +79,40 @@ func TestProfileIsSignedWithTheChosenP12(t *testing.T) {
 	withPass, _ := e.render(profile)
 	if !bytes.Contains(withPass, []byte("s3cret")) {
 		t.Fatal("include password did not include it")
+	}
+}
+
+// The window exports what the CLI exports (detect.Report.ExportSettings):
+// an alternative whose certificate failed is left out while the chosen
+// server verified, a server without published methods gets those it
+// announced, and only the chosen servers' notes come along.
+func TestExportUsesTheSameSettingsAsTheCLI(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	other := config.Server{Protocol: config.IMAP, Host: "mail.example.net", Port: 993, Security: config.TLS}
+	noted := candidate(other, "guess")
+	noted.Candidate.Notes = []config.Note{{Code: "enable-imap"}}
+	smtp := okResult(smtpSub)
+	smtp.AuthMechanisms = []string{"PLAIN", "CRAM-MD5"}
+	rec := recommendation()
+	rec.Recommendation.Alternatives = []recommend.Choice{
+		{Server: imapPlus, Verified: true},
+		{Server: other, Verified: false},
+	}
+	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"), noted, probe.Update{Result: smtp}, rec)
+	h.finish()
+
+	got := h.ui.exportSettings(false)
+	if len(got.AlternativesIn) != 1 || got.AlternativesIn[0].Key() != imapPlus.Key() {
+		t.Errorf("incoming alternatives = %+v, want only the verified %s", got.AlternativesIn, imapPlus.Key())
+	}
+	if want := []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted}; !slices.Equal(got.Outgoing.Auth, want) {
+		t.Errorf("outgoing auth = %v, want %v (from the server's AUTH)", got.Outgoing.Auth, want)
+	}
+	if len(got.Notes) != 0 {
+		t.Errorf("notes of a server not exported came along: %+v", got.Notes)
+	}
+	if got.Address != "mario@example.com" || got.Domain != "example.com" {
+		t.Errorf("address %q domain %q", got.Address, got.Domain)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -55,8 +57,9 @@ type checkState struct {
 	Recommendation *recommend.Recommendation
 	// Provider is the provider's name when a source knew it.
 	Provider string
-	// Report is the engine's final report (embedded by the JSON export).
-	Report any
+	// Report is the engine's final report (exports are built from it and
+	// the JSON export embeds it).
+	Report *detect.Report
 	// ProviderNotes are the provider's remarks from the final report.
 	ProviderNotes []config.Note
 	// Err is why the engine could not run, if it could not.
@@ -244,4 +247,33 @@ func (s *checkState) Elapsed(now time.Time) time.Duration {
 		return s.Finished.Sub(s.Started)
 	}
 	return now.Sub(s.Started)
+}
+
+// report is the engine's final report, or, before it arrives (or from an
+// engine that sends none), one assembled from what the run reported so
+// far, so exports always go through detect.Report.ExportSettings like the
+// CLI's.
+func (s *checkState) report() *detect.Report {
+	if s.Report != nil {
+		return s.Report
+	}
+	rep := &detect.Report{Result: discover.Result{
+		Address:    addressASCII(s.Address, s.Domain),
+		Domain:     s.Domain,
+		Candidates: s.Candidates,
+	}}
+	if s.Provider != "" || len(s.ProviderNotes) > 0 {
+		rep.Provider = &config.Provider{DisplayName: s.Provider, Notes: s.ProviderNotes}
+	}
+	if s.Recommendation != nil {
+		rep.Recommended = *s.Recommendation
+	}
+	for _, id := range append(s.Rows(true), s.Rows(false)...) {
+		r := s.rows[id]
+		rep.Probes = append(rep.Probes, detect.ProbeReport{
+			Protocol: r.Endpoint.Protocol, Host: r.Endpoint.Host, Port: r.Endpoint.Port,
+			Security: r.Endpoint.Security, Result: *r,
+		})
+	}
+	return rep
 }
