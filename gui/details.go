@@ -40,14 +40,17 @@ func (v *detailsView) render() {
 		v.body.Refresh()
 		return
 	}
-	word, _ := statusWord(r, v.u.state.Running())
+	word, _ := statusWord(r, v.u.state.RowRunning(r.ID))
 	title := widget.NewLabelWithStyle(endpointLabel(r.Endpoint), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapBreak
 	v.body.Add(title)
 	// What went wrong and what to do come first: that is what a person
 	// opens Details for.
 	for _, p := range r.Problems {
-		v.body.Add(problemCard(p.Explanation(), p.Remedy(), p.ServerText))
+		v.body.Add(problemCard(p.Explanation(), remedyText(p), p.ServerText))
+	}
+	if v.u.canRetryInsecure(r) {
+		v.body.Add(v.retryButton(r))
 	}
 
 	f := newFacts()

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 )
 
@@ -38,3 +39,15 @@ type EngineError struct{ Err error }
 
 // EventKind implements event.Event.
 func (EngineError) EventKind() string { return "gui-engine-error" }
+
+// Retrier is an Engine that can probe one endpoint again on its own.
+// The window offers it for a row whose login was held back because the
+// certificate failed verification: the person may explicitly allow the
+// login for that one test (never for a whole check), after being told
+// the risk.
+type Retrier interface {
+	// RetryInsecure probes ep again, sending the password even though
+	// its certificate does not verify, and reports through sink as Check
+	// does. It returns when the probe is over or ctx is done.
+	RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+}

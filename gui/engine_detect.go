@@ -5,9 +5,11 @@ import (
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/probe"
 )
 
 // DetectEngine is the real Engine: detect.Check through a network built
@@ -38,6 +40,30 @@ func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
 		Password:       req.Password,
 		AllowPlaintext: req.Settings.AllowPlaintextLogin,
 	}, addr, sink)
+}
+
+// RetryInsecure implements Retrier: one probe of ep with the person's
+// permission to log in although the certificate failed verification.
+func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+	nw, err := d.network(req.Settings)
+	if err != nil {
+		sink(EngineError{Err: err})
+		return
+	}
+	if detect.CheckCredentials(ep.Username, req.Password) != nil {
+		req.Password = "" // never a line break in a protocol command
+	}
+	timeout := req.Settings.ProbeTimeout
+	if timeout <= 0 {
+		timeout = detect.DefaultProbeTimeout
+	}
+	probe.Run(ctx, nw, ep, sources, probe.Options{
+		Username:         ep.Username,
+		Password:         req.Password,
+		AllowPlaintext:   req.Settings.AllowPlaintextLogin,
+		AllowInsecureTLS: true,
+		Timeout:          timeout,
+	}, sink)
 }
 
 func (d DetectEngine) network(s Settings) (*network.Network, error) {

@@ -4,12 +4,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -45,7 +48,7 @@ func TestEveryTranslationKeyTheWindowUsesExists(t *testing.T) {
 		discover.TrustHTTPUntrusted, discover.TrustDNSUntrusted, discover.TrustRedirectUntrusted, discover.TrustGuess} {
 		dynamic = append(dynamic, "gui.trust."+string(tr))
 	}
-	for _, ph := range []probe.Phase{probe.PhaseQueued, probe.PhaseConnecting, probe.PhaseTLS, probe.PhaseGreeting, probe.PhaseCapabilities, probe.PhaseLogin, probe.PhaseDone} {
+	for _, ph := range probe.Phases() {
 		dynamic = append(dynamic, "gui.phase."+string(ph))
 	}
 	for _, r := range []probe.Reachability{probe.Open, probe.Refused, probe.Filtered, probe.Unresolved, probe.Unreachable, probe.NoGreeting} {
@@ -64,9 +67,74 @@ func TestEveryTranslationKeyTheWindowUsesExists(t *testing.T) {
 	for _, topic := range helpTopics {
 		dynamic = append(dynamic, "gui.help."+topic+".title", "gui.help."+topic+".text")
 	}
+	for _, s := range []discover.Status{discover.StatusFound, discover.StatusNotFound, discover.StatusError} {
+		dynamic = append(dynamic, "gui.source.state."+string(s))
+	}
+	it, err := i18n.Messages("it")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range dynamic {
 		if _, ok := en[k]; !ok {
 			t.Errorf("no translation for %q", k)
+		}
+		if _, ok := it[k]; !ok {
+			t.Errorf("no Italian for %q", k)
+		}
+	}
+}
+
+// rawKey matches a translation key that reached the screen untranslated.
+var rawKey = regexp.MustCompile(`\b(gui|problem|recommend|probe|discover)\.[a-z0-9_.-]+`)
+
+// TestEveryEngineValueRendersInBothLanguages renders what the grid and
+// Details show for every phase, status, reachability, source state,
+// reason and problem code the engine can report, in English and
+// Italian, and fails on an empty text or a raw key.
+func TestEveryEngineValueRendersInBothLanguages(t *testing.T) {
+	defer i18n.SetLanguage("")
+	srv := config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS}
+	for _, lang := range []string{"en", "it"} {
+		i18n.SetLanguage(lang)
+		check := func(what, text string) {
+			t.Helper()
+			if strings.TrimSpace(text) == "" || rawKey.MatchString(text) {
+				t.Errorf("%s: %s renders as %q", lang, what, text)
+			}
+		}
+		for _, ph := range probe.Phases() {
+			r := probe.Result{Endpoint: srv, Phase: ph}
+			if ph == probe.PhaseDone {
+				continue
+			}
+			word, _ := statusWord(r, true)
+			check("phase "+string(ph), word)
+			if word == string(ph) {
+				t.Errorf("%s: phase %q shows the engine's own word", lang, ph)
+			}
+			check("row of phase "+string(ph), rowSummary(r))
+		}
+		for _, st := range probe.Statuses() {
+			for _, reach := range []probe.Reachability{probe.Open, probe.Refused, probe.Filtered, probe.Unresolved, probe.Unreachable, probe.NoGreeting} {
+				word, _ := statusWord(probe.Result{Endpoint: srv, Phase: probe.PhaseDone, Status: st, Reachability: reach}, false)
+				check("status "+string(st)+"/"+string(reach), word)
+				check("reachability "+string(reach), translated("gui.reach."+string(reach), ""))
+			}
+		}
+		for _, st := range []string{stateSearching, stateFound, stateNotFound, stateError} {
+			check("source state "+st, sourceState(sourceLine{State: st, Candidates: 2}, true))
+		}
+		for _, code := range recommend.ReasonCodes() {
+			check("reason "+code, recommend.Reason{Code: code, Data: map[string]any{"Host": "imap.example.com", "Port": 993}}.Text())
+		}
+		for _, code := range problem.Codes {
+			p := problem.Problem{Code: code, Data: map[string]any{"Host": "imap.example.com", "Port": 993}}
+			check("problem "+code, p.Explanation())
+			rem := remedyText(p)
+			check("remedy "+code, rem)
+			if strings.Contains(rem, "--") {
+				t.Errorf("%s: the window's remedy for %s names a command-line flag: %q", lang, code, rem)
+			}
 		}
 	}
 }

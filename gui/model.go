@@ -50,6 +50,9 @@ type checkState struct {
 
 	sources map[string]*sourceLine
 	rows    map[string]*probe.Result
+	// retrying marks rows probed again on their own after the run ended
+	// (see Retrier).
+	retrying map[string]bool
 	// arrival records the order rows appeared, to keep them still.
 	arrival map[string]int
 
@@ -68,16 +71,23 @@ type checkState struct {
 
 func newCheckState(addr string, now time.Time) *checkState {
 	return &checkState{
-		Address: addr,
-		Started: now,
-		sources: map[string]*sourceLine{},
-		rows:    map[string]*probe.Result{},
-		arrival: map[string]int{},
+		Address:  addr,
+		Started:  now,
+		sources:  map[string]*sourceLine{},
+		rows:     map[string]*probe.Result{},
+		retrying: map[string]bool{},
+		arrival:  map[string]int{},
 	}
 }
 
 // Running reports whether the run has not ended yet.
 func (s *checkState) Running() bool { return s != nil && s.Finished.IsZero() }
+
+// RowRunning reports whether row id may still change: the run is going
+// on, or that row alone is being probed again.
+func (s *checkState) RowRunning(id string) bool {
+	return s != nil && (s.Running() || s.retrying[id])
+}
 
 func (s *checkState) source(name string) *sourceLine {
 	l, ok := s.sources[name]

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -107,7 +106,7 @@ func (v *statusView) update(i widget.ListItemID, row *gridRow) {
 		return
 	}
 	r, _ := v.u.state.Row(it.id)
-	row.setResult(r, v.u.state.Running())
+	row.setResult(r, v.u.state.RowRunning(it.id))
 }
 
 // escList is the grid's list; Esc cancels the run there too, since the
@@ -292,21 +291,6 @@ func sourceNames(names []string) string {
 		out[i] = sourceName(n)
 	}
 	return strings.Join(out, ", ")
-}
-
-// formatSeconds renders d in seconds with a precision that suits it, with
-// the decimal separator of the language.
-func formatSeconds(d time.Duration) string {
-	sec := d.Seconds()
-	prec := 1
-	if sec < 1 {
-		prec = 2
-	}
-	s := strconv.FormatFloat(sec, 'f', prec, 64)
-	if i18n.Language() == "it" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
 }
 
 // tightVBox stacks objects vertically without padding, so a row's two

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -56,13 +57,15 @@ type UI struct {
 	health  *healthView
 	// exporter is the last export dialog opened.
 	exporter *exportDialog
-	hstate   *healthState
-	hcancel  context.CancelFunc
-	hdone    chan struct{}
-	hrunID   int
-	summary  *widget.Label
-	side     *container.AppTabs
-	tabs     *container.AppTabs
+	// retryDialog is the last "try the login anyway" confirmation.
+	retryDialog *dialog.ConfirmDialog
+	hstate      *healthState
+	hcancel     context.CancelFunc
+	hdone       chan struct{}
+	hrunID      int
+	summary     *widget.Label
+	side        *container.AppTabs
+	tabs        *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's
@@ -266,7 +269,9 @@ func summaryLine(s *checkState, now time.Time) string {
 	return i18n.T("gui.summary.finished", data)
 }
 
-// formatDuration renders a duration the way the grid does: "0.42 s".
+// formatDuration renders a duration the way the grid does: "0.42 s"
+// (i18n.Seconds: the CLI's precision and the language's decimal
+// separator).
 func formatDuration(d time.Duration) string {
-	return i18n.T("gui.seconds", map[string]any{"Seconds": formatSeconds(d)})
+	return i18n.T("gui.seconds", map[string]any{"Seconds": i18n.Seconds(d)})
 }

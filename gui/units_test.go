@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -121,11 +122,21 @@ func TestSettingsValidatorsAcceptOnlyUsableValues(t *testing.T) {
 	}
 }
 
-func TestSecondsUseTheLanguagesDecimalSeparator(t *testing.T) {
-	if got := formatSeconds(1500 * time.Millisecond); got != "1.5" {
-		t.Errorf("en: %q", got)
-	}
-	if got := formatSeconds(420 * time.Millisecond); got != "0.42" {
-		t.Errorf("en: %q", got)
+func TestDurationsUseTheLanguagesDecimalSeparator(t *testing.T) {
+	defer i18n.SetLanguage("")
+	for _, c := range []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{
+		{"en", 1500 * time.Millisecond, "1.5 s"},
+		{"en", 420 * time.Millisecond, "0.42 s"},
+		{"it", 1500 * time.Millisecond, "1,5 s"},
+		{"it", 3 * time.Millisecond, "0,01 s"},
+	} {
+		i18n.SetLanguage(c.lang)
+		if got := formatDuration(c.d); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.d, got, c.want)
+		}
 	}
 }
