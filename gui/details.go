@@ -132,10 +132,10 @@ func yesNo(b bool) string {
 // problemCard shows one problem: what happened, what to do, and the
 // server's own words.
 func problemCard(explanation, remedy, serverText string) fyne.CanvasObject {
-	exp := widget.NewLabel(explanation)
+	exp := widget.NewLabel(screenText(explanation))
 	exp.Wrapping = fyne.TextWrapWord
 	exp.Importance = widget.DangerImportance
-	rem := widget.NewLabel(i18n.T("gui.details.remedy", map[string]any{"Remedy": remedy}))
+	rem := widget.NewLabel(screenText(i18n.T("gui.details.remedy", map[string]any{"Remedy": remedy})))
 	rem.Wrapping = fyne.TextWrapWord
 	box := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())), nil, exp),

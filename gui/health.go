@@ -192,7 +192,7 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 		if strings.TrimSpace(s) == "" {
 			return
 		}
-		l := widget.NewLabel(s)
+		l := widget.NewLabel(screenText(s))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = imp
 		box.Add(l)

@@ -58,7 +58,7 @@ func (v *recommendView) render() {
 		if len(rec.Reasons) > 0 {
 			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, r := range rec.Reasons {
-				l := widget.NewLabel("• " + r.Text())
+				l := widget.NewLabel("• " + screenText(r.Text()))
 				l.Wrapping = fyne.TextWrapWord
 				v.body.Add(l)
 			}
