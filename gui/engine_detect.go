@@ -78,11 +78,11 @@ func (d DetectEngine) network(s Settings) (*network.Network, error) {
 type DetectHealth struct{}
 
 // Health implements HealthEngine.
-func (DetectHealth) Health(ctx context.Context, domain string, set Settings, sink event.Sink) {
-	nw, err := network.FromEnv(set.DNSServer)
+func (DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
+	nw, err := network.FromEnv(req.Settings.DNSServer)
 	if err != nil {
 		sink(EngineError{Err: err})
 		return
 	}
-	health.Run(ctx, nw, domain, health.Options{}, sink)
+	health.Run(ctx, nw, req.Domain, health.Options{DKIMSelectors: req.DKIMSelectors}, sink)
 }

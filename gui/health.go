@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -18,7 +19,35 @@ import (
 // MTA-STS, TLS-RPT), emitting health.Started, health.CheckDone and
 // health.Finished; it returns when done or when ctx is cancelled.
 type HealthEngine interface {
-	Health(ctx context.Context, domain string, set Settings, sink event.Sink)
+	Health(ctx context.Context, req HealthRequest, sink event.Sink)
+}
+
+// HealthRequest is one health run the person asked for.
+type HealthRequest struct {
+	// Domain is the ASCII domain (health.Domain's result).
+	Domain string
+	// DKIMSelectors are tried before the common ones: a provider's own
+	// selector (the s= of a DKIM-Signature) is often not among them.
+	DKIMSelectors []string
+	Settings      Settings
+}
+
+// selectorPattern is a DKIM selector (RFC 6376 §3.1: sub-domain labels).
+var selectorPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$`)
+
+// parseSelectors reads the selector field: names separated by commas or
+// spaces.
+func parseSelectors(text string) ([]string, bool) {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+	if len(fields) > health.MaxUserSelectors {
+		return nil, false
+	}
+	for _, f := range fields {
+		if len(f) > 63 || !selectorPattern.MatchString(f) {
+			return nil, false
+		}
+	}
+	return fields, true
 }
 
 // healthView is the Health tab: a domain, a Check button and one card per
@@ -28,20 +57,23 @@ type healthView struct {
 	u      *UI
 	obj    fyne.CanvasObject
 	domain *widget.Entry
-	run    *widget.Button
-	status *widget.Label
-	body   *fyne.Container
+	// selector is the optional DKIM selector field.
+	selector *widget.Entry
+	run      *widget.Button
+	status   *widget.Label
+	body     *fyne.Container
 	// spinners are stopped before every re-render (see sourcesView).
 	spinners []*widget.Activity
 }
 
 // healthState is one health run, touched on the Fyne thread only.
 type healthState struct {
-	domain  string
-	names   []string
-	checks  map[string]health.Check
-	running bool
-	err     string
+	domain    string
+	selectors []string
+	names     []string
+	checks    map[string]health.Check
+	running   bool
+	err       string
 }
 
 func newHealthView(u *UI) *healthView {
@@ -55,14 +87,22 @@ func newHealthView(u *UI) *healthView {
 		v.domain.SetText(u.hstate.domain)
 	}
 	v.domain.OnSubmitted = func(string) { u.startHealth() }
+	v.selector = widget.NewEntry()
+	v.selector.SetPlaceHolder(i18n.T("gui.health.selector.placeholder"))
+	v.selector.OnSubmitted = func(string) { u.startHealth() }
+	if u.hstate != nil {
+		v.selector.SetText(strings.Join(u.hstate.selectors, ", "))
+	}
 	v.run = widget.NewButtonWithIcon(i18n.T("gui.health.run"), theme.SearchIcon(), u.startHealth)
 	v.run.Importance = widget.HighImportance
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 	intro := hintLabel(i18n.T("gui.health.intro"))
+	selector := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("gui.health.selector")), nil,
+		container.New(&fixedWidth{w: 170}, v.selector))
 	top := container.NewVBox(intro, container.NewBorder(nil, nil,
 		widget.NewLabelWithStyle(i18n.T("gui.health.domain"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		v.run, v.domain), v.status)
+		container.NewHBox(selector, v.run), v.domain), v.status)
 	v.obj = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(v.body))
 	v.render()
 	return v
@@ -77,6 +117,12 @@ func (u *UI) startHealth() {
 		u.health.render()
 		return
 	}
+	selectors, ok := parseSelectors(u.health.selector.Text)
+	if !ok {
+		u.hstate = &healthState{err: i18n.T("gui.health.bad_selector")}
+		u.health.render()
+		return
+	}
 	if u.hcancel != nil {
 		u.hcancel()
 	}
@@ -84,15 +130,15 @@ func (u *UI) startHealth() {
 	u.hcancel = cancel
 	u.hrunID++
 	id := u.hrunID
-	u.hstate = &healthState{domain: d, checks: map[string]health.Check{}, running: true}
+	u.hstate = &healthState{domain: d, selectors: selectors, checks: map[string]health.Check{}, running: true}
 	done := make(chan struct{})
 	u.hdone = done
 	do := u.do
 	sink := func(ev event.Event) { do(func() { u.handleHealth(id, ev) }) }
-	set := u.set
+	req := HealthRequest{Domain: d, DKIMSelectors: selectors, Settings: u.set}
 	go func() {
 		defer close(done)
-		u.opts.Health.Health(ctx, d, set, sink)
+		u.opts.Health.Health(ctx, req, sink)
 		do(func() {
 			if id == u.hrunID {
 				u.hstate.running = false
@@ -199,7 +245,7 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 	}
 	addText(c.Summary.String(), widget.MediumImportance)
 	addText(c.Explanation.String(), widget.MediumImportance)
-	if r := c.Remedy.String(); strings.TrimSpace(r) != "" && c.Verdict != health.OK {
+	if r := healthRemedy(c.Remedy); strings.TrimSpace(r) != "" && c.Verdict != health.OK {
 		addText(i18n.T("gui.details.remedy", map[string]any{"Remedy": r}), widget.MediumImportance)
 	}
 	for _, d := range c.Details {
@@ -213,6 +259,19 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 		box.Add(l)
 	}
 	return widget.NewCard("", "", box), nil
+}
+
+// healthRemedy is what the window says to do. A few remedies of the
+// shared catalogue name a command-line flag (--dns, --dkim-selector); the
+// window has its own words for those under "gui." + the remedy's key,
+// pointing at the Settings and the selector field instead.
+func healthRemedy(r health.Text) string {
+	if r.Key != "" {
+		if key := "gui." + r.Key; i18n.T(key) != key {
+			return health.Text{Key: key, Data: r.Data}.String()
+		}
+	}
+	return r.String()
 }
 
 // heading is a compact section title (card titles are too large to fit

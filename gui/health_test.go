@@ -2,19 +2,29 @@ package gui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
 )
 
 // cannedHealth reports a fixed set of checks for any domain.
-type cannedHealth struct{ domains chan string }
+type cannedHealth struct {
+	domains chan string
+	// selectors, when set, receives the DKIM selectors of each run.
+	selectors chan []string
+}
 
-func (c cannedHealth) Health(ctx context.Context, domain string, _ Settings, sink event.Sink) {
+func (c cannedHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
+	domain := req.Domain
 	c.domains <- domain
+	if c.selectors != nil {
+		c.selectors <- req.DKIMSelectors
+	}
 	sink(health.Started{Domain: domain, Checks: health.Names})
 	mx := health.Check{Name: health.NameMX, Verdict: health.OK,
 		Summary: health.Text{Literal: "10 mx.example.com"}, Records: []string{"example.com. MX 10 mx.example.com."}}
@@ -65,4 +75,50 @@ func TestHealthDomainIsFilledFromTheCheckedAddress(t *testing.T) {
 		t.Fatalf("health domain = %q", got)
 	}
 	h.finish()
+}
+
+func TestHealthTriesTheDKIMSelectorsTypedAndRefusesMalformedOnes(t *testing.T) {
+	eng := cannedHealth{domains: make(chan string, 2), selectors: make(chan []string, 2)}
+	h := newHarnessWith(t, eng)
+	v := h.ui.health
+	test.Type(v.domain, "example.com")
+	test.Type(v.selector, "s1 ; bad selector!")
+	test.Tap(v.run)
+	h.requireText(v.obj, "Write DKIM selectors")
+	select {
+	case d := <-eng.domains:
+		t.Fatalf("health ran for %q with a malformed selector", d)
+	default:
+	}
+	v.selector.SetText("")
+	test.Type(v.selector, "s1, mail.2024")
+	test.Tap(v.run)
+	<-eng.domains
+	if got := <-eng.selectors; strings.Join(got, " ") != "s1 mail.2024" {
+		t.Fatalf("selectors = %q", got)
+	}
+	<-h.ui.hdone
+	h.pump()
+}
+
+// TestHealthRemediesInTheWindowNameNoCommandLineFlag: the window points
+// at its own controls where the CLI's remedy names --dns or
+// --dkim-selector.
+func TestHealthRemediesInTheWindowNameNoCommandLineFlag(t *testing.T) {
+	defer i18n.SetLanguage("")
+	for _, lang := range []string{"en", "it"} {
+		i18n.SetLanguage(lang)
+		msgs, err := i18n.Messages(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key := range msgs {
+			if !strings.HasPrefix(key, "health.") || !strings.HasSuffix(key, ".remedy") {
+				continue
+			}
+			if got := healthRemedy(health.Text{Key: key}); strings.Contains(got, "--") {
+				t.Errorf("%s %s: %q", lang, key, got)
+			}
+		}
+	}
 }
