@@ -5,6 +5,8 @@
 #
 #   check.png     a finished check (sources, live grid, recommendation)
 #   details.png   the Details of one row
+#   health.png    the Domain health tab (MX, SPF, DKIM, DMARC, ...)
+#   export.png    the export dialog (every format, the profile's options)
 #   italiano.png  the same window in Italian (LANG=it_IT.UTF-8)
 #
 # Needs root (the lab binds the real ports 993, 465, ... on 127.0.0.x),
@@ -84,8 +86,16 @@ mkdir -p "$work/home/.cache" "$work/cfg-en" "$work/cfg-it"
 run_app en_US.UTF-8 light "$work/cfg-en"
 type_and_check mario@studio-rossi.it demo-password
 shot check.png
-click "${ROW_X:-250}" "${ROW_Y:-450}" # the POP3 row with the expired certificate
+click "${ROW_X:-250}" "${ROW_Y:-485}" # the POP3 row with the expired certificate
 shot details.png
+click "${HEALTH_TAB_X:-175}" "${HEALTH_TAB_Y:-110}" # the Domain health tab, prefilled with the domain
+click "${HEALTH_ENTRY_X:-300}" "${HEALTH_ENTRY_Y:-192}"
+DISPLAY=$display xdotool key Return
+sleep "${SETTLE:-8}"
+shot health.png
+DISPLAY=$display xdotool key ctrl+e # Export…
+sleep 2
+shot export.png
 kill "$app"; wait "$app" 2>/dev/null || true
 
 run_app it_IT.UTF-8 dark "$work/cfg-it"

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"image/color"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -18,6 +19,8 @@ type sourcesView struct {
 	u    *UI
 	obj  fyne.CanvasObject
 	list *fyne.Container
+	// count says how many sources found something, next to the title.
+	count *widget.Label
 	// spinners are the running Activity widgets of the last render,
 	// stopped before the lines are rebuilt so no animation outlives them.
 	spinners []*widget.Activity
@@ -26,7 +29,9 @@ type sourcesView struct {
 func newSourcesView(u *UI) *sourcesView {
 	v := &sourcesView{u: u, list: container.New(&formRows{})}
 	title := widget.NewLabelWithStyle(i18n.T("gui.sources.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.obj = container.NewBorder(title, nil, nil, nil, container.NewVScroll(v.list))
+	v.count = widget.NewLabel("")
+	v.count.SizeName = theme.SizeNameCaptionText
+	v.obj = container.NewBorder(container.NewBorder(nil, nil, title, v.count), nil, nil, nil, container.NewVScroll(v.list))
 	return v
 }
 
@@ -40,15 +45,40 @@ func (v *sourcesView) stopSpinners() {
 func (v *sourcesView) render() {
 	v.stopSpinners()
 	v.list.RemoveAll()
+	v.count.SetText("")
 	if v.u.state == nil {
 		v.list.Add(hintLabel(i18n.T("gui.sources.empty")))
 		v.list.Refresh()
 		return
 	}
-	for _, s := range v.u.state.Sources() {
+	lines := v.u.state.Sources()
+	// Sources that answered come first (in rank order), then those still
+	// searching, then those with nothing: at 900×600 the pane shows three
+	// or four lines, and those should be the ones settings came from.
+	slices.SortStableFunc(lines, func(a, b sourceLine) int { return sourceGroup(a.State) - sourceGroup(b.State) })
+	found := 0
+	for _, s := range lines {
 		v.list.Add(v.line(s))
+		if s.State == stateFound {
+			found++
+		}
+	}
+	if len(lines) > 0 {
+		v.count.SetText(i18n.T("gui.sources.count", map[string]any{"Found": found, "Total": len(lines)}))
 	}
 	v.list.Refresh()
+}
+
+// sourceGroup orders the Sources view: answered (found or failed), still
+// searching, nothing found.
+func sourceGroup(state string) int {
+	switch state {
+	case stateFound, stateError:
+		return 0
+	case stateNotFound:
+		return 2
+	}
+	return 1
 }
 
 // line is one source: state icon (spinner while searching), name, state

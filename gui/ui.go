@@ -101,7 +101,7 @@ func (u *UI) Content() fyne.CanvasObject {
 		container.NewTabItemWithIcon(i18n.T("gui.tab.details"), detailsIcon(), u.details.obj),
 	)
 	left := container.NewVSplit(u.sources.obj, u.status.obj)
-	left.Offset = 0.36
+	left.Offset = 0.42
 	main := container.NewHSplit(left, u.side)
 	main.Offset = 0.56
 

@@ -166,6 +166,27 @@ func TestSourcesShowLiveStateAndTrustBadge(t *testing.T) {
 	h.finish()
 }
 
+// TestSourcesThatFoundSomethingComeFirst: at 900×600 the pane shows
+// three or four lines, so sources with nothing go last, and the title
+// says how many found something.
+func TestSourcesThatFoundSomethingComeFirst(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	h.send(
+		discover.SourceFinished{Source: discover.SourceBuiltin, Trust: discover.TrustBuiltin, Status: discover.StatusNotFound},
+		discover.SourceFinished{Source: discover.SourceISPDB, Trust: discover.TrustHTTPS, Status: discover.StatusNotFound},
+		discover.SourceStarted{Source: discover.SourceSRV},
+		discover.SourceFinished{Source: discover.SourceGuess, Trust: discover.TrustGuess, Status: discover.StatusFound, Candidates: 4},
+	)
+	all := strings.Join(texts(h.ui.sources.obj), "\n")
+	guess, srv, table := strings.Index(all, "Guesses"), strings.Index(all, "SRV"), strings.Index(all, "Postino's table")
+	if guess < 0 || srv < 0 || table < 0 || !(guess < srv && srv < table) {
+		t.Fatalf("want found, then searching, then nothing:\n%s", all)
+	}
+	h.requireText(h.ui.sources.obj, "found in 1 of 4")
+	h.finish()
+}
+
 func TestRowsAppearAsCandidatesArriveAndChangeStateAsProbesAdvance(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
