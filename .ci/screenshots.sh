@@ -93,7 +93,8 @@ click "${HEALTH_ENTRY_X:-300}" "${HEALTH_ENTRY_Y:-192}"
 DISPLAY=$display xdotool key Return
 sleep "${SETTLE:-8}"
 shot health.png
-DISPLAY=$display xdotool key ctrl+e # Export…
+click "${CHECK_TAB_X:-45}" "${CHECK_TAB_Y:-110}"   # back to the finished check
+click "${EXPORT_X:-762}" "${EXPORT_Y:-65}"         # Export…
 sleep 2
 shot export.png
 kill "$app"; wait "$app" 2>/dev/null || true
