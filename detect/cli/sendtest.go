@@ -12,7 +12,6 @@ import (
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
-	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -42,47 +41,26 @@ func (a *checkArgs) checkSendTestFlags(fs *flag.FlagSet) error {
 	return nil
 }
 
-// sendTestBlocker returns why the check's outcome does not allow a round
-// trip ("" when it does): the message goes through the recommended
-// outgoing server and is looked for on the recommended incoming one, so
-// both must exist and must have accepted the password during the check.
-func sendTestBlocker(rep *detect.Report) string {
-	rec := rep.Recommended
-	switch {
-	case rep.Canceled:
-		return "check-canceled"
-	case rec.Incoming == nil || rec.Outgoing == nil:
-		return "no-working-settings"
-	case rec.Incoming.Login != probe.LoginOK || rec.Outgoing.Login != probe.LoginOK:
-		return "login-unverified"
-	}
-	return ""
-}
-
 // sendTest runs the round trip with the recommended settings and the
-// check's credentials, or returns a Refused result saying why it did not.
+// check's credentials (detect.Report.RoundTripOptions decides whether it
+// may), or returns a Refused result saying why it did not.
 // The message goes from addr to addr only: roundtrip.Run takes no other
 // recipient.
 func sendTest(ctx context.Context, env *Env, a *checkArgs, nw *network.Network, addr address.Address, password string, rep *detect.Report) roundtrip.Result {
-	if code := sendTestBlocker(rep); code != "" {
+	opts, code := rep.RoundTripOptions(addr.String(), a.user, password)
+	if code != "" {
 		return roundtrip.Result{Status: roundtrip.Refused, Code: code}
 	}
+	opts.Deadline = a.sendDeadline
+	opts.Delete = a.deleteTest
+	opts.AllowInsecureTLS = a.allowInsecureTLS
 	var sink event.Sink = event.Discard
 	var view *roundtripView
 	if env.StderrIsTerminal || isTerminal(env.Stderr) {
 		view = &roundtripView{w: env.Stderr}
 		sink = view.Handle
 	}
-	return roundtrip.Run(ctx, nw, roundtrip.Options{
-		Address:          addr.String(),
-		Username:         a.user,
-		Password:         password,
-		SMTP:             rep.Recommended.Outgoing.Server,
-		Incoming:         rep.Recommended.Incoming.Server,
-		Deadline:         a.sendDeadline,
-		Delete:           a.deleteTest,
-		AllowInsecureTLS: a.allowInsecureTLS,
-	}, sink)
+	return roundtrip.Run(ctx, nw, opts, sink)
 }
 
 // notSentLine is the one line saying why no test message was sent (the
