@@ -165,7 +165,7 @@ func (r *run) dialFailed(err error) {
 		r.res.Reachability = Unreachable
 	}
 	dnsTimeout := isDNS && (dnsErr.Timeout || r.ctx.Err() != nil)
-	r.fail(problem.FromDial(kind, dnsTimeout, r.data()))
+	r.fail(problem.FromDial(kind, err, dnsTimeout, r.data()))
 }
 
 // data is the template data every network problem can use.

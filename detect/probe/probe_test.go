@@ -279,3 +279,29 @@ func TestProbeOwnDeadlineIsNotACancellation(t *testing.T) {
 		t.Errorf("with a short DNS timeout: reachability %q problems %v", res.Reachability, codes(res))
 	}
 }
+
+// A name server that answers SERVFAIL or REFUSED, or cannot be reached,
+// has not said the name does not exist: the verdict must send the person
+// to their DNS settings, not to a spelling mistake.
+func TestProbeTellsABrokenNameServerFromAMissingName(t *testing.T) {
+	lab := labtest.New(t)
+	nw := lab.Network()
+	lab.DNSFail("servfail.example.it", labtest.ServFail)
+	lab.DNSFail("refused.example.it", labtest.Refused)
+	for _, host := range []string{"servfail.example.it", "refused.example.it"} {
+		t.Run(host, func(t *testing.T) {
+			res := probeOnce(t, nw, config.Server{Protocol: config.IMAP, Host: host, Port: 993, Security: config.TLS}, noLogin())
+			if res.Reachability != Unresolved || !hasProblem(res, "dns-failed") || hasProblem(res, "unresolved") || res.Status != StatusFailed {
+				t.Errorf("reachability %q problems %v status %s, want unresolved with dns-failed", res.Reachability, codes(res), res.Status)
+			}
+		})
+	}
+	t.Run("no name server listening", func(t *testing.T) {
+		dead := *nw
+		dead.DNSServers = []string{"127.0.0.1:9"} // discard port: nothing answers DNS there
+		res := probeOnce(t, &dead, config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 465, Security: config.TLS}, noLogin())
+		if res.Reachability != Unresolved || !(hasProblem(res, "dns-failed") || hasProblem(res, "dns-timeout")) {
+			t.Errorf("reachability %q problems %v, want a DNS failure, not a missing name", res.Reachability, codes(res))
+		}
+	})
+}

@@ -7,6 +7,7 @@ const (
 	Filtered             = "filtered"
 	Unresolved           = "unresolved"
 	DNSTimeout           = "dns-timeout"
+	DNSFailed            = "dns-failed"
 	Unreachable          = "unreachable"
 	Canceled             = "canceled"
 	Timeout              = "timeout"
@@ -41,7 +42,7 @@ const (
 // each one has an explanation and a remedy in every language, and that
 // the translation files hold nothing else.
 var Codes = []string{
-	Refused, Filtered, Unresolved, DNSTimeout, Unreachable, Canceled, Timeout, Closed,
+	Refused, Filtered, Unresolved, DNSTimeout, DNSFailed, Unreachable, Canceled, Timeout, Closed,
 	NoGreeting, LineTooLong, TooMuchData, NotThisProtocol, PlaintextEndpoint,
 	CertExpired, CertNotYetValid, CertWrongHost, CertSelfSigned, CertUnknownIssuer, CertInvalid,
 	NoCommonTLS, TLSFailed, OldTLS, StartTLSMissing, StartTLSFailed,

@@ -81,15 +81,27 @@ func ServerLine(s string) string {
 }
 
 // FromDial turns a failed connect into its catalogue problem. kind is
-// the network layer's verdict; dnsTimeout says the name server never
-// answered (as opposed to answering that the name does not exist), which
-// only matters for an unresolved host. data fills the templates (Host,
-// Port, Protocol).
-func FromDial(kind network.DialFailure, dnsTimeout bool, data map[string]any) Problem {
+// the network layer's verdict and err the error it came with; dnsTimeout
+// says the name server never answered. An unresolved host is one of three
+// different things to a person: the name does not exist (NXDOMAIN or no
+// address: check the spelling), the name server never answered (check the
+// connection), or it answered with a failure such as SERVFAIL or REFUSED,
+// or could not be reached at all (check the DNS settings). data fills the
+// templates (Host, Port, Protocol; Detail is added for a DNS failure).
+func FromDial(kind network.DialFailure, err error, dnsTimeout bool, data map[string]any) Problem {
 	switch kind {
 	case network.Unresolved:
-		if dnsTimeout {
+		var dnsErr *network.DNSError
+		switch {
+		case dnsTimeout:
 			return New(DNSTimeout, data)
+		case errors.As(err, &dnsErr):
+			d := make(map[string]any, len(data)+1)
+			for k, v := range data {
+				d[k] = v
+			}
+			d["Detail"] = dnsFailureDetail(dnsErr)
+			return New(DNSFailed, d)
 		}
 		return New(Unresolved, data)
 	case network.Refused:
@@ -100,4 +112,17 @@ func FromDial(kind network.DialFailure, dnsTimeout bool, data map[string]any) Pr
 		return New(Canceled, data)
 	}
 	return New(Unreachable, data)
+}
+
+// dnsFailureDetail names what the name server did, in words that need no
+// translation: the response code (SERVFAIL, REFUSED) or the transport
+// error.
+func dnsFailureDetail(e *network.DNSError) string {
+	switch {
+	case e.Rcode != "":
+		return e.Rcode
+	case e.Err != nil:
+		return e.Err.Error()
+	}
+	return "failure"
 }

@@ -84,22 +84,42 @@ func TestServerLineJoinsAndBoundsWithoutSplittingACharacter(t *testing.T) {
 
 func TestFromDialNamesEachConnectFailure(t *testing.T) {
 	data := map[string]any{"Host": "mail.example.it", "Port": 993, "Protocol": "IMAP"}
+	notFound := fmt.Errorf("lookup: %w", network.ErrNotFound)
+	servfail := &network.DNSError{Name: "mail.example.it", Type: "A", Rcode: "SERVFAIL"}
+	refusedDNS := &network.DNSError{Name: "mail.example.it", Type: "A", Err: errors.New("read udp 127.0.0.1:53: connection refused")}
 	for _, tc := range []struct {
 		kind       network.DialFailure
+		err        error
 		dnsTimeout bool
 		want       string
+		detail     string
 	}{
-		{network.Unresolved, false, Unresolved},
-		{network.Unresolved, true, DNSTimeout},
-		{network.Refused, false, Refused},
-		{network.Refused, true, Refused}, // only a lookup can time out in DNS
-		{network.Filtered, false, Filtered},
-		{network.Canceled, false, Canceled},
-		{network.Unreachable, false, Unreachable},
-		{"", false, Unreachable},
+		{network.Unresolved, notFound, false, Unresolved, ""},
+		{network.Unresolved, nil, false, Unresolved, ""},
+		{network.Unresolved, servfail, true, DNSTimeout, ""},
+		{network.Unresolved, servfail, false, DNSFailed, "SERVFAIL"},
+		{network.Unresolved, fmt.Errorf("dial: %w", refusedDNS), false, DNSFailed, "connection refused"},
+		{network.Refused, nil, false, Refused, ""},
+		{network.Refused, nil, true, Refused, ""}, // only a lookup can time out in DNS
+		{network.Filtered, nil, false, Filtered, ""},
+		{network.Canceled, nil, false, Canceled, ""},
+		{network.Unreachable, nil, false, Unreachable, ""},
+		{"", nil, false, Unreachable, ""},
 	} {
-		if p := FromDial(tc.kind, tc.dnsTimeout, data); p.Code != tc.want || p.Data["Host"] != "mail.example.it" {
-			t.Errorf("FromDial(%q, %v) = %q %v, want %q", tc.kind, tc.dnsTimeout, p.Code, p.Data, tc.want)
+		p := FromDial(tc.kind, tc.err, tc.dnsTimeout, data)
+		if p.Code != tc.want || p.Data["Host"] != "mail.example.it" {
+			t.Errorf("FromDial(%q, %v, %v) = %q %v, want %q", tc.kind, tc.err, tc.dnsTimeout, p.Code, p.Data, tc.want)
 		}
+		if tc.detail != "" {
+			if d, _ := p.Data["Detail"].(string); !strings.Contains(d, tc.detail) {
+				t.Errorf("FromDial(%q, %v): Detail = %q, want it to contain %q", tc.kind, tc.err, d, tc.detail)
+			}
+			if strings.Contains(p.ExplanationIn("en"), "does not exist") {
+				t.Errorf("a DNS failure must not claim the name does not exist: %q", p.ExplanationIn("en"))
+			}
+		}
+	}
+	if _, ok := data["Detail"]; ok {
+		t.Error("FromDial must not write into the caller's data map")
 	}
 }

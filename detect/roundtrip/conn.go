@@ -77,7 +77,7 @@ func explain(ctx context.Context, srv config.Server, err error, loginStep bool) 
 	switch {
 	case errors.As(err, &de):
 		dnsTimeout := errors.As(err, &dnsErr) && dnsErr.Timeout
-		return problem.FromDial(de.Kind, dnsTimeout, data)
+		return problem.FromDial(de.Kind, err, dnsTimeout, data)
 	case errors.Is(err, errStartTLSMissing):
 		return problem.New(problem.StartTLSMissing, data)
 	case errors.As(err, &cv):

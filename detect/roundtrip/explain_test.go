@@ -15,7 +15,8 @@ import (
 
 // The round trip reads servers' refusals as the probe does
 // (problem.FromReply): a bare SMTP reply keeps the meaning of its
-// enhanced code, and a name server that never answers is a DNS timeout.
+// enhanced code, a name server that never answers is a DNS timeout, and
+// one that fails is not a missing name.
 func TestExplainReadsRepliesAndDialFailuresLikeTheProbe(t *testing.T) {
 	srv := config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 587, Security: config.STARTTLS}
 	for _, tc := range []struct {
@@ -25,7 +26,8 @@ func TestExplainReadsRepliesAndDialFailuresLikeTheProbe(t *testing.T) {
 	}{
 		{"enhanced code in a bare reply", fmt.Errorf("AUTH: %w", &textproto.Error{Code: 550, Msg: "5.7.9 Application-specific password required"}), "smtp-534"},
 		{"name server silent", &network.DialError{Kind: network.Unresolved, Err: &network.DNSError{Name: "smtp.example.it", Timeout: true}}, problem.DNSTimeout},
-		{"no such name", &network.DialError{Kind: network.Unresolved, Err: &network.DNSError{Name: "smtp.example.it"}}, problem.Unresolved},
+		{"no such name", &network.DialError{Kind: network.Unresolved, Err: network.ErrNotFound}, problem.Unresolved},
+		{"name server failing", &network.DialError{Kind: network.Unresolved, Err: &network.DNSError{Name: "smtp.example.it", Rcode: "SERVFAIL"}}, problem.DNSFailed},
 		{"refused", &network.DialError{Kind: network.Refused}, problem.Refused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
