@@ -398,3 +398,29 @@ func TestCheckWithAWrongPasswordRecommendsNothing(t *testing.T) {
 		}
 	}
 }
+
+// When every source fails (here the DNS server answers SERVFAIL to
+// everything), "no server found" alone would read like a domain without
+// mail: the text names the failing sources and what to check.
+func TestCheckWithEveryDNSLookupFailingNamesTheFailedSources(t *testing.T) {
+	lab := labtest.New(t)
+	lab.DNSFail(".", labtest.ServFail)
+	old := checkNetwork
+	t.Cleanup(func() { checkNetwork = old })
+	checkNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+
+	code, out, _ := runCLI(t, "", false, "check", "--timeout", "2s", "anna@example.org")
+	if code != ExitNotFound {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitNotFound, out)
+	}
+	for _, want := range []string{"No candidate server was found", "sources failed:", "DNS SRV records: the DNS server failed", "postino detect"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	code, out, _ = runCLI(t, "", false, "check", "--lang", "it", "--timeout", "2s", "anna@example.org")
+	if code != ExitNotFound || !strings.Contains(out, "hanno dato errore") {
+		t.Errorf("Italian: exit %d, output:\n%s", code, out)
+	}
+}

@@ -191,6 +191,7 @@ func renderCheckText(w io.Writer, rep *detect.Report) {
 	fmt.Fprintln(w)
 	if len(rep.Probes) == 0 {
 		fmt.Fprintln(w, i18n.T("check.no_candidates"))
+		writeFailedSources(w, rep.Sources)
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("check.col.protocol"), i18n.T("check.col.server"),
@@ -287,4 +288,28 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// writeFailedSources says, when nothing was found, which sources failed
+// and why: "no server found" after a dead DNS server or a broken network
+// must not read like a domain without mail.
+func writeFailedSources(w io.Writer, sources []discover.SourceReport) {
+	var failed []discover.SourceReport
+	for _, s := range sources {
+		if s.Status == discover.StatusError {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, i18n.T("check.sources_failed", map[string]any{"Count": len(failed), "Total": len(sources)}))
+	for _, s := range failed {
+		why := s.Error
+		if s.ErrorCode != "" {
+			why = i18n.T("discover.error." + s.ErrorCode)
+		}
+		fmt.Fprintf(w, "  - %s: %s\n", sourceLabel(s.Name), printable(why))
+	}
+	fmt.Fprintln(w, i18n.T("check.sources_failed_hint"))
 }
