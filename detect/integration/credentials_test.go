@@ -155,6 +155,9 @@ func TestControlCharactersInCredentialsAreRefusedBeforeAnyConnection(t *testing.
 		{"export password NUL", "pa\x00ss\n", []string{"export", "--format", "mobileconfig", "--include-password", "alice@postino.test"}},
 		{"export user LF", "password\n", []string{"export", "--user", "alice\nQUIT", "--password-stdin", "alice@postino.test"}},
 	}
+	// Build first: the 20 s limit below is for refusing, and a cold
+	// build of the binary alone can take longer.
+	postinoBinary(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()
