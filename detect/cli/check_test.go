@@ -19,6 +19,7 @@ import (
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
 )
 
 // sentinel is a password that must never appear in any output.
@@ -422,5 +423,23 @@ func TestCheckWithEveryDNSLookupFailingNamesTheFailedSources(t *testing.T) {
 	code, out, _ = runCLI(t, "", false, "check", "--lang", "it", "--timeout", "2s", "anna@example.org")
 	if code != ExitNotFound || !strings.Contains(out, "hanno dato errore") {
 		t.Errorf("Italian: exit %d, output:\n%s", code, out)
+	}
+}
+
+// "These also work" must not hide that an endpoint only works with an
+// unverified certificate, or that the password was never tried there.
+func TestChoiceTextNamesEveryCaveat(t *testing.T) {
+	i18n.SetLanguage("en")
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	srv := config.Server{Protocol: config.POP3, Host: "pop.example.org", Port: 995, Security: config.TLS, Username: "anna@example.org"}
+	clean := choiceText(&recommend.Choice{Server: srv, Verified: true, Login: probe.LoginOK})
+	if strings.Contains(clean, "—") {
+		t.Errorf("a verified endpoint with a working login has no caveat: %q", clean)
+	}
+	got := choiceText(&recommend.Choice{Server: srv, Verified: false, Login: probe.LoginSkipped})
+	for _, want := range []string{"pop.example.org:995", "certificate not verified", "password not tried there"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("choiceText = %q, lacks %q", got, want)
+		}
 	}
 }

@@ -273,6 +273,18 @@ func choiceText(c *recommend.Choice) string {
 	if c.Username != "" {
 		s += ", " + i18n.T("check.user", map[string]any{"User": c.Username})
 	}
+	// A choice that works only with a caveat says so on its own line of
+	// the list: "these also work" must not hide an expired certificate.
+	var caveats []string
+	if !c.Verified {
+		caveats = append(caveats, i18n.T("check.caveat.unverified"))
+	}
+	if c.Login == probe.LoginSkipped {
+		caveats = append(caveats, i18n.T("check.caveat.login_skipped"))
+	}
+	if len(caveats) > 0 {
+		s += " — " + strings.Join(caveats, ", ")
+	}
 	return s
 }
 
