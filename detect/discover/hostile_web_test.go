@@ -1,6 +1,7 @@
 package discover_test
 
 import (
+	"fmt"
 	"net/http"
 	"runtime"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
 )
@@ -122,5 +124,111 @@ func TestXMLEntityTricksFromTheNetworkFindNothing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// discoverBudget is what one whole discovery run may allocate facing the
+// hostile answers below. Measured under -race: 0.6–1.3 MiB. A run that
+// followed a redirect loop or kept hundreds of records would exceed it
+// only slowly, so the tests also count requests and candidates.
+const discoverBudget = 8 << 20
+
+// TestHostileRedirectsAndDNSAnswersEndInTimeWithBoundedMemory: a
+// redirect loop, a redirect from HTTPS to HTTP, hundreds of SRV records,
+// and the same records behind a truncated UDP answer each end the run
+// well within its deadline, with the verdict that names them, a bounded
+// number of requests or candidates, and bounded allocations.
+func TestHostileRedirectsAndDNSAnswersEndInTimeWithBoundedMemory(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(lab *labtest.Lab, hits *atomic.Int64)
+		check func(t *testing.T, res *discover.Result, hits int64)
+	}{
+		{"redirect loop", func(lab *labtest.Lab, hits *atomic.Int64) {
+			lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				http.Redirect(w, r, "https://autoconfig.example.com/mail/config-v1.1.xml", http.StatusFound)
+			}))
+		}, func(t *testing.T, res *discover.Result, hits int64) {
+			if s := source(t, res, discover.SourceAutoconfig); s.Status != discover.StatusError || s.ErrorCode != discover.CodeTooManyRedirects {
+				t.Errorf("autoconfig %+v, want error %s", s, discover.CodeTooManyRedirects)
+			}
+			// One request and at most two redirects (network.Get).
+			if hits > 3 {
+				t.Errorf("the loop was followed %d times", hits)
+			}
+		}},
+		{"https to http", func(lab *labtest.Lab, hits *atomic.Int64) {
+			lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://autoconfig.example.com/plain.xml", http.StatusFound)
+			}))
+			lab.HTTP("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == "/plain.xml" {
+					hits.Add(1)
+				}
+				serveXML(configXML("example.com", "Plain", imap("imap.example.com"))).ServeHTTP(w, r)
+			}))
+		}, func(t *testing.T, res *discover.Result, hits int64) {
+			if s := source(t, res, discover.SourceAutoconfig); s.Status != discover.StatusError || s.ErrorCode != discover.CodeInsecureRedirect {
+				t.Errorf("autoconfig %+v, want error %s", s, discover.CodeInsecureRedirect)
+			}
+			if hits != 0 {
+				t.Errorf("the downgraded URL was fetched %d times", hits)
+			}
+		}},
+		{"hundreds of SRV records", func(lab *labtest.Lab, _ *atomic.Int64) {
+			for i := 0; i < 500; i++ {
+				lab.SRV("_imaps._tcp.example.com", uint16(i), 1, 993, fmt.Sprintf("imap%d.example.com", i))
+			}
+		}, checkManySRV},
+		{"truncated UDP answer", func(lab *labtest.Lab, _ *atomic.Int64) {
+			for i := 0; i < 500; i++ {
+				lab.SRV("_imaps._tcp.example.com", uint16(i), 1, 993, fmt.Sprintf("imap%d.example.com", i))
+			}
+			lab.DNSFail("_imaps._tcp.example.com", labtest.Truncate)
+		}, checkManySRV},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lab := labtest.New(t)
+			var hits atomic.Int64
+			c.setup(lab, &hits)
+			const deadline = 10 * time.Second // run's own Timeout
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			res, _ := run(t, lab, "anna@example.com")
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%v, %d KiB allocated", elapsed.Round(time.Millisecond), alloc>>10)
+			// Nothing here needs to wait for a timeout: a fifth of the
+			// deadline is plenty, even under -race.
+			if elapsed > deadline/5 {
+				t.Errorf("took %v", elapsed)
+			}
+			if alloc > discoverBudget {
+				t.Errorf("allocated %d KiB, budget %d KiB", alloc>>10, discoverBudget>>10)
+			}
+			c.check(t, res, hits.Load())
+		})
+	}
+}
+
+// checkManySRV: of 500 records (priorities 0…499, listed in that order)
+// Postino keeps the first network.MaxAnswers and proposes the best
+// discover.MaxSRVPerService of them, priority 0 first.
+func checkManySRV(t *testing.T, res *discover.Result, _ int64) {
+	t.Helper()
+	if s := source(t, res, discover.SourceSRV); s.Status != discover.StatusFound {
+		t.Fatalf("srv %+v, want found", s)
+	}
+	got := fromSource(res, discover.SourceSRV)
+	if len(got) == 0 || len(got) > discover.MaxSRVPerService {
+		t.Fatalf("%d SRV candidates, want 1..%d", len(got), discover.MaxSRVPerService)
+	}
+	if _, ok := candidate(res, config.IMAP, "imap0.example.com", 993); !ok {
+		t.Errorf("the priority-0 target is missing: %v", hostsOf(got))
 	}
 }
