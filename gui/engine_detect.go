@@ -10,6 +10,7 @@ import (
 	"github.com/postino-mail/postino/detect/health"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
 // DetectEngine is the real Engine: detect.Check through a network built
@@ -64,6 +65,24 @@ func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.
 		AllowInsecureTLS: true,
 		Timeout:          timeout,
 	}, sink)
+}
+
+// RoundTrip implements RoundTripper with roundtrip.Run.
+func (d DetectEngine) RoundTrip(ctx context.Context, s Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
+	nw, err := d.network(s)
+	if err != nil {
+		return roundtrip.Result{}, err
+	}
+	return roundtrip.Run(ctx, nw, opts, sink), nil
+}
+
+// DeleteTestMessage implements RoundTripper with roundtrip.Delete.
+func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
+	nw, err := d.network(s)
+	if err != nil {
+		return roundtrip.DeleteResult{}, err
+	}
+	return roundtrip.Delete(ctx, nw, opts, token)
 }
 
 func (d DetectEngine) network(s Settings) (*network.Network, error) {

@@ -75,11 +75,18 @@ func newHarness(t *testing.T) *harness { return newHarnessWith(t, nil) }
 
 func newHarnessWith(t *testing.T, health HealthEngine) *harness {
 	t.Helper()
+	return newHarnessFor(t, health, func(e *scriptEngine) Engine { return e })
+}
+
+// newHarnessFor lets a test wrap the script engine in one that can do
+// more (a RoundTripper, say).
+func newHarnessFor(t *testing.T, health HealthEngine, wrap func(*scriptEngine) Engine) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	eng := newScriptEngine()
-	u := New(a, w, Options{Engine: eng, Health: health})
+	u := New(a, w, Options{Engine: wrap(eng), Health: health})
 	u.langFn = func(code string) error { i18n.SetLanguage(code); return nil }
 	h := &harness{t: t, eng: eng, app: a, win: w, ui: u, queue: make(chan func(), 1024)}
 	u.do = func(f func()) { h.queue <- f }

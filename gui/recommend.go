@@ -23,10 +23,12 @@ type recommendView struct {
 	u    *UI
 	obj  fyne.CanvasObject
 	body *fyne.Container
+	// sendTest is the "Send test message" section at the end.
+	sendTest *sendTestView
 }
 
 func newRecommendView(u *UI) *recommendView {
-	v := &recommendView{u: u, body: container.NewVBox()}
+	v := &recommendView{u: u, body: container.NewVBox(), sendTest: newSendTestView(u)}
 	v.obj = container.NewVScroll(v.body)
 	return v
 }
@@ -71,6 +73,11 @@ func (v *recommendView) render() {
 				v.body.Add(l)
 			}
 		}
+	}
+	// Last, so the settings themselves stay at the top at 900×600.
+	v.sendTest.render()
+	if v.sendTest.visible() {
+		v.body.Add(widget.NewCard("", "", v.sendTest.obj))
 	}
 	v.body.Refresh()
 }

@@ -37,7 +37,7 @@ func remedyText(p problem.Problem) string {
 // reason alone, the person typed one, nothing is running and the engine
 // can probe one endpoint.
 func (u *UI) canRetryInsecure(r probe.Result) bool {
-	if _, ok := u.opts.Engine.(Retrier); !ok || u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) {
+	if _, ok := u.opts.Engine.(Retrier); !ok || u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) || u.sendTestRunning() {
 		return false
 	}
 	if u.top.password.Text == "" || r.Phase != probe.PhaseDone {

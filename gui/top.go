@@ -43,6 +43,7 @@ func newTopBar(u *UI) *topBar {
 	t.password = newEscPasswordEntry(u.cancelRun, u.shortcutAction)
 	t.password.SetPlaceHolder(i18n.T("gui.password.placeholder"))
 	t.password.OnSubmitted = func(string) { u.startCheck() }
+	t.password.OnChanged = func(string) { u.passwordChanged() }
 
 	t.check = widget.NewButtonWithIcon(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
 	t.check.Importance = widget.HighImportance
@@ -69,6 +70,9 @@ func newTopBar(u *UI) *topBar {
 func (t *topBar) addressChanged(s string) {
 	if t.u.running() && !strings.EqualFold(strings.TrimSpace(s), t.u.state.Address) {
 		t.u.cancelRun()
+	}
+	if t.u.sendTestRunning() && !strings.EqualFold(strings.TrimSpace(s), t.u.state.Address) {
+		t.u.cancelSendTest()
 	}
 	if strings.TrimSpace(s) == "" {
 		t.showError("")

@@ -59,13 +59,18 @@ type UI struct {
 	exporter *exportDialog
 	// retryDialog is the last "try the login anyway" confirmation.
 	retryDialog *dialog.ConfirmDialog
-	hstate      *healthState
-	hcancel     context.CancelFunc
-	hdone       chan struct{}
-	hrunID      int
-	summary     *widget.Label
-	side        *container.AppTabs
-	tabs        *container.AppTabs
+	// sendtest is the last test message round trip (see RoundTripper).
+	sendtest *sendTestRun
+	// passwordEdited: the password entry changed since the check
+	// started, so the check did not verify what it holds.
+	passwordEdited bool
+	hstate         *healthState
+	hcancel        context.CancelFunc
+	hdone          chan struct{}
+	hrunID         int
+	summary        *widget.Label
+	side           *container.AppTabs
+	tabs           *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's
@@ -88,7 +93,17 @@ func (u *UI) Content() fyne.CanvasObject {
 	if u.health != nil {
 		u.health.stopSpinners()
 	}
+	if u.rec != nil {
+		u.rec.sendTest.stopSpinner()
+	}
+	// The password typed before a language change stays (in memory
+	// only), so the check's results, and a test message, stay usable.
+	password := ""
+	if u.top != nil {
+		password = u.top.password.Text
+	}
 	u.top = newTopBar(u)
+	u.top.password.Text = password
 	u.sources = newSourcesView(u)
 	u.status = newStatusView(u)
 	u.details = newDetailsView(u)
@@ -156,6 +171,7 @@ func (u *UI) startCheck() {
 	u.state = newCheckState(addr.Display(), u.now())
 	u.state.Domain = addr.Domain
 	u.selected = ""
+	u.passwordEdited = false
 	u.set.Remember(raw)
 	u.set.Save(u.app.Preferences())
 
@@ -176,10 +192,12 @@ func (u *UI) startCheck() {
 	u.render()
 }
 
-// cancelRun stops the current run, if any. Its remaining events are
-// ignored; rows that were still running stay as they were, and the
-// summary says the check was cancelled.
+// cancelRun stops the current run, if any, and a running test message
+// round trip. Its remaining events are ignored; rows that were still
+// running stay as they were, and the summary says the check was
+// cancelled.
 func (u *UI) cancelRun() {
+	u.cancelSendTest()
 	if u.cancel == nil {
 		return
 	}
@@ -222,6 +240,9 @@ func (u *UI) running() bool { return u.cancel != nil && u.state.Running() }
 func (u *UI) wait() {
 	if u.done != nil {
 		<-u.done
+	}
+	if u.sendtest != nil {
+		<-u.sendtest.done
 	}
 }
 

@@ -1,0 +1,362 @@
+package gui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/roundtrip"
+)
+
+// RoundTripper is an Engine that can prove the recommended settings with
+// a real message (issue 7, "Round trip"): it sends a short message from
+// the address to itself and watches the mailbox until it arrives. The
+// window offers it on the Recommended settings card once the check has
+// logged in on both recommended servers.
+type RoundTripper interface {
+	// RoundTrip runs roundtrip.Run with opts, reporting roundtrip.Progress
+	// (and Finished) through sink from any goroutine, and returns the
+	// result when it is over or ctx is done. The error says why it could
+	// not start (a bad DNS server in the settings).
+	RoundTrip(ctx context.Context, s Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error)
+	// DeleteTestMessage removes the test message with this token
+	// (roundtrip.Delete, which refuses any other message).
+	DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error)
+}
+
+// passwordChanged is the window's own reason, beside the roundtrip
+// codes, for not sending: the password in the entry is not the one the
+// check verified.
+const passwordChanged = "password-changed"
+
+// sendTestRun is one round trip (and the later deletion of its message)
+// for the check it belongs to; a new check leaves it behind.
+type sendTestRun struct {
+	check *checkState
+	// cancel stops what runs (the round trip or the deletion); nil when
+	// nothing does. done is closed when its goroutine has returned.
+	cancel context.CancelFunc
+	done   chan struct{}
+	// stopped: the person (Stop, Esc, an edit, a new check) cancelled it.
+	stopped  bool
+	progress roundtrip.Progress
+	result   *roundtrip.Result
+	err      string
+	deleting bool
+	deleted  *roundtrip.DeleteResult
+	// deleteErr is why the deletion could not run or was interrupted.
+	deleteErr string
+}
+
+func (r *sendTestRun) running() bool { return r != nil && r.cancel != nil }
+
+// sendTestBlocker returns why the Send button is disabled, as a
+// roundtrip code (or passwordChanged); "" when it may send. The decision
+// is detect.Report.RoundTripOptions', the same as the CLI's --send-test.
+func (u *UI) sendTestBlocker() string {
+	s := u.state
+	if s.Cancelled {
+		return "check-canceled"
+	}
+	_, code := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
+	if code == "" && u.passwordEdited {
+		return passwordChanged
+	}
+	return code
+}
+
+// reportAddress is the address as the engine received it (ASCII domain).
+func (s *checkState) reportAddress() string {
+	if s.Report != nil && s.Report.Address != "" {
+		return s.Report.Address
+	}
+	return s.Address
+}
+
+// sendTestRunning reports whether a round trip or a deletion runs for the
+// check on screen.
+func (u *UI) sendTestRunning() bool {
+	return u.sendtest != nil && u.sendtest.check == u.state && u.sendtest.running()
+}
+
+// startSendTest sends the test message through the recommended outgoing
+// server and waits for it on the recommended incoming one, with the
+// password the check verified. Only that address receives it.
+func (u *UI) startSendTest() {
+	rt, ok := u.opts.Engine.(RoundTripper)
+	if !ok || u.state == nil || u.state.Running() || u.cancel != nil || u.sendTestRunning() || u.sendTestBlocker() != "" {
+		return
+	}
+	s := u.state
+	opts, _ := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &sendTestRun{check: s, cancel: cancel, done: make(chan struct{})}
+	u.sendtest = run
+	do := u.do
+	settings := u.set
+	sink := func(ev event.Event) {
+		if p, ok := ev.(roundtrip.Progress); ok {
+			do(func() {
+				if run.cancel != nil && !run.stopped {
+					run.progress = p
+					u.rec.sendTest.render()
+				}
+			})
+		}
+	}
+	go func() {
+		defer close(run.done)
+		res, err := rt.RoundTrip(ctx, settings, opts, sink)
+		do(func() {
+			cancel()
+			run.cancel = nil
+			run.result = &res
+			if err != nil {
+				run.err = err.Error()
+			}
+			u.rec.sendTest.render()
+		})
+	}()
+	u.rec.sendTest.render()
+}
+
+// deleteTestMessage removes the message the last round trip sent.
+func (u *UI) deleteTestMessage() {
+	rt, ok := u.opts.Engine.(RoundTripper)
+	run := u.sendtest
+	if !ok || run == nil || run.check != u.state || run.running() || run.result == nil ||
+		run.result.Status != roundtrip.Arrived || run.deleted != nil || u.sendTestBlocker() != "" {
+		return
+	}
+	s := u.state
+	opts, _ := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
+	token := run.result.Token
+	ctx, cancel := context.WithCancel(context.Background())
+	run.cancel, run.done, run.deleting, run.deleteErr, run.stopped = cancel, make(chan struct{}), true, "", false
+	done := run.done
+	do := u.do
+	settings := u.set
+	go func() {
+		defer close(done)
+		res, err := rt.DeleteTestMessage(ctx, settings, opts, token)
+		canceled := ctx.Err() != nil
+		do(func() {
+			cancel()
+			run.cancel = nil
+			run.deleting = false
+			switch {
+			case canceled:
+				run.deleteErr = i18n.T("gui.sendtest.delete_stopped")
+			case err != nil:
+				run.deleteErr = err.Error()
+			default:
+				run.deleted = &res
+			}
+			u.rec.sendTest.render()
+		})
+	}()
+	u.rec.sendTest.render()
+}
+
+// cancelSendTest stops a running round trip or deletion; its result
+// comes back through the goroutine and says it was stopped.
+func (u *UI) cancelSendTest() {
+	if run := u.sendtest; run.running() && !run.stopped {
+		run.stopped = true
+		run.cancel()
+		if u.rec != nil {
+			u.rec.sendTest.render()
+		}
+	}
+}
+
+// sendTestView is the "Test message" section at the end of the
+// Recommended settings card.
+type sendTestView struct {
+	u       *UI
+	obj     *fyne.Container
+	spinner *widget.Activity
+}
+
+func newSendTestView(u *UI) *sendTestView {
+	return &sendTestView{u: u, obj: container.NewVBox(), spinner: widget.NewActivity()}
+}
+
+// stopSpinner ends the animation when the view is thrown away.
+func (v *sendTestView) stopSpinner() { v.spinner.Stop() }
+
+// visible reports whether the section belongs on the card: the engine
+// can send, and the check on screen is over.
+func (v *sendTestView) visible() bool {
+	_, ok := v.u.opts.Engine.(RoundTripper)
+	return ok && v.u.state != nil && !v.u.state.Running()
+}
+
+func (v *sendTestView) render() {
+	u := v.u
+	v.obj.RemoveAll()
+	if !v.visible() {
+		v.spinner.Stop()
+		return
+	}
+	run := u.sendtest
+	if run != nil && run.check != u.state {
+		run = nil
+	}
+	intro := widget.NewLabel(i18n.T("gui.sendtest.intro", map[string]any{"Address": u.state.Address}))
+	intro.Wrapping = fyne.TextWrapWord
+	send := widget.NewButtonWithIcon(i18n.T("gui.sendtest.send"), theme.MailSendIcon(), u.startSendTest)
+	buttons := container.NewHBox(send)
+	blocker := u.sendTestBlocker()
+	if blocker != "" || run.running() || u.cancel != nil {
+		send.Disable()
+	}
+	if run.running() {
+		stop := widget.NewButtonWithIcon(i18n.T("gui.stop"), theme.MediaStopIcon(), u.cancelSendTest)
+		if run.stopped {
+			stop.Disable()
+		}
+		buttons.Add(stop)
+	}
+	v.obj.Add(heading(i18n.T("gui.sendtest.title")))
+	v.obj.Add(intro)
+	v.obj.Add(buttons)
+	if blocker != "" {
+		v.obj.Add(hintLabel(i18n.T("gui.sendtest.blocked." + blocker)))
+	}
+	switch {
+	case run == nil:
+		v.spinner.Stop()
+	case run.result == nil:
+		v.spinner.Start()
+		v.obj.Add(container.NewBorder(nil, nil, v.spinner, nil, wrapped(v.progressText(run))))
+	default:
+		v.spinner.Stop()
+		v.renderResult(run, blocker)
+	}
+	v.obj.Refresh()
+}
+
+func (v *sendTestView) progressText(run *sendTestRun) string {
+	if run.stopped {
+		return i18n.T("gui.sendtest.stopping")
+	}
+	p := run.progress
+	step := p.Step
+	if step == "" {
+		step = roundtrip.StepConnectIncoming
+	}
+	key := "gui.sendtest.step." + string(step)
+	if t := i18n.T(key, map[string]any{"Seconds": i18n.Seconds(p.Elapsed), "Polls": p.Polls}); t != key {
+		return t
+	}
+	return string(step) // a step this build has no words for
+}
+
+// renderResult shows what the round trip found, and the deletion.
+func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
+	r := *run.result
+	switch {
+	case run.err != "":
+		v.obj.Add(problemCard(i18n.T("gui.sendtest.engine_error", map[string]any{"Error": run.err}), i18n.T("gui.sendtest.engine_error_remedy"), ""))
+		return
+	case run.stopped:
+		v.obj.Add(statusLine(i18n.T("gui.sendtest.stopped"), theme.NewWarningThemedResource(theme.MediaStopIcon())))
+		if !r.SentAt.IsZero() {
+			v.obj.Add(wrapped(i18n.T("gui.sendtest.stopped_sent", map[string]any{"Subject": r.Subject})))
+		}
+		return
+	}
+	if r.Status != roundtrip.Arrived {
+		v.obj.Add(statusLine(screenText(r.Summary()), theme.NewErrorThemedResource(theme.ErrorIcon())))
+		remedy := r.Remedy()
+		server := ""
+		if r.Problem != nil {
+			remedy, server = remedyText(*r.Problem), r.Problem.ServerText
+		}
+		v.obj.Add(problemCard(r.Explanation(), remedy, server))
+		if !r.SentAt.IsZero() {
+			v.obj.Add(wrapped(i18n.T("gui.sendtest.sent", map[string]any{
+				"Time": clock(r), "Duration": formatDuration(r.Send),
+			})))
+		}
+		return
+	}
+	icon := theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	if r.Code == "arrived-junk" {
+		icon = theme.NewWarningThemedResource(theme.WarningIcon())
+	}
+	v.obj.Add(statusLine(screenText(r.Summary()), icon))
+	v.obj.Add(wrapped(i18n.T("gui.sendtest.sent", map[string]any{"Time": clock(r), "Duration": formatDuration(r.Send)})))
+	v.obj.Add(wrapped(i18n.T("gui.sendtest.arrived", map[string]any{
+		"Time": r.ArrivedAt.Format("15:04:05"), "Folder": r.Folder,
+		"Duration": formatDuration(r.Latency), "Polls": r.Polls,
+	})))
+	if r.Code == "arrived-junk" {
+		// Spam is the one arrival a person must act on: say so as
+		// plainly as a failure.
+		v.obj.Add(problemCard(
+			i18n.T("gui.sendtest.spam", map[string]any{"Folder": r.Folder})+" "+r.Explanation(),
+			translated("gui.sendtest.remedy.arrived-junk", r.Remedy()), ""))
+	}
+	v.renderDelete(run, blocker)
+}
+
+func (v *sendTestView) renderDelete(run *sendTestRun, blocker string) {
+	switch d := run.deleted; {
+	case run.deleting:
+		v.spinner.Start()
+		v.obj.Add(container.NewBorder(nil, nil, v.spinner, nil, wrapped(i18n.T("gui.sendtest.deleting"))))
+	case d == nil:
+		del := widget.NewButtonWithIcon(i18n.T("gui.sendtest.delete"), theme.DeleteIcon(), v.u.deleteTestMessage)
+		if blocker != "" || v.u.cancel != nil {
+			del.Disable()
+		}
+		v.obj.Add(container.NewHBox(del))
+		if run.deleteErr != "" {
+			v.obj.Add(wrapped(run.deleteErr))
+		}
+	case d.Problem != nil:
+		v.obj.Add(problemCard(d.Problem.Explanation(), remedyText(*d.Problem), d.Problem.ServerText))
+	case d.MarkedDeleted:
+		v.obj.Add(wrapped(i18n.T("gui.sendtest.marked_deleted")))
+	case d.NotFound:
+		v.obj.Add(wrapped(i18n.T("gui.sendtest.not_found")))
+	default:
+		v.obj.Add(statusLine(i18n.T("gui.sendtest.deleted"), theme.NewSuccessThemedResource(theme.DeleteIcon())))
+	}
+}
+
+// clock is when the SMTP server accepted the message, in local time.
+func clock(r roundtrip.Result) string { return r.SentAt.Format("15:04:05") }
+
+// statusLine is an icon and a word-wrapped sentence: the icon is never
+// the only sign of the outcome.
+func statusLine(text string, icon fyne.Resource) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(screenText(text))
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// passwordChanged notes that the entry no longer holds the password the
+// check verified; the section says so instead of sending with it.
+func (u *UI) passwordChanged() {
+	if u.passwordEdited || u.state == nil {
+		return
+	}
+	u.passwordEdited = true
+	if u.rec != nil {
+		u.rec.render()
+	}
+}
