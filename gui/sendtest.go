@@ -265,7 +265,9 @@ func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
 	case run.err != "":
 		v.obj.Add(problemCard(i18n.T("gui.sendtest.engine_error", map[string]any{"Error": run.err}), i18n.T("gui.sendtest.engine_error_remedy"), ""))
 		return
-	case run.stopped:
+	case run.stopped && r.Status != roundtrip.Arrived:
+		// (A message found just as the person pressed Stop is shown as
+		// arrived: that is what happened.)
 		v.obj.Add(statusLine(i18n.T("gui.sendtest.stopped"), theme.NewWarningThemedResource(theme.MediaStopIcon())))
 		if !r.SentAt.IsZero() {
 			v.obj.Add(wrapped(i18n.T("gui.sendtest.stopped_sent", map[string]any{"Subject": r.Subject})))

@@ -50,17 +50,25 @@ func newFakeRoundTripper(e *scriptEngine) *fakeRoundTripper {
 
 func (f *fakeRoundTripper) RoundTrip(ctx context.Context, _ Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
 	f.opts <- opts
+	var sentAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			f.canceled <- true
-			return roundtrip.Result{Status: roundtrip.NotArrived, Code: "canceled"}, nil
+			r := roundtrip.Result{Status: roundtrip.NotArrived, Code: "canceled", SentAt: sentAt}
+			if !sentAt.IsZero() {
+				r.Subject = "Postino test pstn1a2b3c4d5e6f"
+			}
+			return r, nil
 		case st := <-f.steps:
 			switch st := st.(type) {
 			case roundtrip.Result:
 				f.canceled <- false
 				return st, nil
 			case roundtrip.Progress:
+				if st.Step == roundtrip.StepWaiting && sentAt.IsZero() {
+					sentAt = time.Now()
+				}
 				sink(st)
 				f.acks <- struct{}{}
 			}
@@ -140,6 +148,16 @@ func (h *sendHarness) result(r roundtrip.Result) {
 	h.rt.steps <- r
 	<-h.rt.canceled
 	h.waitRun()
+}
+
+// spinning reports whether the card shows the round trip's spinner.
+func (h *sendHarness) spinning() bool {
+	for _, o := range test.LaidOutObjects(h.ui.rec.obj) {
+		if o == h.ui.rec.sendTest.spinner {
+			return o.Visible()
+		}
+	}
+	return false
 }
 
 func arrived(folder string) roundtrip.Result {
@@ -229,7 +247,7 @@ func TestSendTestUsesTheRecommendedEndpointsAndShowsProgressThenArrival(t *testi
 	}
 	r := h.ui.rec.obj
 	h.requireText(r, "Logging in to the incoming server")
-	if !h.ui.rec.sendTest.spinner.Visible() || findButton(r, "Stop") == nil || !h.sendButton().Disabled() {
+	if !h.spinning() || findButton(r, "Stop") == nil || !h.sendButton().Disabled() {
 		t.Fatal("a running round trip shows no spinner and Stop, or Send stays enabled")
 	}
 	h.progress(roundtrip.Progress{Step: roundtrip.StepSending})
@@ -243,8 +261,8 @@ func TestSendTestUsesTheRecommendedEndpointsAndShowsProgressThenArrival(t *testi
 	h.requireText(r, "Arrived at 09:41:06 in the folder “INBOX”, 1.2 s after it was sent (mailbox searches: 2)")
 	h.requireNoText(r, "spam")
 	h.requireNoText(r, "Sending the test message")
-	if findButton(r, "Stop") != nil || h.sendButton().Disabled() {
-		t.Fatal("after the result, Stop is still shown or Send stays disabled")
+	if h.spinning() || findButton(r, "Stop") != nil || h.sendButton().Disabled() {
+		t.Fatal("after the result, the spinner or Stop is still shown, or Send stays disabled")
 	}
 	if findButton(r, "Delete the test message") == nil {
 		t.Fatal("no offer to delete the message that arrived")
@@ -334,8 +352,9 @@ func TestStoppingTheSendTestCancelsTheRoundTrip(t *testing.T) {
 			}
 			h.waitRun()
 			h.requireText(h.ui.rec.obj, "The test was stopped.")
+			h.requireText(h.ui.rec.obj, "its subject is “Postino test pstn1a2b3c4d5e6f”")
 			h.requireNoText(h.ui.rec.obj, "waiting for it")
-			if h.ui.rec.sendTest.spinner.Visible() && h.ui.sendTestRunning() {
+			if h.spinning() || h.ui.sendTestRunning() {
 				t.Fatal("the window still shows the round trip running")
 			}
 		})
