@@ -13,6 +13,7 @@ import (
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
+	"github.com/postino-mail/postino/detect/roundtrip"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -69,6 +70,13 @@ func TestEveryTranslationKeyTheWindowUsesExists(t *testing.T) {
 	}
 	for _, s := range []discover.Status{discover.StatusFound, discover.StatusNotFound, discover.StatusError} {
 		dynamic = append(dynamic, "gui.source.state."+string(s))
+	}
+	for _, st := range roundtrip.Steps() {
+		dynamic = append(dynamic, "gui.sendtest.step."+string(st))
+	}
+	// Every reason detect.Report.RoundTripOptions gives, and the window's own.
+	for _, code := range []string{"check-canceled", "no-working-settings", "no-password", "login-unverified", passwordChanged} {
+		dynamic = append(dynamic, "gui.sendtest.blocked."+code)
 	}
 	it, err := i18n.Messages("it")
 	if err != nil {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ import (
 type fakeRoundTripper struct {
 	*scriptEngine
 	opts     chan roundtrip.Options
-	steps    chan any // roundtrip.Progress, or the roundtrip.Result to return
+	steps    chan any // roundtrip.Progress, or the roundtrip.Result or error to return
 	acks     chan struct{}
 	canceled chan bool
 	deletes  chan string
@@ -65,6 +66,9 @@ func (f *fakeRoundTripper) RoundTrip(ctx context.Context, _ Settings, opts round
 			case roundtrip.Result:
 				f.canceled <- false
 				return st, nil
+			case error:
+				f.canceled <- false
+				return roundtrip.Result{}, st
 			case roundtrip.Progress:
 				if st.Step == roundtrip.StepWaiting && sentAt.IsZero() {
 					sentAt = time.Now()
@@ -142,8 +146,9 @@ func (h *sendHarness) progress(p roundtrip.Progress) {
 	h.pump()
 }
 
-// result makes the round trip return r and applies it.
-func (h *sendHarness) result(r roundtrip.Result) {
+// result makes the round trip return r (a roundtrip.Result or an error)
+// and applies it.
+func (h *sendHarness) result(r any) {
 	h.t.Helper()
 	h.rt.steps <- r
 	<-h.rt.canceled
@@ -298,6 +303,18 @@ func TestSendTestFailureShowsTheExplanationAndRemedy(t *testing.T) {
 	}
 }
 
+func TestSendTestThatCannotStartSaysWhy(t *testing.T) {
+	h := newSendHarness(t)
+	h.checkWith("pw", probe.LoginOK, probe.LoginOK)
+	h.press()
+	h.result(errors.New("dns: 300.1.1.1 is not an IP address"))
+	h.requireText(h.ui.rec.obj, "The test could not start: dns: 300.1.1.1 is not an IP address")
+	h.requireText(h.ui.rec.obj, "Check the DNS server in Settings")
+	if h.sendButton().Disabled() {
+		t.Fatal("Send stays disabled after a start failure")
+	}
+}
+
 func TestDeletingTheTestMessagePassesItsToken(t *testing.T) {
 	h := newSendHarness(t)
 	h.checkWith("pw", probe.LoginOK, probe.LoginOK)
@@ -311,6 +328,33 @@ func TestDeletingTheTestMessagePassesItsToken(t *testing.T) {
 	h.requireText(h.ui.rec.obj, "The test message was deleted.")
 	if findButton(h.ui.rec.obj, "Delete the test message") != nil {
 		t.Fatal("Delete is still offered after the message was deleted")
+	}
+}
+
+func TestDeletingTheTestMessageSaysWhatHappened(t *testing.T) {
+	refused := problem.New("imap-no", map[string]any{"Host": imapTLS.Host, "Port": imapTLS.Port})
+	tests := []struct {
+		name string
+		res  roundtrip.DeleteResult
+		want string
+	}{
+		{"marked only", roundtrip.DeleteResult{MarkedDeleted: true}, "marked as deleted"},
+		{"already gone", roundtrip.DeleteResult{NotFound: true}, "no longer in the mailbox"},
+		{"refused", roundtrip.DeleteResult{Problem: &refused}, screenText(refused.Explanation())},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newSendHarness(t)
+			h.rt.deleted = tc.res
+			h.checkWith("pw", probe.LoginOK, probe.LoginOK)
+			h.press()
+			h.result(arrived("INBOX"))
+			test.Tap(findButton(h.ui.rec.obj, "Delete the test message"))
+			<-h.rt.deletes
+			h.waitRun()
+			h.requireText(h.ui.rec.obj, tc.want)
+			h.requireNoText(h.ui.rec.obj, "The test message was deleted.")
+		})
 	}
 }
 
