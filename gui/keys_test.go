@@ -75,7 +75,7 @@ func TestEveryTranslationKeyTheWindowUsesExists(t *testing.T) {
 		dynamic = append(dynamic, "gui.sendtest.step."+string(st))
 	}
 	// Every reason detect.Report.RoundTripOptions gives, and the window's own.
-	for _, code := range []string{"check-canceled", "no-working-settings", "no-password", "login-unverified", passwordChanged} {
+	for _, code := range []string{"check-canceled", "no-working-settings", "no-password", "login-unverified", blockedPasswordChanged} {
 		dynamic = append(dynamic, "gui.sendtest.blocked."+code)
 	}
 	it, err := i18n.Messages("it")

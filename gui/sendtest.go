@@ -29,10 +29,10 @@ type RoundTripper interface {
 	DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error)
 }
 
-// passwordChanged is the window's own reason, beside the roundtrip
+// blockedPasswordChanged is the window's own reason, beside the roundtrip
 // codes, for not sending: the password in the entry is not the one the
 // check verified.
-const passwordChanged = "password-changed"
+const blockedPasswordChanged = "password-changed"
 
 // sendTestRun is one round trip (and the later deletion of its message)
 // for the check it belongs to; a new check leaves it behind.
@@ -56,7 +56,7 @@ type sendTestRun struct {
 func (r *sendTestRun) running() bool { return r != nil && r.cancel != nil }
 
 // sendTestBlocker returns why the Send button is disabled, as a
-// roundtrip code (or passwordChanged); "" when it may send. The decision
+// roundtrip code (or blockedPasswordChanged); "" when it may send. The decision
 // is detect.Report.RoundTripOptions', the same as the CLI's --send-test.
 func (u *UI) sendTestBlocker() string {
 	s := u.state
@@ -65,7 +65,7 @@ func (u *UI) sendTestBlocker() string {
 	}
 	_, code := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
 	if code == "" && u.passwordEdited {
-		return passwordChanged
+		return blockedPasswordChanged
 	}
 	return code
 }
