@@ -104,7 +104,7 @@ func (u *UI) startSendTest() {
 			do(func() {
 				if run.cancel != nil && !run.stopped {
 					run.progress = p
-					u.rec.sendTest.render()
+					u.rec.sendTest.showProgress(run)
 				}
 			})
 		}
@@ -181,6 +181,9 @@ type sendTestView struct {
 	u       *UI
 	obj     *fyne.Container
 	spinner *widget.Activity
+	// progress is the live line while a round trip runs (nil otherwise):
+	// progress only rewrites it, so a focused Stop button keeps focus.
+	progress *widget.Label
 }
 
 func newSendTestView(u *UI) *sendTestView {
@@ -200,6 +203,7 @@ func (v *sendTestView) visible() bool {
 func (v *sendTestView) render() {
 	u := v.u
 	v.obj.RemoveAll()
+	v.progress = nil
 	if !v.visible() {
 		v.spinner.Stop()
 		return
@@ -234,12 +238,23 @@ func (v *sendTestView) render() {
 		v.spinner.Stop()
 	case run.result == nil:
 		v.spinner.Start()
-		v.obj.Add(container.NewBorder(nil, nil, v.spinner, nil, wrapped(v.progressText(run))))
+		v.progress = wrapped(v.progressText(run))
+		v.obj.Add(container.NewBorder(nil, nil, v.spinner, nil, v.progress))
 	default:
 		v.spinner.Stop()
 		v.renderResult(run, blocker)
 	}
 	v.obj.Refresh()
+}
+
+// showProgress rewrites the live line, or renders the section when it
+// is not on screen.
+func (v *sendTestView) showProgress(run *sendTestRun) {
+	if v.progress == nil || v.u.sendtest != run {
+		v.render()
+		return
+	}
+	v.progress.SetText(screenText(v.progressText(run)))
 }
 
 func (v *sendTestView) progressText(run *sendTestRun) string {

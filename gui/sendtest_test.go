@@ -255,8 +255,12 @@ func TestSendTestUsesTheRecommendedEndpointsAndShowsProgressThenArrival(t *testi
 	if !h.spinning() || findButton(r, "Stop") == nil || !h.sendButton().Disabled() {
 		t.Fatal("a running round trip shows no spinner and Stop, or Send stays enabled")
 	}
+	stop := findButton(r, "Stop")
 	h.progress(roundtrip.Progress{Step: roundtrip.StepSending})
 	h.requireText(r, "Sending the test message")
+	if findButton(r, "Stop") != stop {
+		t.Fatal("progress rebuilt the Stop button (a keyboard user would lose focus on it)")
+	}
 	h.progress(roundtrip.Progress{Step: roundtrip.StepWaiting, Elapsed: 2500 * time.Millisecond, Polls: 3})
 	h.requireText(r, "Sent 2.5 s ago, waiting for it to arrive (mailbox searches: 3)")
 
