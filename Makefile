@@ -2,7 +2,8 @@
 #
 #   make run    install the system packages Fyne needs (when root/sudo) and start the app
 #   make test   vet, gofmt, every test with the race detector against real
-#               Dovecot/Postfix/NSD when root on Debian, a short fuzz pass (what CI runs)
+#               Dovecot/Postfix/NSD when root on Debian, a short fuzz pass, and
+#               with CI=true the Linux and Windows packages (what CI runs)
 
 GO        ?= go
 TAGS_TEST ?= ci
