@@ -87,7 +87,12 @@ func TestEveryHostileServerEndsInTimeWithBoundedMemory(t *testing.T) {
 			[]string{"no-greeting"}},
 		{"slowloris greeting", config.Server{Protocol: config.SMTP, Port: 587, Security: config.STARTTLS}, 2 * time.Second,
 			func(t *testing.T, host string, port int) {
-				startRaw(t, lab, host, port, func(c net.Conn) { dribble(c, "220 mx ready ", time.Second) })
+				// The reply code at once, so the verdict does not depend
+				// on how many of its digits arrived by the deadline.
+				startRaw(t, lab, host, port, func(c net.Conn) {
+					c.Write([]byte("220 "))
+					dribble(c, "mx ready ", time.Second)
+				})
 			},
 			[]string{"timeout"}},
 		{"endless line", config.Server{Protocol: config.SMTP, Port: 25, Security: config.STARTTLS}, 5 * time.Second,
