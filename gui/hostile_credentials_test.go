@@ -5,7 +5,10 @@ import (
 	"context"
 	"crypto/tls"
 	"io"
+	"log"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,6 +40,11 @@ const guiSentinel = "Gui-Sentinel-Pw-4c1e"
 // transcript), no preference, no file under the app's storage, and no
 // export, except the Apple profile when "include the password" is chosen.
 func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
+	// Fyne and the standard library log through package log: whatever is
+	// logged during the run must not hold the password either.
+	logs := &lockedBuffer{}
+	log.SetOutput(logs)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
 	lab := labtest.New(t)
 	host := "mail.example.org"
 	user := "anna@example.org"
@@ -143,6 +151,11 @@ func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(logs.String(), guiSentinel) {
+		t.Error("the password was logged")
+	}
+	t.Logf("%d bytes logged during the run", len(logs.String()))
+
 	// Exports: none carries it unless asked; the profile does when asked.
 	for _, f := range export.Formats() {
 		data, err := f.Export(u.exportSettings(false), export.Options{Lang: "en", Report: st.Report})
@@ -162,6 +175,24 @@ func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
 	if err != nil || !bytes.Contains(data, []byte(guiSentinel)) {
 		t.Errorf("asked to include the password, the profile does not (err %v): the searches above prove nothing", err)
 	}
+}
+
+// lockedBuffer is a log output that tests may read while loggers write.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func drainQueue(q chan func()) {
