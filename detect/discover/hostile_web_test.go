@@ -105,10 +105,19 @@ func TestXMLEntityTricksFromTheNetworkFindNothing(t *testing.T) {
 			lab := labtest.New(t)
 			lab.HTTPS("autoconfig.example.com", serveXML(c.autoconfig))
 			lab.HTTPS("autodiscover.example.com", serveXML(c.autodiscover))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
 			start := time.Now()
 			res, _ := run(t, lab, "anna@example.com", func(o *discover.Options) { o.NoHTTP = true })
 			if time.Since(start) > 5*time.Second {
 				t.Errorf("took %v", time.Since(start))
+			}
+			// Expanded, lol3 alone would be 3 KB per use; a billion
+			// laughs one level deeper would be gigabytes.
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > discoverBudget {
+				t.Errorf("allocated %d KiB, budget %d KiB", alloc>>10, discoverBudget>>10)
 			}
 			for _, src := range []discover.SourceName{discover.SourceAutoconfig, discover.SourceAutodiscover} {
 				if s := source(t, res, src); s.Status != discover.StatusError || s.ErrorCode != discover.CodeMalformed {
