@@ -208,7 +208,7 @@ func (s *checkState) Notes(chosen ...config.Server) []config.Note {
 }
 
 // Rows returns the row IDs of one direction (incoming: IMAP then POP3;
-// outgoing: SMTP), each protocol in the order its rows appeared.
+// outgoing: SMTP), grouped by protocol and host, in standard port order.
 func (s *checkState) Rows(incoming bool) []string {
 	var ids []string
 	for id, r := range s.rows {
@@ -217,14 +217,44 @@ func (s *checkState) Rows(incoming bool) []string {
 		}
 	}
 	proto := map[config.Protocol]int{config.IMAP: 0, config.POP3: 1, config.SMTP: 2}
+	// A host's rows stay together, in the order its host first appeared,
+	// and within a host in the standard port order (implicit TLS first:
+	// 993 143, 995 110, 465 587 25 2525), so a person reads the grid the
+	// same way every time, whatever order the probes happened to start.
+	hostFirst := map[string]int{}
+	hostKey := func(r *probe.Result) string { return string(r.Endpoint.Protocol) + "|" + r.Endpoint.Host }
+	for _, id := range ids {
+		k := hostKey(s.rows[id])
+		if a, ok := hostFirst[k]; !ok || s.arrival[id] < a {
+			hostFirst[k] = s.arrival[id]
+		}
+	}
 	sort.Slice(ids, func(i, j int) bool {
 		a, b := s.rows[ids[i]], s.rows[ids[j]]
 		if pa, pb := proto[a.Endpoint.Protocol], proto[b.Endpoint.Protocol]; pa != pb {
 			return pa < pb
 		}
+		if ha, hb := hostFirst[hostKey(a)], hostFirst[hostKey(b)]; ha != hb {
+			return ha < hb
+		}
+		if ra, rb := portRank(a.Endpoint), portRank(b.Endpoint); ra != rb {
+			return ra < rb
+		}
 		return s.arrival[ids[i]] < s.arrival[ids[j]]
 	})
 	return ids
+}
+
+// portRank is the position of an endpoint's port and security among its
+// protocol's standard ports; anything else comes after them.
+func portRank(ep config.Server) int {
+	std := config.StandardPorts(ep.Protocol)
+	for i, p := range std {
+		if p.Port == ep.Port && p.Security == ep.Security {
+			return i
+		}
+	}
+	return len(std)
 }
 
 // Tally counts finished rows by the word the grid shows.
