@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -300,3 +301,38 @@ type nopLogger struct{}
 
 func (nopLogger) Printf(string, ...any) {}
 func (nopLogger) Println(...any)        {}
+
+// TestGUIRefusesControlCharactersInThePasswordBeforeAnyConnection: a CR,
+// LF or NUL in the password (pasted: nobody types them) could smuggle a
+// protocol command (RFC 5321 §2.3.8, RFC 9051 §4), so Check refuses it
+// with a message before the engine runs at all: no DNS query, no
+// connection, and the refused password is not shown back.
+func TestGUIRefusesControlCharactersInThePasswordBeforeAnyConnection(t *testing.T) {
+	for name, pw := range map[string]string{"CR": "pa\rss", "LF": "pa\nss", "NUL": "pa\x00ss"} {
+		t.Run(name, func(t *testing.T) {
+			var calls atomic.Int32
+			eng := EngineFunc(func(context.Context, Request, event.Sink) { calls.Add(1) })
+			a := test.NewTempApp(t)
+			w := test.NewTempWindow(t, nil)
+			u := New(a, w, Options{Engine: eng})
+			queue := make(chan func(), 64)
+			u.do = func(f func()) { queue <- f }
+			w.SetContent(u.Content())
+			t.Cleanup(func() { u.Close(); u.wait(); drainQueue(queue) })
+			test.Type(u.top.address, "anna@example.org")
+			u.top.password.SetText(pw)
+			test.Tap(u.top.check)
+			u.wait()
+			drainQueue(queue)
+			if n := calls.Load(); n != 0 {
+				t.Errorf("the engine ran %d times with a password holding %s", n, name)
+			}
+			if !u.top.addrErr.Visible() || strings.TrimSpace(u.top.addrErr.Text) == "" {
+				t.Errorf("refused without saying why (message %q)", u.top.addrErr.Text)
+			}
+			if strings.Contains(u.top.addrErr.Text, pw) {
+				t.Error("the refused password is shown back")
+			}
+		})
+	}
+}

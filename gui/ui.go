@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
 )
@@ -161,6 +162,13 @@ func (u *UI) startCheck() {
 	if err != nil {
 		u.top.showError(err.Error())
 		u.win.Canvas().Focus(u.top.address)
+		return
+	}
+	// A CR, LF or NUL could inject a protocol command: refuse before
+	// the engine runs (detect.CheckCredentials says why, translated).
+	if err := detect.CheckCredentials("", u.top.password.Text); err != nil {
+		u.top.showError(err.Error())
+		u.win.Canvas().Focus(u.top.password)
 		return
 	}
 	u.cancelRun()
