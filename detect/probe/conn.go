@@ -81,6 +81,9 @@ type transcript struct {
 	secret   bool
 	password string
 	received int64 // bytes read from the server, all layers
+	// cutOff is set when a read timed out in the middle of a server
+	// line (see recordConn.Read).
+	cutOff bool
 }
 
 func (t *transcript) add(dir, text string) {
@@ -125,6 +128,15 @@ func (t *transcript) lastServerLine() string {
 		}
 	}
 	return ""
+}
+
+// lineCutOff says the deadline cut a server line short: bufio hands the
+// partial line on as if it were complete and drops the timeout, so the
+// protocol's parser sees "22" and calls it a foreign reply.
+func (t *transcript) lineCutOff() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.cutOff
 }
 
 func (t *transcript) bytesReceived() int64 {
@@ -248,6 +260,11 @@ func (r *recordConn) Read(p []byte) (int, error) {
 	}
 	r.collect(&r.in, p[:n], "S")
 	if err != nil {
+		if len(r.in) > 0 && isTimeout(err) {
+			r.t.mu.Lock()
+			r.t.cutOff = true
+			r.t.mu.Unlock()
+		}
 		r.flushLocked(&r.in, "S")
 	}
 	return n, err

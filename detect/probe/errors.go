@@ -55,6 +55,16 @@ func (r *run) failed(err error, loginStep bool) {
 		return
 	}
 	switch {
+	case r.tr.lineCutOff():
+		// The server's last line was cut off by the deadline ("22" and
+		// then silence): whatever the parser made of the fragment, the
+		// server did not answer in time. This is a timeout, as for a
+		// greeting dribbled too slowly to finish ("220 mx rea..."), and
+		// not no-greeting: bytes came, so the server is not silent, and
+		// the verdict must not depend on how many of them arrived. Only
+		// complete lines (an "HTTP/1.1 400", binary data) or an untimed
+		// end are judged as words of a foreign protocol.
+		r.connFailed(os.ErrDeadlineExceeded)
 	case errors.As(err, &tpe), errors.As(err, &ppe), errors.As(err, &npe):
 		r.notThisProtocol()
 	default:

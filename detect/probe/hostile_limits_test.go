@@ -95,6 +95,41 @@ func TestProbeEndsSlowlorisServersAtTheDeadline(t *testing.T) {
 	}
 }
 
+// TestProbeCallsAGreetingCutOffByTheDeadlineATimeout: a server that sends
+// the start of a greeting ("22", no line end) and stalls did not answer
+// in time; the few bytes it sent are not a foreign protocol. Real foreign
+// answers, complete lines, stay not-this-protocol (see
+// TestEveryHostileServerEndsInTimeWithBoundedMemory).
+func TestProbeCallsAGreetingCutOffByTheDeadlineATimeout(t *testing.T) {
+	lab := labtest.New(t)
+	partial := map[config.Protocol]string{config.IMAP: "* O", config.POP3: "+O", config.SMTP: "22"}
+	const timeout = time.Second
+	for i, p := range everyProtocol {
+		host := "cut" + string(rune('a'+i)) + ".example.it"
+		sent := partial[p.proto]
+		t.Run(string(p.proto), func(t *testing.T) {
+			t.Parallel() // each one waits out its deadline
+			startRaw(t, lab, host, p.plain, func(c net.Conn) {
+				c.Write([]byte(sent))
+				drain(c)
+			})
+			opts := withLogin()
+			opts.Timeout = timeout
+			start := time.Now()
+			res := probeOnce(t, lab.Network(), config.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: config.STARTTLS}, opts)
+			if d := time.Since(start); d > timeout+time.Second {
+				t.Errorf("took %v with a %v deadline", d, timeout)
+			}
+			if !hasProblem(res, "timeout") || hasProblem(res, "not-this-protocol") {
+				t.Errorf("problems %v after %q and silence, want timeout (not not-this-protocol)\n%s", codes(res), sent, transcriptText(res))
+			}
+			if res.Status != StatusFailed || res.Login == LoginOK || res.Login == LoginFailed {
+				t.Errorf("status %s login %s, want a failure before any login", res.Status, res.Login)
+			}
+		})
+	}
+}
+
 // TestProbeReadsATenMiBBannerWithBoundedMemory: the server pushes a 10
 // MiB greeting line; the probe stops at its line cap and the whole probe
 // allocates a small fraction of that.
