@@ -3,7 +3,6 @@ package probe
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net"
 	"strings"
 	"sync"
@@ -303,19 +302,3 @@ func (r *recordConn) flushLocked(buf *[]byte, dir string) {
 		*buf = (*buf)[:0]
 	}
 }
-
-// replayConn serves prefix before the connection's own data. Probes read
-// greetings (and do STARTTLS) themselves, so that they can tell a silent
-// server from a broken one and see the capabilities before TLS; the
-// protocol libraries, which insist on reading a greeting, are then handed
-// the greeting again.
-type replayConn struct {
-	net.Conn
-	r io.Reader
-}
-
-func newReplayConn(c net.Conn, prefix string) *replayConn {
-	return &replayConn{Conn: c, r: io.MultiReader(strings.NewReader(prefix), c)}
-}
-
-func (c *replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }

@@ -13,6 +13,7 @@ import (
 	"github.com/emersion/go-sasl"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/wire"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -91,7 +92,7 @@ func (r *run) imap() {
 	}
 
 	r.setPhase(PhaseCapabilities)
-	c := imapclient.New(newReplayConn(rec, replay), &imapclient.Options{})
+	c := imapclient.New(wire.NewReplayConn(rec, replay), &imapclient.Options{})
 	defer c.Close()
 	if err := c.WaitGreeting(); err != nil {
 		r.failed(err, false)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/postino-mail/postino/detect/internal/wire"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -129,13 +130,6 @@ func TestParseIMAPStatus(t *testing.T) {
 	}
 }
 
-func TestParseEHLO(t *testing.T) {
-	ext := parseEHLO("mail.example.it Hello\nSTARTTLS\nauth PLAIN LOGIN\nSIZE 35882577\n\n")
-	if _, ok := ext["STARTTLS"]; !ok || ext["AUTH"] != "PLAIN LOGIN" || ext["SIZE"] != "35882577" || len(ext) != 3 {
-		t.Errorf("parseEHLO = %v", ext)
-	}
-}
-
 func TestSMTPReplyRoundTrips(t *testing.T) {
 	wire := smtpReply(220, "mx.example.it ESMTP\nno UCE")
 	if wire != "220-mx.example.it ESMTP\r\n220 no UCE\r\n" {
@@ -157,7 +151,7 @@ func FuzzSMTPReplyClassification(f *testing.F) {
 		tp := textproto.NewReader(bufio.NewReader(rc))
 		_, msg, err := tp.ReadResponse(250)
 		if err == nil {
-			parseEHLO(msg)
+			wire.ParseEHLO(msg)
 			return
 		}
 		var te *textproto.Error

@@ -3,7 +3,6 @@ package probe
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/wire"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -47,7 +47,7 @@ func (r *run) smtp() {
 
 	if r.ep.Security != config.TLS {
 		r.setPhase(PhaseCapabilities)
-		ext, err := smtpEHLO(rec, tp, r.opts.ClientName)
+		ext, err := wire.EHLO(rec, tp, r.opts.ClientName)
 		if err != nil {
 			r.failed(err, false)
 			return
@@ -68,7 +68,7 @@ func (r *run) smtp() {
 				return
 			}
 		} else {
-			if rec = r.startTLS(smtpCmd(rec, tp, "STARTTLS", 220), br); rec == nil {
+			if rec = r.startTLS(wire.SMTPCommand(rec, tp, "STARTTLS", 220), br); rec == nil {
 				return
 			}
 			// A new session starts after STARTTLS (RFC 3207 §4.2) with
@@ -81,7 +81,7 @@ func (r *run) smtp() {
 	}
 
 	r.setPhase(PhaseCapabilities)
-	c := smtp.NewClient(newReplayConn(rec, replay))
+	c := smtp.NewClient(wire.NewReplayConn(rec, replay))
 	defer c.Close()
 	if err := c.Hello(r.opts.ClientName); err != nil {
 		r.failed(err, false)
@@ -152,41 +152,6 @@ func (r *run) smtpLogin(c *smtp.Client) {
 		return
 	}
 	r.login(func() error { return c.Auth(client) })
-}
-
-// smtpEHLO sends EHLO and parses the extension lines (RFC 5321 §4.1.1.1).
-func smtpEHLO(w net.Conn, tp *textproto.Reader, name string) (map[string]string, error) {
-	if _, err := fmt.Fprintf(w, "EHLO %s\r\n", name); err != nil {
-		return nil, err
-	}
-	_, msg, err := tp.ReadResponse(250)
-	if err != nil {
-		return nil, err
-	}
-	return parseEHLO(msg), nil
-}
-
-// parseEHLO reads the extension lines of an EHLO reply: the first line
-// is the server's name, every other one "KEYWORD [params]".
-func parseEHLO(msg string) map[string]string {
-	ext := map[string]string{}
-	lines := strings.Split(msg, "\n")
-	for _, line := range lines[1:] {
-		kw, param, _ := strings.Cut(strings.TrimSpace(line), " ")
-		if kw == "" {
-			continue
-		}
-		ext[strings.ToUpper(kw)] = param
-	}
-	return ext
-}
-
-func smtpCmd(w net.Conn, tp *textproto.Reader, cmd string, expect int) error {
-	if _, err := fmt.Fprintf(w, "%s\r\n", cmd); err != nil {
-		return err
-	}
-	_, _, err := tp.ReadResponse(expect)
-	return err
 }
 
 // smtpReply rebuilds the wire form of a reply read by textproto.

@@ -1,6 +1,7 @@
 package roundtrip
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"net"
@@ -66,11 +67,22 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 			if len(onTLS) != 1 || !onTLS[0] {
 				t.Errorf("AUTH over TLS: %v", onTLS)
 			}
-			// The EHLO on the protected session names the RFC 5321
-			// address literal, as the probe's does (go-smtp's own EHLO
-			// before STARTTLS says "localhost").
-			if ehlo := m.be.Recorded().EHLO; len(ehlo) == 0 || ehlo[len(ehlo)-1] != config.EHLOName {
-				t.Errorf("EHLO names %q, want %q last", ehlo, config.EHLOName)
+			// Every EHLO, before STARTTLS and on the protected session,
+			// names the RFC 5321 address literal, as the probe's do
+			// (go-smtp's own EHLO before STARTTLS would say "localhost").
+			want := 1
+			if tc.sec == config.STARTTLS {
+				want = 2
+			}
+			ehlo := m.be.Recorded().EHLO
+			if len(ehlo) != want {
+				t.Errorf("EHLO names %q, want %d of them", ehlo, want)
+			}
+			for _, name := range ehlo {
+				if name != config.EHLOName {
+					t.Errorf("EHLO names %q, want every one %q", ehlo, config.EHLOName)
+					break
+				}
 			}
 			msg := msgs[0]
 			for _, h := range []string{"Subject: Postino test " + r.Token, "Message-ID: <" + r.MessageID + ">", "Auto-Submitted: auto-generated", "From: <" + testAddr + ">", "To: <" + testAddr + ">"} {
@@ -217,6 +229,63 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 			t.Errorf("the password went to a server with a bad certificate (%d AUTH)", len(auths))
 		}
 	})
+	// Scripted servers that never let the client reach TLS: it must say
+	// nothing in plain text beyond EHLO (with the probe's name) and
+	// STARTTLS.
+	for i, sc := range []struct {
+		name, ehlo, starttls, code, said string
+	}{
+		{"STARTTLS not offered", "250-" + smtpHost + "\r\n250 AUTH PLAIN LOGIN\r\n", "", "starttls-missing",
+			"EHLO " + config.EHLOName},
+		{"data injected before the handshake", "250-" + smtpHost + "\r\n250 STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n", "tls-failed",
+			"EHLO " + config.EHLOName + " | STARTTLS"},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			m := newMailLab(t)
+			port := 2588 + i
+			ln := m.lab.Listen(smtpHost, port)
+			heard := make(chan string, 1)
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					heard <- ""
+					return
+				}
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				br := bufio.NewReader(c)
+				c.Write([]byte("220 " + smtpHost + " ESMTP\r\n"))
+				var said []string
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						break
+					}
+					said = append(said, strings.TrimSpace(line))
+					switch {
+					case strings.HasPrefix(line, "EHLO"):
+						c.Write([]byte(sc.ehlo))
+					case strings.HasPrefix(line, "STARTTLS") && sc.starttls != "":
+						c.Write([]byte(sc.starttls))
+					default:
+						c.Write([]byte("250 OK\r\n"))
+					}
+				}
+				heard <- strings.Join(said, " | ")
+			}()
+			t.Cleanup(func() { ln.Close() })
+			o := m.opts()
+			o.SMTP.Port, o.SMTP.Security = port, config.STARTTLS
+			r, _ := run(t, m, o)
+			ln.Close() // if the client never came, Accept ends here
+			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != sc.code {
+				t.Errorf("status %s problem %+v, want %s", r.Status, r.Problem, sc.code)
+			}
+			if said := <-heard; said != sc.said {
+				t.Errorf("the client said %q, want %q and nothing more", said, sc.said)
+			}
+		})
+	}
 	t.Run("bad certificate allowed explicitly", func(t *testing.T) {
 		m := newMailLab(t)
 		m.startSMTP(t, 2465, config.TLS, m.lab.Cert("other.example.test"))

@@ -1,9 +1,12 @@
 package roundtrip
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
+	"net"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/wire"
 )
 
 // send submits the test message from addr to addr through srv: TLS or
@@ -26,24 +30,19 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 
 	var c *smtp.Client
 	if srv.Security == config.STARTTLS {
-		c, err = smtp.NewClientStartTLS(conn, s.tlsConfig(srv.Host))
+		tc, greeting, err := startTLS(ctx, conn, s.tlsConfig(srv.Host))
 		if err != nil {
-			if strings.Contains(err.Error(), "doesn't support STARTTLS") {
-				// go-smtp reports this with a plain error value; it means
-				// the EHLO answer had no STARTTLS, and we never go on in
-				// plain text.
-				return errStartTLSMissing
-			}
 			return err
 		}
+		c = smtp.NewClient(wire.NewReplayConn(tc, greeting))
 	} else {
 		c = smtp.NewClient(conn)
 	}
 	setTimeouts(ctx, c)
 	// EHLO now, so that a certificate that fails verification after
-	// STARTTLS stops us before the password is ever sent. The name is the
-	// probe's RFC 5321 address literal; go-smtp's own EHLO before
-	// STARTTLS says "localhost", which its API does not let us change.
+	// STARTTLS stops us before the password is ever sent (the handshake
+	// runs on this first write). The name is the probe's RFC 5321
+	// address literal, as in the EHLO before STARTTLS.
 	if err := c.Hello(config.EHLOName); err != nil {
 		return wrapTLS(err)
 	}
@@ -70,6 +69,42 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 	// The message is accepted; a failing QUIT changes nothing.
 	c.Quit()
 	return nil
+}
+
+// startTLS reads the greeting and sends EHLO and STARTTLS itself (RFC
+// 3207 §4), as the probe does: go-smtp's NewClientStartTLS would say
+// "EHLO localhost" first, and v0.25 has no other way to STARTTLS. A
+// server that does not offer STARTTLS gets no further word: we never go
+// on in plain text. It returns the TLS client, its handshake still to
+// come, and the greeting for go-smtp, which expects one though no new
+// greeting follows STARTTLS (RFC 3207 §4.2).
+func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, string, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		// go-smtp sets its own deadlines on every command that follows.
+		conn.SetDeadline(dl)
+	}
+	br := bufio.NewReader(conn)
+	tp := textproto.NewReader(br)
+	_, msg, err := tp.ReadResponse(220)
+	if err != nil {
+		return nil, "", err
+	}
+	ext, err := wire.EHLO(conn, tp, config.EHLOName)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, ok := ext["STARTTLS"]; !ok {
+		return nil, "", errStartTLSMissing
+	}
+	if err := wire.SMTPCommand(conn, tp, "STARTTLS", 220); err != nil {
+		return nil, "", err
+	}
+	if br.Buffered() > 0 {
+		// Bytes sent before the handshake would be taken as said inside
+		// TLS: a command injection (RFC 3207 §5).
+		return nil, "", &tlsError{errors.New("the server sent data before the TLS handshake")}
+	}
+	return tls.Client(conn, cfg), "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n", nil
 }
 
 // setTimeouts bounds every command by the context's deadline: go-smtp
