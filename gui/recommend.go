@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,7 +99,7 @@ func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.Ca
 		}
 	})
 	sec.Importance = widget.LowImportance
-	grid := container.New(&formRows{},
+	grid := container.New(layout.NewCustomPaddedVBoxLayout(0),
 		v.row("gui.rec.server", c.Host, nil),
 		v.row("gui.rec.port", strconv.Itoa(c.Port), nil),
 		v.row("gui.rec.security", securityName(c.Security), sec),
@@ -152,27 +153,4 @@ func authNames(auth []config.Auth) string {
 		out[i] = translated("gui.auth."+string(a), string(a))
 	}
 	return strings.Join(out, ", ")
-}
-
-// formRows stacks rows without the extra padding of a VBox.
-type formRows struct{}
-
-func (formRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	y := float32(0)
-	for _, o := range objs {
-		h := o.MinSize().Height
-		o.Move(fyne.NewPos(0, y))
-		o.Resize(fyne.NewSize(size.Width, h))
-		y += h
-	}
-}
-
-func (formRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-	}
-	return s
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,7 +28,7 @@ type sourcesView struct {
 }
 
 func newSourcesView(u *UI) *sourcesView {
-	v := &sourcesView{u: u, list: container.New(&formRows{})}
+	v := &sourcesView{u: u, list: container.New(layout.NewCustomPaddedVBoxLayout(0))}
 	title := widget.NewLabelWithStyle(i18n.T("gui.sources.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.count = widget.NewLabel("")
 	v.count.SizeName = theme.SizeNameCaptionText
