@@ -60,6 +60,3 @@ func (t Text) MarshalJSON() ([]byte, error) { return json.Marshal(t.String()) }
 
 // msg is a shorthand for a translated Text.
 func msg(key string, data map[string]any) Text { return Text{Key: key, Data: data} }
-
-// literal is a shorthand for an untranslated Text.
-func literal(s string) Text { return Text{Literal: s} }

@@ -182,12 +182,6 @@ func (l *Lab) SetLatency(d time.Duration) {
 	l.mu.Unlock()
 }
 
-func (l *Lab) currentLatency() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.latency
-}
-
 // Network returns a new *network.Network wired to the lab: its DNS server,
 // its CA as the only trusted root, loopback only, and a dial function that
 // maps standard ports to the lab's listeners, hangs on filtered ports and
