@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"crypto/tls"
 	"slices"
 	"strings"
 
@@ -10,11 +11,21 @@ import (
 
 // mayLogin decides whether the password may be sent on the session as
 // it is now, and records why not when it may not. The rules are the
-// issue's promises: never before TLS unless allowed for this run, never
-// to a server whose certificate failed unless allowed.
+// issue's promises: only to a host a trusted source named (or the
+// person trusted), never before TLS unless allowed for this run, never
+// over TLS older than 1.2, never to a server whose certificate failed
+// unless allowed (and then only to the certificate the person saw, when
+// pinned).
 func (r *run) mayLogin() bool {
 	if r.opts.Password == "" {
 		return false
+	}
+	if r.opts.Gate != nil {
+		if p := r.opts.Gate.Allowed(r.ep); p != nil {
+			r.res.Login = LoginSkipped
+			r.warn(*p)
+			return false
+		}
 	}
 	if !r.encrypted {
 		if !r.opts.AllowPlaintext {
@@ -25,19 +36,37 @@ func (r *run) mayLogin() bool {
 		r.warn(problem.New(problem.PlaintextLogin, nil))
 		return true
 	}
-	if !r.certOK && !r.opts.AllowInsecureTLS {
+	if r.tlsVersion < tls.VersionTLS12 {
+		// RFC 8996: TLS 1.0 and 1.1 no longer protect a password.
+		r.res.Login = LoginSkipped
+		r.warn(problem.New(problem.LoginNotSentOldTLS, map[string]any{"Version": tls.VersionName(r.tlsVersion)}))
+		return false
+	}
+	if r.certOK {
+		return true
+	}
+	if !r.opts.AllowInsecureTLS {
 		r.res.Login = LoginSkipped
 		r.warn(problem.New(problem.LoginNotSentInsecure, nil))
+		return false
+	}
+	if pin := strings.ToLower(r.opts.PinSHA256); pin != "" && (r.res.TLS == nil || r.res.TLS.SHA256 != pin) {
+		got := ""
+		if r.res.TLS != nil {
+			got = r.res.TLS.SHA256
+		}
+		r.res.Login = LoginSkipped
+		r.warn(problem.New(problem.CertChanged, map[string]any{"Expected": pin, "Got": got}))
 		return false
 	}
 	return true
 }
 
-// login sends the credentials with send once mayLogin allows it, with
-// the transcript redacting what goes out meanwhile, and records the
-// outcome.
+// login sends the credentials with send once mayLogin allows it and the
+// gate gives this probe its turn, with the transcript redacting what
+// goes out meanwhile, and records the outcome.
 func (r *run) login(send func() error) {
-	if !r.mayLogin() {
+	if !r.mayLogin() || !r.awaitTurn() {
 		return
 	}
 	r.setPhase(PhaseLogin)
@@ -48,15 +77,28 @@ func (r *run) login(send func() error) {
 		r.loginFailed(err)
 		return
 	}
+	r.gateDone(LoginAccepted)
 	r.loginOK()
 }
 
-// loginFailed records a refused login with the server's words.
+// loginFailed records a refused login with the server's words, and
+// tells the gate what kind of failure it was.
 func (r *run) loginFailed(err error) {
 	r.res.Login = LoginFailed
 	r.failed(err, true)
+	var code string
 	if n := len(r.failures); n > 0 {
 		r.res.LoginMessage = r.failures[n-1].ServerText
+		code = r.failures[n-1].Code
+	}
+	_, reply := problem.FromReply(err, true)
+	switch {
+	case code == problem.LoginTimeout:
+		r.gateDone(LoginNoAnswer)
+	case reply:
+		r.gateDone(LoginRefused)
+	default:
+		r.gateDone(LoginBroken)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/postino-mail/postino/assets/i18n"
 )
 
 // Limits on what a server may send. A mail server's longest legitimate
@@ -62,6 +64,15 @@ func (g *guardConn) shorten(t time.Time) {
 	}
 	g.mu.Unlock()
 	g.Conn.SetDeadline(g.clamp(t))
+}
+
+// setLimit moves the deadline to t, later or earlier: the login step
+// gets its own budget, and waiting for the gate is not the server's time.
+func (g *guardConn) setLimit(t time.Time) {
+	g.mu.Lock()
+	g.deadline = t
+	g.mu.Unlock()
+	g.Conn.SetDeadline(t)
 }
 
 func (g *guardConn) SetDeadline(t time.Time) error      { return g.Conn.SetDeadline(g.clamp(t)) }
@@ -170,14 +181,18 @@ func truncate(s string, n int) string {
 }
 
 // scrub removes the password from text: a server that echoes what it
-// received must not make the password appear in a report. Very short
-// passwords are left alone, since replacing every "a" would garble the
-// transcript; the redaction of our own commands covers them.
+// received must not make the password appear in a report. A password of
+// four characters or more is replaced by "***"; a shorter one cannot be
+// replaced without garbling the text (every "a"), so a text holding it
+// is withheld whole, with a note saying so.
 func scrub(text, password string) string {
-	if len(password) >= 4 {
-		text = strings.ReplaceAll(text, password, "***")
+	switch {
+	case password == "" || !strings.Contains(text, password):
+		return text
+	case len(password) >= 4:
+		return strings.ReplaceAll(text, password, "***")
 	}
-	return text
+	return i18n.T("security.withheld")
 }
 
 // redact hides the credentials in a client line sent while the probe

@@ -46,6 +46,12 @@ func (r *run) failed(err error, loginStep bool) {
 	var tpe textproto.ProtocolError
 	var ppe *pop3.ProtocolError
 	var npe *errNotProtocol
+	if loginStep && r.noAnswerInTime(err) {
+		// A late reply to the credentials is not a foreign protocol nor
+		// a stalled server: servers delay refusals on purpose.
+		r.fail(problem.New(problem.LoginTimeout, map[string]any{"Seconds": int(r.loginTimeout().Seconds())}))
+		return
+	}
 	if r.ctx.Err() != nil {
 		r.connFailed(err)
 		return
@@ -104,6 +110,17 @@ func (r *run) connFailed(err error) {
 		// something that is not the protocol.
 		r.notThisProtocol()
 	}
+}
+
+// noAnswerInTime reports whether err means the deadline ran out: the
+// context ended, a read timed out, a line was cut off by the deadline, or
+// the library closed the session after its reader hit the deadline (its
+// error then says only "closed").
+func (r *run) noAnswerInTime(err error) bool {
+	if r.parentDone() {
+		return false
+	}
+	return r.ctx.Err() != nil || isTimeout(err) || r.tr.lineCutOff() || r.clock.expired()
 }
 
 func (r *run) parentDone() bool { return r.parent.Err() != nil }

@@ -76,15 +76,18 @@ func (r *run) imap() {
 				r.failed(notProtocol("data before the client spoke"), false)
 				return
 			}
-			replay = "* OK " + text + "\r\n"
+			replay = tlsGreeting
 		} else {
 			_, err := imapCommand(rec, tp, "P2", "STARTTLS")
 			if rec = r.startTLS(err, br); rec == nil {
 				return
 			}
-			// No greeting follows STARTTLS; go-imap expects one, and must
-			// not keep the capabilities of the plaintext session.
-			replay = "* OK " + text + "\r\n"
+			// No greeting follows STARTTLS; go-imap expects one. It gets
+			// a neutral one of our own: whatever came before TLS (a
+			// second [CAPABILITY ...] hidden in the greeting's text by
+			// an on-path attacker) is discarded, and go-imap asks
+			// CAPABILITY again inside TLS (RFC 9051 §6.2.1).
+			replay = tlsGreeting
 		}
 	} else if n := br.Buffered(); n > 0 {
 		rest, _ := br.Peek(n)
@@ -149,6 +152,11 @@ func (r *run) imapLogin(c *imapclient.Client, caps imap.CapSet) {
 		return c.Login(r.opts.Username, r.opts.Password).Wait()
 	})
 }
+
+// tlsGreeting stands in for the greeting go-imap expects on a session
+// that already had one: it carries no response code, so go-imap has no
+// capabilities and asks for them.
+const tlsGreeting = "* OK ready\r\n"
 
 // parseIMAPStatus splits "TAG STATUS [CODE args] text" (RFC 3501 §7.1).
 // code is the response code's name and arguments.

@@ -39,6 +39,17 @@ type Options struct {
 	Timeout time.Duration
 	// ClientName is the EHLO name (default DefaultClientName).
 	ClientName string
+	// PinSHA256, with AllowInsecureTLS, narrows that permission to the
+	// one certificate whose fingerprint (CertFingerprint) the person saw:
+	// a different certificate on the retry gets no password.
+	PinSHA256 string
+	// LoginTimeout is the login step's own budget (DefaultLoginTimeout
+	// when zero); it starts when the credentials are sent and does not
+	// depend on Timeout.
+	LoginTimeout time.Duration
+	// Gate, when set, decides whether and when the password is sent (see
+	// LoginGate); nil sends it as soon as the session allows.
+	Gate LoginGate
 }
 
 // run is the state of one probe. Only the goroutine running Run touches
@@ -46,7 +57,8 @@ type Options struct {
 // has its own lock.
 type run struct {
 	parent context.Context // the caller's: its end means canceled
-	ctx    context.Context // the probe's, with the timeout
+	ctx    context.Context // the probe's, ended by clock
+	clock  *clock          // the probe's deadline, moved for the login
 	nw     *network.Network
 	ep     config.Server
 	opts   Options
@@ -59,6 +71,8 @@ type run struct {
 	raw        *guardConn // the TCP connection, under any TLS
 	encrypted  bool       // the session is now under TLS
 	certOK     bool       // the certificate verified
+	tlsVersion uint16     // the negotiated TLS version (0: no TLS)
+	gated      bool       // the gate let this probe's login through
 	failures   []problem.Problem
 	warnings   []problem.Problem
 }
@@ -75,12 +89,15 @@ func Run(ctx context.Context, nw *network.Network, ep config.Server, sources []s
 	if opts.ClientName == "" {
 		opts.ClientName = DefaultClientName
 	}
-	pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	defer cancel()
+	pctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	r := &run{
 		parent: ctx, ctx: pctx, nw: nw, ep: ep, opts: opts, sink: sink,
 		start: time.Now(), tr: &transcript{password: opts.Password},
+		clock: newClock(opts.Timeout, func() { cancel(context.DeadlineExceeded) }),
 	}
+	defer r.clock.stop()
+	defer r.gateDone(LoginBroken) // a login the probe could not finish
 	r.phaseStart = r.start
 	r.res = Result{
 		ID: ep.Key(), Endpoint: ep, Sources: append([]string{}, sources...),
@@ -102,12 +119,14 @@ func (r *run) probe() {
 		r.fail(problem.New(problem.Unresolved, r.data()))
 		return
 	}
-	conn, err := r.nw.DialContext(r.ctx, "tcp", r.ep.Address())
+	deadline := r.clock.at()
+	dctx, dcancel := context.WithDeadline(r.ctx, deadline)
+	conn, err := r.nw.DialContext(dctx, "tcp", r.ep.Address())
+	dcancel()
 	if err != nil {
 		r.dialFailed(err)
 		return
 	}
-	deadline, _ := r.ctx.Deadline()
 	r.raw = newGuardConn(conn, deadline)
 	// Closing the connection when the context ends unblocks whatever is
 	// waiting on it, including the protocol libraries' reader goroutines.

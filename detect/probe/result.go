@@ -74,7 +74,10 @@ type TLSInfo struct {
 	Verified bool   `json:"verified"`
 	// Error is the plain-words reason verification failed, in the current
 	// language ("expired on 2026-01-02", "issued for mail.other.example").
-	Error     string    `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
+	// SHA256 is the leaf certificate's fingerprint (CertFingerprint):
+	// what a person compares, and what a pinned retry accepts.
+	SHA256    string    `json:"sha256,omitempty"`
 	Subject   string    `json:"subject,omitempty"`
 	Issuer    string    `json:"issuer,omitempty"`
 	DNSNames  []string  `json:"dns_names,omitempty"`

@@ -42,7 +42,7 @@ func (r *run) summary() string {
 	case LoginFailed:
 		parts = append(parts, i18n.T("probe.summary.login_failed"))
 	case LoginSkipped:
-		parts = append(parts, i18n.T("probe.summary.login_skipped"))
+		parts = append(parts, r.skipReason())
 	}
 	if len(r.failures) > 0 && res.Login != LoginFailed {
 		parts = append(parts, r.shortReason())
@@ -76,4 +76,16 @@ func (r *run) shortReason() string {
 		text = p.Code
 	}
 	return i18n.T("probe.short.reply", map[string]any{"Text": text})
+}
+
+// skipReason says in a few words why the password was not sent, for the
+// reasons that are about where it may go rather than about the session.
+func (r *run) skipReason() string {
+	for _, p := range r.warnings {
+		key := "probe.summary.skip." + p.Code
+		if s := i18n.T(key, p.Data); s != key {
+			return s
+		}
+	}
+	return i18n.T("probe.summary.login_skipped")
 }

@@ -75,6 +75,7 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 	info := &TLSInfo{Version: tls.VersionName(st.Version), Cipher: tls.CipherSuiteName(st.CipherSuite)}
 	r.res.TLS = info
 	r.encrypted = true
+	r.tlsVersion = st.Version
 	if st.Version < tls.VersionTLS12 {
 		// RFC 8996 deprecates TLS 1.0 and 1.1.
 		r.warn(problem.New(problem.OldTLS, map[string]any{"Version": info.Version}))
@@ -85,6 +86,7 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 		return tc
 	}
 	leaf := st.PeerCertificates[0]
+	info.SHA256 = CertFingerprint(leaf.Raw)
 	info.Subject = leaf.Subject.String()
 	info.Issuer = leaf.Issuer.String()
 	info.DNSNames = certNames(leaf)

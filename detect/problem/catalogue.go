@@ -36,6 +36,15 @@ const (
 	NoUsableAuth         = "no-usable-auth"
 	LoginDisabled        = "login-disabled"
 	LoginFailed          = "login-failed"
+
+	// Credential safety (docs/security.md).
+	LoginNotSentUntrusted = "login-not-sent-untrusted"
+	LoginNotSentOldTLS    = "login-not-sent-old-tls"
+	CertChanged           = "cert-changed"
+	LoginTimeout          = "login-timeout"
+	LoginNotTried         = "login-not-tried"
+	LoginNotTriedNoAnswer = "login-not-tried-no-answer"
+	LoginNotTriedWait     = "login-not-tried-wait"
 )
 
 // Codes lists every code the catalogue explains; the tests check that
@@ -48,6 +57,8 @@ var Codes = []string{
 	NoCommonTLS, TLSFailed, OldTLS, StartTLSMissing, StartTLSFailed,
 	PlaintextLogin, LoginNotSentPlain, LoginNotSentInsecure,
 	OAuthOnly, NoAuth, NoUsableAuth, LoginDisabled, LoginFailed,
+	LoginNotSentUntrusted, LoginNotSentOldTLS, CertChanged, LoginTimeout,
+	LoginNotTried, LoginNotTriedNoAnswer, LoginNotTriedWait,
 	"smtp-421", "smtp-450", "smtp-451", "smtp-452", "smtp-454",
 	"smtp-530", "smtp-534", "smtp-535", "smtp-550", "smtp-552", "smtp-553", "smtp-554",
 	"smtp-4xx", "smtp-5xx",

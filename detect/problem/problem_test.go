@@ -14,6 +14,8 @@ var sample = map[string]any{
 	"Detail": "boom", "Date": "2026-01-02", "Names": "a.example, b.example",
 	"Issuer": "Test CA", "Version": "TLS 1.0", "Mechanisms": "XOAUTH2",
 	"Code": 499, "Enhanced": "4.0.0",
+	"Sources": "http-autoconfig", "By": "imap.example.it:993", "Seconds": 15,
+	"Expected": "ab12", "Got": "cd34",
 }
 
 func TestEveryCodeIsExplainedInEveryLanguage(t *testing.T) {
