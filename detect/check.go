@@ -48,10 +48,20 @@ type CheckOptions struct {
 	// means each source's template expanded for the address.
 	Username string
 	// Password enables a real login (over TLS only, unless AllowPlaintext).
+	// The password goes only to hosts a trusted source named, hosts in
+	// the address's own domain and TrustHosts (docs/security.md);
+	// AllowPlaintext and AllowInsecureTLS widen what is allowed on those
+	// hosts only, never on the others.
 	Password         string
 	AllowPlaintext   bool
 	AllowInsecureTLS bool
-	ClientName       string
+	// TrustHosts are hosts the person allows the password to go to
+	// although no trusted source named them (--trust-host).
+	TrustHosts []string
+	// LoginTimeout is the login step's own budget (default
+	// probe.DefaultLoginTimeout), whatever ProbeTimeout says.
+	LoginTimeout time.Duration
+	ClientName   string
 }
 
 // Check discovers the settings for addr and probes every candidate host

@@ -57,6 +57,9 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 	}
 	rec := rep.Recommended
 	if rec.Incoming == nil || rec.Incoming.Port != 993 || rec.Outgoing == nil || rec.Outgoing.Port != 465 {
+		for _, p := range rep.Probes {
+			t.Logf("%s %s %s %v", p.ID, p.Status, p.Login, p.Problems)
+		}
 		t.Fatalf("recommended %+v / %+v, want IMAP 993 and SMTP 465", rec.Incoming, rec.Outgoing)
 	}
 	if rec.Incoming.Username != "anna@example.org" || rec.Incoming.Login != probe.LoginOK {

@@ -126,7 +126,9 @@ func (r *Report) notes(chosen ...config.Server) []config.Note {
 	seen := map[string]bool{}
 	add := func(ns []config.Note) {
 		for _, n := range ns {
-			if n.Code != "" && !seen[n.Code] {
+			// An untrusted source's note (and its link) is not written
+			// into a file people hand on (docs/security.md).
+			if n.Code != "" && !seen[n.Code] && !n.Untrusted {
 				seen[n.Code] = true
 				notes = append(notes, n)
 			}

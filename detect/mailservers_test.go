@@ -6,7 +6,10 @@ import (
 	"io"
 	"log"
 	"net"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -27,12 +30,82 @@ type mailHost struct {
 	tls      *tls.Config
 	user     string
 	password string
+	seen     *loginLog
+	pop3s    []*pop3test.Server
+}
+
+// loginLog counts, at the server, every login attempt it received per
+// protocol (IMAP LOGIN/AUTHENTICATE, SMTP AUTH; POP3 is counted from the
+// server's command log), and how many were refused. refuseDelay delays
+// each refusal, as Dovecot's auth_failure_delay does.
+type loginLog struct {
+	mu          sync.Mutex
+	attempts    map[string]int
+	refused     int
+	refuseDelay time.Duration
+}
+
+func (l *loginLog) add(proto string, ok bool) {
+	l.mu.Lock()
+	l.attempts[proto]++
+	if !ok {
+		l.refused++
+	}
+	d := l.refuseDelay
+	l.mu.Unlock()
+	if !ok && d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// Attempts returns the login attempts this host received per protocol
+// (POP3 included) and how many IMAP/SMTP ones were refused.
+func (m *mailHost) Attempts() (map[string]int, int) {
+	m.seen.mu.Lock()
+	out := map[string]int{}
+	for k, v := range m.seen.attempts {
+		out[k] = v
+	}
+	refused := m.seen.refused
+	m.seen.mu.Unlock()
+	for _, srv := range m.pop3s {
+		for _, c := range srv.Commands() {
+			if f := strings.Fields(c.Line); len(f) > 0 && (strings.EqualFold(f[0], "PASS") || strings.EqualFold(f[0], "AUTH") || strings.EqualFold(f[0], "APOP")) {
+				out["pop3"]++
+			}
+		}
+	}
+	return out, refused
+}
+
+// Total is every login attempt this host received, all protocols.
+func (m *mailHost) Total() int {
+	a, _ := m.Attempts()
+	n := 0
+	for _, v := range a {
+		n += v
+	}
+	return n
+}
+
+// countingIMAPSession keeps imapmemserver's IMAP4rev2 methods (the
+// server refuses a session without them when it announces IMAP4rev2).
+type countingIMAPSession struct {
+	imapserver.SessionIMAP4rev2
+	log *loginLog
+}
+
+func (s *countingIMAPSession) Login(user, pass string) error {
+	err := s.SessionIMAP4rev2.Login(user, pass)
+	s.log.add("imap", err == nil)
+	return err
 }
 
 func newMailHost(t testing.TB, lab *labtest.Lab, host, user, password string) *mailHost {
 	cert := lab.Cert(host)
 	return &mailHost{lab: lab, host: host, user: user, password: password,
-		tls: &tls.Config{Certificates: []tls.Certificate{cert}}}
+		tls:  &tls.Config{Certificates: []tls.Certificate{cert}},
+		seen: &loginLog{attempts: map[string]int{}}}
 }
 
 // IMAP serves IMAP on port; implicit selects implicit TLS (993) rather
@@ -46,7 +119,7 @@ func (m *mailHost) IMAP(t testing.TB, port int, implicit bool) {
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return &countingIMAPSession{SessionIMAP4rev2: mem.NewSession().(imapserver.SessionIMAP4rev2), log: m.seen}, nil, nil
 		},
 		Caps:      imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
 		TLSConfig: m.tls,
@@ -69,13 +142,14 @@ func (m *mailHost) POP3(t testing.TB, port int, implicit bool) {
 		Users:       map[string]string{m.user: m.password},
 	}
 	srv.Serve(m.lab.Listen(m.host, port))
+	m.pop3s = append(m.pop3s, srv)
 	t.Cleanup(srv.Close)
 }
 
 // SMTP serves submission on port (implicit TLS on 465, STARTTLS
 // otherwise) with AUTH PLAIN after TLS.
 func (m *mailHost) SMTP(t testing.TB, port int, implicit bool) {
-	srv := smtp.NewServer(&smtpBackend{user: m.user, password: m.password})
+	srv := smtp.NewServer(&smtpBackend{user: m.user, password: m.password, log: m.seen})
 	srv.Domain = m.host
 	srv.TLSConfig = m.tls
 	srv.ErrorLog = log.New(io.Discard, "", 0)
@@ -100,7 +174,10 @@ func (m *mailHost) All(t testing.TB) {
 	}
 }
 
-type smtpBackend struct{ user, password string }
+type smtpBackend struct {
+	user, password string
+	log            *loginLog
+}
 
 func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
 
@@ -109,7 +186,11 @@ type smtpSession struct{ b *smtpBackend }
 func (s *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if user != s.b.user || pass != s.b.password {
+		ok := user == s.b.user && pass == s.b.password
+		if s.b.log != nil {
+			s.b.log.add("smtp", ok)
+		}
+		if !ok {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 		}
 		return nil

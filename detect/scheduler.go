@@ -40,6 +40,13 @@ type scheduler struct {
 	order     []string         // keys in scheduling order
 	hostOrder map[string]int   // lowercase host → first-seen index
 	skipped   map[string]bool  // endpoints dropped by maxEndpoints
+	// Where the password may go, and in which order (see loginGate):
+	// per lowercase host whether a trusted source named it, which
+	// sources named it and the best rank among them.
+	hostTrusted map[string]bool
+	hostSources map[string][]string
+	hostRank    map[string]int
+	gate        *loginGate // nil without a password
 }
 
 // slot is one endpoint to probe and, once done, its result.
@@ -50,13 +57,47 @@ type slot struct {
 }
 
 func newScheduler(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink) *scheduler {
-	return &scheduler{
+	s := &scheduler{
 		ctx: ctx, opts: opts, addr: addr, sink: sink,
-		sem:       make(chan struct{}, opts.Parallel),
-		endpoints: map[string]*slot{},
-		hostOrder: map[string]int{},
-		skipped:   map[string]bool{},
+		sem:         make(chan struct{}, opts.Parallel),
+		endpoints:   map[string]*slot{},
+		hostOrder:   map[string]int{},
+		skipped:     map[string]bool{},
+		hostTrusted: map[string]bool{},
+		hostSources: map[string][]string{},
+		hostRank:    map[string]int{},
 	}
+	if opts.Password != "" {
+		s.gate = newLoginGate(addr.Domain, opts.TrustHosts, s.trustOf)
+	}
+	return s
+}
+
+// trustOf reports whether a trusted source named host, and which
+// sources named it.
+func (s *scheduler) trustOf(host string) (bool, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := strings.ToLower(host)
+	return s.hostTrusted[h], append([]string(nil), s.hostSources[h]...)
+}
+
+// rankOf is the order in which endpoints get the first login.
+func (s *scheduler) rankOf(sl *slot) endpointRank {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := strings.ToLower(sl.endpoint.Host)
+	named := 1
+	if len(sl.sources) > 0 {
+		named = 0
+	}
+	port := 100
+	for i, sp := range config.StandardPorts(sl.endpoint.Protocol) {
+		if sp.Port == sl.endpoint.Port && sp.Security == sl.endpoint.Security {
+			port = i
+		}
+	}
+	return endpointRank{s.hostRank[h], named, port, s.hostOrder[h]}
 }
 
 // add schedules a probe of every standard port of c's host, plus c's own
@@ -81,8 +122,15 @@ func (s *scheduler) add(c config.Candidate) {
 	if s.closed {
 		return
 	}
-	if _, ok := s.hostOrder[strings.ToLower(host)]; !ok {
-		s.hostOrder[strings.ToLower(host)] = len(s.hostOrder)
+	lh := strings.ToLower(host)
+	if _, ok := s.hostOrder[lh]; !ok {
+		s.hostOrder[lh] = len(s.hostOrder)
+		s.hostRank[lh] = c.Rank
+	}
+	s.hostTrusted[lh] = s.hostTrusted[lh] || c.Trusted
+	s.hostSources[lh] = union(s.hostSources[lh], c.Sources)
+	if c.Rank < s.hostRank[lh] {
+		s.hostRank[lh] = c.Rank
 	}
 	for i, ep := range endpoints {
 		key := ep.Key()
@@ -125,17 +173,35 @@ func (s *scheduler) run(sl *slot, sources []string) {
 		s.finish(sl, queued)
 		return
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.opts.ProbeTimeout+probeGrace)
-	defer cancel()
-	r := runProbe(ctx, s.opts.Network, sl.endpoint, sources, probe.Options{
+	popts := probe.Options{
 		Username:         sl.endpoint.Username,
 		Password:         s.opts.Password,
 		AllowPlaintext:   s.opts.AllowPlaintext,
 		AllowInsecureTLS: s.opts.AllowInsecureTLS,
 		Timeout:          s.opts.ProbeTimeout,
+		LoginTimeout:     s.opts.LoginTimeout,
 		ClientName:       s.opts.ClientName,
-	}, s.sink)
+	}
+	backstop := s.opts.ProbeTimeout + probeGrace
+	if s.gate != nil {
+		popts.Gate = s.gate
+		s.gate.started(sl.endpoint, s.rankOf(sl))
+		defer s.gate.ended(sl.endpoint)
+		// Waiting for the first login (at most two login budgets) and
+		// the login itself are not the server's time.
+		backstop += 3 * s.loginTimeout()
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, backstop)
+	defer cancel()
+	r := runProbe(ctx, s.opts.Network, sl.endpoint, sources, popts, s.sink)
 	s.finish(sl, r)
+}
+
+func (s *scheduler) loginTimeout() time.Duration {
+	if s.opts.LoginTimeout > 0 {
+		return s.opts.LoginTimeout
+	}
+	return probe.DefaultLoginTimeout
 }
 
 func (s *scheduler) finish(sl *slot, r probe.Result) {

@@ -136,6 +136,11 @@ func notesCard(notes []config.Note) fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapWord
 		row := container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, l)
 		box.Add(row)
+		if n.Untrusted {
+			// Anyone on the path could have written it: no link to follow.
+			l.SetText(i18n.T("gui.note.untrusted", map[string]any{"Text": l.Text}))
+			continue
+		}
 		if u, err := url.Parse(n.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 			box.Add(widget.NewHyperlink(u.Host+u.Path, u))
 		}

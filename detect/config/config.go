@@ -150,6 +150,10 @@ type Note struct {
 	Code string `json:"code"`
 	Text string `json:"text,omitempty"`
 	URL  string `json:"url,omitempty"`
+	// Untrusted marks a note from a source that is not trusted (plain
+	// HTTP, a redirect to another domain): front ends show it without a
+	// clickable link, and exports leave it out (docs/security.md).
+	Untrusted bool `json:"untrusted,omitempty"`
 }
 
 // Provider is the configuration a source publishes for a mail domain.

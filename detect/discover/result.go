@@ -219,6 +219,20 @@ func hasNote(notes []config.Note, code string) bool {
 	return false
 }
 
+// markNotes returns notes as a source of this trust gives them: an
+// untrusted source's notes are marked so (anyone on the path could have
+// written them, links included).
+func markNotes(notes []config.Note, trusted bool) []config.Note {
+	if trusted || len(notes) == 0 {
+		return notes
+	}
+	out := append([]config.Note(nil), notes...)
+	for i := range out {
+		out[i].Untrusted = true
+	}
+	return out
+}
+
 // proposalsFrom turns a provider's servers into proposals.
 func proposalsFrom(p *config.Provider, trusted bool) []proposal {
 	if p == nil {
@@ -231,7 +245,7 @@ func proposalsFrom(p *config.Provider, trusted bool) []proposal {
 				continue
 			}
 			s.Host = strings.ToLower(strings.TrimSuffix(s.Host, "."))
-			out = append(out, proposal{server: s, trusted: trusted, providerID: p.ID, notes: p.Notes})
+			out = append(out, proposal{server: s, trusted: trusted, providerID: p.ID, notes: markNotes(p.Notes, trusted)})
 		}
 	}
 	return out

@@ -236,6 +236,11 @@ func (r *runner) result(outcomes []outcome) *Result {
 			if o.status == StatusFound && o.source.Rank() < best {
 				best = o.source.Rank()
 				p := *o.provider
+				if !o.trust.Trusted() {
+					// Anyone on the path could have written these.
+					p.Notes = markNotes(p.Notes, false)
+					p.Documentation = nil
+				}
 				res.Provider = &p
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/postino-mail/postino/detect/autoconfig"
 	"github.com/postino-mail/postino/detect/config"
@@ -119,14 +120,39 @@ func (r *runner) fetchConfig(rawURL string, trust Trust) func(ctx context.Contex
 		if res.URL != "" {
 			a.url = res.URL
 		}
+		a.trust = redirectTrust(trust, rawURL, res)
 		p, err := r.parseConfig(res.Body)
 		if err != nil {
 			a.err = err
 			return a
 		}
-		a.provider, a.props = p, proposalsFrom(p, trust.Trusted())
+		a.provider, a.props = p, proposalsFrom(p, a.trust.Trusted())
 		return a
 	}
+}
+
+// redirectTrust is the trust of an answer fetched over HTTPS once the
+// redirects are known: an answer that ended up outside the domain the
+// request was for (the address's domain for autoconfig, the ISPDB's own
+// domain for the ISPDB), or that crossed plain HTTP on the way, is no
+// more trustworthy than where it ended up, so it is untrusted. The
+// domain a URL is "for" is its host without a leading "autoconfig.".
+func redirectTrust(trust Trust, rawURL string, res *network.HTTPResult) Trust {
+	if trust != TrustHTTPS {
+		return trust
+	}
+	if !res.Secure {
+		return TrustRedirectUntrusted
+	}
+	home := strings.TrimPrefix(strings.ToLower(hostOf(rawURL)), "autoconfig.")
+	final := hostOf(res.URL)
+	if res.URL == "" {
+		final = hostOf(rawURL)
+	}
+	if home == "" || !inDomain(final, home) {
+		return TrustRedirectUntrusted
+	}
+	return trust
 }
 
 // autoconfig asks the domain's own web server (scheme https: source 3;
