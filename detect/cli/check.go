@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +16,8 @@ import (
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -37,6 +41,7 @@ type checkArgs struct {
 	passwordStdin    bool
 	allowPlaintext   bool
 	allowInsecureTLS bool
+	trustHosts       hostList
 	noHTTP           bool
 	lang             string
 	parallel         int
@@ -63,6 +68,7 @@ func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	fs.BoolVar(&a.passwordStdin, "password-stdin", false, i18n.T("check.flag.password_stdin"))
 	fs.BoolVar(&a.allowPlaintext, "allow-plaintext", false, i18n.T("check.flag.allow_plaintext"))
 	fs.BoolVar(&a.allowInsecureTLS, "allow-insecure-tls", false, i18n.T("check.flag.allow_insecure_tls"))
+	fs.Var(&a.trustHosts, "trust-host", i18n.T("check.flag.trust_host"))
 	addNoHTTPFlag(fs, &a.noHTTP)
 	addLangFlag(fs, &a.lang)
 	fs.IntVar(&a.parallel, "parallel", detect.DefaultParallel, i18n.T("check.flag.parallel"))
@@ -187,6 +193,7 @@ func runCheck(env *Env) int {
 		Password:         password,
 		AllowPlaintext:   a.allowPlaintext,
 		AllowInsecureTLS: a.allowInsecureTLS,
+		TrustHosts:       a.trustHosts,
 	}, addr, sink)
 	if progress != nil {
 		progress.Close()
@@ -196,6 +203,7 @@ func runCheck(env *Env) int {
 	// check's, and in text mode the check's table is already on screen
 	// while the message travels.
 	doc := checkDocument{Report: rep}
+	saidWhy := false // the one line saying why the exit is 1 is out
 	if !a.json {
 		renderCheckText(env.Stdout, rep)
 	}
@@ -206,6 +214,7 @@ func runCheck(env *Env) int {
 			renderRoundtripText(env.Stdout, addr.String(), rt)
 		} else if rt.Status == roundtrip.Refused {
 			fmt.Fprintln(env.Stderr, notSentLine(rt))
+			saidWhy = true
 		}
 	}
 	if a.json {
@@ -214,10 +223,65 @@ func runCheck(env *Env) int {
 			return ExitNotFound
 		}
 	}
-	if !rep.Working() || (doc.Roundtrip != nil && doc.Roundtrip.Status != roundtrip.Arrived) {
+	why := exitCaveat(rep, password != "", a.trustHosts)
+	if why == "" && doc.Roundtrip != nil && doc.Roundtrip.Status != roundtrip.Arrived {
+		why = i18n.T("check.exit.caveat.roundtrip")
+	}
+	if why != "" {
+		// The recommendation (if any) is printed above; one line says
+		// why it does not count as proven.
+		if !saidWhy {
+			fmt.Fprintln(env.Stderr, why)
+		}
 		return ExitNotFound
 	}
 	return ExitOK
+}
+
+// exitCaveat says why a check does not exit 0, or "" when it may: the
+// recommended incoming and outgoing endpoints must both exist, have a
+// verified certificate (or be a host the person trusted explicitly with
+// --trust-host) and, when a password was given, have logged in.
+func exitCaveat(rep *detect.Report, withPassword bool, trusted hostList) string {
+	if !rep.Working() {
+		return i18n.T("check.exit.caveat.no_recommendation")
+	}
+	for _, c := range []*recommend.Choice{rep.Recommended.Incoming, rep.Recommended.Outgoing} {
+		ep := map[string]any{"Endpoint": net.JoinHostPort(c.Host, strconv.Itoa(c.Port))}
+		switch {
+		case !c.Verified && !trusted.has(c.Host):
+			return i18n.T("check.exit.caveat.cert", ep)
+		case withPassword && c.Login == probe.LoginSkipped:
+			return i18n.T("check.exit.caveat.login_not_tried", ep)
+		case withPassword && c.Login != probe.LoginOK:
+			return i18n.T("check.exit.caveat.login_failed", ep)
+		}
+	}
+	return ""
+}
+
+// hostList is a repeatable flag of host names (--trust-host).
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	host := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(v), "."))
+	if !address.IsServerHost(host) {
+		return errors.New(i18n.T("check.error.trust_host", map[string]any{"Value": strconv.Quote(v)}))
+	}
+	*h = append(*h, host)
+	return nil
+}
+
+func (h hostList) has(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, x := range h {
+		if x == host {
+			return true
+		}
+	}
+	return false
 }
 
 // checkDocument is what `postino check --json` prints: the report, plus

@@ -84,6 +84,7 @@ func TestCheckRefusesBadInputWithExitCode2(t *testing.T) {
 		{"delete-test without send-test", "pw\n", []string{"check", "--password-stdin", "--delete-test", "a@example.org"}, "add --send-test"},
 		{"send-deadline without send-test", "pw\n", []string{"check", "--password-stdin", "--send-deadline", "30s", "a@example.org"}, "add --send-test"},
 		{"zero send-deadline", "pw\n", []string{"check", "--password-stdin", "--send-test", "--send-deadline", "0s", "a@example.org"}, "--send-deadline 0s is not valid"},
+		{"trust-host not a host", "", []string{"check", "--trust-host", "imap example/org", "a@example.org"}, "--trust-host"},
 		{"hour-long send-deadline", "pw\n", []string{"check", "--password-stdin", "--send-test", "--send-deadline", "1h", "a@example.org"}, "between 100ms and 10m"},
 	}
 	for _, tc := range cases {

@@ -47,6 +47,7 @@ var templateData = map[string]any{
 	"Protocols": "IMAP, SMTP", "Error": "expired on 2026-01-02",
 	"Limit": 8192, "Detail": "boom", "Date": "2026-01-02", "Names": "a.example.org, b.example.org",
 	"Issuer": "Test CA", "Version": "TLS 1.0", "Mechanisms": "XOAUTH2", "Code": 499, "Enhanced": "4.0.0",
+	"Sources": "autoconfig-http", "By": "imap.example.org:993", "Seconds": 15, "Expected": "ab12", "Got": "cd34",
 }
 
 // everyCodeReport is a report that holds every probe status, every
