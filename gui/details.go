@@ -52,6 +52,9 @@ func (v *detailsView) render() {
 	if v.u.canRetryInsecure(r) {
 		v.body.Add(v.retryButton(r))
 	}
+	if v.u.canRetryTrusted(r) {
+		v.body.Add(v.trustButton(r))
+	}
 
 	f := newFacts()
 	f.add("gui.details.status", word)
@@ -72,6 +75,9 @@ func (v *detailsView) render() {
 		f.add("gui.details.tls", strings.TrimSpace(t.Version+" · "+t.Cipher))
 		f.add("gui.details.subject", t.Subject)
 		f.add("gui.details.issuer", t.Issuer)
+		if t.SHA256 != "" {
+			f.add("gui.details.sha256", fingerprint(t.SHA256))
+		}
 		if len(t.DNSNames) > 0 {
 			f.add("gui.details.names", strings.Join(t.DNSNames, ", "))
 		}

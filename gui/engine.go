@@ -15,6 +15,9 @@ type Request struct {
 	Password string
 	// Settings carries the timeouts, DNS server and policy switches.
 	Settings Settings
+	// PinSHA256 is, for Retrier.RetryInsecure, the fingerprint of the
+	// certificate the person accepted: another one gets no password.
+	PinSHA256 string
 }
 
 // Engine runs checks. The window only renders the events an Engine
@@ -50,4 +53,13 @@ type Retrier interface {
 	// its certificate does not verify, and reports through sink as Check
 	// does. It returns when the probe is over or ctx is done.
 	RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+}
+
+// TrustRetrier is implemented by engines that can probe one endpoint
+// again with the person's permission to send the password to a host that
+// only an untrusted source named ("Try the login on this server…").
+type TrustRetrier interface {
+	// RetryTrusted probes ep again with the password; the certificate
+	// must still verify. It returns when the probe is over or ctx is done.
+	RetryTrusted(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
 }

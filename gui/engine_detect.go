@@ -63,7 +63,33 @@ func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.
 		Password:         req.Password,
 		AllowPlaintext:   req.Settings.AllowPlaintextLogin,
 		AllowInsecureTLS: true,
+		PinSHA256:        req.PinSHA256,
 		Timeout:          timeout,
+	}, sink)
+}
+
+// RetryTrusted implements TrustRetrier: one probe of ep with the
+// person's permission to send the password to this host, which only an
+// untrusted source named. Everything else still holds: TLS 1.2 or newer
+// and a certificate that verifies.
+func (d DetectEngine) RetryTrusted(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+	nw, err := d.network(req.Settings)
+	if err != nil {
+		sink(EngineError{Err: err})
+		return
+	}
+	if detect.CheckCredentials(ep.Username, req.Password) != nil {
+		req.Password = ""
+	}
+	timeout := req.Settings.ProbeTimeout
+	if timeout <= 0 {
+		timeout = detect.DefaultProbeTimeout
+	}
+	probe.Run(ctx, nw, ep, sources, probe.Options{
+		Username:       ep.Username,
+		Password:       req.Password,
+		AllowPlaintext: req.Settings.AllowPlaintextLogin,
+		Timeout:        timeout,
 	}, sink)
 }
 

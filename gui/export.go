@@ -185,6 +185,7 @@ func (e *exportDialog) save(f export.Format) {
 		dialog.ShowError(err, e.u.win)
 		return
 	}
+	withPass := f.Password && e.withPass.Checked
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, e.u.win)
@@ -193,11 +194,7 @@ func (e *exportDialog) save(f export.Format) {
 		if w == nil {
 			return // cancelled
 		}
-		_, werr := w.Write(data)
-		if cerr := w.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
+		if werr := writeSaved(w, data, withPass); werr != nil {
 			dialog.ShowError(werr, e.u.win)
 			return
 		}

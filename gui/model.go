@@ -43,6 +43,9 @@ type sourceLine struct {
 type checkState struct {
 	Address string
 	Domain  string
+	// allowPlain is the check's "password without encryption", which
+	// holds for this check and its retries only (issue 10).
+	allowPlain bool
 	Started time.Time
 	// Finished is the time the run ended (zero while running).
 	Finished  time.Time

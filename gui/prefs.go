@@ -26,8 +26,9 @@ type Settings struct {
 	// (the results are marked untrusted either way).
 	AllowHTTPAutoconfig bool
 	// AllowPlaintextLogin lets a probe send the password on a connection
-	// without TLS. Off by default: a password in clear can be read by
-	// anyone on the path.
+	// without TLS, to hosts a trusted source named. Off by default: a
+	// password in clear can be read by anyone on the path. It holds for
+	// the next check only and is never stored (docs/security.md).
 	AllowPlaintextLogin bool
 	// Recent lists the last addresses checked, newest first.
 	Recent []string
@@ -63,7 +64,6 @@ func LoadSettings(p fyne.Preferences) Settings {
 		DNSServer:           strings.TrimSpace(p.String(prefDNSServer)),
 		ISPDBURL:            strings.TrimSpace(p.String(prefISPDBURL)),
 		AllowHTTPAutoconfig: p.Bool(prefAllowHTTP),
-		AllowPlaintextLogin: p.Bool(prefAllowPlain),
 	}
 	if s.ProbeTimeout < MinProbeTimeout || s.ProbeTimeout > MaxProbeTimeout {
 		s.ProbeTimeout = DefaultProbeTimeout
@@ -83,7 +83,8 @@ func (s Settings) Save(p fyne.Preferences) {
 	p.SetString(prefDNSServer, s.DNSServer)
 	p.SetString(prefISPDBURL, s.ISPDBURL)
 	p.SetBool(prefAllowHTTP, s.AllowHTTPAutoconfig)
-	p.SetBool(prefAllowPlain, s.AllowPlaintextLogin)
+	// Never stored; an older version's stored choice is forgotten.
+	p.RemoveValue(prefAllowPlain)
 	p.SetString(prefRecent, strings.Join(s.Recent, recentSeparator))
 }
 

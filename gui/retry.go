@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
@@ -34,16 +36,35 @@ func remedyText(p problem.Problem) string {
 
 // canRetryInsecure reports whether Details offers to try the login on
 // row r despite its certificate: the password was held back for that
-// reason alone, the person typed one, nothing is running and the engine
-// can probe one endpoint.
+// reason alone, the person typed one, nothing is running, the engine
+// can probe one endpoint, and the certificate the person sees has a
+// fingerprint the retry can be pinned to.
 func (u *UI) canRetryInsecure(r probe.Result) bool {
-	if _, ok := u.opts.Engine.(Retrier); !ok || u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) || u.sendTestRunning() {
+	if _, ok := u.opts.Engine.(Retrier); !ok || !u.canRetry(r) || r.TLS == nil || r.TLS.SHA256 == "" {
 		return false
 	}
-	if u.top.password.Text == "" || r.Phase != probe.PhaseDone {
+	return hasProblemCode(r, problem.LoginNotSentInsecure)
+}
+
+// canRetryTrusted reports whether Details offers "Try the login on this
+// server…": the password was held back because only an untrusted source
+// named the host.
+func (u *UI) canRetryTrusted(r probe.Result) bool {
+	if _, ok := u.opts.Engine.(TrustRetrier); !ok || !u.canRetry(r) {
 		return false
 	}
-	return slices.ContainsFunc(r.Problems, func(p problem.Problem) bool { return p.Code == problem.LoginNotSentInsecure })
+	return hasProblemCode(r, problem.LoginNotSentUntrusted)
+}
+
+func (u *UI) canRetry(r probe.Result) bool {
+	if u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) || u.sendTestRunning() {
+		return false
+	}
+	return u.top.password.Text != "" && r.Phase == probe.PhaseDone
+}
+
+func hasProblemCode(r probe.Result, code string) bool {
+	return slices.ContainsFunc(r.Problems, func(p problem.Problem) bool { return p.Code == code })
 }
 
 // retryButton asks before sending the password to a server that could
@@ -58,29 +79,78 @@ func (v *detailsView) retryButton(r probe.Result) fyne.CanvasObject {
 	return b
 }
 
+// trustButton asks before sending the password to a host that only an
+// untrusted source named (issue 10).
+func (v *detailsView) trustButton(r probe.Result) fyne.CanvasObject {
+	b := widget.NewButtonWithIcon(i18n.T("gui.trust.button"), theme.WarningIcon(), func() {
+		v.u.confirmRetryTrusted(r)
+	})
+	b.Importance = widget.WarningImportance
+	return b
+}
+
+// confirmRetryInsecure names the host and the certificate's fingerprint:
+// the retry accepts that certificate only, so a different one presented
+// meanwhile gets no password.
 func (u *UI) confirmRetryInsecure(r probe.Result) {
-	text := widget.NewLabel(i18n.T("gui.retry.confirm.text", map[string]any{"Host": r.Endpoint.Host}))
+	text := widget.NewLabel(i18n.T("gui.retry.confirm.text", map[string]any{"Host": r.Endpoint.Host}) + "\n\n" +
+		i18n.T("gui.retry.confirm.pin", map[string]any{"Fingerprint": fingerprint(r.TLS.SHA256)}))
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(i18n.T("gui.retry.confirm.title"), i18n.T("gui.retry.confirm.yes"), i18n.T("gui.cancel"),
-		text, func(ok bool) {
-			if ok {
-				u.retryInsecure(r.ID)
-			}
-		}, u.win)
+	pin := r.TLS.SHA256
+	u.confirmRetry(i18n.T("gui.retry.confirm.title"), i18n.T("gui.retry.confirm.yes"), text, func() {
+		retrier, _ := u.opts.Engine.(Retrier)
+		u.retry(r.ID, func(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+			req.PinSHA256 = pin
+			retrier.RetryInsecure(ctx, req, ep, sources, sink)
+		})
+	})
+}
+
+// confirmRetryTrusted names the untrusted source and the host.
+func (u *UI) confirmRetryTrusted(r probe.Result) {
+	data := map[string]any{"Host": r.Endpoint.Host, "Sources": sourceNames(u.state.SourcesOf(r))}
+	text := widget.NewLabel(i18n.T("gui.trust.confirm.text", data))
+	text.Wrapping = fyne.TextWrapWord
+	u.confirmRetry(i18n.T("gui.trust.confirm.title"), i18n.T("gui.trust.confirm.yes", data), text, func() {
+		retrier, _ := u.opts.Engine.(TrustRetrier)
+		u.retry(r.ID, retrier.RetryTrusted)
+	})
+}
+
+func (u *UI) confirmRetry(title, yes string, text *widget.Label, run func()) {
+	d := dialog.NewCustomConfirm(title, yes, i18n.T("gui.cancel"), text, func(ok bool) {
+		if ok {
+			run()
+		}
+	}, u.win)
 	d.Resize(fyne.NewSize(480, 0))
 	u.retryDialog = d
 	d.Show()
 }
 
-// retryInsecure probes row id once more with the login allowed despite
-// the certificate. It runs like a check (Esc or editing the address
-// cancels it, and the row goes back to what the check found; a new check
-// drops its late events) and updates that row only: the recommendation
-// stays what the check decided.
-func (u *UI) retryInsecure(id string) {
-	retrier, ok := u.opts.Engine.(Retrier)
+// fingerprint groups a hex SHA-256 in pairs, as certificate viewers do.
+func fingerprint(hex string) string {
+	var b strings.Builder
+	for i := 0; i < len(hex); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strings.ToUpper(hex[i:min(i+2, len(hex))]))
+	}
+	return b.String()
+}
+
+// retryFunc probes one endpoint again with some permission the person
+// gave (Retrier.RetryInsecure, TrustRetrier.RetryTrusted).
+type retryFunc func(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+
+// retry probes row id once more with do. It runs like a check (Esc or
+// editing the address cancels it, and the row goes back to what the
+// check found; a new check drops its late events) and updates that row
+// only: the recommendation stays what the check decided.
+func (u *UI) retry(id string, do retryFunc) {
 	r, found := u.state.Row(id)
-	if !ok || !found || u.cancel != nil {
+	if !found || u.cancel != nil {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -89,16 +159,17 @@ func (u *UI) retryInsecure(id string) {
 	st := u.state
 	st.retrying[id] = true
 	req := Request{Address: st.Address, Password: u.top.password.Text, Settings: u.set}
+	req.Settings.AllowPlaintextLogin = st.allowPlain
 	sources := st.SourcesOf(r)
 	done := make(chan struct{})
 	u.done = done
-	do := u.do
-	sink := func(ev event.Event) { do(func() { u.handle(run, ev) }) }
+	post := u.do
+	sink := func(ev event.Event) { post(func() { u.handle(run, ev) }) }
 	go func() {
 		defer close(done)
-		retrier.RetryInsecure(ctx, req, r.Endpoint, sources, sink)
+		do(ctx, req, r.Endpoint, sources, sink)
 		canceled := ctx.Err() != nil
-		do(func() {
+		post(func() {
 			delete(st.retrying, id)
 			if canceled {
 				// Cancelled half-way: the row goes back to what the

@@ -97,6 +97,12 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	if u.retryDialog == nil || !hasText(w.Canvas().Overlays().Top(), "Someone in between could read your password") {
 		t.Fatal("no confirmation explaining the risk")
 	}
+	// The retry is pinned to the certificate the person saw (issue 10):
+	// the confirmation names its SHA-256, as Details does.
+	if row.TLS == nil || len(row.TLS.SHA256) != 64 || !hasText(w.Canvas().Overlays().Top(), fingerprint(row.TLS.SHA256)) ||
+		!strings.Contains(all, fingerprint(row.TLS.SHA256)) {
+		t.Fatal("the confirmation or Details does not show the certificate's SHA-256")
+	}
 	if u.cancel != nil {
 		t.Fatal("the probe started before the person confirmed")
 	}

@@ -184,6 +184,9 @@ func (u *UI) startCheck() {
 	u.set.Save(u.app.Preferences())
 
 	req := Request{Address: addr.String(), Password: u.top.password.Text, Settings: u.set}
+	// "Password without encryption" holds for this check (and its
+	// retries) only (issue 10).
+	u.state.allowPlain, u.set.AllowPlaintextLogin = u.set.AllowPlaintextLogin, false
 	done := make(chan struct{})
 	u.done = done
 	do := u.do

@@ -79,6 +79,12 @@ func TestSettingsRoundTripAndRejectOutOfRangeValues(t *testing.T) {
 	if s.ProbeTimeout != DefaultProbeTimeout || s.Language != "" || s.AllowPlaintextLogin {
 		t.Fatalf("defaults = %+v", s)
 	}
+	// "Password without encryption" is never stored (issue 10), not
+	// even a value an older version stored.
+	p.SetBool(prefAllowPlain, true)
+	if LoadSettings(p).AllowPlaintextLogin {
+		t.Fatal("a stored allow-plaintext choice was loaded")
+	}
 	s = Settings{Language: "it", ProbeTimeout: 20 * time.Second, DNSServer: "127.0.0.1:5353", ISPDBURL: "https://ispdb.example/v1.1/", AllowHTTPAutoconfig: true, AllowPlaintextLogin: true}
 	for _, a := range []string{"c@x.it", "b@x.it", "a@x.it", "B@X.IT"} {
 		s.Remember(a)
@@ -86,7 +92,7 @@ func TestSettingsRoundTripAndRejectOutOfRangeValues(t *testing.T) {
 	s.Save(p)
 	got := LoadSettings(p)
 	if got.Language != "it" || got.ProbeTimeout != 20*time.Second || got.DNSServer != "127.0.0.1:5353" ||
-		got.ISPDBURL != s.ISPDBURL || !got.AllowHTTPAutoconfig || !got.AllowPlaintextLogin {
+		got.ISPDBURL != s.ISPDBURL || !got.AllowHTTPAutoconfig || got.AllowPlaintextLogin {
 		t.Fatalf("round trip = %+v", got)
 	}
 	if want := []string{"B@X.IT", "a@x.it", "c@x.it"}; len(got.Recent) != 3 || got.Recent[0] != want[0] || got.Recent[2] != want[2] {

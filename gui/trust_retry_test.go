@@ -1,0 +1,136 @@
+package gui
+
+import (
+	"bufio"
+	"crypto/tls"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
+)
+
+// countingIMAP serves a minimal IMAP over implicit TLS on host:993 and
+// counts every LOGIN or AUTHENTICATE it receives: what the server saw.
+func countingIMAP(t *testing.T, lab *labtest.Lab, host string) *atomic.Int32 {
+	t.Helper()
+	var logins atomic.Int32
+	ln := tls.NewListener(lab.Listen(host, 993), &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				c.Write([]byte("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"))
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					f := strings.Fields(line)
+					if len(f) < 2 {
+						continue
+					}
+					switch strings.ToUpper(f[1]) {
+					case "CAPABILITY":
+						c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK done\r\n"))
+					case "LOGIN", "AUTHENTICATE":
+						logins.Add(1)
+						c.Write([]byte(f[0] + " OK logged in\r\n"))
+					case "LOGOUT":
+						c.Write([]byte("* BYE\r\n" + f[0] + " OK bye\r\n"))
+						return
+					default:
+						c.Write([]byte(f[0] + " BAD what\r\n"))
+					}
+				}
+			}()
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	return &logins
+}
+
+// Through the GUI engine: a plain-HTTP autoconfig (anyone on the Wi-Fi
+// can answer it) names a host outside the address's domain with a valid
+// certificate. The check sends it no password (counted at the server);
+// Details offers "Try the login on this server…", whose confirmation
+// names the source and the host; only after that does the server see
+// one login.
+func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
+	lab := labtest.New(t)
+	lab.HTTP("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Write([]byte(`<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.com">
+<domain>example.com</domain>
+<incomingServer type="imap"><hostname>imap.attacker.example</hostname><port>993</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>
+</emailProvider></clientConfig>`))
+	}))
+	logins := countingIMAP(t, lab, "imap.attacker.example")
+
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 600))
+	queue := make(chan func(), 4096)
+	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u.do = func(f func()) { queue <- f }
+	w.SetContent(u.Content())
+	u.set.ProbeTimeout = 3 * time.Second
+	u.set.AllowHTTPAutoconfig = true
+	u.set.AllowPlaintextLogin = true // widens nothing for an untrusted host
+	u.top.password.SetText("pw")
+	u.AutoCheck("mario@example.com")
+	drive(t, u, queue)
+
+	if n := logins.Load(); n != 0 {
+		t.Fatalf("the check sent the password to a host only plain HTTP named: %d logins", n)
+	}
+	ep := config.Server{Protocol: config.IMAP, Host: "imap.attacker.example", Port: 993, Security: config.TLS, Username: "mario@example.com"}
+	row, ok := u.state.Row(ep.Key())
+	if !ok {
+		t.Fatalf("no row for %s: %v", ep.Key(), u.state.Rows(true))
+	}
+	if !hasProblemCode(row, problem.LoginNotSentUntrusted) {
+		t.Fatalf("row problems %v, want login-not-sent-untrusted", row.Problems)
+	}
+	u.selectRow(row.ID)
+	b := findButton(u.details.obj, "Try the login on this server…")
+	if b == nil {
+		t.Fatalf("no button to trust the host; details:\n%s", strings.Join(texts(u.details.obj), "\n"))
+	}
+	test.Tap(b)
+	top := w.Canvas().Overlays().Top()
+	if u.retryDialog == nil || !hasText(top, "imap.attacker.example") || !hasText(top, "HTTP") {
+		t.Fatal("the confirmation does not name the host and the untrusted source")
+	}
+	if logins.Load() != 0 || u.cancel != nil {
+		t.Fatal("the probe started before the person confirmed")
+	}
+	u.retryDialog.Confirm()
+	drive(t, u, queue)
+	row, _ = u.state.Row(ep.Key())
+	if row.Login != probe.LoginOK || logins.Load() != 1 {
+		t.Fatalf("after consent: login %q, server saw %d logins; problems %v", row.Login, logins.Load(), row.Problems)
+	}
+}
