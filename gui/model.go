@@ -46,7 +46,7 @@ type checkState struct {
 	// allowPlain is the check's "password without encryption", which
 	// holds for this check and its retries only (issue 10).
 	allowPlain bool
-	Started time.Time
+	Started    time.Time
 	// Finished is the time the run ended (zero while running).
 	Finished  time.Time
 	Cancelled bool
