@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bytes"
-	"errors"
 	"net"
 	"strings"
 	"sync"
@@ -11,73 +10,31 @@ import (
 	"unicode/utf8"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 )
 
-// Limits on what a server may send. A mail server's longest legitimate
-// line in a probe is a CAPABILITY or EHLO line of a few hundred bytes;
-// RFC 5321 §4.5.3.1.5 caps SMTP reply lines at 512 octets. The caps are
-// far above that and far below what could hurt.
+// Limits on what a server may send: the shared connection layer's
+// (mailconn), the same for the probe and the round trip.
 const (
 	// MaxLine is the longest line (CRLF included) a server may send.
-	MaxLine = 8 << 10
+	MaxLine = mailconn.MaxLine
 	// MaxRead is the most a server may send in one probe.
-	MaxRead = 1 << 20
+	MaxRead = mailconn.MaxRead
 	// maxTranscript bounds the stored transcript.
 	maxTranscript     = 200
 	maxTranscriptLine = 512
 )
 
 var (
-	errLineTooLong = errors.New("probe: the server sent an over-long line")
-	errTooMuchData = errors.New("probe: the server sent too much data")
+	errLineTooLong = mailconn.ErrLineTooLong
+	errTooMuchData = mailconn.ErrTooMuchData
 )
 
 // guardConn keeps every read and write of a probe inside the probe's
-// deadline: libraries set their own generous deadlines (go-smtp five
-// minutes, go-imap thirty seconds) or clear them, and each such call is
-// clamped to ours.
-type guardConn struct {
-	net.Conn
-	mu       sync.Mutex // libraries set deadlines from their own goroutines
-	deadline time.Time
-}
+// deadline (see mailconn.Guard).
+type guardConn = mailconn.Guard
 
-func newGuardConn(c net.Conn, deadline time.Time) *guardConn {
-	c.SetDeadline(deadline)
-	return &guardConn{Conn: c, deadline: deadline}
-}
-
-func (g *guardConn) clamp(t time.Time) time.Time {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if t.IsZero() || t.After(g.deadline) {
-		return g.deadline
-	}
-	return t
-}
-
-// shorten brings the deadline forward to t (never back).
-func (g *guardConn) shorten(t time.Time) {
-	g.mu.Lock()
-	if t.Before(g.deadline) {
-		g.deadline = t
-	}
-	g.mu.Unlock()
-	g.Conn.SetDeadline(g.clamp(t))
-}
-
-// setLimit moves the deadline to t, later or earlier: the login step
-// gets its own budget, and waiting for the gate is not the server's time.
-func (g *guardConn) setLimit(t time.Time) {
-	g.mu.Lock()
-	g.deadline = t
-	g.mu.Unlock()
-	g.Conn.SetDeadline(t)
-}
-
-func (g *guardConn) SetDeadline(t time.Time) error      { return g.Conn.SetDeadline(g.clamp(t)) }
-func (g *guardConn) SetReadDeadline(t time.Time) error  { return g.Conn.SetReadDeadline(g.clamp(t)) }
-func (g *guardConn) SetWriteDeadline(t time.Time) error { return g.Conn.SetWriteDeadline(g.clamp(t)) }
+func newGuardConn(c net.Conn, deadline time.Time) *guardConn { return mailconn.NewGuard(c, deadline) }
 
 // transcript collects the lines of one probe's exchange. It is shared by
 // the plaintext and the TLS layer of a STARTTLS session, and written from
@@ -186,13 +143,7 @@ func truncate(s string, n int) string {
 // replaced without garbling the text (every "a"), so a text holding it
 // is withheld whole, with a note saying so.
 func scrub(text, password string) string {
-	switch {
-	case password == "" || !strings.Contains(text, password):
-		return text
-	case len(password) >= 4:
-		return strings.ReplaceAll(text, password, "***")
-	}
-	return i18n.T("security.withheld")
+	return mailconn.Scrub(text, password, i18n.T("security.withheld"))
 }
 
 // redact hides the credentials in a client line sent while the probe
@@ -238,7 +189,7 @@ type recordConn struct {
 
 	mu      sync.Mutex // reads and writes come from different goroutines
 	in, out []byte     // partial lines
-	lineLen int
+	lines   mailconn.LineLimit
 	readErr error
 }
 
@@ -259,14 +210,10 @@ func (r *recordConn) Read(p []byte) (int, error) {
 	r.t.received += int64(n)
 	total := r.t.received
 	r.t.mu.Unlock()
-	for _, b := range p[:n] {
-		if b == '\n' {
-			r.lineLen = 0
-		} else if r.lineLen++; r.lineLen > MaxLine {
-			r.flushLocked(&r.in, "S")
-			r.readErr = errLineTooLong
-			return 0, r.readErr
-		}
+	if err := r.lines.Scan(p[:n]); err != nil {
+		r.flushLocked(&r.in, "S")
+		r.readErr = err
+		return 0, r.readErr
 	}
 	if total > MaxRead {
 		r.readErr = errTooMuchData

@@ -1,17 +1,15 @@
 package probe
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/textproto"
 	"os"
-	"syscall"
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -27,16 +25,9 @@ func notProtocol(line string) error {
 	return &errNotProtocol{line: truncate(line, 80)}
 }
 
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
-		(errors.As(err, &ne) && ne.Timeout())
-}
+func isTimeout(err error) bool { return mailconn.IsTimeout(err) }
 
-func isReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
-}
+func isReset(err error) bool { return mailconn.IsReset(err) }
 
 // failed records why a step failed. A server's reply becomes the
 // matching catalogue entry (problem.FromReply, shared with the round

@@ -105,7 +105,7 @@ func (r *run) moveDeadline(t time.Time) bool {
 	if !r.clock.set(t) {
 		return false
 	}
-	r.raw.setLimit(t)
+	r.raw.SetLimit(t)
 	return true
 }
 

@@ -203,7 +203,7 @@ func protocolName(p config.Protocol) string {
 }
 
 // goodbye shortens the deadline before QUIT or LOGOUT.
-func (r *run) goodbye() { r.raw.shorten(time.Now().Add(goodbyeTime)) }
+func (r *run) goodbye() { r.raw.Shorten(time.Now().Add(goodbyeTime)) }
 
 func (r *run) fail(p problem.Problem) { r.failures = append(r.failures, p) }
 func (r *run) warn(p problem.Problem) { r.warnings = append(r.warnings, p) }

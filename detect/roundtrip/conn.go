@@ -7,12 +7,14 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"syscall"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -27,6 +29,18 @@ func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, 
 		return nil, nil, nil, err
 	}
 	raw := conn
+	if dl, ok := s.life.Deadline(); ok {
+		// The libraries' own deadlines (go-smtp's minutes) stay inside
+		// the run's.
+		conn = mailconn.NewGuard(conn, dl)
+	}
+	// What the server sends is held to the probe's bounds, before and
+	// after TLS (mailconn.Upgrade keeps the byte budget).
+	budget := mailconn.NewBudget(mailconn.MaxRead)
+	s.mu.Lock()
+	s.budgets = append(s.budgets, budget)
+	s.mu.Unlock()
+	conn = mailconn.Bound(conn, budget)
 	stopLife := context.AfterFunc(s.life, func() { raw.Close() })
 	stopStep := context.AfterFunc(step, func() { raw.Close() })
 	release = func() {
@@ -36,8 +50,11 @@ func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, 
 	}
 	endStep = func() { stopStep() }
 	if srv.Security == config.TLS {
-		tc := tls.Client(conn, s.tlsConfig(srv.Host))
-		if err := tc.HandshakeContext(step); err != nil {
+		tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
+			tc := tls.Client(under, s.tlsConfig(srv.Host))
+			return tc, tc.HandshakeContext(step)
+		})
+		if err != nil {
 			release()
 			return nil, nil, nil, &tlsError{err}
 		}
@@ -66,6 +83,20 @@ func (e *tlsError) Unwrap() error { return e.err }
 // errStartTLSMissing means the server does not offer STARTTLS.
 var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
 
+// explain is explain for this session: a connection that hit a read
+// limit says so, whatever the library made of the error (go-imap and
+// detect/pop3 turn it into text).
+func (s *session) explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
+	s.mu.Lock()
+	for _, b := range s.budgets {
+		if lerr := b.Err(); lerr != nil {
+			err = lerr
+		}
+	}
+	s.mu.Unlock()
+	return explain(ctx, srv, err, loginStep)
+}
+
 // explain turns an error from talking to srv into a catalogue problem:
 // a server reply becomes its own entry, everything else is about the
 // connection or the certificate.
@@ -82,6 +113,10 @@ func explain(ctx context.Context, srv config.Server, err error, loginStep bool) 
 		return problem.New(problem.StartTLSMissing, data)
 	case errors.As(err, &cv):
 		return certProblem(srv, cv.Err)
+	case errors.Is(err, mailconn.ErrLineTooLong), errors.Is(err, pop3.ErrLineTooLong):
+		return problem.New(problem.LineTooLong, map[string]any{"Limit": mailconn.MaxLine})
+	case errors.Is(err, mailconn.ErrTooMuchData), errors.Is(err, pop3.ErrTooManyLines):
+		return problem.New(problem.TooMuchData, map[string]any{"Limit": mailconn.MaxRead})
 	}
 	if p, ok := problem.FromReply(err, loginStep); ok {
 		return p
@@ -91,7 +126,7 @@ func explain(ctx context.Context, srv config.Server, err error, loginStep bool) 
 		data["Detail"] = oneLine(tle.err.Error())
 		return problem.New(problem.TLSFailed, data)
 	}
-	if ctx.Err() != nil || isTimeout(err) {
+	if ctx.Err() != nil || mailconn.IsTimeout(err) {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return problem.New(problem.Canceled, data)
 		}
@@ -102,6 +137,27 @@ func explain(ctx context.Context, srv config.Server, err error, loginStep bool) 
 	}
 	data["Detail"] = oneLine(err.Error())
 	return problem.New(problem.NotThisProtocol, data)
+}
+
+// scrubbed returns p with the password removed from the server's words
+// (mailconn.Scrub), whatever the password's length.
+func scrubbed(p *problem.Problem, password string) *problem.Problem {
+	if p == nil {
+		return nil
+	}
+	withheld := i18n.T("security.withheld")
+	out := *p
+	out.ServerText = mailconn.Scrub(out.ServerText, password, withheld)
+	if len(p.Data) > 0 {
+		out.Data = make(map[string]any, len(p.Data))
+		for k, v := range p.Data {
+			if text, ok := v.(string); ok {
+				v = mailconn.Scrub(text, password, withheld)
+			}
+			out.Data[k] = v
+		}
+	}
+	return &out
 }
 
 // certProblem names what is wrong with a certificate that failed
@@ -130,12 +186,6 @@ func certProblem(srv config.Server, err error) problem.Problem {
 		return problem.New(problem.CertExpired, map[string]any{"Date": inv.Cert.NotAfter.UTC().Format("2006-01-02")})
 	}
 	return problem.New(problem.CertInvalid, map[string]any{"Detail": oneLine(err.Error())})
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) ||
-		(errors.As(err, &ne) && ne.Timeout())
 }
 
 // oneLine keeps a server's words on one line and bounded.

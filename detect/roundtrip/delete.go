@@ -50,8 +50,8 @@ func Delete(ctx context.Context, nw *network.Network, opts Options, token string
 	defer cancel()
 	box, err := s.open(stepCtx, s.user(opts.Incoming, addr))
 	if err != nil {
-		p := explain(ctx, opts.Incoming, err, true)
-		return DeleteResult{Problem: &p}, nil
+		p := s.explain(ctx, opts.Incoming, err, true)
+		return DeleteResult{Problem: scrubbed(&p, opts.Password)}, nil
 	}
 	defer box.close()
 	delCtx, cancelDel := context.WithTimeout(ctx, deleteTimeout)
@@ -69,8 +69,8 @@ func Delete(ctx context.Context, nw *network.Network, opts Options, token string
 	case errors.Is(err, errNoUIDPlus):
 		return DeleteResult{MarkedDeleted: true}, nil
 	case err != nil:
-		p := explain(ctx, opts.Incoming, err, false)
-		return DeleteResult{Problem: &p}, nil
+		p := s.explain(ctx, opts.Incoming, err, false)
+		return DeleteResult{Problem: scrubbed(&p, opts.Password)}, nil
 	}
 	return DeleteResult{Deleted: true}, nil
 }

@@ -1,8 +1,14 @@
 package roundtrip
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
 	"strings"
 	"time"
 
@@ -10,7 +16,10 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/internal/wire"
 	"github.com/postino-mail/postino/detect/network"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // imapBox watches an IMAP mailbox (RFC 9051 / RFC 3501) for the test
@@ -51,11 +60,14 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 	}
 	var c *imapclient.Client
 	if srv.Security == config.STARTTLS {
-		c, err = imapclient.NewStartTLS(conn, opts)
+		// STARTTLS is ours rather than imapclient.NewStartTLS's, so
+		// that the TLS layer is bounded too (mailconn.Upgrade).
+		tc, err := imapStartTLS(ctx, conn, opts.TLSConfig)
 		if err != nil {
 			release()
-			return nil, wrapIMAPStartTLS(err)
+			return nil, err
 		}
+		c = imapclient.New(wire.NewReplayConn(tc, "* OK ready\r\n"), opts)
 	} else {
 		c = imapclient.New(conn, opts)
 	}
@@ -190,12 +202,60 @@ func (b *imapBox) close() {
 
 func (b *imapBox) interrupt() { b.abort() }
 
-// wrapIMAPStartTLS tells a refused STARTTLS (the server answered NO or
-// BAD: it does not offer it) from a failed handshake.
-func wrapIMAPStartTLS(err error) error {
-	var ie *imap.Error
-	if errors.As(err, &ie) {
-		return errStartTLSMissing
+// imapStartTLS reads the greeting, asks for STARTTLS (RFC 9051 §6.2.1)
+// and runs the handshake. A PREAUTH greeting in clear is refused, as
+// imapclient does: the session would never be encrypted. A refused
+// STARTTLS (NO or BAD) is errStartTLSMissing; bytes waiting after the OK
+// would be read as if they came over TLS (a command injection), so they
+// end the session.
+func imapStartTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
 	}
-	return wrapTLS(err)
+	br := bufio.NewReader(conn)
+	tp := textproto.NewReader(br)
+	greeting, err := tp.ReadLine()
+	if err != nil {
+		return nil, err
+	}
+	switch f := strings.Fields(greeting); {
+	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "OK"):
+	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "PREAUTH"):
+		return nil, errors.New("IMAP server sent PREAUTH before STARTTLS")
+	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "BYE"):
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBye, Text: strings.Join(f[2:], " ")}
+	default:
+		return nil, fmt.Errorf("unexpected IMAP greeting %q", problem.ServerLine(greeting))
+	}
+	if _, err := io.WriteString(conn, "T0 STARTTLS\r\n"); err != nil {
+		return nil, err
+	}
+	for {
+		line, err := tp.ReadLine()
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(line, "* ") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "T0" {
+			return nil, fmt.Errorf("unexpected reply to STARTTLS %q", problem.ServerLine(line))
+		}
+		if !strings.EqualFold(f[1], "OK") {
+			return nil, errStartTLSMissing
+		}
+		break
+	}
+	if br.Buffered() > 0 {
+		return nil, &tlsError{errors.New("the server sent data before the TLS handshake")}
+	}
+	tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
+		tc := tls.Client(under, cfg)
+		return tc, tc.HandshakeContext(ctx)
+	})
+	if err != nil {
+		return nil, wrapTLS(err)
+	}
+	return tc, nil
 }

@@ -3,6 +3,7 @@ package roundtrip
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 )
@@ -76,7 +78,13 @@ func (b *pop3Box) login(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if b.srv.Security == config.STARTTLS {
-		if err := c.STLS(b.s.tlsConfig(b.srv.Host)); err != nil {
+		cfg := b.s.tlsConfig(b.srv.Host)
+		if err := c.StartTLS(func(conn net.Conn) (net.Conn, error) {
+			return mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
+				tc := tls.Client(under, cfg)
+				return tc, tc.HandshakeContext(ctx)
+			})
+		}); err != nil {
 			b.drop()
 			var pe *pop3.Error
 			if errors.As(err, &pe) {

@@ -3,11 +3,13 @@ package roundtrip
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -80,6 +82,9 @@ type session struct {
 	opts Options
 	sink event.Sink
 	res  Result
+
+	mu      sync.Mutex         // connections are opened from the waiting goroutines too
+	budgets []*mailconn.Budget // every connection's read budget
 }
 
 // Run sends the test message and waits for it. It returns when the
@@ -89,6 +94,8 @@ type session struct {
 func Run(ctx context.Context, nw *network.Network, opts Options, sink event.Sink) Result {
 	s := &session{life: ctx, nw: orDefault(nw), opts: opts, sink: sink}
 	s.run(ctx)
+	s.res.Problem = scrubbed(s.res.Problem, opts.Password)
+	s.res.DeleteFailed = scrubbed(s.res.DeleteFailed, opts.Password)
 	s.emit(StepDone)
 	sink.Emit(Finished{Result: s.res})
 	return s.res
@@ -153,7 +160,7 @@ func (s *session) run(ctx context.Context) {
 	cancel()
 	if err != nil {
 		s.res.Status, s.res.Code = ReceiveFailed, string(ReceiveFailed)
-		p := explain(ctx, o.Incoming, err, true)
+		p := s.explain(ctx, o.Incoming, err, true)
 		s.res.Problem = &p
 		return
 	}
@@ -187,7 +194,7 @@ func (s *session) run(ctx context.Context) {
 		case errors.Is(err, errNoUIDPlus):
 			s.res.MarkedDeleted = true
 		case err != nil:
-			p := explain(ctx, o.Incoming, err, false)
+			p := s.explain(ctx, o.Incoming, err, false)
 			s.res.DeleteFailed = &p
 		default:
 			s.res.Deleted = true
@@ -215,7 +222,7 @@ func (s *session) wait(ctx context.Context, box mailbox, token string) {
 		switch {
 		case err != nil && graceCtx.Err() == nil:
 			s.res.Status, s.res.Code = ReceiveFailed, "search-failed"
-			p := explain(ctx, s.opts.Incoming, err, false)
+			p := s.explain(ctx, s.opts.Incoming, err, false)
 			s.res.Problem = &p
 			return
 		case folder != "":
@@ -249,7 +256,7 @@ func (s *session) explainSend(ctx context.Context, err error) problem.Problem {
 	case errors.Is(err, errNoUsableAuth):
 		return problem.New(problem.NoUsableAuth, map[string]any{"Host": s.opts.SMTP.Host, "Port": s.opts.SMTP.Port, "Protocol": "SMTP"})
 	}
-	return explain(ctx, s.opts.SMTP, err, false)
+	return s.explain(ctx, s.opts.SMTP, err, false)
 }
 
 // user picks the login for srv.

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/wire"
 )
 
@@ -78,7 +79,7 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 // on in plain text. It returns the TLS client, its handshake still to
 // come, and the greeting for go-smtp, which expects one though no new
 // greeting follows STARTTLS (RFC 3207 §4.2).
-func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, string, error) {
+func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn, string, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		// go-smtp sets its own deadlines on every command that follows.
 		conn.SetDeadline(dl)
@@ -104,7 +105,8 @@ func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (*tls.Conn, s
 		// TLS: a command injection (RFC 3207 §5).
 		return nil, "", &tlsError{errors.New("the server sent data before the TLS handshake")}
 	}
-	return tls.Client(conn, cfg), "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n", nil
+	tc, _ := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) { return tls.Client(under, cfg), nil })
+	return tc, "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n", nil
 }
 
 // setTimeouts bounds every command by the context's deadline: go-smtp

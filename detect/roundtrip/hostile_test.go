@@ -1,0 +1,205 @@
+package roundtrip
+
+import (
+	"bufio"
+	"crypto/tls"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
+)
+
+// hostileAllocBudget is the probe's budget (detect/probe's hostile
+// table): a round trip that buffered what an endless server pushes
+// (megabytes per second on loopback) would exceed it.
+const hostileAllocBudget = 4 << 20
+
+// serveRaw accepts on ln and runs handle per connection until the test
+// ends.
+func serveRaw(t *testing.T, ln net.Listener, handle func(net.Conn)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(20 * time.Second))
+				handle(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+}
+
+// endless writes prefix, then x's with no line end, until the client
+// gives up.
+func endless(c net.Conn, prefix string) {
+	chunk := []byte(strings.Repeat("x", 4096))
+	c.Write([]byte(prefix))
+	for {
+		if _, err := c.Write(chunk); err != nil {
+			return
+		}
+	}
+}
+
+// afterUpgrade answers the one STARTTLS-like command (IMAP "T0
+// STARTTLS", POP3 "STLS") with ok, runs the TLS handshake and then
+// sends an endless line inside TLS.
+func afterUpgrade(cfg *tls.Config, greeting, ok, prefix string) func(net.Conn) {
+	return func(c net.Conn) {
+		c.Write([]byte(greeting))
+		br := bufio.NewReader(c)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if strings.Contains(strings.ToUpper(line), "STARTTLS") || strings.HasPrefix(strings.ToUpper(line), "STLS") {
+				c.Write([]byte(ok))
+				break
+			}
+			c.Write([]byte("-ERR no\r\n"))
+		}
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() != nil {
+			return
+		}
+		endless(tc, prefix)
+	}
+}
+
+// The round trip reads with the probe's bounds, before and after
+// STARTTLS and behind implicit TLS: an incoming server that sends an
+// endless line ends the run with line-too-long (or too-much-data), in
+// time and within the probe's allocation budget, and no message is sent.
+func TestRoundTripReadsHostileServersWithBoundedMemory(t *testing.T) {
+	cases := []struct {
+		name  string
+		ep    config.Server
+		serve func(lab *labtest.Lab, cfg *tls.Config) func(net.Conn)
+		wrap  func(ln net.Listener, cfg *tls.Config) net.Listener
+	}{
+		{"IMAP endless greeting behind TLS", config.Server{Protocol: config.IMAP, Port: 993, Security: config.TLS},
+			func(*labtest.Lab, *tls.Config) func(net.Conn) { return func(c net.Conn) { endless(c, "* OK ") } },
+			func(ln net.Listener, cfg *tls.Config) net.Listener { return tls.NewListener(ln, cfg) }},
+		{"IMAP endless greeting before STARTTLS", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS},
+			func(*labtest.Lab, *tls.Config) func(net.Conn) { return func(c net.Conn) { endless(c, "* OK ") } }, nil},
+		{"IMAP endless line after STARTTLS", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS},
+			func(_ *labtest.Lab, cfg *tls.Config) func(net.Conn) {
+				return afterUpgrade(cfg, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n", "T0 OK go\r\n", "* OK ")
+			}, nil},
+		{"POP3 endless line after STLS", config.Server{Protocol: config.POP3, Port: 110, Security: config.STARTTLS},
+			func(_ *labtest.Lab, cfg *tls.Config) func(net.Conn) {
+				return afterUpgrade(cfg, "+OK hi\r\n", "+OK go\r\n", "+OK ")
+			}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lab := labtest.New(t)
+			cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert(imapHost)}}
+			ln := lab.Listen(imapHost, c.ep.Port)
+			if c.wrap != nil {
+				ln = c.wrap(ln, cfg)
+			}
+			serveRaw(t, ln, c.serve(lab, cfg))
+			ep := c.ep
+			ep.Host = imapHost
+			o := Options{
+				Address: testAddr, Password: testPassword, Incoming: ep,
+				SMTP:     config.Server{Protocol: config.SMTP, Host: smtpHost, Port: 465, Security: config.TLS},
+				Deadline: 3 * time.Second,
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			r, _ := run(t, &mailLab{lab: lab, nw: lab.Network()}, o)
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%v, %d KiB allocated, status %s problem %+v", elapsed.Round(time.Millisecond), alloc>>10, r.Status, r.Problem)
+			if r.Problem == nil || (r.Problem.Code != "line-too-long" && r.Problem.Code != "too-much-data") {
+				t.Errorf("status %s problem %+v, want line-too-long or too-much-data", r.Status, r.Problem)
+			}
+			if alloc > hostileAllocBudget {
+				t.Errorf("allocated %d KiB, budget %d KiB", alloc>>10, hostileAllocBudget>>10)
+			}
+			if elapsed > 10*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+			if !r.SentAt.IsZero() {
+				t.Error("a message was sent although the mailbox could not be opened")
+			}
+		})
+	}
+}
+
+// A server that echoes the password in its refusal does not put it into
+// the result, however short the password is.
+func TestRoundTripScrubsThePasswordFromServerWordsWhateverItsLength(t *testing.T) {
+	for _, pw := range []string{"abc", testPassword} {
+		lab := labtest.New(t)
+		cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert(imapHost)}}
+		serveRaw(t, tls.NewListener(lab.Listen(imapHost, 993), cfg), func(c net.Conn) {
+			c.Write([]byte("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n"))
+			br := bufio.NewReader(c)
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				f := strings.Fields(line)
+				if len(f) < 2 {
+					continue
+				}
+				switch strings.ToUpper(f[1]) {
+				case "LOGIN":
+					c.Write([]byte(f[0] + " NO [AUTHENTICATIONFAILED] wrong password " + pw + " for you\r\n"))
+				case "CAPABILITY":
+					c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK\r\n"))
+				default:
+					c.Write([]byte(f[0] + " BAD no\r\n"))
+				}
+			}
+		})
+		o := Options{
+			Address: testAddr, Password: pw, Deadline: 2 * time.Second,
+			Incoming: config.Server{Protocol: config.IMAP, Host: imapHost, Port: 993, Security: config.TLS},
+			SMTP:     config.Server{Protocol: config.SMTP, Host: smtpHost, Port: 465, Security: config.TLS},
+		}
+		r, _ := run(t, &mailLab{lab: lab, nw: lab.Network()}, o)
+		if r.Problem == nil || r.Problem.ServerText == "" {
+			t.Fatalf("password %q: problem %+v, want the refusal with the server's words", pw, r.Problem)
+		}
+		if strings.Contains(r.Problem.ServerText, pw) {
+			t.Errorf("password %q kept in the server text %q", pw, r.Problem.ServerText)
+		}
+	}
+}
