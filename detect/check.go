@@ -125,6 +125,7 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	results := s.wait()
 
 	rep := &Report{Result: *res, Language: i18n.Language(), Canceled: ctx.Err() != nil, SkippedEndpoints: s.skippedCount()}
+	rep.gate = s.gate.statistics()
 	rep.Probes = make([]ProbeReport, len(results))
 	for i, r := range results {
 		rep.Probes[i] = newProbeReport(r)

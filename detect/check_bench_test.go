@@ -132,6 +132,19 @@ func BenchmarkCheck(b *testing.B) {
 		b.ReportMetric(ms(sequential), "sequential-ms")
 		b.ReportMetric(float64(total)/float64(slowest), "total/slowest")
 		b.ReportMetric(float64(sequential)/float64(total), "speedup")
+		// The login gate (issue 10): logins that waited for the first
+		// one of their protocol to succeed, the longest such wait, and
+		// the longest wait of a first login for a better-ranked endpoint.
+		b.ReportMetric(float64(rep.gate.Gated), "gated-logins")
+		b.ReportMetric(ms(rep.gate.MaxWait), "gate-wait-ms")
+		b.ReportMetric(ms(rep.gate.MaxLeadWait), "first-login-wait-ms")
+		logins := 0
+		for _, p := range rep.Probes {
+			if p.Login == probe.LoginOK {
+				logins++
+			}
+		}
+		b.ReportMetric(float64(logins), "logins-ok")
 		if len(rep.Probes) != 24 {
 			b.Errorf("%d probes, want 24 (3 hosts × 8 ports)", len(rep.Probes))
 		}

@@ -46,6 +46,17 @@ type loginGate struct {
 	changed  chan struct{}
 	pending  map[string]pendingProbe // probes running, not yet at the gate
 	finished map[string]bool
+	stats    gateStats
+}
+
+// gateStats say what the gate cost, for the benchmark
+// (docs/performance.md): how many logins waited for a first one to
+// succeed, the longest such wait, and the longest wait of a first login
+// for a better-ranked endpoint.
+type gateStats struct {
+	Gated       int
+	MaxWait     time.Duration
+	MaxLeadWait time.Duration
 }
 
 // gateGroup is the state of one protocol and login name.
@@ -159,6 +170,7 @@ func (g *loginGate) group(key string) *gateGroup {
 // Wait implements probe.LoginGate.
 func (g *loginGate) Wait(ctx context.Context, ep config.Server) *problem.Problem {
 	key, gk := ep.Key(), groupKey(ep)
+	start := time.Now()
 	g.mu.Lock()
 	rank := g.pending[key].rank
 	delete(g.pending, key)
@@ -172,6 +184,8 @@ func (g *loginGate) Wait(ctx context.Context, ep config.Server) *problem.Problem
 	for {
 		switch {
 		case gr.accepted:
+			g.stats.Gated++
+			g.stats.MaxWait = max(g.stats.MaxWait, time.Since(start))
 			g.mu.Unlock()
 			return nil
 		case gr.blocked != nil:
@@ -188,6 +202,7 @@ func (g *loginGate) Wait(ctx context.Context, ep config.Server) *problem.Problem
 			turn, retry := g.turnLocked(gr, gk, key)
 			if turn {
 				gr.busy = key
+				g.stats.MaxLeadWait = max(g.stats.MaxLeadWait, time.Since(start))
 				g.mu.Unlock()
 				return nil
 			}
@@ -256,6 +271,15 @@ func (g *loginGate) Done(ep config.Server, outcome probe.LoginOutcome) {
 		g.lastBy = by
 	}
 	g.broadcastLocked()
+}
+
+func (g *loginGate) statistics() gateStats {
+	if g == nil {
+		return gateStats{}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stats
 }
 
 // String is for test failures.

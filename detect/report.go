@@ -30,6 +30,8 @@ type Report struct {
 	// proposed more than a check probes (256).
 	SkippedEndpoints int   `json:"skipped_endpoints,omitempty"`
 	ElapsedMS        int64 `json:"elapsed_ms"`
+
+	gate gateStats // what the login gate cost, for the benchmark
 }
 
 // ProbeReport is one probed endpoint as the report shows it: the
