@@ -147,7 +147,14 @@ func (r *run) awaitTurn() bool {
 		}
 		if p != nil {
 			r.res.Login = LoginSkipped
-			r.warn(*p)
+			switch p.Code {
+			case problem.LoginNotTried, problem.LoginNotTriedNoAnswer:
+				// The password is known to be refused: the endpoint
+				// cannot be used with it, like a refused login.
+				r.fail(*p)
+			default:
+				r.warn(*p)
+			}
 			// The verdict is known: say goodbye promptly.
 			r.moveDeadline(time.Now().Add(goodbyeTime))
 			return false

@@ -5,6 +5,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // summary is the one-line verdict shown next to an endpoint, in the
@@ -44,7 +45,8 @@ func (r *run) summary() string {
 	case LoginSkipped:
 		parts = append(parts, r.skipReason())
 	}
-	if len(r.failures) > 0 && res.Login != LoginFailed {
+	notTried := len(r.failures) > 0 && (r.failures[0].Code == problem.LoginNotTried || r.failures[0].Code == problem.LoginNotTriedNoAnswer)
+	if len(r.failures) > 0 && res.Login != LoginFailed && !notTried {
 		parts = append(parts, r.shortReason())
 	}
 	return strings.Join(parts, " · ")
@@ -81,7 +83,7 @@ func (r *run) shortReason() string {
 // skipReason says in a few words why the password was not sent, for the
 // reasons that are about where it may go rather than about the session.
 func (r *run) skipReason() string {
-	for _, p := range r.warnings {
+	for _, p := range append(append([]problem.Problem(nil), r.failures...), r.warnings...) {
 		key := "probe.summary.skip." + p.Code
 		if s := i18n.T(key, p.Data); s != key {
 			return s
