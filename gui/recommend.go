@@ -138,7 +138,7 @@ func notesCard(notes []config.Note) fyne.CanvasObject {
 		box.Add(row)
 		if n.Untrusted {
 			// Anyone on the path could have written it: no link to follow.
-			l.SetText(i18n.T("gui.note.untrusted", map[string]any{"Text": l.Text}))
+			l.SetText(i18n.T("security.note.untrusted", map[string]any{"Text": l.Text}))
 			continue
 		}
 		if u, err := url.Parse(n.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {

@@ -176,6 +176,11 @@ func writeProvider(w io.Writer, p *config.Provider) {
 	}
 	for _, n := range p.Notes {
 		text := oneLine(providers.NoteText(n))
+		if n.Untrusted {
+			// Anyone on the path could have written it: no link.
+			fmt.Fprintln(w, "  - "+i18n.T("security.note.untrusted", map[string]any{"Text": text}))
+			continue
+		}
 		if n.URL != "" && !strings.Contains(text, n.URL) {
 			text += " " + n.URL
 		}
