@@ -221,7 +221,7 @@ func (r *recordConn) Read(p []byte) (int, error) {
 	}
 	r.collect(&r.in, p[:n], "S")
 	if err != nil {
-		if len(r.in) > 0 && isTimeout(err) {
+		if len(r.in) > 0 && mailconn.IsTimeout(err) {
 			r.t.mu.Lock()
 			r.t.cutOff = true
 			r.t.mu.Unlock()

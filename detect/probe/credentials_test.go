@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -40,7 +41,7 @@ func slowRefusalIMAP(delay time.Duration, logins *int, mu *sync.Mutex) func(net.
 				// Wait without outliving the test: a read ends at the
 				// delay, or at once when the cleanup closes the socket.
 				c.SetReadDeadline(time.Now().Add(delay))
-				if _, err := br.ReadByte(); err == nil || !isTimeout(err) {
+				if _, err := br.ReadByte(); err == nil || !mailconn.IsTimeout(err) {
 					return
 				}
 				c.SetReadDeadline(time.Time{})

@@ -25,10 +25,6 @@ func notProtocol(line string) error {
 	return &errNotProtocol{line: truncate(line, 80)}
 }
 
-func isTimeout(err error) bool { return mailconn.IsTimeout(err) }
-
-func isReset(err error) bool { return mailconn.IsReset(err) }
-
 // failed records why a step failed. A server's reply becomes the
 // matching catalogue entry (problem.FromReply, shared with the round
 // trip); anything else is about the connection. loginStep says the
@@ -88,13 +84,13 @@ func (r *run) connFailed(err error) {
 		r.fail(problem.New(problem.LineTooLong, map[string]any{"Limit": MaxLine}))
 	case errors.Is(err, errTooMuchData), errors.Is(err, pop3.ErrTooManyLines):
 		r.fail(problem.New(problem.TooMuchData, map[string]any{"Limit": MaxRead}))
-	case silent && (r.ctx.Err() != nil || isTimeout(err) || errors.Is(err, io.EOF) || isReset(err)):
+	case silent && (r.ctx.Err() != nil || mailconn.IsTimeout(err) || errors.Is(err, io.EOF) || mailconn.IsReset(err)):
 		// TCP was accepted but not a single byte came back.
 		r.res.Reachability = NoGreeting
 		r.fail(problem.New(problem.NoGreeting, r.data()))
-	case r.ctx.Err() != nil || isTimeout(err):
+	case r.ctx.Err() != nil || mailconn.IsTimeout(err):
 		r.fail(problem.New(problem.Timeout, nil))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), mailconn.IsReset(err):
 		r.fail(problem.New(problem.Closed, nil))
 	default:
 		// The libraries' parse errors are untyped: the server said
@@ -111,7 +107,7 @@ func (r *run) noAnswerInTime(err error) bool {
 	if r.parentDone() {
 		return false
 	}
-	return r.ctx.Err() != nil || isTimeout(err) || r.tr.lineCutOff() || r.clock.expired()
+	return r.ctx.Err() != nil || mailconn.IsTimeout(err) || r.tr.lineCutOff() || r.clock.expired()
 }
 
 func (r *run) parentDone() bool { return r.parent.Err() != nil }

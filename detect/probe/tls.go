@@ -13,6 +13,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -199,7 +200,7 @@ func (r *run) handshakeFailed(err error) {
 	var rh tls.RecordHeaderError
 	msg := err.Error()
 	switch {
-	case r.ctx.Err() != nil || isTimeout(err):
+	case r.ctx.Err() != nil || mailconn.IsTimeout(err):
 		r.connFailed(err)
 	case r.ep.Security == config.STARTTLS && !errors.As(err, &rh) && isNoCommonTLS(msg):
 		r.fail(problem.New(problem.NoCommonTLS, nil))
@@ -211,7 +212,7 @@ func (r *run) handshakeFailed(err error) {
 		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", i18n.T("probe.detail.not_tls"))))
 	case isNoCommonTLS(msg):
 		r.fail(problem.New(problem.NoCommonTLS, nil))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), isReset(err):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), mailconn.IsReset(err):
 		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", i18n.T("probe.detail.closed_in_tls"))))
 	default:
 		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", msg)))
