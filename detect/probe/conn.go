@@ -47,7 +47,7 @@ type transcript struct {
 	// then redacted (see redact).
 	secret   bool
 	password string
-	received int64 // bytes read from the server, all layers
+	budget   *mailconn.Budget // bytes read from the server, all layers (MaxRead)
 	// cutOff is set when a read timed out in the middle of a server
 	// line (see recordConn.Read).
 	cutOff bool
@@ -106,11 +106,18 @@ func (t *transcript) lineCutOff() bool {
 	return t.cutOff
 }
 
-func (t *transcript) bytesReceived() int64 {
+// readBudget is the probe's byte budget, shared by the plain-text and
+// the TLS layer of the session.
+func (t *transcript) readBudget() *mailconn.Budget {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.received
+	if t.budget == nil {
+		t.budget = mailconn.NewBudget(MaxRead)
+	}
+	return t.budget
 }
+
+func (t *transcript) bytesReceived() int64 { return t.readBudget().Used() }
 
 // clean makes server words safe to show: invalid UTF-8 and control
 // characters (a hostile banner could carry terminal escape sequences)
@@ -206,16 +213,13 @@ func (r *recordConn) Read(p []byte) (int, error) {
 	n, err := r.Conn.Read(p)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.t.mu.Lock()
-	r.t.received += int64(n)
-	total := r.t.received
-	r.t.mu.Unlock()
+	within := r.t.readBudget().Add(n)
 	if err := r.lines.Scan(p[:n]); err != nil {
 		r.flushLocked(&r.in, "S")
 		r.readErr = err
 		return 0, r.readErr
 	}
-	if total > MaxRead {
+	if !within {
 		r.readErr = errTooMuchData
 		return 0, r.readErr
 	}
