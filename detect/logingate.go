@@ -2,7 +2,6 @@ package detect
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -39,14 +38,13 @@ type loginGate struct {
 	// goes on.
 	trust func(host string) (bool, []string)
 
-	mu       sync.Mutex
-	groups   map[string]*gateGroup
-	refused  int    // refused or unanswered logins so far
-	lastBy   string // the endpoint of the last refusal
-	changed  chan struct{}
-	pending  map[string]pendingProbe // probes running, not yet at the gate
-	finished map[string]bool
-	stats    gateStats
+	mu      sync.Mutex
+	groups  map[string]*gateGroup
+	refused int    // refused or unanswered logins so far
+	lastBy  string // the endpoint of the last refusal
+	changed chan struct{}
+	pending map[string]pendingProbe // probes running, not yet at the gate
+	stats   gateStats
 }
 
 // gateStats say what the gate cost, for the benchmark
@@ -96,7 +94,7 @@ func newLoginGate(domain string, explicit []string, trust func(string) (bool, []
 	g := &loginGate{
 		domain: domain, explicit: map[string]bool{}, trust: trust,
 		groups: map[string]*gateGroup{}, changed: make(chan struct{}),
-		pending: map[string]pendingProbe{}, finished: map[string]bool{},
+		pending: map[string]pendingProbe{},
 	}
 	for _, h := range explicit {
 		g.explicit[normalHost(h)] = true
@@ -280,11 +278,4 @@ func (g *loginGate) statistics() gateStats {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.stats
-}
-
-// String is for test failures.
-func (g *loginGate) String() string {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return fmt.Sprintf("refused=%d last=%s groups=%d", g.refused, g.lastBy, len(g.groups))
 }
