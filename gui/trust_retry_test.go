@@ -23,9 +23,13 @@ import (
 // countingIMAP serves a minimal IMAP over implicit TLS on host:993 and
 // counts every LOGIN or AUTHENTICATE it receives: what the server saw.
 func countingIMAP(t *testing.T, lab *labtest.Lab, host string) *atomic.Int32 {
+	return countingIMAPWith(t, lab, host, &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}})
+}
+
+func countingIMAPWith(t *testing.T, lab *labtest.Lab, host string, cfg *tls.Config) *atomic.Int32 {
 	t.Helper()
 	var logins atomic.Int32
-	ln := tls.NewListener(lab.Listen(host, 993), &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}})
+	ln := tls.NewListener(lab.Listen(host, 993), cfg)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -132,5 +136,62 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	row, _ = u.state.Row(ep.Key())
 	if row.Login != probe.LoginOK || logins.Load() != 1 {
 		t.Fatalf("after consent: login %q, server saw %d logins; problems %v", row.Login, logins.Load(), row.Problems)
+	}
+}
+
+// The certificate retry is pinned to the certificate Details showed: if
+// the server presents another one when the person confirms, the password
+// is not sent (counted at the server) and the row says the certificate
+// changed.
+func TestInsecureRetryRefusesACertificateThatChanged(t *testing.T) {
+	lab := labtest.New(t)
+	lab.HTTPS("autoconfig.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.Write([]byte(`<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="example.com">
+<domain>example.com</domain>
+<incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType>
+<authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>
+</emailProvider></clientConfig>`))
+	}))
+	first := lab.CertWith(labtest.CertOptions{Names: []string{"imap.example.com"}, SelfSigned: true})
+	second := lab.CertWith(labtest.CertOptions{Names: []string{"imap.example.com"}, SelfSigned: true})
+	var current atomic.Pointer[tls.Certificate]
+	current.Store(&first)
+	logins := countingIMAPWith(t, lab, "imap.example.com", &tls.Config{
+		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return current.Load(), nil },
+	})
+
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 600))
+	queue := make(chan func(), 4096)
+	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u.do = func(f func()) { queue <- f }
+	w.SetContent(u.Content())
+	u.set.ProbeTimeout = 3 * time.Second
+	u.top.password.SetText("pw")
+	u.AutoCheck("mario@example.com")
+	drive(t, u, queue)
+
+	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS, Username: "mario@example.com"}
+	row, ok := u.state.Row(ep.Key())
+	if !ok || !hasProblemCode(row, problem.LoginNotSentInsecure) || logins.Load() != 0 {
+		t.Fatalf("row %v (found %v), %d logins: want the password held back", row.Problems, ok, logins.Load())
+	}
+	u.selectRow(row.ID)
+	b := findButton(u.details.obj, "Try the login on this server anyway…")
+	if b == nil {
+		t.Fatal("no button to try the login")
+	}
+	test.Tap(b)
+	current.Store(&second) // the server changes its certificate meanwhile
+	u.retryDialog.Confirm()
+	drive(t, u, queue)
+	row, _ = u.state.Row(ep.Key())
+	if n := logins.Load(); n != 0 {
+		t.Fatalf("the server with another certificate received %d logins", n)
+	}
+	if row.Login == probe.LoginOK || !hasProblemCode(row, problem.CertChanged) {
+		t.Fatalf("after the retry: login %q problems %v, want cert-changed", row.Login, row.Problems)
 	}
 }
