@@ -85,14 +85,27 @@ func Parse(txt string) (*Record, error) {
 		}
 		r.Policy, r.PolicyMissing = "none", true
 	}
-	for _, u := range append(append([]string{}, r.RUA...), r.RUF...) {
-		if !strings.HasPrefix(strings.ToLower(u), "mailto:") {
-			// RFC 7489 §6.2: mailto is the only URI scheme receivers must
-			// support; others are silently ignored by most.
-			return nil, fmt.Errorf("report address %q is not a mailto: URI", u)
-		}
-	}
 	return r, nil
+}
+
+// IsMailto reports whether a report URI is a mailto: URI. RFC 7489 §6.2
+// makes mailto the only scheme receivers must support; any other URI
+// keeps the record valid, but most receivers send nothing there.
+func IsMailto(uri string) bool { return strings.HasPrefix(strings.ToLower(uri), "mailto:") }
+
+// MailtoDomain returns the domain of a mailto: report URI, without the
+// size limit that may follow it ("mailto:d@example.com!10m", §6.2), and
+// false for other URIs or one without a domain.
+func MailtoDomain(uri string) (string, bool) {
+	if !IsMailto(uri) {
+		return "", false
+	}
+	addr, _, _ := strings.Cut(uri[len("mailto:"):], "!")
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || at == len(addr)-1 {
+		return "", false
+	}
+	return strings.ToLower(strings.TrimSuffix(addr[at+1:], ".")), true
 }
 
 // EffectivePolicy returns the policy for the queried domain: sp= applies

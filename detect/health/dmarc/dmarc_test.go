@@ -40,12 +40,37 @@ func TestParseRejectsBrokenRecords(t *testing.T) {
 		"v=DMARC1; p=none; pct=101",
 		"v=DMARC1; p=none; pct=x",
 		"v=DMARC1; p=none; adkim=q",
-		"v=DMARC1; p=none; rua=https://example.com/",
 		"p=none; v=DMARC1",
 		"v=DMARC1; p=none; p=reject",
 	} {
 		if _, err := Parse(txt); err == nil {
 			t.Errorf("Parse(%q) accepted a broken record", txt)
+		}
+	}
+}
+
+func TestReportURIsOtherThanMailtoKeepTheRecordValid(t *testing.T) {
+	r, err := Parse("v=DMARC1; p=reject; rua=https://reports.example.net/dmarc, mailto:d@example.com")
+	if err != nil || len(r.RUA) != 2 {
+		t.Fatalf("got %+v, %v", r, err)
+	}
+	if IsMailto(r.RUA[0]) || !IsMailto(r.RUA[1]) || !IsMailto("MAILTO:x@example.com") {
+		t.Error("IsMailto")
+	}
+}
+
+func TestMailtoDomain(t *testing.T) {
+	for uri, want := range map[string]string{
+		"mailto:d@Reports.Example.NET!10m": "reports.example.net",
+		"mailto:d@example.com":             "example.com",
+		"mailto:\"a@b\"@example.org":       "example.org",
+		"mailto:nodomain":                  "",
+		"mailto:d@":                        "",
+		"https://x@example.com/":           "",
+	} {
+		got, ok := MailtoDomain(uri)
+		if got != want || ok != (want != "") {
+			t.Errorf("MailtoDomain(%q) = %q, %v; want %q", uri, got, ok, want)
 		}
 	}
 }
