@@ -138,6 +138,12 @@ const (
 	CodeDuplicateModifier = "duplicate-modifier"
 )
 
+// SyntaxCodes lists every Code a *SyntaxError can carry.
+func SyntaxCodes() []string {
+	return []string{CodeNotSPF, CodeBadCharacter, CodeBadSeparator, CodeUnknownTerm, CodeBadArgument,
+		CodeBadDomain, CodeBadMacro, CodeBadCIDR, CodeBadIP, CodeDuplicateModifier}
+}
+
 // SyntaxError is a permerror in the record's own text.
 type SyntaxError struct {
 	// Code is one of the Code constants.
