@@ -16,7 +16,7 @@ func Codes() []string {
 		"dkim-ok", "dkim-only-revoked", "dkim-testing", "dkim-selector-missing",
 		"dkim-weak-key", "dkim-invalid", "dkim-none",
 		"dmarc-ok", "dmarc-p-none", "dmarc-p-missing", "dmarc-pct", "dmarc-no-rua",
-		"dmarc-rua-unauthorized", "dmarc-rua-not-mailto", "dmarc-multiple", "dmarc-invalid", "dmarc-none",
+		"dmarc-rua-unauthorized", "dmarc-rua-not-mailto", "dmarc-tag-invalid", "dmarc-multiple", "dmarc-invalid", "dmarc-none",
 		"mtasts-ok", "mtasts-testing", "mtasts-mode-none", "mtasts-short-max-age",
 		"mtasts-multiple", "mtasts-invalid-record", "mtasts-policy-http", "mtasts-policy-fetch",
 		"mtasts-redirect", "mtasts-content-type", "mtasts-policy-invalid", "mtasts-mx-uncovered", "mtasts-none",

@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/dmarc"
@@ -62,6 +63,9 @@ func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Ch
 	}
 	if len(rec.RUA) == 0 {
 		b.add(Warning, "dmarc-no-rua", data)
+	}
+	for _, bad := range rec.Invalid {
+		b.add(Warning, "dmarc-tag-invalid", map[string]any{"Tag": bad.Name, "Value": strconv.Quote(bad.Value), "Default": bad.Default})
 	}
 	for _, u := range append(append([]string{}, rec.RUA...), rec.RUF...) {
 		if !dmarc.IsMailto(u) {

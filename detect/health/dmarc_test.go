@@ -140,6 +140,15 @@ func TestDMARCReportAddressesLikeReceiversSeeThem(t *testing.T) {
 			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
 			lab.TXT("other.test._report._dmarc.reports.test", "v=DMARC1")
 		}, Warning, "dmarc-rua-unauthorized"},
+		{"an invalid pct is ignored with a warning, the policy still applies", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; pct=150; rua=mailto:d@example.test")
+		}, Warning, "dmarc-tag-invalid"},
+		{"an unknown failure-report option", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; fo=all; rua=mailto:d@example.test")
+		}, Warning, "dmarc-tag-invalid"},
+		{"valid fo, rf and ri", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; fo=0:d:s; rf=afrf; ri=3600; rua=mailto:d@example.test")
+		}, OK, "dmarc-ok"},
 		{"upper-case address with a size limit", domain, func(lab *labtest.Lab) {
 			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=MAILTO:D@Reports.TEST!50m")
 			lab.TXT(domain+"._report._dmarc.reports.test", "v=DMARC1")

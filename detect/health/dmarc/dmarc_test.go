@@ -37,9 +37,6 @@ func TestParseRejectsBrokenRecords(t *testing.T) {
 		"v=DMARC1",
 		"v=DMARC1; p=block",
 		"v=DMARC1; p=none; sp=maybe",
-		"v=DMARC1; p=none; pct=101",
-		"v=DMARC1; p=none; pct=x",
-		"v=DMARC1; p=none; adkim=q",
 		"p=none; v=DMARC1",
 		"v=DMARC1; p=none; p=reject",
 	} {
@@ -71,6 +68,34 @@ func TestMailtoDomain(t *testing.T) {
 		got, ok := MailtoDomain(uri)
 		if got != want || ok != (want != "") {
 			t.Errorf("MailtoDomain(%q) = %q, %v; want %q", uri, got, ok, want)
+		}
+	}
+}
+
+// RFC 7489 §6.6.3: a tag with a value receivers cannot use is ignored,
+// its default applies, and the record stays valid.
+func TestParseIgnoresInvalidTagValuesAndUsesDefaults(t *testing.T) {
+	r, err := Parse("v=DMARC1; p=reject; pct=101; adkim=q; aspf=S; fo=1:d; rf=afrf; ri=3600")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []InvalidTag{{"pct", "101", "100"}, {"adkim", "q", "r"}}
+	if !reflect.DeepEqual(r.Invalid, want) || r.Pct != 100 || r.ADKIM != "r" || r.ASPF != "s" {
+		t.Errorf("got %+v", r)
+	}
+	for txt, tag := range map[string]string{
+		"v=DMARC1; p=none; pct=x":          "pct",
+		"v=DMARC1; p=none; pct=-5":         "pct",
+		"v=DMARC1; p=none; pct=+50":        "pct",
+		"v=DMARC1; p=none; fo=2":           "fo",
+		"v=DMARC1; p=none; fo=":            "fo",
+		"v=DMARC1; p=none; rf=iodef":       "rf",
+		"v=DMARC1; p=none; ri=1h":          "ri",
+		"v=DMARC1; p=none; ri=99999999999": "ri",
+	} {
+		r, err := Parse(txt)
+		if err != nil || len(r.Invalid) != 1 || r.Invalid[0].Name != tag {
+			t.Errorf("Parse(%q) = %+v, %v; want %s invalid", txt, r, err, tag)
 		}
 	}
 }
