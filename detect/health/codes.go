@@ -10,7 +10,7 @@ func Codes() []string {
 		"dns-failed",
 		"mx-ok", "mx-implicit", "mx-unresolved-some", "mx-ip-literal", "mx-cname",
 		"mx-none", "mx-null", "mx-null-mixed", "mx-unresolved-all",
-		"spf-ok", "spf-no-all", "spf-neutral-all", "spf-ptr", "spf-redirect-ignored",
+		"spf-ok", "spf-no-all", "spf-neutral-all", "spf-ptr", "spf-redirect-ignored", "spf-domain-unusable",
 		"spf-multiple", "spf-plus-all", "spf-too-many-lookups", "spf-void-lookups",
 		"spf-mx-too-many", "spf-loop", "spf-target-missing", "spf-target-broken", "spf-none",
 		"dkim-ok", "dkim-only-revoked", "dkim-testing", "dkim-selector-missing",

@@ -218,6 +218,13 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 			}
 			continue
 		}
+		if !spf.ValidDNSName(target) {
+			// RFC 7208 leaves the result open: some receivers skip the
+			// term, others reject the whole record. No query is sent:
+			// the name cannot be put in one.
+			w.b.add(Warning, "spf-domain-unusable", map[string]any{"Term": m.String()})
+			continue
+		}
 		switch m.Name {
 		case "include":
 			if inc := w.fetch(m.String(), target); inc != nil {
@@ -250,6 +257,11 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 		return spf.Mechanism{}, false
 	}
 	target := rec.Redirect
+	if !spf.ValidDNSName(target) {
+		w.b.add(Warning, "spf-domain-unusable", map[string]any{"Term": "redirect=" + target})
+		w.redirectLost = true
+		return spf.Mechanism{}, false
+	}
 	next := w.fetch("redirect="+target, target)
 	if next == nil {
 		w.redirectLost = true

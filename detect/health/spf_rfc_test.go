@@ -116,6 +116,19 @@ func TestSPFPermerrorsOfRFC7208(t *testing.T) {
 	}
 }
 
+func TestSPFDomainThatNoQueryCanCarryIsAWarning(t *testing.T) {
+	for _, record := range []string{
+		"v=spf1 a:mail.example...com -all",
+		"v=spf1 a:" + strings.Repeat("x", 64) + ".example.com -all",
+		"v=spf1 include:" + strings.Repeat("abcdefghi.", 26) + "com -all",
+		"v=spf1 mx redirect=spf..example.com",
+	} {
+		lab, nw := newLab(t)
+		lab.TXT(domain, record)
+		assertCheck(t, checkSPF(testCtx(t), nw, domain), Warning, "spf-domain-unusable")
+	}
+}
+
 func TestSPFMXMechanismWithMoreThanTenMXIsAPermerror(t *testing.T) {
 	lab, nw := newLab(t)
 	lab.TXT(domain, "v=spf1 mx:big.test -all")

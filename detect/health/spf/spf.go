@@ -517,5 +517,22 @@ func checkIP(term, kind, s string) error {
 	return checkPrefix(term, prefix, limit)
 }
 
+// ValidDNSName reports whether a domain without macros can be asked in
+// DNS at all: no empty label (but a final dot), no label over 63 bytes,
+// at most 253 bytes. A domain-spec may be grammatical and still fail this
+// ("a:mail.example...com"); RFC 7208 leaves what receivers then do open.
+func ValidDNSName(name string) bool {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
