@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
@@ -163,18 +164,20 @@ func writeHealthText(w io.Writer, r *health.Report) {
 		counts[c.Verdict]++
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label()), health.Title(c.Name))
-		fmt.Fprintf(w, "  %s\n", c.Summary)
+		// Records and the values quoted from them are the bytes the
+		// domain published: escape what a terminal would obey.
+		fmt.Fprintf(w, "  %s\n", visibleText(c.Summary.String()))
 		if c.Verdict != health.OK {
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), c.Explanation)
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.todo"), c.Remedy)
+			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), visibleText(c.Explanation.String()))
+			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.todo"), visibleText(c.Remedy.String()))
 		}
 		for _, d := range c.Details {
-			fmt.Fprintf(w, "  - %s\n", d)
+			fmt.Fprintf(w, "  - %s\n", visibleText(d.String()))
 		}
 		if len(c.Records) > 0 {
 			fmt.Fprintf(w, "  %s:\n", i18n.T("health.cli.records"))
 			for _, rec := range c.Records {
-				fmt.Fprintf(w, "    %s\n", shortenKey(rec))
+				fmt.Fprintf(w, "    %s\n", visibleText(shortenKey(rec)))
 			}
 		}
 	}
@@ -202,4 +205,25 @@ func shortenKey(rec string) string {
 		short += ";" + rest
 	}
 	return rec[:i+2] + short
+}
+
+// visibleText writes control characters (C0, DEL, C1) and bytes that are
+// not UTF-8 as \xHH, so a published record shows exactly what is wrong
+// with it (a tab, a line break) and cannot move the cursor or recolour
+// the terminal.
+func visibleText(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1, r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, "\\x%02x", c)
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

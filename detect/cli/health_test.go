@@ -237,3 +237,30 @@ func TestHealthTextAbbreviatesDKIMKeysButJSONKeepsThem(t *testing.T) {
 		t.Errorf("the JSON lost the full key:\n%s", out)
 	}
 }
+
+func TestHealthTextEscapesControlBytesOfPublishedRecords(t *testing.T) {
+	lab := labtest.New(t)
+	lab.Host("mx.example.org")
+	lab.MX("example.org", 10, "mx.example.org")
+	// As published: an escape sequence and a line break inside the
+	// record (zone-file escapes, which the lab puts on the wire as bytes).
+	lab.TXT("example.org", `v=spf1 mx\027[2J\010-all`)
+	lab.TXT("_dmarc.example.org", `v=DMARC1; p=none; rua=mailto:d@example.org,https://x.example\155/r`)
+	code, out, _ := runHealthCLI(t, lab, "health", "example.org")
+	if code != ExitNotFound {
+		t.Errorf("exit %d, want 1 (the SPF record is a permerror)", code)
+	}
+	if strings.ContainsAny(out, "\x1b\u009b") {
+		t.Errorf("a control byte from DNS reached the terminal:\n%q", out)
+	}
+	if !strings.Contains(out, `v=spf1 mx\x1b[2J\x0a-all`) {
+		t.Errorf("the record is not shown with its bytes made visible:\n%s", out)
+	}
+	if !strings.Contains(out, `https://x.example\x9b/r`) {
+		t.Errorf("a lone byte that is not UTF-8 is not made visible:\n%s", out)
+	}
+	_, out, _ = runHealthCLI(t, lab, "health", "--json", "example.org")
+	if !strings.Contains(out, `"v=spf1 mx\u001b[2J\n-all"`) {
+		t.Errorf("the JSON does not carry the record verbatim:\n%s", out)
+	}
+}

@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/dmarc"
@@ -63,6 +64,14 @@ func checkDMARC(ctx context.Context, nw *network.Network, domain, org string) Ch
 	if len(rec.RUA) == 0 {
 		b.add(Warning, "dmarc-no-rua", data)
 	}
+	for _, bad := range rec.Invalid {
+		b.add(Warning, "dmarc-tag-invalid", map[string]any{"Tag": bad.Name, "Value": strconv.Quote(bad.Value), "Default": bad.Default})
+	}
+	for _, u := range append(append([]string{}, rec.RUA...), rec.RUF...) {
+		if !dmarc.IsMailto(u) {
+			b.add(Warning, "dmarc-rua-not-mailto", map[string]any{"URI": u})
+		}
+	}
 	checkReportAuthorization(ctx, nw, b, where, append(append([]string{}, rec.RUA...), rec.RUF...))
 	b.add(OK, "dmarc-ok", data)
 	return b.check()
@@ -86,13 +95,8 @@ func checkReportAuthorization(ctx context.Context, nw *network.Network, b *build
 	var targets []string
 	seen := map[string]bool{}
 	for _, u := range uris {
-		_, target, ok := strings.Cut(strings.TrimPrefix(strings.ToLower(u), "mailto:"), "@")
-		if !ok {
-			continue
-		}
-		// A size limit may follow the address ("!10m", RFC 7489 §6.2).
-		target, _, _ = strings.Cut(target, "!")
-		if target == "" || seen[target] || orgDomain(target) == orgDomain(domain) {
+		target, ok := dmarc.MailtoDomain(u)
+		if !ok || seen[target] || orgDomain(target) == orgDomain(domain) {
 			continue
 		}
 		seen[target] = true

@@ -109,3 +109,70 @@ func TestDMARCChecksAtMostTenReportServices(t *testing.T) {
 		t.Errorf("%d report services reported as not agreeing, want %d (the first %d, one of which agreed)", n, maxReportTargets-1, maxReportTargets)
 	}
 }
+
+func TestDMARCReportAddressesLikeReceiversSeeThem(t *testing.T) {
+	cases := []struct {
+		name    string
+		domain  string
+		setup   func(lab *labtest.Lab)
+		verdict Verdict
+		code    string
+	}{
+		{"an https report address is a warning, not a broken record", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=https://reports.example.test/dmarc")
+		}, Warning, "dmarc-rua-not-mailto"},
+		{"external ruf without authorisation", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@example.test; ruf=mailto:f@forensic.test")
+		}, Warning, "dmarc-rua-unauthorized"},
+		{"external ruf with authorisation", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@example.test; ruf=mailto:f@forensic.test")
+			lab.TXT(domain+"._report._dmarc.forensic.test", "v=DMARC1;")
+		}, OK, "dmarc-ok"},
+		{"authorisation record that is not DMARC does not count", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
+			lab.TXT(domain+"._report._dmarc.reports.test", "ok")
+		}, Warning, "dmarc-rua-unauthorized"},
+		{"a subdomain using the organisation's record needs the organisation's authorisation", "mail." + domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
+			lab.TXT(domain+"._report._dmarc.reports.test", "v=DMARC1")
+		}, OK, "dmarc-ok"},
+		{"authorisation for another domain does not count", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
+			lab.TXT("other.test._report._dmarc.reports.test", "v=DMARC1")
+		}, Warning, "dmarc-rua-unauthorized"},
+		{"an invalid pct is ignored with a warning, the policy still applies", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; pct=150; rua=mailto:d@example.test")
+		}, Warning, "dmarc-tag-invalid"},
+		{"an unknown failure-report option", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; fo=all; rua=mailto:d@example.test")
+		}, Warning, "dmarc-tag-invalid"},
+		{"valid fo, rf and ri", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; fo=0:d:s; rf=afrf; ri=3600; rua=mailto:d@example.test")
+		}, OK, "dmarc-ok"},
+		{"upper-case address with a size limit", domain, func(lab *labtest.Lab) {
+			lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=MAILTO:D@Reports.TEST!50m")
+			lab.TXT(domain+"._report._dmarc.reports.test", "v=DMARC1")
+		}, OK, "dmarc-ok"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, nw := newLab(t)
+			tc.setup(lab)
+			c := checkDMARC(testCtx(t), nw, tc.domain, orgDomain(tc.domain))
+			assertCheck(t, c, tc.verdict, tc.code)
+		})
+	}
+}
+
+func TestDMARCMissingAuthorisationNamesTheRecordToPublish(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
+	c := checkDMARC(testCtx(t), nw, domain, domain)
+	assertCheck(t, c, Warning, "dmarc-rua-unauthorized")
+	if r := c.Remedy.In("en"); !strings.Contains(r, `"v=DMARC1" at example.test._report._dmarc.reports.test`) {
+		t.Errorf("remedy %q does not name the record", r)
+	}
+	if r := c.Remedy.In("it"); !strings.Contains(r, "example.test._report._dmarc.reports.test") {
+		t.Errorf("Italian remedy %q does not name the record", r)
+	}
+}

@@ -3,6 +3,8 @@ package health
 import (
 	"context"
 	"errors"
+	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/mtasts"
@@ -28,7 +30,15 @@ func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check 
 	}
 	rec, err := mtasts.ParseRecord(recs[0])
 	if err != nil {
-		b.add(Problem, "mtasts-invalid-record", map[string]any{"Error": err.Error()})
+		// Receivers ignore a record without a valid id (RFC 8461 §3.1).
+		var why any = err.Error()
+		switch {
+		case errors.Is(err, mtasts.ErrNoID):
+			why = msg("health.mtasts.why.no-id", nil)
+		case errors.Is(err, mtasts.ErrBadID):
+			why = msg("health.mtasts.why.bad-id", nil)
+		}
+		b.add(Problem, "mtasts-invalid-record", map[string]any{"Error": why, "Domain": domain})
 		return b.check()
 	}
 	b.detail("health.mta-sts.detail.id", map[string]any{"ID": rec.ID})
@@ -50,9 +60,29 @@ func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check 
 	for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
 		b.record(strings.TrimRight(line, "\r"))
 	}
+	if !isTextPlain(res.ContentType) {
+		// Senders that check the type discard the policy (RFC 8461
+		// §3.2); the rest of the file is still worth checking.
+		typ := res.ContentType
+		if typ == "" {
+			typ = "(none)"
+		}
+		b.add(Problem, "mtasts-content-type", map[string]any{"URL": url, "Type": typ, "Domain": domain})
+	}
 	policy, err := mtasts.ParsePolicy(res.Body)
 	if err != nil {
-		b.add(Problem, "mtasts-policy-invalid", map[string]any{"URL": url, "Error": err.Error()})
+		// Senders reject the whole file for any of these (RFC 8461 §3.2),
+		// as postfix-mta-sts-resolver does for a bad mode or max_age.
+		var why any = err.Error()
+		var perr *mtasts.PolicyError
+		if errors.As(err, &perr) {
+			field := perr.Field
+			if field == "" {
+				field = "line"
+			}
+			why = msg("health.mtasts.why."+field, map[string]any{"Value": strconv.Quote(perr.Value)})
+		}
+		b.add(Problem, "mtasts-policy-invalid", map[string]any{"URL": url, "Error": why})
 		return b.check()
 	}
 	b.detail("health.mta-sts.detail.policy", map[string]any{
@@ -97,5 +127,18 @@ func checkCoverage(ctx context.Context, nw *network.Network, b *builder, domain 
 	if p.Mode == "testing" {
 		v = Warning
 	}
-	b.add(v, "mtasts-mx-uncovered", map[string]any{"Hosts": strings.Join(uncovered, ", "), "Mode": p.Mode})
+	named := 0
+	for _, mx := range mxs {
+		if mx.Host != "" {
+			named++
+		}
+	}
+	b.add(v, "mtasts-mx-uncovered", map[string]any{"Hosts": strings.Join(uncovered, ", "), "Mode": p.Mode, "All": len(uncovered) == named})
+}
+
+// isTextPlain reports whether a Content-Type header is text/plain, with
+// or without parameters (charset), in any letter case.
+func isTextPlain(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == "text/plain"
 }

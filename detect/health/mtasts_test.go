@@ -2,6 +2,7 @@ package health
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/detect/labtest"
@@ -92,5 +93,109 @@ func TestMTASTSUncoveredHostsAreNamed(t *testing.T) {
 	c := checkMTASTS(testCtx(t), nw, domain)
 	if got := c.Summary.Data["Hosts"]; got != "mx2.example.test" {
 		t.Errorf("uncovered hosts = %v, want mx2.example.test", got)
+	}
+}
+
+// servePolicyAs serves body with the given Content-Type header; nil
+// sends none at all (net/http would otherwise sniff one).
+func servePolicyAs(lab *labtest.Lab, contentType []string, body string) {
+	lab.HTTPS("mta-sts."+domain, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Content-Type"] = contentType
+		w.Write([]byte(body))
+	}))
+}
+
+func TestMTASTSCheckedLikeSendersCheckIt(t *testing.T) {
+	const enforceAll = "version: STSv1\r\nmode: enforce\r\nmx: *.example.test\r\nmax_age: 604800\r\n"
+	cases := []struct {
+		name    string
+		setup   func(lab *labtest.Lab)
+		verdict Verdict
+		code    string
+		says    string // in the explanation, English
+	}{
+		{"served as text/html", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicyAs(lab, []string{"text/html"}, enforceAll)
+		}, Problem, "mtasts-content-type", "discard a policy served as text/html"},
+		{"served without a type", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicyAs(lab, nil, enforceAll)
+		}, Problem, "mtasts-content-type", "served as (none)"},
+		{"text/plain with a charset, in capitals", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicyAs(lab, []string{"Text/Plain; charset=UTF-8"}, enforceAll)
+		}, OK, "mtasts-ok", ""},
+		{"max_age above a year", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 31557601\n")
+		}, Problem, "mtasts-policy-invalid", `max_age "31557601" is not a whole number of seconds from 0 to 31557600`},
+		{"max_age with a sign", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: +604800\n")
+		}, Problem, "mtasts-policy-invalid", `max_age "+604800"`},
+		{"max_age at the upper bound", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 31557600\n")
+		}, OK, "mtasts-ok", ""},
+		{"unknown mode", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: Enforce\nmx: *.example.test\nmax_age: 604800\n")
+		}, Problem, "mtasts-policy-invalid", `mode "Enforce" is not enforce, testing or none`},
+		{"TXT record without id", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; ")
+			servePolicy(lab, enforceAll)
+		}, Problem, "mtasts-invalid-record", "it has no id="},
+		{"TXT record with a bad id", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=2026-01-01")
+			servePolicy(lab, enforceAll)
+		}, Problem, "mtasts-invalid-record", "1 to 32 letters and digits"},
+		{"enforce mode covering one MX of two", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 604800\n")
+		}, Problem, "mtasts-mx-uncovered", "refuse to deliver to a mail server the policy does not list"},
+		{"enforce mode covering no MX", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: enforce\nmx: mail.provider.test\nmax_age: 604800\n")
+		}, Problem, "mtasts-mx-uncovered", "not delivered to this domain at all"},
+		{"testing mode with an uncovered MX", func(lab *labtest.Lab) {
+			lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+			servePolicy(lab, "version: STSv1\nmode: testing\nmx: mx1.example.test\nmax_age: 604800\n")
+		}, Warning, "mtasts-testing", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			lab, nw := newLab(t)
+			tc.setup(lab)
+			c := checkMTASTS(testCtx(t), nw, domain)
+			assertCheck(t, c, tc.verdict, tc.code)
+			if tc.says != "" && !strings.Contains(c.Explanation.In("en"), tc.says) {
+				t.Errorf("explanation %q does not say %q", c.Explanation.In("en"), tc.says)
+			}
+		})
+	}
+}
+
+func TestMTASTSUncoveredMXInEnforceModeIsSaidPlainly(t *testing.T) {
+	lab, nw := newLab(t)
+	lab.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+	servePolicy(lab, "version: STSv1\nmode: enforce\nmx: mail.provider.test\nmax_age: 604800\n")
+	c := checkMTASTS(testCtx(t), nw, domain)
+	assertCheck(t, c, Problem, "mtasts-mx-uncovered")
+	if s := c.Summary.In("en"); s != "Senders that enforce MTA-STS will not deliver mail to mx1.example.test, mx2.example.test: the policy does not list any of your mail servers." {
+		t.Errorf("summary %q", s)
+	}
+	if s := c.Summary.In("it"); !strings.Contains(s, "non consegneranno posta a mx1.example.test, mx2.example.test") {
+		t.Errorf("Italian summary %q", s)
+	}
+
+	// In testing mode the same gap is a detail that says what enforce
+	// mode would do.
+	lab2, nw2 := newLab(t)
+	lab2.TXT("_mta-sts."+domain, "v=STSv1; id=1")
+	servePolicy(lab2, "version: STSv1\nmode: testing\nmx: mx1.example.test\nmax_age: 604800\n")
+	c = checkMTASTS(testCtx(t), nw2, domain)
+	if !hasDetail(c, "The MTA-STS policy does not allow these mail servers: mx2.example.test.") {
+		t.Errorf("testing mode:\n%s", dump(c))
 	}
 }

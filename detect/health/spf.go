@@ -3,6 +3,7 @@ package health
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/spf"
@@ -14,6 +15,9 @@ import (
 const (
 	spfLookupLimit = 10
 	spfVoidLimit   = 2
+	// spfMXLimit is the most MX records an mx mechanism may find
+	// (§4.6.4).
+	spfMXLimit = 10
 	// spfMaxQueries bounds our own work on a hostile chain of includes,
 	// whatever the record says.
 	spfMaxQueries = 40
@@ -63,7 +67,7 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 	b.record(raw)
 	rec, err := spf.Parse(raw)
 	if err != nil {
-		b.add(Problem, "spf-syntax", map[string]any{"Error": err.Error()})
+		addSyntaxError(b, err)
 		return b.check()
 	}
 	b.detail("health.spf.detail.terms", map[string]any{"Terms": spfTerms(rec)})
@@ -104,6 +108,27 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 	b.add(OK, "spf-ok", map[string]any{"All": allText, "Count": w.lookups})
 	return b.check()
 }
+
+// addSyntaxError reports a permerror in the domain's own record under
+// the code of its condition ("spf-bad-domain", "spf-bad-macro"...), so
+// scripts can tell them apart and the person reads what to change.
+func addSyntaxError(b *builder, err error) {
+	se, ok := err.(*spf.SyntaxError)
+	if !ok {
+		se = &spf.SyntaxError{Code: spf.CodeNotSPF}
+	}
+	b.add(Problem, "spf-"+se.Code, map[string]any{"Term": showTerm(se.Term), "Error": syntaxReason(se)})
+}
+
+// syntaxReason is a one-line translated reason for a syntax error, used
+// where the error is not the check's main finding (a broken include).
+func syntaxReason(se *spf.SyntaxError) Text {
+	return msg("health.spf.why."+se.Code, map[string]any{"Term": showTerm(se.Term)})
+}
+
+// showTerm quotes a term for people: the bytes that make it wrong (a
+// tab, a non-ASCII letter) are exactly the ones that must stay visible.
+func showTerm(term string) string { return strconv.QuoteToASCII(term) }
 
 // spfTerms lists the record's mechanisms in evaluation order, each with
 // what its qualifier makes of a matching server (RFC 7208 §4.6.2), and
@@ -168,6 +193,11 @@ func fetchSPF(ctx context.Context, nw *network.Network, domain string) (string, 
 // record's own, or the one reached through redirect=.
 func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechanism, bool) {
 	for _, m := range rec.Mechanisms {
+		if m.Name == "all" {
+			// "all" matches every sender: receivers never get past it,
+			// so what follows costs no lookup and cannot fail.
+			return m, true
+		}
 		if !m.CountsLookup() {
 			continue
 		}
@@ -188,6 +218,13 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 			}
 			continue
 		}
+		if !spf.ValidDNSName(target) {
+			// RFC 7208 leaves the result open: some receivers skip the
+			// term, others reject the whole record. No query is sent:
+			// the name cannot be put in one.
+			w.b.add(Warning, "spf-domain-unusable", map[string]any{"Term": m.String()})
+			continue
+		}
 		switch m.Name {
 		case "include":
 			if inc := w.fetch(m.String(), target); inc != nil {
@@ -200,8 +237,14 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 			}
 		case "mx":
 			w.queries++
-			if _, err := w.nw.LookupMX(w.ctx, target); notFound(err) {
+			mxs, err := w.nw.LookupMX(w.ctx, target)
+			if notFound(err) {
 				w.voids++
+			}
+			if len(mxs) > spfMXLimit {
+				// RFC 7208 §4.6.4: more than 10 MX records make the mx
+				// mechanism a permerror, not merely slow.
+				w.b.add(Problem, "spf-mx-too-many", map[string]any{"Term": m.String(), "Domain": target, "Count": len(mxs), "Limit": spfMXLimit})
 			}
 		}
 	}
@@ -214,6 +257,11 @@ func (w *spfWalker) walk(domain string, rec *spf.Record, depth int) (spf.Mechani
 		return spf.Mechanism{}, false
 	}
 	target := rec.Redirect
+	if !spf.ValidDNSName(target) {
+		w.b.add(Warning, "spf-domain-unusable", map[string]any{"Term": "redirect=" + target})
+		w.redirectLost = true
+		return spf.Mechanism{}, false
+	}
 	next := w.fetch("redirect="+target, target)
 	if next == nil {
 		w.redirectLost = true
@@ -249,8 +297,8 @@ func (w *spfWalker) fetch(term, target string) *spf.Record {
 		return nil
 	}
 	if err != nil {
-		if _, multiple := err.(*multipleError); multiple {
-			w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": err.Error()})
+		if m, multiple := err.(*multipleError); multiple {
+			w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": msg("health.spf.why.multiple", map[string]any{"Count": len(m.records)})})
 		} else {
 			w.b.lookupFailed(target+" TXT", err)
 		}
@@ -259,7 +307,11 @@ func (w *spfWalker) fetch(term, target string) *spf.Record {
 	w.b.detail("health.spf.detail.followed", map[string]any{"Term": term, "Record": raw})
 	rec, err := spf.Parse(raw)
 	if err != nil {
-		w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": err.Error()})
+		se, ok := err.(*spf.SyntaxError)
+		if !ok {
+			se = &spf.SyntaxError{Code: spf.CodeNotSPF}
+		}
+		w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": syntaxReason(se)})
 		return nil
 	}
 	return rec

@@ -26,7 +26,7 @@ func TestSPFVerdicts(t *testing.T) {
 			lab.TXT(domain, "v=spf1 mx -all")
 			lab.TXT(domain, "v=spf1 include:other.test -all")
 		}, Problem, "spf-multiple"},
-		{"syntax error", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 ip4:300.1.1.1 -all") }, Problem, "spf-syntax"},
+		{"bad address", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 ip4:300.1.1.1 -all") }, Problem, "spf-bad-ip"},
 		{"+all lets anyone send", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx +all") }, Problem, "spf-plus-all"},
 		{"bare all is +all", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx all") }, Problem, "spf-plus-all"},
 		{"?all protects nothing", func(lab *labtest.Lab) { lab.TXT(domain, "v=spf1 mx ?all") }, Warning, "spf-neutral-all"},

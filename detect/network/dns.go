@@ -198,8 +198,10 @@ func (n *Network) LookupSRV(ctx context.Context, service, proto, domain string) 
 	return out, nil
 }
 
-// LookupTXT returns every TXT record of name, each with its strings
-// joined (RFC 7208 §3.3).
+// LookupTXT returns every TXT record of name as published: the bytes of
+// its strings joined with nothing between them (RFC 7208 §3.3), so the
+// same record reads the same through --dns and through the system
+// resolver.
 func (n *Network) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	if len(n.DNSServers) == 0 {
 		return n.systemLookupTXT(ctx, name)
@@ -211,7 +213,7 @@ func (n *Network) LookupTXT(ctx context.Context, name string) ([]string, error) 
 	var out []string
 	for _, rr := range resp.Answer {
 		if t, ok := rr.(*dns.TXT); ok {
-			out = append(out, strings.Join(t.Txt, ""))
+			out = append(out, txtBytes(t))
 			if len(out) == MaxAnswers {
 				break
 			}
@@ -219,6 +221,50 @@ func (n *Network) LookupTXT(ctx context.Context, name string) ([]string, error) 
 	}
 	return out, nil
 }
+
+// txtBytes returns the published bytes of a TXT record, its strings
+// joined. miekg/dns hands the strings over in zone-file presentation form
+// (a byte outside printable ASCII as \DDD, and \" and \\), which is
+// not what the domain's owner published: a record must be judged on its
+// bytes, once, here.
+func txtBytes(t *dns.TXT) string {
+	var b strings.Builder
+	for _, s := range t.Txt {
+		b.WriteString(unescapeTXT(s))
+	}
+	return b.String()
+}
+
+// unescapeTXT undoes miekg/dns's presentation escapes: \DDD (a decimal
+// byte value) and \X (X itself). A backslash at the very end, or \DDD
+// over 255, cannot come from a packet; they are kept as they are.
+func unescapeTXT(s string) string {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	out = append(out, s[:i]...)
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 == len(s) {
+			out = append(out, c)
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			if v := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0'); v <= 255 {
+				out = append(out, byte(v))
+				i += 3
+				continue
+			}
+		}
+		out = append(out, s[i+1])
+		i++
+	}
+	return string(out)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // LookupHost resolves a host name to IP addresses (A, then AAAA) through
 // the configured DNS servers. IP literals are returned as they are.

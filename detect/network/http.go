@@ -22,6 +22,10 @@ type HTTPResult struct {
 	Secure bool
 	// Location is the target of a redirect that was not followed (Post).
 	Location string
+	// ContentType is the answer's Content-Type header as sent ("" when
+	// absent): some formats must be served with one type (an MTA-STS
+	// policy as text/plain, RFC 8461 §3.3).
+	ContentType string
 }
 
 // ErrBodyTooLarge means a server sent more than the cap.
@@ -97,6 +101,7 @@ func (n *Network) Get(ctx context.Context, rawURL string, limit int64) (*HTTPRes
 	defer resp.Body.Close()
 	res.URL = resp.Request.URL.String()
 	res.Status = resp.StatusCode
+	res.ContentType = resp.Header.Get("Content-Type")
 	res.Body, err = readCapped(resp, res.URL, limit)
 	return res, err
 }

@@ -199,7 +199,10 @@ func TestDialClassifiesFailures(t *testing.T) {
 func TestHTTPGetCapsBodiesAndRedirects(t *testing.T) {
 	lab := labtest.New(t)
 	mux := http.NewServeMux()
-	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "fine") })
+	mux.HandleFunc("/ok", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "fine")
+	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
 		w.Write(bytes.Repeat([]byte("x"), network.MaxHTTPBody+1))
 	})
@@ -218,6 +221,9 @@ func TestHTTPGetCapsBodiesAndRedirects(t *testing.T) {
 	res, err := n.Get(ctx, "https://web.test/r1", 0)
 	if err != nil || string(res.Body) != "fine" || len(res.Redirects) != 2 || !res.Secure {
 		t.Fatalf("two redirects: %+v, %v", res, err)
+	}
+	if res.ContentType != "text/plain; charset=utf-8" {
+		t.Errorf("Content-Type of the final answer = %q", res.ContentType)
 	}
 	if _, err := n.Get(ctx, "https://web.test/big", 0); !errors.Is(err, network.ErrBodyTooLarge) {
 		t.Errorf("big body: %v", err)

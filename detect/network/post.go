@@ -32,7 +32,7 @@ func (n *Network) Post(ctx context.Context, rawURL, contentType string, body []b
 		return nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
-	res := &HTTPResult{URL: rawURL, Status: resp.StatusCode, Secure: req.URL.Scheme == "https"}
+	res := &HTTPResult{URL: rawURL, Status: resp.StatusCode, Secure: req.URL.Scheme == "https", ContentType: resp.Header.Get("Content-Type")}
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		loc, err := resp.Location()
 		if err != nil {

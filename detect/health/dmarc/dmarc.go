@@ -4,7 +4,7 @@ package dmarc
 
 import (
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/internal/tags"
@@ -27,6 +27,18 @@ type Record struct {
 	// PolicyMissing is true when p= was absent or invalid but rua= was
 	// given, which RFC 7489 §6.6.3 step 6 says to treat as p=none.
 	PolicyMissing bool
+	// Invalid lists tags whose value is not valid (pct, adkim, aspf, fo,
+	// rf, ri). RFC 7489 §6.6.3 tells receivers to ignore such a tag and
+	// use its default, which Record holds; stricter receivers discard
+	// the whole record.
+	Invalid []InvalidTag
+}
+
+// InvalidTag is a tag with a value receivers cannot use.
+type InvalidTag struct {
+	Name, Value string
+	// Default is the value receivers use instead.
+	Default string
 }
 
 // IsRecord reports whether a TXT record is a DMARC record (first tag
@@ -56,23 +68,40 @@ func Parse(txt string) (*Record, error) {
 			}
 			r.SubdomainPolicy = v
 		case "pct":
-			n, err := strconv.Atoi(t.Value)
-			if err != nil || n < 0 || n > 100 {
-				return nil, fmt.Errorf("pct=%s: must be a number from 0 to 100", t.Value)
+			if n, ok := decimal(t.Value); ok && n <= 100 {
+				r.Pct = n
+			} else {
+				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "100"})
 			}
-			r.Pct = n
 		case "rua":
 			r.RUA = tags.SplitURIs(t.Value)
 		case "ruf":
 			r.RUF = tags.SplitURIs(t.Value)
 		case "adkim", "aspf":
 			if v != "r" && v != "s" {
-				return nil, fmt.Errorf("%s=%s: must be r or s", t.Name, t.Value)
+				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "r"})
+				continue
 			}
 			if t.Name == "adkim" {
 				r.ADKIM = v
 			} else {
 				r.ASPF = v
+			}
+		case "fo":
+			// Colon-separated 0, 1, d, s (§6.3).
+			if !allOf(v, ":", "0", "1", "d", "s") {
+				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "0"})
+			}
+		case "rf":
+			// Colon-separated report formats; afrf is the only one
+			// registered (§6.3, §11).
+			if !allOf(v, ":", "afrf") {
+				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "afrf"})
+			}
+		case "ri":
+			// Seconds between aggregate reports, a 32-bit unsigned number.
+			if n, ok := decimal(t.Value); !ok || n > 1<<32-1 {
+				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "86400"})
 			}
 		}
 	}
@@ -85,14 +114,53 @@ func Parse(txt string) (*Record, error) {
 		}
 		r.Policy, r.PolicyMissing = "none", true
 	}
-	for _, u := range append(append([]string{}, r.RUA...), r.RUF...) {
-		if !strings.HasPrefix(strings.ToLower(u), "mailto:") {
-			// RFC 7489 §6.2: mailto is the only URI scheme receivers must
-			// support; others are silently ignored by most.
-			return nil, fmt.Errorf("report address %q is not a mailto: URI", u)
+	return r, nil
+}
+
+// decimal reads a plain decimal number of at most 10 digits.
+func decimal(s string) (int, bool) {
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// allOf reports whether s is a non-empty sep-separated list of allowed
+// values (surrounding spaces ignored).
+func allOf(s, sep string, allowed ...string) bool {
+	for _, part := range strings.Split(s, sep) {
+		if !slices.Contains(allowed, strings.TrimSpace(part)) {
+			return false
 		}
 	}
-	return r, nil
+	return true
+}
+
+// IsMailto reports whether a report URI is a mailto: URI. RFC 7489 §6.2
+// makes mailto the only scheme receivers must support; any other URI
+// keeps the record valid, but most receivers send nothing there.
+func IsMailto(uri string) bool { return strings.HasPrefix(strings.ToLower(uri), "mailto:") }
+
+// MailtoDomain returns the domain of a mailto: report URI, without the
+// size limit that may follow it ("mailto:d@example.com!10m", §6.2), and
+// false for other URIs or one without a domain.
+func MailtoDomain(uri string) (string, bool) {
+	if !IsMailto(uri) {
+		return "", false
+	}
+	addr, _, _ := strings.Cut(uri[len("mailto:"):], "!")
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || at == len(addr)-1 {
+		return "", false
+	}
+	return strings.ToLower(strings.TrimSuffix(addr[at+1:], ".")), true
 }
 
 // EffectivePolicy returns the policy for the queried domain: sp= applies

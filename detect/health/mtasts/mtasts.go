@@ -6,8 +6,8 @@ package mtasts
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/postino-mail/postino/detect/health/internal/tags"
@@ -22,6 +22,30 @@ const MaxAge = 31557600
 
 // PolicyPath is where the policy lives on the mta-sts host.
 const PolicyPath = "/.well-known/mta-sts.txt"
+
+// ErrNoID means the TXT record has no id= tag, without which senders
+// ignore the record (RFC 8461 §3.1).
+var ErrNoID = errors.New("no id= tag")
+
+// ErrBadID means the id= tag is not 1 to 32 letters and digits.
+var ErrBadID = errors.New("must be 1 to 32 letters and digits")
+
+// PolicyError is a policy file senders reject. Field names what is wrong:
+// "version", "mode", "max_age", "mx", "repeated" (a key other than mx
+// given twice; Value is the key) or "" (a line that is not "key: value";
+// Value is the line).
+type PolicyError struct {
+	Field string
+	// Value is the value found ("" when the field is missing).
+	Value  string
+	Reason string
+}
+
+func (e *PolicyError) Error() string { return e.Reason }
+
+func policyErr(field, value, format string, args ...any) *PolicyError {
+	return &PolicyError{Field: field, Value: value, Reason: fmt.Sprintf(format, args...)}
+}
 
 // Record is the _mta-sts TXT record.
 type Record struct {
@@ -43,10 +67,10 @@ func ParseRecord(txt string) (*Record, error) {
 	}
 	id, ok := l.Get("id")
 	if !ok {
-		return nil, fmt.Errorf("no id= tag")
+		return nil, ErrNoID
 	}
 	if len(id) < 1 || len(id) > 32 || !alnum(id) {
-		return nil, fmt.Errorf("id=%s: must be 1 to 32 letters and digits", id)
+		return nil, fmt.Errorf("id=%s: %w", id, ErrBadID)
 	}
 	return &Record{ID: id}, nil
 }
@@ -73,10 +97,11 @@ type Policy struct {
 }
 
 // ParsePolicy parses a policy body: "key: value" lines separated by CRLF
-// (LF accepted, as senders do in practice).
+// (LF accepted, as senders do in practice). Errors are *PolicyError.
 func ParsePolicy(body []byte) (*Policy, error) {
 	p := &Policy{MaxAge: -1}
 	seen := map[string]bool{}
+	maxAge := ""
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 0, 4096), MaxPolicySize)
 	for sc.Scan() {
@@ -86,13 +111,13 @@ func ParsePolicy(body []byte) (*Policy, error) {
 		}
 		key, value, ok := strings.Cut(line, ":")
 		if !ok {
-			return nil, fmt.Errorf("line %q is not \"key: value\"", line)
+			return nil, policyErr("", line, "line %q is not \"key: value\"", line)
 		}
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		if key != "mx" && seen[key] {
 			// RFC 8461 §3.2: only mx may repeat; for other keys the first
 			// wins, but a repeat is a sign of a broken file.
-			return nil, fmt.Errorf("%s appears more than once", key)
+			return nil, policyErr("repeated", key, "%s appears more than once", key)
 		}
 		seen[key] = true
 		switch key {
@@ -103,27 +128,43 @@ func ParsePolicy(body []byte) (*Policy, error) {
 		case "mx":
 			p.MX = append(p.MX, strings.ToLower(strings.TrimSuffix(value, ".")))
 		case "max_age":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 0 || n > MaxAge {
-				return nil, fmt.Errorf("max_age: %q must be a number of seconds from 0 to %d", value, MaxAge)
-			}
-			p.MaxAge = n
+			maxAge = value
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return nil, policyErr("", "", "%v", err)
 	}
-	switch {
-	case p.Version != "STSv1":
-		return nil, fmt.Errorf("version must be STSv1, got %q", p.Version)
-	case p.Mode != "enforce" && p.Mode != "testing" && p.Mode != "none":
-		return nil, fmt.Errorf("mode must be enforce, testing or none, got %q", p.Mode)
-	case p.MaxAge < 0:
-		return nil, fmt.Errorf("max_age is missing")
-	case len(p.MX) == 0 && p.Mode != "none":
-		return nil, fmt.Errorf("no mx lines: at least one is required unless mode is none")
+	if p.Version != "STSv1" {
+		return nil, policyErr("version", p.Version, "version must be STSv1, got %q", p.Version)
+	}
+	if p.Mode != "enforce" && p.Mode != "testing" && p.Mode != "none" {
+		return nil, policyErr("mode", p.Mode, "mode must be enforce, testing or none, got %q", p.Mode)
+	}
+	n, ok := parseMaxAge(maxAge)
+	if !ok {
+		return nil, policyErr("max_age", maxAge, "max_age %q must be a number of seconds from 0 to %d", maxAge, MaxAge)
+	}
+	p.MaxAge = n
+	if len(p.MX) == 0 && p.Mode != "none" {
+		return nil, policyErr("mx", "", "no mx lines: at least one is required unless mode is none")
 	}
 	return p, nil
+}
+
+// parseMaxAge reads max_age: 1 to 10 decimal digits (no sign), at most
+// MaxAge (RFC 8461 §3.2).
+func parseMaxAge(s string) (int, bool) {
+	if s == "" || len(s) > 10 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, n <= MaxAge
 }
 
 // Matches reports whether an MX host name is allowed by the policy

@@ -60,3 +60,33 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 	})
 }
+
+func TestParseErrorsSayWhichFieldIsWrong(t *testing.T) {
+	for body, field := range map[string]string{
+		"version: STSv1\nmode: strict\nmx: a.example\nmax_age: 86400\n":      "mode",
+		"version: STSv1\nmx: a.example\nmax_age: 86400\n":                    "mode",
+		"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 31557601\n":  "max_age",
+		"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: +86400\n":    "max_age",
+		"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: -1\n":        "max_age",
+		"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 1 week\n":    "max_age",
+		"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 99999999999": "max_age",
+		"version: STSv1\nmode: enforce\nmx: a.example\n":                     "max_age",
+		"version: STSv1\nmode: enforce\nmax_age: 86400\n":                    "mx",
+		"mode: enforce\nmx: a.example\nmax_age: 86400\n":                     "version",
+		"version: STSv1\nmode enforce\n":                                     "",
+	} {
+		_, err := ParsePolicy([]byte(body))
+		pe, ok := err.(*PolicyError)
+		if !ok || pe.Field != field {
+			t.Errorf("ParsePolicy(%q) = %#v, want a *PolicyError for %q", body, err, field)
+		}
+	}
+	for _, ok := range []string{"0", "31557600", "604800"} {
+		if _, err := ParsePolicy([]byte("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: " + ok + "\n")); err != nil {
+			t.Errorf("max_age %s: %v", ok, err)
+		}
+	}
+	if _, err := ParseRecord("v=STSv1;"); err != ErrNoID {
+		t.Errorf("record without id: %v, want ErrNoID", err)
+	}
+}
