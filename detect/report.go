@@ -106,10 +106,9 @@ func newProbeReport(r probe.Result) ProbeReport {
 	return pr
 }
 
-// maxReportSize bounds what ReadReport accepts: a real report is tens of
-// kilobytes; anything far larger is not one. (A variable so tests can
-// try the cap without a 16 MiB document.)
-var maxReportSize int64 = 16 << 20
+// MaxReportSize bounds what ReadReport accepts: a real report is tens of
+// kilobytes; anything far larger is not one.
+const MaxReportSize = 16 << 20
 
 // ErrNotAReport means the document is JSON but not a check or detect
 // report.
@@ -118,12 +117,15 @@ var ErrNotAReport = errors.New("not a Postino report")
 // ReadReport reads a document written by `postino check --json` (or the
 // Report's JSON form) back into a Report, restoring each probe's endpoint
 // and problem codes so the recommendation and exports can use it.
-func ReadReport(r io.Reader) (*Report, error) {
-	dec := json.NewDecoder(io.LimitReader(r, maxReportSize+1))
+func ReadReport(r io.Reader) (*Report, error) { return readReport(r, MaxReportSize) }
+
+// readReport is ReadReport with a size cap of maxSize bytes.
+func readReport(r io.Reader, maxSize int64) (*Report, error) {
+	dec := json.NewDecoder(io.LimitReader(r, maxSize+1))
 	var rep Report
 	if err := dec.Decode(&rep); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading report: %w (truncated, or larger than %d bytes)", err, maxReportSize)
+			return nil, fmt.Errorf("reading report: %w (truncated, or larger than %d bytes)", err, maxSize)
 		}
 		return nil, fmt.Errorf("reading report: %w", err)
 	}

@@ -110,10 +110,8 @@ func TestReadReportRejectsWhatIsNotAReport(t *testing.T) {
 	if _, err := ReadReport(strings.NewReader(`{"x":1}`)); !errors.Is(err, ErrNotAReport) {
 		t.Errorf("other JSON: error %v, want ErrNotAReport", err)
 	}
-	defer func(n int64) { maxReportSize = n }(maxReportSize)
-	maxReportSize = 4096
 	huge := `{"address":"a@example.org","domain":"example.org","pad":"` + strings.Repeat("x", 4096) + `"}`
-	if _, err := ReadReport(strings.NewReader(huge)); err == nil {
+	if _, err := readReport(strings.NewReader(huge), 4096); err == nil {
 		t.Error("a document over the size cap was accepted")
 	}
 }

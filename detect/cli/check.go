@@ -17,13 +17,6 @@ import (
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
-func init() { register("check", "check.summary", runCheck) }
-
-// checkNetwork builds the network a check (and an export that runs one)
-// uses. Tests replace it to point the command at a loopback lab (port
-// mapping and a test CA cannot come from the environment).
-var checkNetwork = networkFromFlag
-
 // maxSecretLine bounds what --password-stdin accepts: a password is
 // short, and a pipe that never ends must not fill memory.
 const maxSecretLine = 4096
@@ -161,7 +154,7 @@ func runCheck(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	nw, err := checkNetwork(env, a.dns)
+	nw, err := env.networkFor(a.dns)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

@@ -22,12 +22,6 @@ import (
 	"github.com/postino-mail/postino/export"
 )
 
-func init() { register("export", "export.cli.summary", runExport) }
-
-// exportCheck runs the check; tests replace it to see what export asks
-// for without probing anything.
-var exportCheck = detect.Check
-
 // maxP12Size bounds the signing file: a .p12 with a chain is a few
 // kilobytes.
 const maxP12Size = 1 << 20
@@ -355,7 +349,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err
 	}
-	nw, err := checkNetwork(env, a.dns)
+	nw, err := env.networkFor(a.dns)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -367,7 +361,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 		progress = newProgressView(env.Stderr)
 		sink = progress.Handle
 	}
-	rep := exportCheck(ctx, detect.CheckOptions{
+	rep := env.check()(ctx, detect.CheckOptions{
 		Network:      nw,
 		ISPDBURL:     a.ispdb,
 		NoHTTP:       a.noHTTP,
