@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
@@ -117,7 +116,7 @@ func check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	}
 	results := s.wait()
 
-	rep := &Report{Result: *res, Language: i18n.Language(), Canceled: ctx.Err() != nil, SkippedEndpoints: s.skippedCount()}
+	rep := &Report{Result: *res, Canceled: ctx.Err() != nil, SkippedEndpoints: s.skippedCount()}
 	rep.Probes = make([]ProbeReport, len(results))
 	for i, r := range results {
 		rep.Probes[i] = newProbeReport(r)

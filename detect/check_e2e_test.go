@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/probe"
@@ -72,7 +73,7 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 		}
 	}
 	byPort := map[int]ProbeReport{}
-	for _, p := range rep.Probes {
+	for _, p := range rep.In(i18n.For("en")).Probes { // the words, as a front end renders them
 		if p.Protocol == config.SMTP || p.Protocol == config.IMAP {
 			byPort[p.Port] = p
 		}

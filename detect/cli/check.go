@@ -184,6 +184,7 @@ func runCheck(env *Env) int {
 	if progress != nil {
 		progress.Close()
 	}
+	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
 
 	// The round trip runs after the check: its live line follows the
 	// check's, and in text mode the check's table is already on screen

@@ -372,6 +372,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if progress != nil {
 		progress.Close()
 	}
+	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return nil, nil, err

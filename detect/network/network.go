@@ -11,7 +11,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -111,14 +110,6 @@ func (n *Network) WithDNS(server string) (*Network, error) {
 	return &c, nil
 }
 
-// FromEnv is New with the DNS server taken from flag (if non-empty) or
-// else from $POSTINO_DNS.
-func FromEnv(flagDNS string) (*Network, error) {
-	if flagDNS == "" {
-		flagDNS = os.Getenv(EnvDNS)
-	}
-	return New(Options{DNS: flagDNS})
-}
 
 func (n *Network) dnsTimeout() time.Duration {
 	if n.DNSTimeout > 0 {
