@@ -110,7 +110,6 @@ func (n *Network) WithDNS(server string) (*Network, error) {
 	return &c, nil
 }
 
-
 func (n *Network) dnsTimeout() time.Duration {
 	if n.DNSTimeout > 0 {
 		return n.DNSTimeout
