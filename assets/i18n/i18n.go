@@ -44,7 +44,6 @@ var Languages = []string{"en", "it"}
 type catalogue struct {
 	english    map[string]string // key → English text, the fallback
 	localizers map[string]*goi18n.Localizer
-	raw        map[string][]byte // lang → merged messages as JSON (for Fyne)
 }
 
 var (
@@ -60,7 +59,7 @@ var (
 func loadCatalogue() *catalogue {
 	bundle := goi18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &catalogue{english: map[string]string{}, localizers: map[string]*goi18n.Localizer{}, raw: map[string][]byte{}}
+	c := &catalogue{english: map[string]string{}, localizers: map[string]*goi18n.Localizer{}}
 	for _, lng := range Languages {
 		msgs, err := Messages(lng)
 		if err != nil {
@@ -76,7 +75,6 @@ func loadCatalogue() *catalogue {
 		if lng == "en" {
 			c.english = msgs
 		}
-		c.raw[lng] = data
 		c.localizers[lng] = goi18n.NewLocalizer(bundle, lng)
 	}
 	return c
@@ -109,11 +107,6 @@ func Messages(lng string) (map[string]string, error) {
 	}
 	return out, nil
 }
-
-// MessagesJSON returns the merged messages of a shipped language as one
-// go-i18n JSON document (the form fyne.io/fyne/v2/lang registers), or
-// nil for a language Postino does not ship.
-func MessagesJSON(lng string) []byte { return cat.raw[lng] }
 
 // AreaFiles lists the embedded translation files (for tests).
 func AreaFiles() ([]string, error) { return fs.Glob(files, "translations/*.json") }

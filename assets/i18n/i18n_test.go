@@ -143,21 +143,3 @@ func TestSystemLanguageIsAShippedOne(t *testing.T) {
 		t.Fatalf("Language() = %q with no override, SystemLanguage() = %q", Language(), got)
 	}
 }
-
-// Every shipped language has its merged messages as one JSON document
-// (what gui/ registers with Fyne).
-func TestMessagesJSONHoldsEveryKey(t *testing.T) {
-	for _, lng := range Languages {
-		var m map[string]string
-		if err := json.Unmarshal(MessagesJSON(lng), &m); err != nil {
-			t.Fatalf("%s: %v", lng, err)
-		}
-		want, _ := Messages(lng)
-		if len(m) != len(want) || m["app.tagline"] != want["app.tagline"] {
-			t.Errorf("%s: %d keys, want %d", lng, len(m), len(want))
-		}
-	}
-	if MessagesJSON("fr") != nil {
-		t.Error("a language Postino does not ship has messages")
-	}
-}
