@@ -193,7 +193,7 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	opts := export.Options{Lang: a.lang, IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
+	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
 			fmt.Fprintln(env.Stderr, err)
