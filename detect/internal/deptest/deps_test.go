@@ -24,18 +24,17 @@ func moduleRoot(t *testing.T) string {
 	return root
 }
 
-// goList runs `go list -deps` on patterns without touching the network
-// (GOPROXY=off: the module cache that built the test holds everything)
-// and returns every package the patterns pull in, each with the
-// packages that import it.
-func goList(t *testing.T, patterns ...string) map[string][]string {
+// goList runs `go list -deps` with args (flags, then patterns) without
+// touching the network (GOPROXY=off: the module cache that built the
+// test holds everything) and returns every package they pull in, each
+// with the packages that import it.
+func goList(t *testing.T, args ...string) map[string][]string {
 	t.Helper()
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		goBin = "go"
 	}
-	args := append([]string{"list", "-deps", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`}, patterns...)
-	cmd := exec.Command(goBin, args...)
+	cmd := exec.Command(goBin, append([]string{"list", "-deps", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`}, args...)...)
 	cmd.Dir = moduleRoot(t)
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=readonly")
 	out, err := cmd.Output()
@@ -66,14 +65,17 @@ func goList(t *testing.T, patterns ...string) map[string][]string {
 // No package under detect/ or export/, nor the catalogue they render
 // with, may depend on fyne.io: the engine speaks codes and the front
 // ends choose the words. A package that needs Fyne belongs in gui/.
+// Both with the default build tags and with -tags ci (the tests' set).
 func TestEngineDoesNotDependOnFyne(t *testing.T) {
-	deps := goList(t, "./detect/...", "./export/...", "./assets/i18n")
-	if len(deps) < 20 {
-		t.Fatalf("go list found only %d packages; the patterns matched nothing?", len(deps))
-	}
-	for pkg, by := range deps {
-		if strings.HasPrefix(pkg, "fyne.io/") {
-			t.Errorf("%s is pulled into the engine (imported by %v)", pkg, by)
+	for _, tags := range [][]string{nil, {"-tags", "ci"}} {
+		deps := goList(t, append(tags, "./detect/...", "./export/...", "./assets/i18n")...)
+		if len(deps) < 20 {
+			t.Fatalf("%v: go list found only %d packages; the patterns matched nothing?", tags, len(deps))
+		}
+		for pkg, by := range deps {
+			if strings.HasPrefix(pkg, "fyne.io/") {
+				t.Errorf("%v: %s is pulled into the engine (imported by %v)", tags, pkg, by)
+			}
 		}
 	}
 }
