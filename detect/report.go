@@ -114,6 +114,9 @@ func newProbeReport(r probe.Result) ProbeReport {
 func (r *Report) In(l i18n.Localizer) *Report {
 	c := *r
 	if r.Language != "" {
+		// Already in words; the reasons, re-rendered from their codes at
+		// every write, stay in the report's language.
+		c.Recommended = r.Recommended.In(i18n.For(r.Language))
 		return &c
 	}
 	c.Language = l.Lang()

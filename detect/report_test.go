@@ -75,8 +75,12 @@ func TestReportWordsAreRenderedAtTheEdgeInTheLanguageAsked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := back.In(i18n.For("en")); again.Language != "it" || again.Probes[0].Problem.Explanation != pit.Explanation {
+	again := back.In(i18n.For("en"))
+	if again.Language != "it" || again.Probes[0].Problem.Explanation != pit.Explanation {
 		t.Errorf("a read report was rendered again: %q %+v", again.Language, again.Probes[0].Problem)
+	}
+	if a, b := again.Recommended.Reasons[0].Text(), it.Recommended.Reasons[0].Text(); a != b {
+		t.Errorf("a read Italian report's reason reads %q, written as %q", a, b)
 	}
 }
 
