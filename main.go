@@ -12,7 +12,9 @@ import (
 
 	"github.com/postino-mail/postino/assets"
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/cli"
+	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/gui"
 )
 
@@ -21,6 +23,10 @@ import (
 const envAutoCheck = "POSTINO_AUTOCHECK"
 
 func main() {
+	// The one network of the program, on the system's resolvers; each
+	// front end applies the person's DNS server to it (--dns or
+	// $POSTINO_DNS, the DNS setting).
+	nw := network.System()
 	if len(os.Args) > 1 {
 		os.Exit(cli.Main(&cli.Env{
 			Args:   os.Args[1:],
@@ -31,13 +37,16 @@ func main() {
 			// Live progress only on a terminal: piped or redirected,
 			// stderr gets no progress noise.
 			StderrIsTerminal: isTerminal(os.Stderr),
+			Network:          nw,
+			Check:            detect.Check,
 		}))
 	}
-	os.Exit(window())
+	os.Exit(window(nw))
 }
 
-// window opens the GUI and returns the exit code once it is closed.
-func window() int {
+// window opens the GUI on network nw and returns the exit code once it
+// is closed.
+func window(nw *network.Network) int {
 	if !gui.DisplayAvailable(os.Getenv) {
 		fmt.Fprintln(os.Stderr, i18n.T("gui.nodisplay"))
 		return cli.ExitUsage
@@ -45,7 +54,7 @@ func window() int {
 	a := app.NewWithID("io.github.postino_mail.postino")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Postino")
-	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{}, Health: gui.DetectHealth{}})
+	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{Network: nw}, Health: gui.DetectHealth{Network: nw}})
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
@@ -16,12 +15,14 @@ import (
 	"github.com/postino-mail/postino/detect/recommend"
 )
 
-// Seams for tests of the scheduling itself (expansion, bounds,
-// cancellation), independent of what real servers do.
-var (
-	runDiscover = discover.Run
-	runProbe    = probe.Run
-)
+// stages are the two things a check runs: discovery and the probe of one
+// endpoint. Check runs the real ones; the tests of the scheduling itself
+// (expansion, bounds, cancellation) hand scripted ones to check,
+// independent of what real servers do.
+type stages struct {
+	discover func(context.Context, discover.Options, address.Address, event.Sink) *discover.Result
+	probe    probeFunc
+}
 
 // Defaults for CheckOptions.
 const (
@@ -72,7 +73,17 @@ type CheckOptions struct {
 // CheckFinished. Cancelling ctx stops everything promptly; no goroutine
 // started by Check outlives it. Credentials holding a CR, LF or NUL are
 // never sent (see CheckCredentials).
+//
+// opts.Network is required: the program builds its one network in main
+// and hands it over; there is no hidden default.
 func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink) *Report {
+	if opts.Network == nil {
+		panic("detect.Check: CheckOptions.Network is nil")
+	}
+	return check(ctx, opts, addr, sink, stages{discover: discover.Run, probe: probe.Run})
+}
+
+func check(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink, run stages) *Report {
 	start := time.Now()
 	if opts.ProbeTimeout <= 0 {
 		opts.ProbeTimeout = DefaultProbeTimeout
@@ -85,19 +96,10 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 		// logging in (front ends report CheckCredentials' error).
 		opts.Username, opts.Password = "", ""
 	}
-	if opts.Network == nil {
-		// Callers should pass one; the system's resolvers are the
-		// sensible default rather than a nil dereference.
-		if nw, err := network.New(network.Options{}); err == nil {
-			opts.Network = nw
-		} else {
-			opts.Network = &network.Network{}
-		}
-	}
 	sink.Emit(CheckStarted{Address: addr.String(), Domain: addr.Domain})
 
-	s := newScheduler(ctx, opts, addr, sink)
-	res := runDiscover(ctx, discover.Options{
+	s := newScheduler(ctx, opts, addr, sink, run.probe)
+	res := run.discover(ctx, discover.Options{
 		Network:     opts.Network,
 		ISPDBURL:    opts.ISPDBURL,
 		NoHTTP:      opts.NoHTTP,
@@ -124,7 +126,7 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	}
 	results := s.wait()
 
-	rep := &Report{Result: *res, Language: i18n.Language(), Canceled: ctx.Err() != nil, SkippedEndpoints: s.skippedCount()}
+	rep := &Report{Result: *res, Canceled: ctx.Err() != nil, SkippedEndpoints: s.skippedCount()}
 	rep.gate = s.gate.statistics()
 	rep.Probes = make([]ProbeReport, len(results))
 	for i, r := range results {

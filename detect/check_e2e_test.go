@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/probe"
@@ -47,11 +48,11 @@ func e2eProvider(t *testing.T) (e2eOptions, []config.Candidate) {
 // probed, and each failure is classified.
 func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 	opts, cands := e2eProvider(t)
-	fakes(t, cands, nil, nil)
-	runProbe = probe.Run // real probes; only discovery is scripted here
+	run := fakes(t, cands, nil, nil)
+	run.probe = probe.Run // real probes; only discovery is scripted here
 	opts.Password = e2ePassword
 
-	rep := Check(context.Background(), opts.CheckOptions, mustAddr(t, "anna@example.org"), nil)
+	rep := check(context.Background(), opts.CheckOptions, mustAddr(t, "anna@example.org"), nil, run)
 	if len(rep.Probes) != 6 {
 		t.Fatalf("%d probes, want 6 (IMAP 993/143, SMTP 465/587/25/2525)\n%v", len(rep.Probes), keys(rep))
 	}
@@ -75,7 +76,7 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 		}
 	}
 	byPort := map[int]ProbeReport{}
-	for _, p := range rep.Probes {
+	for _, p := range rep.In(i18n.For("en")).Probes { // the words, as a front end renders them
 		if p.Protocol == config.SMTP || p.Protocol == config.IMAP {
 			byPort[p.Port] = p
 		}
@@ -162,12 +163,12 @@ func TestCheckCancelsRealProbesPromptly(t *testing.T) {
 		}
 		cands = append(cands, cand(config.IMAP, h, 993, config.TLS, ""), cand(config.POP3, h, 995, config.TLS, ""), cand(config.SMTP, h, 465, config.TLS, ""))
 	}
-	fakes(t, cands, nil, nil)
-	runProbe = probe.Run
+	run := fakes(t, cands, nil, nil)
+	run.probe = probe.Run
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
-	rep := Check(ctx, CheckOptions{Network: lab.Network(), ProbeTimeout: 30 * time.Second, Password: e2ePassword}, mustAddr(t, "anna@example.org"), nil)
+	rep := check(ctx, CheckOptions{Network: lab.Network(), ProbeTimeout: 30 * time.Second, Password: e2ePassword}, mustAddr(t, "anna@example.org"), nil, run)
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Check returned %v after the start, 300 ms after cancel was expected", d)
 	}
@@ -188,13 +189,13 @@ func TestCheckPrefersAVerifiedCertificateOverImplicitTLS(t *testing.T) {
 	good.IMAP(t, 143, false)
 	bad.SMTP(t, 465, true)
 	good.SMTP(t, 587, false)
-	fakes(t, []config.Candidate{
+	run := fakes(t, []config.Candidate{
 		cand(config.IMAP, "mail.example.org", 993, config.TLS, ""),
 		cand(config.SMTP, "mail.example.org", 465, config.TLS, ""),
 	}, nil, nil)
-	runProbe = probe.Run
-	rep := Check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: e2ePassword},
-		mustAddr(t, "anna@example.org"), nil)
+	run.probe = probe.Run
+	rep := check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: e2ePassword},
+		mustAddr(t, "anna@example.org"), nil, run)
 	rec := rep.Recommended
 	if rec.Incoming == nil || rec.Incoming.Port != 143 || rec.Outgoing == nil || rec.Outgoing.Port != 587 {
 		t.Fatalf("recommended %+v / %+v, want the verified 143 and 587", rec.Incoming, rec.Outgoing)

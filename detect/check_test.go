@@ -25,11 +25,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // fakes replaces discovery and probing for one test: discovery announces
 // cands one by one (then runs during, if set) and every probe is answered
 // by probeFn.
-func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Context), probeFn func(ctx context.Context, ep config.Server, o probe.Options) probe.Result) {
+func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Context), probeFn func(ctx context.Context, ep config.Server, o probe.Options) probe.Result) stages {
 	t.Helper()
-	oldD, oldP := runDiscover, runProbe
-	t.Cleanup(func() { runDiscover, runProbe = oldD, oldP })
-	runDiscover = func(ctx context.Context, o discover.Options, a address.Address, sink event.Sink) *discover.Result {
+	var run stages
+	run.discover = func(ctx context.Context, o discover.Options, a address.Address, sink event.Sink) *discover.Result {
 		for _, c := range cands {
 			sink.Emit(discover.CandidateFound{Candidate: c})
 		}
@@ -38,12 +37,13 @@ func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Conte
 		}
 		return &discover.Result{Candidates: cands}
 	}
-	runProbe = func(ctx context.Context, nw *network.Network, ep config.Server, sources []string, o probe.Options, sink event.Sink) probe.Result {
+	run.probe = func(ctx context.Context, nw *network.Network, ep config.Server, sources []string, o probe.Options, sink event.Sink) probe.Result {
 		r := probeFn(ctx, ep, o)
 		r.ID, r.Endpoint, r.Sources, r.Phase = ep.Key(), ep, sources, probe.PhaseDone
 		sink.Emit(probe.Update{Result: r})
 		return r
 	}
+	return run
 }
 
 func working(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
@@ -75,14 +75,14 @@ func keys(rep *Report) []string {
 }
 
 func TestCheckProbesEveryStandardPortOfEachCandidateHostOnce(t *testing.T) {
-	fakes(t, []config.Candidate{
+	run := fakes(t, []config.Candidate{
 		cand(config.IMAP, "imap.example.org", 993, config.TLS, ""),
 		cand(config.IMAP, "IMAP.example.org.", 143, config.STARTTLS, ""), // same host, other spelling
 		cand(config.SMTP, "smtp.example.org", 587, config.STARTTLS, ""),
 		cand(config.SMTP, "smtp.example.org", 8025, config.STARTTLS, ""), // not a standard port: probed too
 		cand(config.POP3, "pop.example.org", 995, config.TLS, ""),
 	}, nil, working)
-	rep := Check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil)
+	rep := check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil, run)
 	want := []string{
 		"imap|imap.example.org|993|tls", "imap|imap.example.org|143|starttls",
 		"pop3|pop.example.org|995|tls", "pop3|pop.example.org|110|starttls",
@@ -111,7 +111,7 @@ func TestCheckProbesEveryStandardPortOfEachCandidateHostOnce(t *testing.T) {
 // (autodiscover, guesses) must not delay the first verdict.
 func TestCheckStartsProbingBeforeDiscoveryEnds(t *testing.T) {
 	started := make(chan struct{}, 16)
-	fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")},
+	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")},
 		func(ctx context.Context) {
 			select {
 			case <-started:
@@ -123,7 +123,7 @@ func TestCheckStartsProbingBeforeDiscoveryEnds(t *testing.T) {
 			started <- struct{}{}
 			return working(ctx, ep, o)
 		})
-	Check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil)
+	check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil, run)
 }
 
 func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
@@ -132,7 +132,7 @@ func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
 	for _, h := range []string{"a.example.org", "b.example.org", "c.example.org"} {
 		cands = append(cands, cand(config.SMTP, h, 587, config.STARTTLS, ""))
 	}
-	fakes(t, cands, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, cands, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
 		n := cur.Add(1)
 		for {
 			p := peak.Load()
@@ -144,7 +144,7 @@ func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
 		cur.Add(-1)
 		return working(ctx, ep, o)
 	})
-	rep := Check(context.Background(), CheckOptions{Parallel: 3}, mustAddr(t, "anna@example.org"), nil)
+	rep := check(context.Background(), CheckOptions{Parallel: 3}, mustAddr(t, "anna@example.org"), nil, run)
 	if len(rep.Probes) != 12 {
 		t.Fatalf("%d probes, want 12", len(rep.Probes))
 	}
@@ -154,7 +154,7 @@ func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
 }
 
 func TestCheckStopsPromptlyWhenCanceled(t *testing.T) {
-	fakes(t, []config.Candidate{
+	run := fakes(t, []config.Candidate{
 		cand(config.IMAP, "imap.example.org", 993, config.TLS, ""),
 		cand(config.SMTP, "smtp.example.org", 465, config.TLS, ""),
 	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
@@ -164,7 +164,7 @@ func TestCheckStopsPromptlyWhenCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	rep := Check(ctx, CheckOptions{Parallel: 2, ProbeTimeout: time.Minute}, mustAddr(t, "anna@example.org"), nil)
+	rep := check(ctx, CheckOptions{Parallel: 2, ProbeTimeout: time.Minute}, mustAddr(t, "anna@example.org"), nil, run)
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Check took %v after cancel", d)
 	}
@@ -183,7 +183,7 @@ func TestCheckStopsPromptlyWhenCanceled(t *testing.T) {
 func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]probe.Options{}
-	fakes(t, []config.Candidate{
+	run := fakes(t, []config.Candidate{
 		cand(config.IMAP, "imap.example.org", 993, config.TLS, config.PlaceholderLocalPart),
 		cand(config.SMTP, "smtp.example.org", 465, config.TLS, ""),
 	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
@@ -196,7 +196,7 @@ func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 		return working(ctx, ep, o)
 	})
 	opts := CheckOptions{Password: "s3cret", ProbeTimeout: 3 * time.Second, AllowInsecureTLS: true}
-	rep := Check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil)
+	rep := check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil, run)
 	for k, o := range seen {
 		wantUser := "anna@example.org"
 		if k[:4] == "imap" {
@@ -216,7 +216,7 @@ func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 	// --user overrides every source's template.
 	seen = map[string]probe.Options{}
 	opts.Username = "admin@example.org"
-	Check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil)
+	check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil, run)
 	for k, o := range seen {
 		if o.Username != "admin@example.org" {
 			t.Errorf("%s: user %q, want the --user value", k, o.Username)
@@ -228,18 +228,18 @@ func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 // probe events, RecommendationReady, and CheckFinished last, carrying the
 // returned report.
 func TestCheckFramesTheEventStream(t *testing.T) {
-	fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil, working)
+	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil, working)
 	var mu sync.Mutex
 	var kinds []string
 	var finished *Report
-	rep := Check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), func(e event.Event) {
+	rep := check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), func(e event.Event) {
 		mu.Lock()
 		defer mu.Unlock()
 		kinds = append(kinds, e.EventKind())
 		if f, ok := e.(CheckFinished); ok {
 			finished = f.Report
 		}
-	})
+	}, run)
 	n := len(kinds)
 	if n < 4 || kinds[0] != "check-started" || kinds[n-2] != "recommendation-ready" || kinds[n-1] != "check-finished" {
 		t.Fatalf("event order %v", kinds)
@@ -263,8 +263,8 @@ func TestCheckCapsTheNumberOfEndpoints(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		cands = append(cands, cand(config.SMTP, fmt.Sprintf("h%d.example.org", i), 587, config.STARTTLS, ""))
 	}
-	fakes(t, cands, nil, working)
-	rep := Check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil)
+	run := fakes(t, cands, nil, working)
+	rep := check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil, run)
 	if len(rep.Probes) != maxEndpoints || rep.SkippedEndpoints != 400-maxEndpoints {
 		t.Errorf("%d probes, %d skipped; want %d and %d", len(rep.Probes), rep.SkippedEndpoints, maxEndpoints, 400-maxEndpoints)
 	}
@@ -275,7 +275,7 @@ func TestCheckCapsTheNumberOfEndpoints(t *testing.T) {
 func TestCheckNeverSendsCredentialsWithLineBreaks(t *testing.T) {
 	var mu sync.Mutex
 	var got []probe.Options
-	fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil,
+	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil,
 		func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
 			mu.Lock()
 			got = append(got, o)
@@ -287,7 +287,7 @@ func TestCheckNeverSendsCredentialsWithLineBreaks(t *testing.T) {
 		if err := CheckCredentials(c.user, c.pass); !errors.Is(err, ErrControlInCredentials) {
 			t.Errorf("CheckCredentials(%q, %q) = %v", c.user, c.pass, err)
 		}
-		Check(context.Background(), CheckOptions{Username: c.user, Password: c.pass}, mustAddr(t, "anna@example.org"), nil)
+		check(context.Background(), CheckOptions{Username: c.user, Password: c.pass}, mustAddr(t, "anna@example.org"), nil, run)
 		for _, o := range got {
 			if o.Password != "" || strings.ContainsAny(o.Username, "\r\n\x00") {
 				t.Errorf("probe got credentials %q / %q", o.Username, o.Password)

@@ -42,11 +42,11 @@ func TestUntrustedHostsReceiveNoLoginWhateverTheFlags(t *testing.T) {
 		untrustedCand(config.POP3, "imap.attacker.example", 995, config.TLS, "autoconfig-http"),
 		untrustedCand(config.SMTP, "imap.attacker.example", 465, config.TLS, "autoconfig-http"),
 	}
-	fakes(t, cands, nil, nil)
-	runProbe = probe.Run
+	run := fakes(t, cands, nil, nil)
+	run.probe = probe.Run
 	base := CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: e2ePassword}
 	for _, o := range []CheckOptions{base, func() CheckOptions { o := base; o.AllowInsecureTLS, o.AllowPlaintext = true, true; return o }()} {
-		rep := Check(context.Background(), o, mustAddr(t, "anna@example.org"), nil)
+		rep := check(context.Background(), o, mustAddr(t, "anna@example.org"), nil, run)
 		if n := attacker.Total(); n != 0 {
 			a, _ := attacker.Attempts()
 			t.Fatalf("the attacker's server received %d login attempts %v (insecure=%v plaintext=%v)", n, a, o.AllowInsecureTLS, o.AllowPlaintext)
@@ -62,7 +62,7 @@ func TestUntrustedHostsReceiveNoLoginWhateverTheFlags(t *testing.T) {
 	}
 	o := base
 	o.TrustHosts = []string{"IMAP.attacker.example."}
-	Check(context.Background(), o, mustAddr(t, "anna@example.org"), nil)
+	check(context.Background(), o, mustAddr(t, "anna@example.org"), nil, run)
 	if attacker.Total() == 0 {
 		t.Fatal("--trust-host did not let the login through: the zero counts above prove nothing")
 	}
@@ -149,10 +149,10 @@ func TestAWrongPasswordIsTriedOncePerProtocol(t *testing.T) {
 			cand(config.POP3, h, 995, config.TLS, config.PlaceholderAddress),
 			cand(config.SMTP, h, 465, config.TLS, config.PlaceholderAddress))
 	}
-	fakes(t, cands, nil, nil)
-	runProbe = probe.Run
+	run := fakes(t, cands, nil, nil)
+	run.probe = probe.Run
 	opts := CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: "wrong-password"}
-	rep := Check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil)
+	rep := check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil, run)
 	if len(rep.Probes) != 24 {
 		t.Fatalf("%d probes, want 24", len(rep.Probes))
 	}
@@ -190,7 +190,7 @@ func TestAWrongPasswordIsTriedOncePerProtocol(t *testing.T) {
 		m.seen.mu.Unlock()
 	}
 	opts.Password = e2ePassword
-	rep = Check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil)
+	rep = check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil, run)
 	for _, p := range rep.Probes {
 		if p.Login != probe.LoginOK {
 			t.Errorf("%s: login %s %v with the right password", p.ID, p.Login, p.Problems)
@@ -209,10 +209,10 @@ func TestADelayedRefusalIsARefusalNotAStall(t *testing.T) {
 	m := newMailHost(t, lab, "imap.example.test", "anna@example.test", e2ePassword)
 	m.seen.refuseDelay = 7 * time.Second
 	m.IMAP(t, 993, true)
-	fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.test", 993, config.TLS, config.PlaceholderAddress)}, nil, nil)
-	runProbe = probe.Run
-	rep := Check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 5 * time.Second, Password: "wrong"},
-		mustAddr(t, "anna@example.test"), nil)
+	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.test", 993, config.TLS, config.PlaceholderAddress)}, nil, nil)
+	run.probe = probe.Run
+	rep := check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 5 * time.Second, Password: "wrong"},
+		mustAddr(t, "anna@example.test"), nil, run)
 	for _, p := range rep.Probes {
 		if p.Port != 993 {
 			continue

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
@@ -16,12 +17,16 @@ import (
 // Report is the outcome of a check: the detect document (address,
 // domain, sources, candidates, provider) extended with every probe and
 // the recommendation. Its JSON form is public (docs/json.md).
+//
+// Check fills codes and typed data only; the words (problem
+// explanations and remedies, the recommendation's reasons) are chosen at
+// the edge, by the front end that writes or shows the report, with In.
 type Report struct {
 	discover.Result
 	Probes      []ProbeReport            `json:"probes"`
 	Recommended recommend.Recommendation `json:"recommended"`
-	// Language is the language the texts (explanations, remedies,
-	// reasons) were rendered in.
+	// Language is the language In rendered the texts (explanations,
+	// remedies, reasons) in; "" for a report straight from Check.
 	Language string `json:"language"`
 	// Canceled is true when the check was interrupted before every probe
 	// finished; unfinished probes stay in phase "queued" or their last one.
@@ -69,15 +74,10 @@ type TLSReport struct {
 	Error string `json:"error"`
 }
 
-// ProblemText is a problem rendered for the report: its stable code, the
-// explanation and remedy in the report's language, and the server's own
-// words.
-type ProblemText struct {
-	Code        string `json:"code"`
-	Explanation string `json:"explanation"`
-	Remedy      string `json:"remedy"`
-	ServerText  string `json:"server_text,omitempty"`
-}
+// ProblemText is a problem as the report shows it: its stable code, the
+// explanation and remedy in the report's language (empty until In
+// renders them), and the server's own words.
+type ProblemText = problem.Rendered
 
 func newProbeReport(r probe.Result) ProbeReport {
 	ep := r.Endpoint
@@ -98,9 +98,7 @@ func newProbeReport(r probe.Result) ProbeReport {
 		pr.Result.AuthMechanisms = []string{}
 	}
 	for _, p := range r.Problems {
-		pr.Problems = append(pr.Problems, ProblemText{
-			Code: p.Code, Explanation: p.Explanation(), Remedy: p.Remedy(), ServerText: p.ServerText,
-		})
+		pr.Problems = append(pr.Problems, ProblemText{Code: p.Code, ServerText: p.ServerText})
 	}
 	if len(pr.Problems) > 0 {
 		pr.Problem = &pr.Problems[0]
@@ -108,10 +106,44 @@ func newProbeReport(r probe.Result) ProbeReport {
 	return pr
 }
 
-// maxReportSize bounds what ReadReport accepts: a real report is tens of
-// kilobytes; anything far larger is not one. (A variable so tests can
-// try the cap without a 16 MiB document.)
-var maxReportSize int64 = 16 << 20
+// In returns a copy of the report with its words in l's language: each
+// probe's problems explained, with a remedy, and the recommendation's
+// reasons; Language says which. This is what a front end writes (the
+// CLI's --json, the JSON export) or shows as text. A report already
+// rendered (one read back with ReadReport) keeps its words, since the
+// template data behind them is not in the JSON; only Language-less
+// reports straight from Check are rendered.
+func (r *Report) In(l i18n.Localizer) *Report {
+	c := *r
+	if r.Language != "" {
+		// Already in words; the reasons, re-rendered from their codes at
+		// every write, stay in the report's language.
+		c.Recommended = r.Recommended.In(i18n.For(r.Language))
+		return &c
+	}
+	c.Language = l.Lang()
+	c.Recommended = r.Recommended.In(l)
+	c.Probes = make([]ProbeReport, len(r.Probes))
+	for i, p := range r.Probes {
+		if len(p.Problems) > 0 {
+			p.Problems = append([]ProblemText(nil), p.Problems...)
+			for j := range p.Problems {
+				// The report's problems are the probe's, in order
+				// (newProbeReport); a hand-built report may differ.
+				if j < len(p.Result.Problems) && p.Result.Problems[j].Code == p.Problems[j].Code {
+					p.Problems[j] = p.Result.Problems[j].Render(l)
+				}
+			}
+			p.Problem = &p.Problems[0]
+		}
+		c.Probes[i] = p
+	}
+	return &c
+}
+
+// MaxReportSize bounds what ReadReport accepts: a real report is tens of
+// kilobytes; anything far larger is not one.
+const MaxReportSize = 16 << 20
 
 // ErrNotAReport means the document is JSON but not a check or detect
 // report.
@@ -120,12 +152,15 @@ var ErrNotAReport = errors.New("not a Postino report")
 // ReadReport reads a document written by `postino check --json` (or the
 // Report's JSON form) back into a Report, restoring each probe's endpoint
 // and problem codes so the recommendation and exports can use it.
-func ReadReport(r io.Reader) (*Report, error) {
-	dec := json.NewDecoder(io.LimitReader(r, maxReportSize+1))
+func ReadReport(r io.Reader) (*Report, error) { return readReport(r, MaxReportSize) }
+
+// readReport is ReadReport with a size cap of maxSize bytes.
+func readReport(r io.Reader, maxSize int64) (*Report, error) {
+	dec := json.NewDecoder(io.LimitReader(r, maxSize+1))
 	var rep Report
 	if err := dec.Decode(&rep); err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("reading report: %w (truncated, or larger than %d bytes)", err, maxReportSize)
+			return nil, fmt.Errorf("reading report: %w (truncated, or larger than %d bytes)", err, maxSize)
 		}
 		return nil, fmt.Errorf("reading report: %w", err)
 	}

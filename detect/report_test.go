@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
@@ -25,12 +26,62 @@ func sampleReport() *Report {
 		{ID: smtp.Key(), Endpoint: smtp, Phase: probe.PhaseDone, Reachability: probe.Filtered, Status: probe.StatusFailed,
 			Problems: []problem.Problem{{Code: "filtered", Data: map[string]any{"Port": 25}, ServerText: ""}}, ElapsedMS: 8000},
 	}
-	rep := &Report{Result: discover.Result{Address: "anna@example.org", Domain: "example.org"}, Language: "en"}
+	rep := &Report{Result: discover.Result{Address: "anna@example.org", Domain: "example.org"}}
 	for _, r := range results {
 		rep.Probes = append(rep.Probes, newProbeReport(r))
 	}
 	rep.Recommended = recommend.Choose(results, nil)
-	return rep
+	return rep.In(i18n.For("en"))
+}
+
+// The engine's report holds codes; the words are chosen at the edge, in
+// the language asked for, without touching the engine's value (the
+// window keeps it and may render it again in another language).
+func TestReportWordsAreRenderedAtTheEdgeInTheLanguageAsked(t *testing.T) {
+	results := []probe.Result{{ID: "x", Endpoint: config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 25, Security: config.STARTTLS},
+		Phase: probe.PhaseDone, Reachability: probe.Filtered, Status: probe.StatusFailed,
+		Problems: []problem.Problem{{Code: "filtered", Data: map[string]any{"Port": 25}, ServerText: "x"}}}}
+	engine := &Report{Result: discover.Result{Address: "anna@example.org", Domain: "example.org"}, Probes: []ProbeReport{newProbeReport(results[0])}}
+	engine.Recommended = recommend.Choose(results, nil)
+	if p := engine.Probes[0].Problem; p.Explanation != "" || p.Remedy != "" || engine.Language != "" {
+		t.Fatalf("the engine's report carries words: %+v, language %q", p, engine.Language)
+	}
+	it, en := engine.In(i18n.For("it")), engine.In(i18n.For("en"))
+	if it.Language != "it" || en.Language != "en" || engine.Language != "" || engine.Probes[0].Problem.Explanation != "" {
+		t.Fatalf("languages %q %q; engine's %q %+v", it.Language, en.Language, engine.Language, engine.Probes[0].Problem)
+	}
+	pit, pen := it.Probes[0].Problem, en.Probes[0].Problem
+	if pit.Explanation == "" || pit.Explanation == pen.Explanation || pit.Remedy == pen.Remedy || pit.ServerText != "x" || pit != &it.Probes[0].Problems[0] {
+		t.Fatalf("Italian %+v, English %+v", pit, pen)
+	}
+	for name, rep := range map[string]*Report{"it": it, "en": en} {
+		data, err := json.Marshal(rep.Recommended)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Reasons []struct{ Code, Text string } `json:"reasons"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil || len(rec.Reasons) == 0 {
+			t.Fatalf("%s: %s %v", name, data, err)
+		}
+		if want := i18n.For(name).T("recommend.reason."+rec.Reasons[0].Code, engine.Recommended.Reasons[0].Data); rec.Reasons[0].Text != want {
+			t.Errorf("%s reason %q, want %q", name, rec.Reasons[0].Text, want)
+		}
+	}
+	// A report read back keeps the words it was written with.
+	data, _ := json.Marshal(it)
+	back, err := ReadReport(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := back.In(i18n.For("en"))
+	if again.Language != "it" || again.Probes[0].Problem.Explanation != pit.Explanation {
+		t.Errorf("a read report was rendered again: %q %+v", again.Language, again.Probes[0].Problem)
+	}
+	if a, b := again.Recommended.Reasons[0].Text(), it.Recommended.Reasons[0].Text(); a != b {
+		t.Errorf("a read Italian report's reason reads %q, written as %q", a, b)
+	}
 }
 
 func TestReportJSONHasEveryPublishedProbeField(t *testing.T) {
@@ -110,10 +161,8 @@ func TestReadReportRejectsWhatIsNotAReport(t *testing.T) {
 	if _, err := ReadReport(strings.NewReader(`{"x":1}`)); !errors.Is(err, ErrNotAReport) {
 		t.Errorf("other JSON: error %v, want ErrNotAReport", err)
 	}
-	defer func(n int64) { maxReportSize = n }(maxReportSize)
-	maxReportSize = 4096
 	huge := `{"address":"a@example.org","domain":"example.org","pad":"` + strings.Repeat("x", 4096) + `"}`
-	if _, err := ReadReport(strings.NewReader(huge)); err == nil {
+	if _, err := readReport(strings.NewReader(huge), 4096); err == nil {
 		t.Error("a document over the size cap was accepted")
 	}
 }

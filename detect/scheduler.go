@@ -9,6 +9,7 @@ import (
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -26,13 +27,18 @@ const maxEndpoints = 256
 // expanded to every standard port of its protocol, endpoints are
 // de-duplicated by config.Server.Key, and at most opts.Parallel probes
 // run at once.
+// probeFunc is the signature of probe.Run.
+type probeFunc = func(context.Context, *network.Network, config.Server, []string, probe.Options, event.Sink) probe.Result
+
 type scheduler struct {
 	ctx  context.Context
 	opts CheckOptions
 	addr address.Address
 	sink event.Sink
-	sem  chan struct{}
-	wg   sync.WaitGroup
+	// probe probes one endpoint (probe.Run, or a test's script).
+	probe probeFunc
+	sem   chan struct{}
+	wg    sync.WaitGroup
 
 	mu        sync.Mutex
 	closed    bool
@@ -56,9 +62,9 @@ type slot struct {
 	result   probe.Result
 }
 
-func newScheduler(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink) *scheduler {
+func newScheduler(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink, probeFn probeFunc) *scheduler {
 	s := &scheduler{
-		ctx: ctx, opts: opts, addr: addr, sink: sink,
+		ctx: ctx, opts: opts, addr: addr, sink: sink, probe: probeFn,
 		sem:         make(chan struct{}, opts.Parallel),
 		endpoints:   map[string]*slot{},
 		hostOrder:   map[string]int{},
@@ -193,7 +199,7 @@ func (s *scheduler) run(sl *slot, sources []string) {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, backstop)
 	defer cancel()
-	r := runProbe(ctx, s.opts.Network, sl.endpoint, sources, popts, s.sink)
+	r := s.probe(ctx, s.opts.Network, sl.endpoint, sources, popts, s.sink)
 	s.finish(sl, r)
 }
 

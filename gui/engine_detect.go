@@ -2,7 +2,10 @@ package gui
 
 import (
 	"context"
+	"errors"
+	"os"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
@@ -13,12 +16,13 @@ import (
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
-// DetectEngine is the real Engine: detect.Check through a network built
-// from the settings (DNS server, else $POSTINO_DNS, else the system's).
+// DetectEngine is the real Engine: detect.Check through the network main
+// built, asking the DNS server of the settings, else $POSTINO_DNS, else
+// the system's.
 type DetectEngine struct {
-	// Network, when set, replaces that network (tests hand in the
-	// loopback lab's).
-	Network func() *network.Network
+	// Network is the one network of the program (tests hand in the
+	// loopback lab's). Without one every run ends in an EngineError.
+	Network *network.Network
 }
 
 // Check implements Engine.
@@ -112,19 +116,31 @@ func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts ro
 }
 
 func (d DetectEngine) network(s Settings) (*network.Network, error) {
-	if d.Network != nil {
-		return d.Network(), nil
+	return withDNSSetting(d.Network, s)
+}
+
+// withDNSSetting applies the DNS server of the settings (else
+// $POSTINO_DNS) to nw, the network main built.
+func withDNSSetting(nw *network.Network, s Settings) (*network.Network, error) {
+	if nw == nil {
+		return nil, errors.New(i18n.T("input.err.no-network"))
 	}
-	return network.FromEnv(s.DNSServer)
+	dns := s.DNSServer
+	if dns == "" {
+		dns = os.Getenv(network.EnvDNS)
+	}
+	return nw.WithDNS(dns)
 }
 
 // DetectHealth is the real HealthEngine: health.Run through the same
-// kind of network.
-type DetectHealth struct{}
+// network.
+type DetectHealth struct {
+	Network *network.Network
+}
 
 // Health implements HealthEngine.
-func (DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
-	nw, err := network.FromEnv(req.Settings.DNSServer)
+func (d DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
+	nw, err := withDNSSetting(d.Network, req.Settings)
 	if err != nil {
 		sink(EngineError{Err: err})
 		return

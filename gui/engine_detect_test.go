@@ -11,7 +11,6 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/network"
 )
 
 // TestRealEngineDrivesTheWindow runs the real detect.Check against the
@@ -42,7 +41,7 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
 	u.do = func(f func()) { queue <- f }
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second

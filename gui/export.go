@@ -164,7 +164,7 @@ func (e *exportDialog) render(f export.Format) ([]byte, error) {
 		opts.Signer = e.signer
 	}
 	if f.Name == "json" && e.u.state.Report != nil {
-		opts.Report = e.u.state.Report
+		opts.Report = e.u.state.Report.In(i18n.For(e.language()))
 	}
 	return f.Export(e.u.exportSettings(withPass), opts)
 }

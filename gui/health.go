@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
+	"github.com/postino-mail/postino/detect/input"
 )
 
 // HealthEngine runs the domain health checks (MX, SPF, DKIM, DMARC,
@@ -32,22 +32,13 @@ type HealthRequest struct {
 	Settings      Settings
 }
 
-// selectorPattern is a DKIM selector (RFC 6376 §3.1: sub-domain labels).
-var selectorPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$`)
-
-// parseSelectors reads the selector field: names separated by commas or
-// spaces.
-func parseSelectors(text string) ([]string, bool) {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
-	if len(fields) > health.MaxUserSelectors {
-		return nil, false
-	}
-	for _, f := range fields {
-		if len(f) > 63 || !selectorPattern.MatchString(f) {
-			return nil, false
-		}
-	}
-	return fields, true
+// parseSelectors reads the selector field (names separated by commas,
+// semicolons or spaces) with the engine's rule, the same as
+// --dkim-selector: a malformed name or more than input.MaxDKIMSelectors
+// is an error in the window's language.
+func parseSelectors(text string) ([]string, error) {
+	sel, err := input.DKIMSelectors(text)
+	return sel, inputMessage(err)
 }
 
 // healthView is the Health tab: a domain, a Check button and one card per
@@ -117,9 +108,9 @@ func (u *UI) startHealth() {
 		u.health.render()
 		return
 	}
-	selectors, ok := parseSelectors(u.health.selector.Text)
-	if !ok {
-		u.hstate = &healthState{err: i18n.T("gui.health.bad_selector")}
+	selectors, err := parseSelectors(u.health.selector.Text)
+	if err != nil {
+		u.hstate = &healthState{err: err.Error()}
 		u.health.render()
 		return
 	}

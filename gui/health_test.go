@@ -84,7 +84,7 @@ func TestHealthTriesTheDKIMSelectorsTypedAndRefusesMalformedOnes(t *testing.T) {
 	test.Type(v.domain, "example.com")
 	test.Type(v.selector, "s1 ; bad selector!")
 	test.Tap(v.run)
-	h.requireText(v.obj, "Write DKIM selectors")
+	h.requireText(v.obj, "is not a DKIM selector")
 	select {
 	case d := <-eng.domains:
 		t.Fatalf("health ran for %q with a malformed selector", d)

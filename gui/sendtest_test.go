@@ -17,7 +17,6 @@ import (
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -467,7 +466,7 @@ func TestSendTestWithTheRealEngineDeliversAndDeletesTheMessage(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
 	u.do = func(f func()) { queue <- f }
 	w.SetContent(u.Content())
 	t.Cleanup(func() { u.Close(); u.wait() })

@@ -2,8 +2,6 @@ package gui
 
 import (
 	"errors"
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/input"
 )
 
 // timeoutChoices are the per-probe timeouts offered, in seconds.
@@ -122,31 +121,28 @@ func (f *settingsForm) result(base Settings) Settings {
 	return s
 }
 
-// validateDNSServer accepts "", an IP, or IP:port.
+// validateDNSServer applies the engine's rule for a DNS server
+// (input.DNSServer: an IP or host name, optionally with :port), the same
+// as --dns.
 func validateDNSServer(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" || net.ParseIP(s) != nil {
-		return nil
-	}
-	host, port, err := net.SplitHostPort(s)
-	if err == nil && net.ParseIP(host) != nil {
-		if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65536 {
-			return nil
-		}
-	}
-	return errors.New(i18n.T("gui.settings.dns.invalid"))
+	_, err := input.DNSServer(s)
+	return inputMessage(err)
 }
 
-// validateISPDBURL accepts "" or an https:// URL: the ISPDB is a trusted
-// source only over HTTPS.
+// validateISPDBURL applies the engine's rule for the ISPDB address
+// (input.ISPDBURL: https://, or http:// which discovery marks untrusted),
+// the same as --ispdb.
 func validateISPDBURL(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil
+	_, err := input.ISPDBURL(s)
+	return inputMessage(err)
+}
+
+// inputMessage returns a rule's error with its text in the window's
+// language (nil stays nil).
+func inputMessage(err error) error {
+	var e *input.Error
+	if errors.As(err, &e) {
+		return errors.New(e.In(i18n.For("")))
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return errors.New(i18n.T("gui.settings.ispdb.invalid"))
-	}
-	return nil
+	return err
 }

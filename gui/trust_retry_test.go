@@ -15,7 +15,6 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -97,7 +96,7 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
 	u.do = func(f func()) { queue <- f }
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
@@ -165,7 +164,7 @@ func TestInsecureRetryRefusesACertificateThatChanged(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
+	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
 	u.do = func(f func()) { queue <- f }
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second

@@ -106,22 +106,23 @@ func TestSettingsRoundTripAndRejectOutOfRangeValues(t *testing.T) {
 }
 
 func TestSettingsValidatorsAcceptOnlyUsableValues(t *testing.T) {
-	for _, ok := range []string{"", "9.9.9.9", "127.0.0.1:5353", "[::1]:53"} {
+	// The engine's rules (detect/input), the same as --dns and --ispdb.
+	for _, ok := range []string{"", "9.9.9.9", "127.0.0.1:5353", "[::1]:53", "dns.example"} {
 		if err := validateDNSServer(ok); err != nil {
 			t.Errorf("DNS %q refused: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"dns.example", "1.2.3.4:0", "1.2.3.4:99999", "x"} {
+	for _, bad := range []string{"1.2.3.4:0", "1.2.3.4:99999", "dns server", "https://9.9.9.9"} {
 		if validateDNSServer(bad) == nil {
 			t.Errorf("DNS %q accepted", bad)
 		}
 	}
-	for _, ok := range []string{"", "https://autoconfig.thunderbird.net/v1.1/"} {
+	for _, ok := range []string{"", "https://autoconfig.thunderbird.net/v1.1/", "http://autoconfig.thunderbird.net/v1.1/"} {
 		if err := validateISPDBURL(ok); err != nil {
 			t.Errorf("ISPDB %q refused: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"http://autoconfig.thunderbird.net/v1.1/", "ftp://x", "https://"} {
+	for _, bad := range []string{"autoconfig.thunderbird.net/v1.1/", "ftp://x", "https://"} {
 		if validateISPDBURL(bad) == nil {
 			t.Errorf("ISPDB %q accepted", bad)
 		}

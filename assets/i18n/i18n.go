@@ -1,14 +1,22 @@
 // Package i18n is Postino's translation layer: every user-visible string,
-// in the GUI, the CLI and the problem explanations, is looked up here by
-// key. The messages live in translations/AREA.LANG.json (one pair of files
-// per area so that each part of the program owns its own strings) and are
-// registered with fyne.io/fyne/v2/lang, which also gives Fyne's own widgets
-// (dialog buttons) their Italian.
+// in the GUI, the CLI, the exports and the problem explanations, is looked
+// up here by key. The messages live in translations/AREA.LANG.json (one
+// pair of files per area so that each part of the program owns its own
+// strings) and are read with nicksnyder/go-i18n.
 //
-// By default the language follows the system locale through Fyne. A
-// person can override it (GUI settings, CLI --lang); then Postino uses its
-// own localizer over the same files, because Fyne's follows only the
-// system.
+// The package is pure Go and knows nothing of Fyne, so the engine
+// (detect/, export/) can use it without pulling in a GUI toolkit; gui/
+// hands the same messages to Fyne (gui/lang.go) so Fyne's own widgets
+// (dialog buttons) speak Italian too.
+//
+// Two ways to render:
+//   - For(lang) returns a Localizer bound to one language: the way for
+//     code that knows which language it renders in (a CLI run with --lang,
+//     an export in a chosen language, a test);
+//   - T, Seconds and Language use the process-wide language: the person's
+//     choice (SetLanguage: GUI settings, CLI --lang) or else the system
+//     locale. They remain for the window and the engine's text that has
+//     not yet moved to codes.
 package i18n
 
 import (
@@ -21,8 +29,7 @@ import (
 	"strings"
 	"sync"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
+	locale "github.com/jeandeaual/go-locale"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -33,36 +40,44 @@ var files embed.FS
 // Languages Postino ships, in the order settings list them.
 var Languages = []string{"en", "it"}
 
+// catalogue is everything read once from the embedded files.
+type catalogue struct {
+	english    map[string]string // key → English text, the fallback
+	localizers map[string]*goi18n.Localizer
+}
+
 var (
-	mu        sync.RWMutex
-	override  string // "" = follow the system
-	bundle    *goi18n.Bundle
-	english   map[string]string // key → English text, the fallback
-	localizer map[string]*goi18n.Localizer
+	mu       sync.RWMutex
+	override string // "" = follow the system
+
+	cat = loadCatalogue()
+
+	systemOnce sync.Once
+	systemLang string
 )
 
-func init() {
-	bundle = goi18n.NewBundle(language.English)
+func loadCatalogue() *catalogue {
+	bundle := goi18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	english = map[string]string{}
-	localizer = map[string]*goi18n.Localizer{}
+	c := &catalogue{english: map[string]string{}, localizers: map[string]*goi18n.Localizer{}}
 	for _, lng := range Languages {
 		msgs, err := Messages(lng)
 		if err != nil {
 			panic(err) // embedded files are checked by tests; this is a build defect
 		}
-		data, _ := json.Marshal(msgs)
+		data, err := json.Marshal(msgs)
+		if err != nil {
+			panic(err)
+		}
 		if _, err := bundle.ParseMessageFileBytes(data, lng+".json"); err != nil {
 			panic(fmt.Sprintf("i18n: %s: %v", lng, err))
 		}
-		if err := lang.AddTranslationsForLocale(data, fyne.Locale(lng)); err != nil {
-			panic(fmt.Sprintf("i18n: registering %s with Fyne: %v", lng, err))
-		}
 		if lng == "en" {
-			english = msgs
+			c.english = msgs
 		}
-		localizer[lng] = goi18n.NewLocalizer(bundle, lng)
+		c.localizers[lng] = goi18n.NewLocalizer(bundle, lng)
 	}
+	return c
 }
 
 // Messages returns the merged key → text map of one language across all
@@ -99,8 +114,9 @@ func AreaFiles() ([]string, error) { return fs.Glob(files, "translations/*.json"
 // ReadFile reads one embedded translation file (for tests).
 func ReadFile(name string) ([]byte, error) { return files.ReadFile(name) }
 
-// SetLanguage overrides the language ("en", "it"); "" or "system" follows
-// the system locale again. Unknown codes fall back to the system.
+// SetLanguage overrides the process-wide language ("en", "it"); "" or
+// "system" follows the system locale again. Unknown codes fall back to
+// the system.
 func SetLanguage(code string) {
 	code = Normalize(code)
 	mu.Lock()
@@ -123,7 +139,22 @@ func Normalize(code string) string {
 	return ""
 }
 
-// Language returns the effective language code ("en" or "it").
+// SystemLanguage is the shipped language closest to the system locale
+// ("en" when the locale is neither English nor Italian or cannot be
+// read). It is read once: the locale of a running process does not
+// change.
+func SystemLanguage() string {
+	systemOnce.Do(func() {
+		systemLang = "en"
+		if loc, err := locale.GetLocale(); err == nil && Normalize(loc) == "it" {
+			systemLang = "it"
+		}
+	})
+	return systemLang
+}
+
+// Language returns the effective process-wide language code ("en" or
+// "it").
 func Language() string {
 	mu.RLock()
 	o := override
@@ -131,38 +162,44 @@ func Language() string {
 	if o != "" {
 		return o
 	}
-	if Normalize(lang.SystemLocale().LanguageString()) == "it" {
-		return "it"
+	return SystemLanguage()
+}
+
+// Localizer renders messages in one language. The zero value renders in
+// the process-wide language at the time of each call.
+type Localizer struct{ lang string }
+
+// For returns the Localizer of language lng ("en", "it", or anything
+// Normalize understands); "" or an unsupported code means the process-
+// wide language, read now.
+func For(lng string) Localizer {
+	if l := Normalize(lng); l != "" {
+		return Localizer{lang: l}
 	}
-	return "en"
+	return Localizer{lang: Language()}
+}
+
+// Lang returns the language code the Localizer renders in.
+func (l Localizer) Lang() string {
+	if l.lang == "" {
+		return Language()
+	}
+	return l.lang
 }
 
 // T translates key with optional template data (a map or a struct, used
 // as {{.Name}} in the message). A missing key returns the key itself, so
 // a forgotten translation is visible rather than blank.
-func T(key string, data ...any) string {
-	mu.RLock()
-	o := override
-	mu.RUnlock()
-	return TIn(o, key, data...)
-}
-
-// TIn translates key into a given language ("" = follow the system), for
-// exports that must be in a language other than the interface's.
-func TIn(lng, key string, data ...any) string {
+func (l Localizer) T(key string, data ...any) string {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
 	}
-	fallback, ok := english[key]
+	fallback, ok := cat.english[key]
 	if !ok {
 		fallback = key
 	}
-	lng = Normalize(lng)
-	if lng == "" {
-		return lang.LocalizeKey(key, fallback, d)
-	}
-	out, err := localizer[lng].Localize(&goi18n.LocalizeConfig{
+	out, err := cat.localizers[l.Lang()].Localize(&goi18n.LocalizeConfig{
 		DefaultMessage: &goi18n.Message{ID: key, Other: fallback},
 		TemplateData:   d,
 	})
@@ -171,3 +208,10 @@ func TIn(lng, key string, data ...any) string {
 	}
 	return out
 }
+
+// T translates key in the process-wide language; see Localizer.T.
+func T(key string, data ...any) string { return Localizer{}.T(key, data...) }
+
+// TIn translates key into a given language ("" = the process-wide one);
+// the same as For(lng).T.
+func TIn(lng, key string, data ...any) string { return For(lng).T(key, data...) }

@@ -107,3 +107,39 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// A Localizer renders in its own language whatever the process-wide one
+// is: the CLI and the exports render with an explicit language.
+func TestLocalizerIgnoresTheProcessWideLanguage(t *testing.T) {
+	defer SetLanguage("")
+	for _, global := range []string{"en", "it"} {
+		SetLanguage(global)
+		if got := For("it").T("app.tagline"); !strings.Contains(got, "impostazioni") {
+			t.Errorf("process %s: For(it) = %q", global, got)
+		}
+		if got := For("en-GB").T("app.tagline"); !strings.Contains(got, "settings") {
+			t.Errorf("process %s: For(en-GB) = %q", global, got)
+		}
+		if got := For("").Lang(); got != global {
+			t.Errorf("For(\"\") = %q, want the process-wide %q", got, global)
+		}
+		if got := (Localizer{}).Lang(); got != global {
+			t.Errorf("zero Localizer = %q, want %q", got, global)
+		}
+		if got := For("it").T("no.such.key"); got != "no.such.key" {
+			t.Errorf("missing key gave %q", got)
+		}
+	}
+}
+
+// The system language is one Postino ships, whatever the locale says.
+func TestSystemLanguageIsAShippedOne(t *testing.T) {
+	got := SystemLanguage()
+	if got != "en" && got != "it" {
+		t.Fatalf("SystemLanguage() = %q", got)
+	}
+	SetLanguage("")
+	if Language() != got {
+		t.Fatalf("Language() = %q with no override, SystemLanguage() = %q", Language(), got)
+	}
+}

@@ -21,13 +21,6 @@ import (
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
-func init() { register("check", "check.summary", runCheck) }
-
-// checkNetwork builds the network a check (and an export that runs one)
-// uses. Tests replace it to point the command at a loopback lab (port
-// mapping and a test CA cannot come from the environment).
-var checkNetwork = networkFromFlag
-
 // maxSecretLine bounds what --password-stdin accepts: a password is
 // short, and a pipe that never ends must not fill memory.
 const maxSecretLine = 4096
@@ -167,7 +160,7 @@ func runCheck(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	nw, err := checkNetwork(env, a.dns)
+	nw, err := env.networkFor(a.dns)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
@@ -198,6 +191,7 @@ func runCheck(env *Env) int {
 	if progress != nil {
 		progress.Close()
 	}
+	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
 
 	// The round trip runs after the check: its live line follows the
 	// check's, and in text mode the check's table is already on screen

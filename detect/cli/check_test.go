@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -42,6 +40,7 @@ func runCLI(t *testing.T, stdin string, terminal bool, args ...string) (int, str
 			return ""
 		},
 		StderrIsTerminal: terminal,
+		Network:          testNetwork,
 	})
 	t.Cleanup(func() { i18n.SetLanguage("") })
 	return code, out.String(), errb.String()
@@ -49,14 +48,7 @@ func runCLI(t *testing.T, stdin string, terminal bool, args ...string) (int, str
 
 // noNetwork makes any attempt to build the network fail the test: bad
 // input must be refused before anything is dialed.
-func noNetwork(t *testing.T) {
-	old := checkNetwork
-	t.Cleanup(func() { checkNetwork = old })
-	checkNetwork = func(*Env, string) (*network.Network, error) {
-		t.Error("the network was set up for input that should have been refused")
-		return nil, errors.New("refused by test")
-	}
-}
+func noNetwork(t *testing.T) { useTripwire(t) }
 
 func TestCheckRefusesBadInputWithExitCode2(t *testing.T) {
 	cases := []struct {
@@ -135,12 +127,7 @@ func checkLab(t *testing.T, withSMTP bool) *mailserver.Submission {
 		mailserver.ServeSMTP(t, lab.Listen("mail.example.org", 465), be, "mail.example.org", cert, true)
 	}
 
-	old := checkNetwork
-	t.Cleanup(func() { checkNetwork = old })
-	checkNetwork = func(*Env, string) (*network.Network, error) {
-		nw := lab.Network()
-		return nw, nil
-	}
+	useNetwork(t, lab.Network())
 	return be
 }
 
@@ -407,9 +394,7 @@ func TestCheckWithAWrongPasswordRecommendsNothing(t *testing.T) {
 func TestCheckWithEveryDNSLookupFailingNamesTheFailedSources(t *testing.T) {
 	lab := labtest.New(t)
 	lab.DNSFail(".", labtest.ServFail)
-	old := checkNetwork
-	t.Cleanup(func() { checkNetwork = old })
-	checkNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+	useNetwork(t, lab.Network())
 
 	code, out, _ := runCLI(t, "", false, "check", "--timeout", "2s", "anna@example.org")
 	if code != ExitNotFound {

@@ -1,22 +1,26 @@
 // Package cli is Postino's command line: `postino detect|check|export|
-// health`. Each sub-command lives in its own file and registers itself in
-// commands; all of them render the same event stream as the GUI, as text
-// or as JSON. The sub-commands, flags, exit codes and JSON field names are
+// health`. Each sub-command lives in its own file and has one line in the
+// commands table; all of them render the same event stream as the GUI, as
+// text or as JSON. The sub-commands, flags, exit codes and JSON field names are
 // a public contract: IT staff script against them.
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/input"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -38,17 +42,46 @@ type Env struct {
 	Getenv func(string) string
 	// StderrIsTerminal enables live progress lines.
 	StderrIsTerminal bool
+	// Network is the one door to the network, built once by main (tests
+	// hand in a loopback lab's). A sub-command's --dns, else
+	// $POSTINO_DNS, replaces only its DNS server (Network.WithDNS).
+	Network *network.Network
+	// Check runs a check; nil means detect.Check. Tests of export set it
+	// to see what export asks for without probing anything.
+	Check func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report
+}
+
+// check returns the check this run uses.
+func (env *Env) check() func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report {
+	if env.Check != nil {
+		return env.Check
+	}
+	return detect.Check
 }
 
 type command struct {
+	name       string
 	summaryKey string // translation key of the one-line summary
 	run        func(env *Env) int
 }
 
-var commands = map[string]command{}
+// commands is every sub-command, in the order `postino help` lists them
+// (alphabetical). Adding a sub-command is adding its line here.
+var commands = []command{
+	{"check", "check.summary", runCheck},
+	{"detect", "detect.summary", runDetect},
+	{"export", "export.cli.summary", runExport},
+	{"health", "health.cli.summary", runHealth},
+}
 
-func register(name, summaryKey string, run func(env *Env) int) {
-	commands[name] = command{summaryKey: summaryKey, run: run}
+// findCommand returns the sub-command called name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // Main runs the sub-command named by env.Args[0] and returns the exit code.
@@ -71,7 +104,7 @@ func Main(env *Env) int {
 		fmt.Fprintln(env.Stdout, "postino", Version)
 		return ExitOK
 	}
-	cmd, ok := commands[env.Args[0]]
+	cmd, ok := findCommand(env.Args[0])
 	if !ok {
 		fmt.Fprintln(env.Stderr, i18n.T("cli.unknown_command", map[string]any{"Name": env.Args[0]}))
 		usage(env.Stderr)
@@ -87,13 +120,8 @@ var Version = "0.1.0"
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, i18n.T("cli.usage"))
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, i18n.T(commands[n].summaryKey))
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, i18n.T(c.summaryKey))
 	}
 }
 
@@ -232,31 +260,46 @@ func reportParseError(env *Env, err error) int {
 	return ExitUsage
 }
 
-// networkFromFlag builds the Network a sub-command uses: the --dns
-// server when given, else $POSTINO_DNS, else the system's resolvers. A
-// DNS server that is not HOST or HOST:PORT is a usageError.
-func networkFromFlag(env *Env, dnsFlag string) (*network.Network, error) {
+// networkFor returns the Network a sub-command uses: the one main built,
+// asking the --dns server when given, else $POSTINO_DNS, else the
+// system's resolvers. A DNS server that breaks input.DNSServer's rule is
+// a usageError.
+func (env *Env) networkFor(dnsFlag string) (*network.Network, error) {
+	if env.Network == nil {
+		return nil, usageError(i18n.T("input.err.no-network"))
+	}
 	if dnsFlag == "" {
 		dnsFlag = env.Getenv(network.EnvDNS)
 	}
-	nw, err := network.New(network.Options{DNS: dnsFlag})
+	nw, err := env.Network.WithDNS(dnsFlag)
 	if err != nil {
-		return nil, usageError(i18n.T("cli.error.dns", map[string]any{"Error": err.Error()}))
+		return nil, inputError(err)
 	}
 	return nw, nil
 }
 
 // ispdbFromFlag returns the ISPDB address a sub-command uses: the
 // --ispdb value when given, else $POSTINO_ISPDB, else "" (discover's
-// default). Anything but an http(s) URL is a usage mistake.
+// default). A value that breaks input.ISPDBURL's rule is a usageError.
 func ispdbFromFlag(env *Env, flagValue string) (string, error) {
 	if flagValue == "" {
 		flagValue = env.Getenv(discover.EnvISPDB)
 	}
-	if flagValue != "" && !strings.HasPrefix(flagValue, "https://") && !strings.HasPrefix(flagValue, "http://") {
-		return "", usageError(i18n.T("detect.error.ispdb", map[string]any{"Value": flagValue}))
+	u, err := input.ISPDBURL(flagValue)
+	if err != nil {
+		return "", inputError(err)
 	}
-	return flagValue, nil
+	return u, nil
+}
+
+// inputError turns an *input.Error into a usageError in the language of
+// the run; any other error keeps its own text.
+func inputError(err error) error {
+	var e *input.Error
+	if errors.As(err, &e) {
+		return usageError(e.In(i18n.For("")))
+	}
+	return usageError(err.Error())
 }
 
 // usageError is a mistake in the command line; its text is already

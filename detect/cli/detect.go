@@ -18,16 +18,9 @@ import (
 	"github.com/postino-mail/postino/detect/providers"
 )
 
-func init() { register("detect", "detect.summary", runDetect) }
-
 // EnvISPDir names the environment variable that selects the directory of
 // local override files (default: the user config dir + postino/isp).
 const EnvISPDir = "POSTINO_ISP_DIR"
-
-// detectNetwork builds the network `postino detect` uses. It is the
-// test seam: tests replace it with a labtest network, because port
-// mapping and a test CA cannot come from the environment.
-var detectNetwork = networkFromFlag
 
 type detectArgs struct {
 	json    bool
@@ -84,7 +77,7 @@ func runDetect(env *Env) int {
 		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
-	netw, err := detectNetwork(env, a.dns)
+	netw, err := env.networkFor(a.dns)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

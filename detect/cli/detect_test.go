@@ -21,9 +21,7 @@ import (
 func detectLab(t *testing.T) *labtest.Lab {
 	t.Helper()
 	lab := labtest.New(t)
-	old := detectNetwork
-	detectNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
-	t.Cleanup(func() { detectNetwork = old })
+	useNetwork(t, lab.Network())
 	return lab
 }
 
@@ -41,6 +39,7 @@ func runDetectCLI(t *testing.T, args ...string) (code int, stdout, stderr string
 			}
 			return ""
 		},
+		Network: testNetwork,
 	}
 	t.Cleanup(func() { i18n.SetLanguage("en") })
 	i18n.SetLanguage("en")
@@ -297,6 +296,7 @@ func TestDetectShowsLiveProgressOnlyOnATerminal(t *testing.T) {
 				return ""
 			},
 			StderrIsTerminal: terminal,
+			Network:          testNetwork,
 		}
 		i18n.SetLanguage("en")
 		if code := Main(env); code != ExitOK {
@@ -317,21 +317,25 @@ func TestDetectShowsLiveProgressOnlyOnATerminal(t *testing.T) {
 }
 
 func TestDetectBuildsItsNetworkFromFlagThenEnvironment(t *testing.T) {
-	env := &Env{Getenv: func(k string) string {
+	base := &network.Network{DNSServers: []string{"127.0.0.1:53"}, LoopbackOnly: true}
+	env := &Env{Network: base, Getenv: func(k string) string {
 		if k == network.EnvDNS {
 			return "127.0.0.1:5353"
 		}
 		return ""
 	}}
-	n, err := detectNetwork(env, "")
+	n, err := env.networkFor("")
 	if err != nil || len(n.DNSServers) != 1 || n.DNSServers[0] != "127.0.0.1:5353" {
 		t.Fatalf("from env: %+v %v", n, err)
 	}
-	n, err = detectNetwork(env, "127.0.0.2")
-	if err != nil || n.DNSServers[0] != "127.0.0.2:53" {
+	n, err = env.networkFor("127.0.0.2")
+	if err != nil || n.DNSServers[0] != "127.0.0.2:53" || !n.LoopbackOnly {
 		t.Fatalf("from flag: %+v %v", n, err)
 	}
-	if _, err := detectNetwork(env, "127.0.0.1:99999"); err == nil {
+	if base.DNSServers[0] != "127.0.0.1:53" {
+		t.Fatalf("--dns changed the network main built: %v", base.DNSServers)
+	}
+	if _, err := env.networkFor("127.0.0.1:99999"); err == nil {
 		t.Fatal("a bad --dns was accepted")
 	}
 }

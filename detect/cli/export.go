@@ -22,12 +22,6 @@ import (
 	"github.com/postino-mail/postino/export"
 )
 
-func init() { register("export", "export.cli.summary", runExport) }
-
-// exportCheck runs the check; tests replace it to see what export asks
-// for without probing anything.
-var exportCheck = detect.Check
-
 // maxP12Size bounds the signing file: a .p12 with a chain is a few
 // kilobytes.
 const maxP12Size = 1 << 20
@@ -199,7 +193,7 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	opts := export.Options{Lang: a.lang, IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
+	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
 			fmt.Fprintln(env.Stderr, err)
@@ -355,7 +349,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err
 	}
-	nw, err := checkNetwork(env, a.dns)
+	nw, err := env.networkFor(a.dns)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -367,7 +361,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 		progress = newProgressView(env.Stderr)
 		sink = progress.Handle
 	}
-	rep := exportCheck(ctx, detect.CheckOptions{
+	rep := env.check()(ctx, detect.CheckOptions{
 		Network:      nw,
 		ISPDBURL:     a.ispdb,
 		NoHTTP:       a.noHTTP,
@@ -378,6 +372,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if progress != nil {
 		progress.Close()
 	}
+	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return nil, nil, err

@@ -78,13 +78,18 @@ func writeReport(t *testing.T, rep *detect.Report) string {
 	return path
 }
 
+// exportCheck, when set, is the check export runs (Env.Check): a test
+// sees what export asks for without probing anything.
+var exportCheck func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report
+
 // runExportCLI runs `postino export ARGS...` in-process.
 func runExportCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := Main(&Env{
 		Args: append([]string{"export"}, args...), Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" },
+		Getenv:  func(string) string { return "" },
+		Network: testNetwork, Check: exportCheck,
 	})
 	t.Cleanup(func() { i18n.SetLanguage("") })
 	return code, out.String(), errb.String()
@@ -219,6 +224,7 @@ func TestExportJSONEmbedsTheSavedReport(t *testing.T) {
 }
 
 func TestExportRunsTheCheckWhenNoReportIsGiven(t *testing.T) {
+	useTripwire(t) // the check below is the test's: nothing may be sent
 	old := exportCheck
 	t.Cleanup(func() { exportCheck = old })
 	var got detect.CheckOptions

@@ -13,13 +13,7 @@ import (
 // test: usage mistakes and --help never reach the network.
 func noNetworkAnywhere(t *testing.T) {
 	t.Helper()
-	oldCheck, oldHealth, oldDetect := checkNetwork, healthNetwork, detectNetwork
-	t.Cleanup(func() { checkNetwork, healthNetwork, detectNetwork = oldCheck, oldHealth, oldDetect })
-	fail := func(*Env, string) (*network.Network, error) {
-		t.Error("the network was set up for a usage mistake or --help")
-		return nil, errors.New("refused by test")
-	}
-	checkNetwork, healthNetwork, detectNetwork = fail, fail, fail
+	useTripwire(t)
 }
 
 // Every sub-command parses flags the same way: --help prints the usage
@@ -67,26 +61,28 @@ func TestEverySubCommandHandlesFlagsAlike(t *testing.T) {
 
 // The network comes from --dns, else $POSTINO_DNS; a setting that is not
 // HOST or HOST:PORT is one translated usage line, for every command.
+// Env.Network (main's, built once) is the base: --dns changes only its
+// DNS server, never the network main handed over.
 func TestNetworkFromFlagPrefersTheFlagAndExplainsABadServer(t *testing.T) {
 	t.Cleanup(func() { i18n.SetLanguage("") })
 	i18n.SetLanguage("en")
-	env := &Env{Getenv: func(k string) string {
+	env := &Env{Network: network.System(), Getenv: func(k string) string {
 		if k == network.EnvDNS {
 			return "127.0.0.53:5353"
 		}
 		return ""
 	}}
-	nw, err := networkFromFlag(env, "")
+	nw, err := env.networkFor("")
 	if err != nil || len(nw.DNSServers) != 1 || nw.DNSServers[0] != "127.0.0.53:5353" {
 		t.Fatalf("from the environment: %v, %v", nw, err)
 	}
-	nw, err = networkFromFlag(env, "127.0.0.9")
+	nw, err = env.networkFor("127.0.0.9")
 	if err != nil || len(nw.DNSServers) != 1 || nw.DNSServers[0] != "127.0.0.9:53" {
 		t.Fatalf("from the flag: %v, %v", nw, err)
 	}
-	_, err = networkFromFlag(env, "127.0.0.9:port")
+	_, err = env.networkFor("127.0.0.9:port")
 	var ue usageError
-	if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), "The DNS server setting is not usable:") {
+	if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), "The DNS server “127.0.0.9:port” is not usable:") {
 		t.Fatalf("bad server: %v", err)
 	}
 }

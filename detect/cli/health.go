@@ -14,14 +14,8 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
+	"github.com/postino-mail/postino/detect/input"
 )
-
-func init() { register("health", "health.cli.summary", runHealth) }
-
-// healthNetwork builds the network `postino health` uses; tests replace
-// it with a labtest network (port mapping and a test CA cannot come from
-// the environment).
-var healthNetwork = networkFromFlag
 
 // --timeout bounds: a health run is a handful of DNS queries and one
 // HTTPS fetch; under a second not even one slow answer fits.
@@ -77,6 +71,11 @@ func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	if err := checkLang(a.lang); err != nil {
 		return nil, err
 	}
+	selectors, err := input.DKIMSelectors(a.selectors...)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	a.selectors = selectors
 	a.target = positional[0]
 	return a, nil
 }
@@ -94,7 +93,7 @@ func runHealth(env *Env) int {
 		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
-	nw, err := healthNetwork(env, a.dns)
+	nw, err := env.networkFor(a.dns)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

@@ -3,31 +3,26 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/network"
 )
 
 // runHealthCLI runs `postino ARGS...` in-process with the health network
 // pointed at lab (nil: building a network fails the test).
 func runHealthCLI(t *testing.T, lab *labtest.Lab, args ...string) (int, string, string) {
 	t.Helper()
-	old := healthNetwork
-	t.Cleanup(func() { healthNetwork = old; i18n.SetLanguage("") })
-	healthNetwork = func(*Env, string) (*network.Network, error) {
-		if lab == nil {
-			t.Error("the network was set up for input that should have been refused")
-			return nil, errors.New("refused by test")
-		}
-		return lab.Network(), nil
+	t.Cleanup(func() { i18n.SetLanguage("") })
+	if lab == nil {
+		useTripwire(t)
+	} else {
+		useNetwork(t, lab.Network())
 	}
 	var out, errb bytes.Buffer
-	code := Main(&Env{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	code := Main(&Env{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Network: testNetwork})
 	return code, out.String(), errb.String()
 }
 
@@ -167,12 +162,9 @@ func TestHealthJSONIsOneDocumentInTheChosenLanguage(t *testing.T) {
 
 func TestHealthShowsLiveLinesOnATerminalOnly(t *testing.T) {
 	lab := healthLab(t)
-	old := healthNetwork
-	t.Cleanup(func() { healthNetwork = old })
-	healthNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
 	for _, terminal := range []bool{true, false} {
 		var out, errb bytes.Buffer
-		Main(&Env{Args: []string{"health", "example.org"}, Stdout: &out, Stderr: &errb, StderrIsTerminal: terminal})
+		Main(&Env{Args: []string{"health", "example.org"}, Stdout: &out, Stderr: &errb, StderrIsTerminal: terminal, Network: lab.Network()})
 		live := strings.Contains(errb.String(), "✓ MX: mail servers") && strings.Contains(errb.String(), "! DMARC: policy for forged mail")
 		if live != terminal {
 			t.Errorf("terminal %v: stderr %q", terminal, errb.String())

@@ -14,7 +14,6 @@ import (
 
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/network"
 )
 
 const labAddress = "anna@example.org"
@@ -53,9 +52,7 @@ func newMailFlowLab(t *testing.T, o mailFlowOptions) *mailFlowLab {
 	mailserver.ServeIMAP(t, lab.Listen("mail.example.org", 993), user, nil, cert, true)
 	mailserver.ServeSMTP(t, lab.Listen("mail.example.org", 465), m.be, "mail.example.org", cert, true)
 
-	old := checkNetwork
-	t.Cleanup(func() { checkNetwork = old })
-	checkNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+	useNetwork(t, lab.Network())
 	return m
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/network"
 )
 
 // forgedLab serves, over plain HTTP only, an autoconfig file that names
@@ -28,9 +27,7 @@ func forgedLab(t *testing.T) *mailserver.Submission {
 	mailserver.ServeIMAP(t, lab.Listen(host, 993), user, imap.CapSet{imap.CapIMAP4rev1: {}}, cert, true)
 	be := mailserver.NewSubmission(user, "anna@example.org", sentinel, nil)
 	mailserver.ServeSMTP(t, lab.Listen(host, 465), be, host, cert, true)
-	old := checkNetwork
-	t.Cleanup(func() { checkNetwork = old })
-	checkNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+	useNetwork(t, lab.Network())
 	return be
 }
 

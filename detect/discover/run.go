@@ -119,13 +119,9 @@ func Run(ctx context.Context, opts Options, addr address.Address, sink event.Sin
 		return &Result{Address: addr.String(), Sources: []SourceReport{}, Candidates: []config.Candidate{}}
 	}
 	if opts.Network == nil {
-		// The caller forgot the network: use the system's resolvers
-		// rather than fail on a nil pointer.
-		n, err := network.New(network.Options{})
-		if err != nil {
-			n = &network.Network{}
-		}
-		opts.Network = n
+		// The program builds its one network in main and hands it
+		// over; there is no hidden default to fall back on.
+		panic("discover.Run: Options.Network is nil")
 	}
 
 	r := &runner{

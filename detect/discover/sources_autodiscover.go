@@ -105,12 +105,12 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			// Exchange and Microsoft 365 answer 401 to an anonymous
 			// request; Postino never sends a password, so there is
 			// simply nothing for it here.
-			err = fmt.Errorf("%w: %v", errAuthRequired, err)
+			err = fmt.Errorf("%w: %w", errAuthRequired, err)
 		case errors.As(err, &statusErr) && statusErr.Status == 405:
 			// The usual answer of an ordinary web site to a POST at
 			// DOMAIN/autodiscover/...: no Autodiscover service, which
 			// is "nothing here", not a failure.
-			err = fmt.Errorf("%w: %v", network.ErrNotFound, err)
+			err = fmt.Errorf("%w: %w", network.ErrNotFound, err)
 		}
 		if err != nil {
 			a.err = err
@@ -127,9 +127,9 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			var ae *autodiscover.Error
 			if errors.As(err, &ae) && (ae.Code == autodiscover.CodeServerError || ae.Code == autodiscover.CodeNoServer) {
 				// A well-formed "no settings for this address".
-				a.err = fmt.Errorf("%w: %v", errEmpty, err)
+				a.err = fmt.Errorf("%w: %w", errEmpty, err)
 			} else {
-				a.err = fmt.Errorf("%w: %v", errMalformed, err)
+				a.err = fmt.Errorf("%w: %w", errMalformed, err)
 			}
 			return a
 		}

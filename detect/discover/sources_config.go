@@ -24,7 +24,7 @@ import (
 func (r *runner) parseConfig(data []byte) (*config.Provider, error) {
 	p, _, err := autoconfig.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errMalformed, err)
+		return nil, fmt.Errorf("%w: %w", errMalformed, err)
 	}
 	p = autoconfig.ExpandHosts(p, r.addr.Local, r.domain)
 	if p == nil || len(p.Incoming)+len(p.Outgoing) == 0 {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/postino-mail/postino/detect/health/dkim"
+	"github.com/postino-mail/postino/detect/input"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -22,7 +23,7 @@ var CommonSelectors = []string{
 }
 
 // MaxUserSelectors caps the selectors a person may add.
-const MaxUserSelectors = 20
+const MaxUserSelectors = input.MaxDKIMSelectors
 
 type dkimResult struct {
 	selector string

@@ -9,15 +9,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/postino-mail/postino/detect/input"
 )
 
 // Defaults for deadlines. Every operation also honours its context.
@@ -65,56 +64,50 @@ type Network struct {
 
 // Options configure New.
 type Options struct {
-	// DNS is a HOST:PORT (port defaults to 53). Empty: the system's
-	// resolvers from /etc/resolv.conf.
+	// DNS is a HOST[:PORT] (port 53 when omitted; input.DNSServer is the
+	// rule). Empty: the system's resolvers from /etc/resolv.conf.
 	DNS string
 }
 
-// New builds a Network from options.
+// New builds a Network from options. A DNS server that breaks the rule
+// is an *input.Error.
 func New(opts Options) (*Network, error) {
-	n := &Network{}
 	if opts.DNS != "" {
-		addr, err := normalizeDNSServer(opts.DNS)
-		if err != nil {
-			return nil, err
-		}
-		n.DNSServers = []string{addr}
-		return n, nil
+		return System().WithDNS(opts.DNS)
 	}
+	return System(), nil
+}
+
+// System returns a Network on the system's resolvers (those of
+// /etc/resolv.conf; none, and so the system resolver, where that file
+// does not exist). The program builds it once, in main, and hands it to
+// both front ends.
+func System() *Network {
+	n := &Network{}
 	if cfg, err := dns.ClientConfigFromFile("/etc/resolv.conf"); err == nil && len(cfg.Servers) > 0 {
 		for _, s := range cfg.Servers {
 			n.DNSServers = append(n.DNSServers, net.JoinHostPort(s, cfg.Port))
 		}
 	}
-	return n, nil
+	return n
 }
 
-// FromEnv is New with the DNS server taken from flag (if non-empty) or
-// else from $POSTINO_DNS.
-func FromEnv(flagDNS string) (*Network, error) {
-	if flagDNS == "" {
-		flagDNS = os.Getenv(EnvDNS)
+// WithDNS returns a copy of n that asks only the DNS server server
+// (HOST[:PORT], checked by input.DNSServer) and keeps everything else
+// (trust store, dialer, test hooks): how a front end applies the
+// person's --dns or DNS setting to the network main built. An empty
+// server returns n itself.
+func (n *Network) WithDNS(server string) (*Network, error) {
+	addr, err := input.DNSServer(server)
+	switch {
+	case err != nil:
+		return nil, err
+	case addr == "":
+		return n, nil
 	}
-	return New(Options{DNS: flagDNS})
-}
-
-func normalizeDNSServer(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", errors.New("empty DNS server")
-	}
-	host, port, err := net.SplitHostPort(s)
-	if err != nil {
-		// No port: accept a bare host or IP.
-		host, port = strings.Trim(s, "[]"), "53"
-	}
-	if host == "" {
-		return "", fmt.Errorf("DNS server %q: missing host", s)
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		return "", fmt.Errorf("DNS server %q: bad port", s)
-	}
-	return net.JoinHostPort(host, port), nil
+	c := *n
+	c.DNSServers = []string{addr}
+	return &c, nil
 }
 
 func (n *Network) dnsTimeout() time.Duration {

@@ -25,13 +25,14 @@ type Problem struct {
 	ServerText string
 }
 
-// Explanation says what happened, in the current language.
-func (p Problem) Explanation() string { return i18n.T("problem."+p.Code+".explanation", p.Data) }
+// Explanation says what happened, in the process-wide language.
+func (p Problem) Explanation() string { return p.ExplanationIn("") }
 
-// Remedy says what to do about it, in the current language.
-func (p Problem) Remedy() string { return i18n.T("problem."+p.Code+".remedy", p.Data) }
+// Remedy says what to do about it, in the process-wide language.
+func (p Problem) Remedy() string { return p.RemedyIn("") }
 
-// ExplanationIn and RemedyIn render in a given language ("en", "it").
+// ExplanationIn and RemedyIn render in a given language ("en", "it";
+// "" = the process-wide one).
 func (p Problem) ExplanationIn(lang string) string {
 	return i18n.TIn(lang, "problem."+p.Code+".explanation", p.Data)
 }
@@ -39,13 +40,30 @@ func (p Problem) RemedyIn(lang string) string {
 	return i18n.TIn(lang, "problem."+p.Code+".remedy", p.Data)
 }
 
-// MarshalJSON renders the public JSON shape {code, explanation, remedy,
-// server_text} in the current language.
+// Rendered is a problem in words: its public JSON shape {code,
+// explanation, remedy, server_text} (docs/json.md).
+type Rendered struct {
+	Code        string `json:"code"`
+	Explanation string `json:"explanation"`
+	Remedy      string `json:"remedy"`
+	ServerText  string `json:"server_text,omitempty"`
+}
+
+// Render puts the problem into words in l's language: what a front end
+// does at the edge, where it knows the language it writes in.
+func (p Problem) Render(l i18n.Localizer) Rendered {
+	return Rendered{
+		Code:        p.Code,
+		Explanation: l.T("problem."+p.Code+".explanation", p.Data),
+		Remedy:      l.T("problem."+p.Code+".remedy", p.Data),
+		ServerText:  p.ServerText,
+	}
+}
+
+// MarshalJSON writes the Rendered shape in the process-wide language,
+// for values written without going through Render first (a round trip's
+// result). The check report renders its problems explicitly
+// (detect.Report.In).
 func (p Problem) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Code        string `json:"code"`
-		Explanation string `json:"explanation"`
-		Remedy      string `json:"remedy"`
-		ServerText  string `json:"server_text,omitempty"`
-	}{p.Code, p.Explanation(), p.Remedy(), p.ServerText})
+	return json.Marshal(p.Render(i18n.Localizer{}))
 }

@@ -16,6 +16,16 @@ type Reason struct {
 	For string
 	// Data fills the message template ({{.Host}}, {{.OtherPort}}, ...).
 	Data map[string]any
+
+	// lang is the language MarshalJSON writes the text in (In sets it);
+	// "" is the process-wide language.
+	lang string
+}
+
+// In returns the reason set to be written in l's language.
+func (r Reason) In(l i18n.Localizer) Reason {
+	r.lang = l.Lang()
+	return r
 }
 
 // ReasonCodes lists every code a Reason can carry: the ranking rules
@@ -31,8 +41,9 @@ func ReasonCodes() []string {
 		"no-incoming", "no-outgoing", "login-refused", "plaintext-excluded")
 }
 
-// Text renders the reason in the current language.
-func (r Reason) Text() string { return i18n.T("recommend.reason."+r.Code, r.Data) }
+// Text renders the reason in its language (see In; by default the
+// process-wide one).
+func (r Reason) Text() string { return r.TextIn(r.lang) }
 
 // TextIn renders the reason in a given language ("en", "it").
 func (r Reason) TextIn(lang string) string {
@@ -47,7 +58,7 @@ type reasonJSON struct {
 }
 
 // MarshalJSON renders {code, for, text, data} with the text in the
-// current language.
+// reason's language (In), by default the process-wide one.
 func (r Reason) MarshalJSON() ([]byte, error) {
 	return json.Marshal(reasonJSON{Code: r.Code, For: r.For, Text: r.Text(), Data: r.Data})
 }

@@ -29,6 +29,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
@@ -58,6 +59,19 @@ type Recommendation struct {
 	Alternatives []Choice `json:"alternatives"`
 	// Reasons say why, in rule order.
 	Reasons []Reason `json:"reasons"`
+}
+
+// In returns a copy of the recommendation whose reasons are written in
+// l's language.
+func (rec Recommendation) In(l i18n.Localizer) Recommendation {
+	if rec.Reasons != nil {
+		reasons := make([]Reason, len(rec.Reasons))
+		for i, r := range rec.Reasons {
+			reasons[i] = r.In(l)
+		}
+		rec.Reasons = reasons
+	}
+	return rec
 }
 
 // rule names a ranking rule; it is also the Reason code used when the
