@@ -14,6 +14,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/cli"
 	"github.com/postino-mail/postino/gui"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // envAutoCheck, when set, starts a check of that address as soon as the
@@ -45,7 +46,8 @@ func window() int {
 	a := app.NewWithID("io.github.postino_mail.postino")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Postino")
-	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{}, Health: gui.DetectHealth{}})
+	real := engine.Detect{}
+	ui := gui.New(a, w, gui.Options{Engine: real, Retrier: real, RoundTripper: real, Health: engine.Health{}})
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))

@@ -124,8 +124,9 @@ func (s *checkState) Sources() []sourceLine {
 }
 
 // addCandidate makes sure a row exists for c, queued until its probe
-// reports. A probe update may already have created it.
-func (s *checkState) addCandidate(c config.Candidate) {
+// reports. A probe update may already have created it. It reports
+// whether a new row appeared.
+func (s *checkState) addCandidate(c config.Candidate) bool {
 	id := c.Server.Key()
 	replaced := false
 	for i := range s.Candidates {
@@ -140,19 +141,22 @@ func (s *checkState) addCandidate(c config.Candidate) {
 		if r.Phase == probe.PhaseQueued {
 			r.Sources = c.Sources
 		}
-		return
+		return false
 	}
 	s.rows[id] = &probe.Result{ID: id, Endpoint: c.Server, Sources: c.Sources, Phase: probe.PhaseQueued}
 	s.arrival[id] = len(s.arrival)
+	return true
 }
 
-// update stores a probe snapshot.
-func (s *checkState) update(r probe.Result) {
+// update stores a probe snapshot and reports whether it is a new row.
+func (s *checkState) update(r probe.Result) bool {
+	_, known := s.rows[r.ID]
 	if _, ok := s.arrival[r.ID]; !ok {
 		s.arrival[r.ID] = len(s.arrival)
 	}
 	cp := r
 	s.rows[r.ID] = &cp
+	return !known
 }
 
 // Row returns the latest snapshot of one row.

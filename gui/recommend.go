@@ -24,15 +24,24 @@ type recommendView struct {
 	u    *UI
 	obj  fyne.CanvasObject
 	body *fyne.Container
+	// scroll holds body; a new result starts at its top.
+	scroll *container.Scroll
+	// shown is the check the card last rendered.
+	shown *checkState
 	// sendTest is the "Send test message" section at the end.
 	sendTest *sendTestView
 }
 
 func newRecommendView(u *UI) *recommendView {
 	v := &recommendView{u: u, body: container.NewVBox(), sendTest: newSendTestView(u)}
-	v.obj = container.NewVScroll(v.body)
+	v.scroll = container.NewVScroll(v.body)
+	v.obj = v.scroll
 	return v
 }
+
+// revealSendTest scrolls the test message's status into view (it is the
+// last thing on the card): pressing Send must visibly do something.
+func (v *recommendView) revealSendTest() { v.scroll.ScrollToBottom() }
 
 func (v *recommendView) render() {
 	v.body.RemoveAll()
@@ -81,6 +90,10 @@ func (v *recommendView) render() {
 		v.body.Add(widget.NewCard("", "", v.sendTest.obj))
 	}
 	v.body.Refresh()
+	if v.shown != v.u.state { // a new check: its card starts at the top
+		v.shown = v.u.state
+		v.scroll.ScrollToTop()
+	}
 }
 
 // choiceCard renders one direction; a nil choice says nothing usable was

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -37,7 +35,7 @@ func remedyText(p problem.Problem) string {
 // reason alone, the person typed one, nothing is running and the engine
 // can probe one endpoint.
 func (u *UI) canRetryInsecure(r probe.Result) bool {
-	if _, ok := u.opts.Engine.(Retrier); !ok || u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) || u.sendTestRunning() {
+	if u.opts.Retrier == nil || u.state == nil || u.run.running() || u.state.RowRunning(r.ID) || u.sendTestRunning() {
 		return false
 	}
 	if u.top.password.Text == "" || r.Phase != probe.PhaseDone {
@@ -78,39 +76,29 @@ func (u *UI) confirmRetryInsecure(r probe.Result) {
 // drops its late events) and updates that row only: the recommendation
 // stays what the check decided.
 func (u *UI) retryInsecure(id string) {
-	retrier, ok := u.opts.Engine.(Retrier)
+	retrier := u.opts.Retrier
 	r, found := u.state.Row(id)
-	if !ok || !found || u.cancel != nil {
+	if retrier == nil || !found || u.run.running() {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	u.cancel = cancel
-	run := u.runID
 	st := u.state
 	st.retrying[id] = true
-	req := Request{Address: st.Address, Password: u.top.password.Text, Settings: u.set}
+	req := Request{Address: st.Address, Password: u.top.password.Text, Settings: u.set.engineSettings()}
 	sources := st.SourcesOf(r)
-	done := make(chan struct{})
-	u.done = done
-	do := u.do
-	sink := func(ev event.Event) { do(func() { u.handle(run, ev) }) }
-	go func() {
-		defer close(done)
-		retrier.RetryInsecure(ctx, req, r.Endpoint, sources, sink)
-		canceled := ctx.Err() != nil
-		do(func() {
-			delete(st.retrying, id)
-			if canceled {
-				// Cancelled half-way: the row goes back to what the
-				// check found rather than show a probe cut short.
-				st.rows[id] = &r
-			}
-			if run == u.runID {
-				u.runEnded(run)
-			} else if st == u.state {
-				u.render()
-			}
-		})
-	}()
+	u.run.start(func(t taskRun) {
+		retrier.RetryInsecure(t.Ctx, req, r.Endpoint, sources, t.Sink)
+	}, u.handleBatch, func(_ int, current, canceled bool) {
+		delete(st.retrying, id)
+		if canceled {
+			// Cancelled half-way: the row goes back to what the
+			// check found rather than show a probe cut short.
+			st.rows[id] = &r
+		}
+		if current && st == u.state {
+			u.retryEnded()
+		} else if st == u.state {
+			u.render()
+		}
+	})
 	u.render()
 }

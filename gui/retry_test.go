@@ -15,6 +15,7 @@ import (
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // drive runs the UI updates the real engine posts until its goroutine
@@ -67,8 +68,9 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: func() *network.Network { return lab.Network() }}})
-	u.do = func(f func()) { queue <- f }
+	real := engine.Detect{Network: func() *network.Network { return lab.Network() }}
+	u := New(a, w, Options{Engine: real, Retrier: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
 	u.top.password.SetText("pw")
@@ -97,7 +99,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	if u.retryDialog == nil || !hasText(w.Canvas().Overlays().Top(), "Someone in between could read your password") {
 		t.Fatal("no confirmation explaining the risk")
 	}
-	if u.cancel != nil {
+	if u.run.running() {
 		t.Fatal("the probe started before the person confirmed")
 	}
 	u.retryDialog.Confirm()
@@ -118,7 +120,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	if findButton(u.details.obj, "Try the login on this server anyway…") != nil {
 		t.Fatal("the button is still offered after the login was tried")
 	}
-	if u.state.RowRunning(row.ID) || u.cancel != nil {
+	if u.state.RowRunning(row.ID) || u.run.running() {
 		t.Fatal("the retry did not end")
 	}
 }

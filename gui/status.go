@@ -96,6 +96,16 @@ func (v *statusView) render() {
 	v.list.UnselectAll()
 }
 
+// refreshRow redraws the row of endpoint id alone.
+func (v *statusView) refreshRow(id string) {
+	for i, it := range v.items {
+		if it.id == id {
+			v.list.RefreshItem(i)
+			return
+		}
+	}
+}
+
 func (v *statusView) update(i widget.ListItemID, row *gridRow) {
 	if i >= len(v.items) {
 		return

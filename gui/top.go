@@ -65,6 +65,10 @@ func newTopBar(u *UI) *topBar {
 	return t
 }
 
+// rememberRecent refreshes the drop-down after a check, so an address
+// checked in this window is offered at once.
+func (t *topBar) rememberRecent(list []string) { t.address.setRecent(append([]string(nil), list...)) }
+
 // addressChanged validates as the person types and cancels a run whose
 // address no longer matches what is in the entry.
 func (t *topBar) addressChanged(s string) {
@@ -124,8 +128,22 @@ func newEscEntry(options []string, onEscape func(), shortcut func(fyne.Shortcut)
 	e := &escEntry{onEscape: onEscape, shortcut: shortcut}
 	e.ExtendBaseWidget(e)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	e.SetOptions(options)
+	e.setRecent(options)
 	return e
+}
+
+// setRecent lists the recent addresses in the drop-down. With none, its
+// button is disabled: an empty pop-up is invisible yet swallowed the next
+// click and keystrokes (a password once went into the address field).
+func (e *escEntry) setRecent(options []string) {
+	e.SetOptions(options)
+	if b, ok := e.ActionItem.(fyne.Disableable); ok {
+		if len(options) == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
 }
 
 // TypedKey implements fyne.Focusable: Esc cancels, the rest is editing.

@@ -7,7 +7,6 @@
 package gui
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -19,16 +18,32 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/event"
 )
 
-// Options configure the window.
+// Options configure the window: the engines it drives. The window holds
+// no network code; main.go hands in the real adapters (gui/engine),
+// tests scripted ones.
 type Options struct {
 	// Engine runs checks (required).
 	Engine Engine
+	// Retrier probes one endpoint again with the login allowed despite
+	// its certificate; nil hides "Try the login anyway".
+	Retrier Retrier
+	// RoundTripper sends a test message; nil hides "Send test message".
+	RoundTripper RoundTripper
 	// Health runs domain health checks; nil hides the Health tab.
 	Health HealthEngine
 }
+
+// frameInterval is the shortest time between two batches of engine
+// events applied to the window: about two frames at 60 Hz, far below
+// what a person notices, and few enough fyne.Do calls that Fyne's main
+// loop never falls behind.
+const frameInterval = 30 * time.Millisecond
+
+// summaryTick is how often the summary's clock moves while a check runs
+// and no event arrives.
+const summaryTick = 250 * time.Millisecond
 
 // UI is the window content and the state of the current run. All its
 // fields are touched only on the Fyne thread.
@@ -43,10 +58,10 @@ type UI struct {
 	// queue the test drains on its own goroutine.
 	do func(func())
 
-	runID  int
-	cancel context.CancelFunc
-	done   chan struct{}
-	state  *checkState
+	// run is the check (or a retry of one row): its generation tags
+	// the events, so those of a run the person left are dropped.
+	run   *task
+	state *checkState
 	// selected is the row shown in Details ("" = none).
 	selected string
 
@@ -66,23 +81,39 @@ type UI struct {
 	// started, so the check did not verify what it holds.
 	passwordEdited bool
 	hstate         *healthState
-	hcancel        context.CancelFunc
-	hdone          chan struct{}
-	hrunID         int
-	summary        *widget.Label
-	side           *container.AppTabs
-	tabs           *container.AppTabs
+	hrun           *task
+	// sendRun is the test message's round trip or deletion.
+	sendRun *task
+	// fullRenders counts render() calls (tests, make bench-gui: a batch
+	// of events must not re-render everything).
+	fullRenders int
+	// onCheckRendered, when set, is called on the Fyne thread once a
+	// finished check is on screen (POSTINO_GUI_TIMINGS).
+	onCheckRendered func()
+	summary         *widget.Label
+	side            *container.AppTabs
+	tabs            *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's
 // preferences and applying the saved language.
 func New(a fyne.App, win fyne.Window, opts Options) *UI {
-	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage, do: fyne.Do}
+	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage}
+	u.setDo(fyne.Do, frameInterval)
 	u.set = LoadSettings(a.Preferences())
 	if err := u.langFn(u.set.Language); err != nil {
 		fyne.LogError("applying language", err)
 	}
 	return u
+}
+
+// setDo sets how work reaches the Fyne thread and how often batches of
+// events may (tests queue and pump, with no frame wait).
+func (u *UI) setDo(do func(func()), frame time.Duration) {
+	u.do = do
+	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick}
+	u.hrun = &task{do: do, frame: frame}
+	u.sendRun = &task{do: do, frame: frame}
 }
 
 // Content builds the window content from the current state. It is called
@@ -146,6 +177,7 @@ func (u *UI) Focus() { u.win.Canvas().Focus(u.top.address) }
 
 // render pushes the whole state into every view.
 func (u *UI) render() {
+	u.fullRenders++
 	u.top.render()
 	u.sources.render()
 	u.status.render()
@@ -172,27 +204,23 @@ func (u *UI) startCheck() {
 		return
 	}
 	u.cancelRun()
-	ctx, cancel := context.WithCancel(context.Background())
-	u.runID++
-	id := u.runID
-	u.cancel = cancel
 	u.state = newCheckState(addr.Display(), u.now())
 	u.state.Domain = addr.Domain
 	u.selected = ""
 	u.passwordEdited = false
 	u.set.Remember(raw)
+	u.top.rememberRecent(u.set.Recent)
 	u.set.Save(u.app.Preferences())
 
-	req := Request{Address: addr.String(), Password: u.top.password.Text, Settings: u.set}
-	done := make(chan struct{})
-	u.done = done
-	do := u.do
-	sink := func(ev event.Event) { do(func() { u.handle(id, ev) }) }
-	go func() {
-		defer close(done)
-		u.opts.Engine.Check(ctx, req, sink)
-		do(func() { u.runEnded(id) })
-	}()
+	req := Request{Address: addr.String(), Password: u.top.password.Text, Settings: u.set.engineSettings()}
+	st := u.state
+	u.run.start(func(r taskRun) {
+		u.opts.Engine.Check(r.Ctx, req, r.Sink)
+	}, u.handleBatch, func(gen int, current, _ bool) {
+		if current && st == u.state {
+			u.runEnded()
+		}
+	})
 	u.side.SelectIndex(0)
 	if u.health != nil && strings.TrimSpace(u.health.domain.Text) == "" {
 		u.health.domain.SetText(addr.DomainUnicode) // ready for the Health tab
@@ -206,31 +234,32 @@ func (u *UI) startCheck() {
 // cancelled.
 func (u *UI) cancelRun() {
 	u.cancelSendTest()
-	if u.cancel == nil {
+	if !u.run.stop() {
 		return
 	}
-	u.cancel()
-	u.cancel = nil
 	if u.state.Running() {
 		u.state.Cancelled = true
 		u.state.Finished = u.now()
 	}
-	u.runID++ // drop late events of the cancelled run
 	u.render()
 }
 
-func (u *UI) runEnded(id int) {
-	if id != u.runID {
-		return
-	}
-	if u.cancel != nil {
-		u.cancel() // release the context's resources
-		u.cancel = nil
-	}
+// runEnded records the end of the current run (the engine returned).
+func (u *UI) runEnded() {
 	if u.state.Running() {
 		u.state.Finished = u.now()
 	}
 	u.render()
+	u.checkRendered()
+}
+
+// checkRendered tells onCheckRendered that a finished check is on screen.
+func (u *UI) checkRendered() {
+	if u.onCheckRendered != nil && u.state != nil && !u.state.Running() {
+		f := u.onCheckRendered
+		u.onCheckRendered = nil
+		f()
+	}
 }
 
 // AutoCheck puts addr in the address entry and starts a check, as if the
@@ -241,17 +270,13 @@ func (u *UI) AutoCheck(addr string) {
 }
 
 // running reports whether a check is in progress.
-func (u *UI) running() bool { return u.cancel != nil && u.state.Running() }
+func (u *UI) running() bool { return u.run.running() && u.state.Running() }
 
 // wait blocks until the last started run's engine goroutine has returned
 // (tests, and the window closing).
 func (u *UI) wait() {
-	if u.done != nil {
-		<-u.done
-	}
-	if u.sendtest != nil {
-		<-u.sendtest.done
-	}
+	u.run.wait()
+	u.sendRun.wait()
 }
 
 // Close cancels any check or health run when the window closes. It does
@@ -259,9 +284,7 @@ func (u *UI) wait() {
 // waiting here would block the thread their last fyne.Do needs.
 func (u *UI) Close() {
 	u.cancelRun()
-	if u.hcancel != nil {
-		u.hcancel()
-	}
+	u.hrun.stop()
 }
 
 // selectRow shows one row in Details.

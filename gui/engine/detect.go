@@ -1,4 +1,8 @@
-package gui
+// Package engine is the window's real engine: it adapts detect.Check,
+// probe.Run, roundtrip and health to the contract in gui/backend,
+// building the network from the person's settings. main.go hands it to
+// gui.Options; the window itself holds no network code.
+package engine
 
 import (
 	"context"
@@ -11,26 +15,27 @@ import (
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/roundtrip"
+	"github.com/postino-mail/postino/gui/backend"
 )
 
-// DetectEngine is the real Engine: detect.Check through a network built
+// Detect is the real Engine, Retrier and RoundTripper: detect.Check through a network built
 // from the settings (DNS server, else $POSTINO_DNS, else the system's).
-type DetectEngine struct {
+type Detect struct {
 	// Network, when set, replaces that network (tests hand in the
 	// loopback lab's).
 	Network func() *network.Network
 }
 
-// Check implements Engine.
-func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
+// Check implements backend.Engine.
+func (d Detect) Check(ctx context.Context, req backend.Request, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	addr, err := address.Parse(req.Address)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	detect.Check(ctx, detect.CheckOptions{
@@ -45,10 +50,10 @@ func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
 
 // RetryInsecure implements Retrier: one probe of ep with the person's
 // permission to log in although the certificate failed verification.
-func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep config.Server, sources []string, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	if detect.CheckCredentials(ep.Username, req.Password) != nil {
@@ -68,7 +73,7 @@ func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.
 }
 
 // RoundTrip implements RoundTripper with roundtrip.Run.
-func (d DetectEngine) RoundTrip(ctx context.Context, s Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
+func (d Detect) RoundTrip(ctx context.Context, s backend.Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
 	nw, err := d.network(s)
 	if err != nil {
 		return roundtrip.Result{}, err
@@ -77,7 +82,7 @@ func (d DetectEngine) RoundTrip(ctx context.Context, s Settings, opts roundtrip.
 }
 
 // DeleteTestMessage implements RoundTripper with roundtrip.Delete.
-func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
+func (d Detect) DeleteTestMessage(ctx context.Context, s backend.Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
 	nw, err := d.network(s)
 	if err != nil {
 		return roundtrip.DeleteResult{}, err
@@ -85,23 +90,34 @@ func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts ro
 	return roundtrip.Delete(ctx, nw, opts, token)
 }
 
-func (d DetectEngine) network(s Settings) (*network.Network, error) {
+func (d Detect) network(s backend.Settings) (*network.Network, error) {
 	if d.Network != nil {
 		return d.Network(), nil
 	}
 	return network.FromEnv(s.DNSServer)
 }
 
-// DetectHealth is the real HealthEngine: health.Run through the same
+// Health is the real HealthEngine: health.Run through the same
 // kind of network.
-type DetectHealth struct{}
+type Health struct {
+	// Network, when set, replaces the network built from the settings.
+	Network func() *network.Network
+}
 
 // Health implements HealthEngine.
-func (DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
-	nw, err := network.FromEnv(req.Settings.DNSServer)
+func (h Health) Health(ctx context.Context, req backend.HealthRequest, sink event.Sink) {
+	nw, err := Detect{Network: h.Network}.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	health.Run(ctx, nw, req.Domain, health.Options{DKIMSelectors: req.DKIMSelectors}, sink)
 }
+
+// The real adapter plays every role the window names in gui.Options.
+var (
+	_ backend.Engine       = Detect{}
+	_ backend.Retrier      = Detect{}
+	_ backend.RoundTripper = Detect{}
+	_ backend.HealthEngine = Health{}
+)
