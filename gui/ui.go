@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -87,9 +88,12 @@ type UI struct {
 	// fullRenders counts render() calls (tests, make bench-gui: a batch
 	// of events must not re-render everything).
 	fullRenders int
-	// onCheckRendered, when set, is called on the Fyne thread once a
-	// finished check is on screen (POSTINO_GUI_TIMINGS).
-	onCheckRendered func()
+	// milestone, mark, firstFramed and checkPending report paint times
+	// (see OnMilestone).
+	milestone    func(string, time.Time)
+	mark         *canvas.Raster
+	firstFramed  bool
+	checkPending bool
 	summary         *widget.Label
 	side            *container.AppTabs
 	tabs            *container.AppTabs
@@ -161,7 +165,7 @@ func (u *UI) Content() fyne.CanvasObject {
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
 	u.render()
-	return container.NewBorder(u.top.obj, nil, nil, nil, u.tabs)
+	return container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, u.tabs), u.frameMark())
 }
 
 // rebuild re-creates the content, keeping the run and the selection.
@@ -253,12 +257,11 @@ func (u *UI) runEnded() {
 	u.checkRendered()
 }
 
-// checkRendered tells onCheckRendered that a finished check is on screen.
+// checkRendered notes that a finished check was rendered: the next
+// painted frame shows it.
 func (u *UI) checkRendered() {
-	if u.onCheckRendered != nil && u.state != nil && !u.state.Running() {
-		f := u.onCheckRendered
-		u.onCheckRendered = nil
-		f()
+	if u.state != nil && !u.state.Running() {
+		u.markCheckShown()
 	}
 }
 
