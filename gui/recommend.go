@@ -13,6 +13,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -122,7 +123,50 @@ func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.Ca
 	title.SetText(i18n.T(titleKey) + " · " + strings.ToUpper(string(c.Protocol)))
 	// A plain card with its own compact heading: the card title style
 	// is so large that both directions would not fit at 900×600.
-	return widget.NewCard("", "", container.NewBorder(title, nil, nil, nil, grid))
+	var caveats fyne.CanvasObject
+	if cv := v.caveats(c); len(cv) > 0 {
+		caveats = container.New(layout.NewCustomPaddedVBoxLayout(0), cv...)
+	}
+	return widget.NewCard("", "", container.NewBorder(title, caveats, nil, nil, grid))
+}
+
+// caveats are what a person must know about a choice, on the card itself
+// (not below the fold): a certificate that does not verify, a password
+// the server refused (and its words), a password not sent there.
+func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	add := func(icon fyne.Resource, text string) {
+		l := widget.NewLabel(screenText(text))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		out = append(out, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	}
+	warn := theme.NewWarningThemedResource(theme.WarningIcon())
+	data := map[string]any{"Host": c.Host, "Port": c.Port}
+	if !c.Verified {
+		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.Error != "" {
+			data["Error"] = r.TLS.Error
+			add(warn, i18n.T("window.rec.caveat.cert_error", data))
+		} else {
+			add(warn, i18n.T("window.rec.caveat.cert", data))
+		}
+	}
+	switch c.Login {
+	case probe.LoginFailed:
+		for _, rl := range v.u.state.Recommendation.PasswordRefusedBy {
+			if rl.Host == c.Host && rl.Port == c.Port && rl.Protocol == c.Protocol {
+				data["Said"] = rl.ServerText
+			}
+		}
+		key := "window.rec.caveat.refused"
+		if s, _ := data["Said"].(string); s != "" {
+			key = "window.rec.caveat.refused_said"
+		}
+		add(theme.NewErrorThemedResource(theme.ErrorIcon()), i18n.T(key, data))
+	case probe.LoginSkipped:
+		add(warn, i18n.T("window.rec.caveat.not_sent", data))
+	}
+	return out
 }
 
 // row is "label  value  [?] [Copy]".

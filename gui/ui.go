@@ -94,9 +94,9 @@ type UI struct {
 	mark         *canvas.Raster
 	firstFramed  bool
 	checkPending bool
-	summary         *widget.Label
-	side            *container.AppTabs
-	tabs            *container.AppTabs
+	summary      *widget.Label
+	side         *container.AppTabs
+	tabs         *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's

@@ -1,0 +1,34 @@
+package gui
+
+import (
+	"testing"
+
+	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/recommend"
+)
+
+// TestAWrongPasswordKeepsTheRightServersOnTheCard: the card says the
+// password was refused and by which server, and Export stays enabled
+// (issue 16); a certificate that does not verify is said on the card.
+func TestAWrongPasswordKeepsTheRightServersOnTheCard(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "wrong")
+	rec := recommend.Recommendation{
+		Incoming: &recommend.Choice{Server: imapTLS, Result: imapTLS.Key(), Verified: true, Login: probe.LoginFailed},
+		Outgoing: &recommend.Choice{Server: smtpSub, Result: smtpSub.Key(), Verified: false, Login: probe.LoginSkipped},
+		PasswordRefusedBy: []recommend.RefusedLogin{{Protocol: imapTLS.Protocol, Host: imapTLS.Host, Port: imapTLS.Port,
+			ServerText: "NO [AUTHENTICATIONFAILED] Authentication failed."}},
+	}
+	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
+		detect.RecommendationReady{Recommendation: rec},
+		detect.CheckFinished{Report: &detect.Report{Result: discover.Result{Address: "mario@example.com", Domain: "example.com"}, Recommended: rec}})
+	h.finish()
+	h.requireText(h.ui.rec.obj, "imap.example.com:993 refused the password (it said: NO [AUTHENTICATIONFAILED] Authentication failed.)")
+	h.requireText(h.ui.rec.obj, "The certificate of smtp.example.com does not verify")
+	h.requireText(h.ui.rec.obj, "Your password was not sent to smtp.example.com:587")
+	if h.ui.top.export.Disabled() {
+		t.Fatal("Export is disabled although the servers are right")
+	}
+}
