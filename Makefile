@@ -11,7 +11,7 @@ FYNE_DEPS  = gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots system-deps test-deps \
+.PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots bench-gui system-deps test-deps \
         realservers-start realservers-stop \
         package-linux package-windows clean
 
@@ -83,6 +83,11 @@ fuzz-smoke:
 
 screenshots:
 	@bash .ci/screenshots.sh
+
+# bench-gui: the real window under Xvfb against the demo lab (same script
+# as screenshots): first frame, engine vs window check time, RSS.
+bench-gui:
+	@bash .ci/screenshots.sh bench
 
 package-linux: system-deps
 	@bash .ci/package.sh linux

@@ -47,6 +47,8 @@ type checkState struct {
 	// Finished is the time the run ended (zero while running).
 	Finished  time.Time
 	Cancelled bool
+	// PasswordGiven: the person typed a password for this check.
+	PasswordGiven bool
 
 	sources map[string]*sourceLine
 	rows    map[string]*probe.Result

@@ -3,6 +3,8 @@ package gui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
@@ -30,5 +32,32 @@ func TestAWrongPasswordKeepsTheRightServersOnTheCard(t *testing.T) {
 	h.requireText(h.ui.rec.obj, "Your password was not sent to smtp.example.com:587")
 	if h.ui.top.export.Disabled() {
 		t.Fatal("Export is disabled although the servers are right")
+	}
+}
+
+// TestArrowKeysSelectTheRowDetailsShows: Details follows the arrow keys,
+// not only Space; hovering does not select.
+func TestArrowKeysSelectTheRowDetailsShows(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
+		probe.Update{Result: okResult(imapTLS)}, probe.Update{Result: okResult(smtpSub)})
+	h.finish()
+	l := h.ui.status.list
+	h.win.Canvas().Focus(l)
+	l.OnHighlighted(3) // what Fyne reports when the mouse hovers a row
+	if h.ui.selected != "" {
+		t.Fatal("hovering selected a row")
+	}
+	// Items: header, IMAP row, header, SMTP row.
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if h.ui.selected != imapTLS.Key() {
+		t.Fatalf("after Down: selected %q, want the IMAP row", h.ui.selected)
+	}
+	h.requireText(h.ui.details.obj, "imap.example.com:993")
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	l.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if h.ui.selected != smtpSub.Key() {
+		t.Fatalf("after Down Down Down: selected %q, want the SMTP row", h.ui.selected)
 	}
 }

@@ -210,6 +210,7 @@ func (u *UI) startCheck() {
 	u.cancelRun()
 	u.state = newCheckState(addr.Display(), u.now())
 	u.state.Domain = addr.Domain
+	u.state.PasswordGiven = u.top.password.Text != ""
 	u.selected = ""
 	u.passwordEdited = false
 	u.set.Remember(raw)
@@ -252,8 +253,15 @@ func (u *UI) cancelRun() {
 func (u *UI) runEnded() {
 	if u.state.Running() {
 		u.state.Finished = u.now()
+		u.render()
+	} else {
+		// The engine's CheckFinished already rendered everything; only
+		// Stop turns back into Check, and what waited for the run to
+		// end (Send test message) is offered.
+		u.top.render()
+		u.rec.sendTest.render()
+		u.renderSummary()
 	}
-	u.render()
 	u.checkRendered()
 }
 
