@@ -15,11 +15,16 @@ GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
         realservers-start realservers-stop \
         package-linux package-windows clean
 
+# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable);
+# without the tag Fyne parses its 4 MB colour emoji font once per text
+# style, about 20 MB of the window's memory (docs/performance.md).
+TAGS_APP  ?= no_emoji
+
 run: system-deps
-	$(GO) run .
+	$(GO) run -tags $(TAGS_APP) .
 
 build:
-	$(GO) build -o bin/postino .
+	$(GO) build -tags $(TAGS_APP) -o bin/postino .
 
 # system-deps installs what a cgo build of Fyne needs, only when missing,
 # and only when we may (root, or sudo without a password prompt).

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,6 +131,7 @@ type benchTimings struct {
 	started    time.Time
 	engineDone time.Time
 	firstFrame time.Time
+	rendered   time.Time
 }
 
 func newBenchTimings(v string, inner gui.Engine, quit func()) *benchTimings {
@@ -157,6 +159,8 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 	switch name {
 	case gui.MilestoneFirstFrame:
 		b.firstFrame = at
+	case gui.MilestoneCheckRendered:
+		b.rendered = at
 	case gui.MilestoneCheckShown:
 		if b.engineDone.IsZero() {
 			return
@@ -164,10 +168,17 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 		ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 1, 64) }
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
-		fmt.Fprintf(os.Stderr, "bench-gui first_frame_ms=%s engine_check_ms=%s window_check_ms=%s window_lag_ms=%s rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f (since process start: exec_ms=%s %s)\n",
+		fmt.Fprintf(os.Stderr, "bench-gui first_frame_ms=%s engine_check_ms=%s window_check_ms=%s window_lag_ms=%s (rendered_ms=%s painted_ms=%s) rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f (since process start: exec_ms=%s %s)\n",
 			ms(b.firstFrame.Sub(b.launch)), ms(b.engineDone.Sub(b.started)), ms(at.Sub(b.started)),
-			ms(at.Sub(b.engineDone)), rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20),
+			ms(at.Sub(b.engineDone)), ms(b.rendered.Sub(b.engineDone)), ms(at.Sub(b.rendered)), rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20),
 			ms(processStart.Sub(b.launch)), strings.Join(marks, " "))
+		if path := os.Getenv("POSTINO_GUI_HEAPPROFILE"); path != "" {
+			if f, err := os.Create(path); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
 		b.quit()
 	}
 }

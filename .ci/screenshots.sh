@@ -42,7 +42,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
-go build -o "$work/postino" "${POSTINO_MAIN:-.}"
+# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable),
+# and Fyne would parse its 4 MB colour emoji font once per text style (~20 MB).
+go build -tags "${POSTINO_TAGS-no_emoji}" -o "$work/postino" "${POSTINO_MAIN:-.}"
 go build -o "$work/demolab" ./gui/internal/demolab
 
 # The lab serves until its stdin closes: keep a pipe open on fd 3.
@@ -55,7 +57,10 @@ grep -q READY "$work/lab.env" || { cat "$work/lab.err"; echo "screenshots: the d
 POSTINO_DNS=$(sed -n 's/^POSTINO_DNS=//p' "$work/lab.env")
 SSL_CERT_FILE=$(sed -n 's/^SSL_CERT_FILE=//p' "$work/lab.env")
 
-display=:99
+# The first free display from :99 (others may run their own Xvfb).
+for n in $(seq 99 140); do
+	[ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { display=:$n; break; }
+done
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do xdotool -v >/dev/null 2>&1 && DISPLAY=$display xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
@@ -83,7 +88,7 @@ if [ "$mode" = bench ]; then
 		launch=$(date +%s%3N)
 		env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$cfg" LANG=en_US.UTF-8 \
 			POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
-			POSTINO_AUTOCHECK=mario@studio-rossi.it POSTINO_GUI_TIMINGS="$launch" \
+			POSTINO_AUTOCHECK=mario@studio-rossi.it POSTINO_GUI_TIMINGS="$launch" ${BENCH_ENV:-} \
 			timeout 60 "$work/postino" >"$work/bench.out" 2>"$work/bench.err" || true
 		grep '^bench-gui' "$work/bench.err" || { cat "$work/bench.err"; echo "bench-gui: run $i reported nothing"; exit 1; }
 	done

@@ -14,6 +14,9 @@ import (
 const (
 	// MilestoneFirstFrame: the window painted for the first time.
 	MilestoneFirstFrame = "first-frame"
+	// MilestoneCheckRendered: a finished check is in the widgets (the
+	// next frame paints it).
+	MilestoneCheckRendered = "check-rendered"
 	// MilestoneCheckShown: a finished check was painted.
 	MilestoneCheckShown = "check-shown"
 )
@@ -51,6 +54,9 @@ func (u *UI) frameMark() fyne.CanvasObject {
 func (u *UI) markCheckShown() {
 	if u.milestone == nil || u.mark == nil {
 		return
+	}
+	if !u.checkPending {
+		u.milestone(MilestoneCheckRendered, time.Now())
 	}
 	u.checkPending = true
 	u.mark.Refresh()
