@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -14,12 +16,25 @@ func (u *UI) copyText(text string) {
 	u.notify(i18n.T("gui.copied"))
 }
 
-// notify shows a short message in the summary line; it is replaced by
-// the next update of the run.
+// notifyFor is how long a short message replaces the summary line.
+const notifyFor = 3 * time.Second
+
+// notify shows a short message in the summary line for a few seconds;
+// then (or at the next update of the run) the summary comes back.
 func (u *UI) notify(msg string) {
-	if u.summary != nil {
-		u.summary.SetText(msg)
+	if u.summary == nil {
+		return
 	}
+	u.summary.SetText(msg)
+	u.notices++
+	n, do := u.notices, u.do
+	time.AfterFunc(notifyFor, func() {
+		do(func() {
+			if n == u.notices && u.summary != nil && u.summary.Text == msg {
+				u.renderSummary()
+			}
+		})
+	})
 }
 
 // installShortcuts registers the window's keyboard shortcuts: Esc cancels

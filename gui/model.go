@@ -263,12 +263,22 @@ func portRank(ep config.Server) int {
 	return len(std)
 }
 
-// Tally counts finished rows by the word the grid shows.
-type Tally struct{ Total, Done, OK, Warning, Failed int }
+// Tally counts finished rows by the word the grid shows. NotListening
+// counts apart the ports where nothing listens and no trusted source
+// said a server would be (Postino tried them because it probes every
+// standard port, or a guess proposed them): that is expected, not a
+// failure.
+type Tally struct{ Total, Done, OK, Warning, Failed, NotListening int }
 
 // Tally counts the rows.
 func (s *checkState) Tally() Tally {
 	var t Tally
+	trusted := map[string]bool{}
+	for _, c := range s.Candidates {
+		if c.Trusted {
+			trusted[c.Server.Key()] = true
+		}
+	}
 	for _, r := range s.rows {
 		t.Total++
 		if r.Phase != probe.PhaseDone {
@@ -281,7 +291,11 @@ func (s *checkState) Tally() Tally {
 		case probe.StatusWarning:
 			t.Warning++
 		default:
-			t.Failed++
+			if r.Reachability == probe.Refused && !trusted[r.ID] {
+				t.NotListening++
+			} else {
+				t.Failed++
+			}
 		}
 	}
 	return t

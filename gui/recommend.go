@@ -52,6 +52,10 @@ func (v *recommendView) render() {
 		v.body.Add(hintLabel(i18n.T("gui.rec.idle")))
 	case s.Recommendation == nil && s.Running():
 		v.body.Add(hintLabel(i18n.T("gui.rec.waiting")))
+	case s.Cancelled && (s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil)):
+		// Stopped: nothing was ruled out, so "no server worked" would
+		// be wrong.
+		v.body.Add(hintLabel(i18n.T("window.rec.stopped")))
 	case s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil):
 		v.body.Add(hintLabel(i18n.T("gui.rec.none")))
 	}

@@ -88,6 +88,8 @@ type UI struct {
 	// fullRenders counts render() calls (tests, make bench-gui: a batch
 	// of events must not re-render everything).
 	fullRenders int
+	// notices counts short messages in the summary line (see notify).
+	notices int
 	// milestone, mark, firstFramed and checkPending report paint times
 	// (see OnMilestone).
 	milestone    func(string, time.Time)
@@ -329,7 +331,11 @@ func summaryLine(s *checkState, now time.Time) string {
 	case s.Running():
 		return i18n.T("gui.summary.running", data)
 	}
-	return i18n.T("gui.summary.finished", data)
+	line := i18n.T("gui.summary.finished", data)
+	if t.NotListening > 0 {
+		line += i18n.T("window.summary.not_listening", map[string]any{"Count": t.NotListening})
+	}
+	return line
 }
 
 // formatDuration renders a duration the way the grid does: "0.42 s"
