@@ -80,7 +80,7 @@ func window() (code int) {
 		timings = newBenchTimings(v, real, a.Quit)
 		check = timings
 	}
-	ui := gui.New(a, w, gui.Options{Engine: check, Retrier: real, RoundTripper: real, Health: engine.Health{}})
+	ui := gui.New(a, w, gui.Options{Engine: check, Retrier: real, RoundTripper: real, Health: engine.Health{}, EnvDNS: os.Getenv("POSTINO_DNS")})
 	if timings != nil {
 		ui.OnMilestone(timings.milestone)
 	}

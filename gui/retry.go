@@ -67,7 +67,7 @@ func (u *UI) confirmRetryInsecure(r probe.Result) {
 		}, u.win)
 	d.Resize(fyne.NewSize(480, 0))
 	u.retryDialog = d
-	d.Show()
+	u.showDialog(d)
 }
 
 // retryInsecure probes row id once more with the login allowed despite

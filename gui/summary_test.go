@@ -4,6 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/probe"
@@ -57,3 +61,91 @@ func TestSourcesSayMXFoundWithNoKnownProvider(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
+
+// TestEscClosesDialogs: Help, Settings and the export dialog close with
+// Esc (it took 18 Tabs to reach Close in Export).
+func TestEscClosesDialogs(t *testing.T) {
+	h := newHarness(t)
+	esc := func() { h.win.Canvas().(test.WindowlessCanvas).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape}) }
+	for name, open := range map[string]func(){"help": h.ui.showHelp, "settings": h.ui.showSettings} {
+		open()
+		if h.win.Canvas().Overlays().Top() == nil {
+			t.Fatalf("%s: no dialog opened", name)
+		}
+		esc()
+		if top := h.win.Canvas().Overlays().Top(); top != nil && top.Visible() {
+			t.Fatalf("%s: Esc did not close the dialog", name)
+		}
+	}
+	// With no dialog, Esc still stops a run.
+	h.start("mario@example.com", "")
+	h.win.Canvas().Unfocus()
+	esc()
+	if h.ui.running() {
+		t.Fatal("Esc with no dialog did not stop the check")
+	}
+	<-h.eng.canceled
+	h.waitRun()
+}
+
+// TestShortcutsReachTheTabs: Fyne's tabs take no focus, so Ctrl+1/2 and
+// Ctrl+R/D reach them.
+func TestShortcutsReachTheTabs(t *testing.T) {
+	h := newHarnessWith(t, cannedHealth{})
+	key := func(k fyne.KeyName) {
+		h.ui.shortcutAction(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})()
+	}
+	key(fyne.Key2)
+	if h.ui.tabs.SelectedIndex() != 1 {
+		t.Fatal("Ctrl+2 did not open Domain health")
+	}
+	key(fyne.KeyD)
+	if h.ui.tabs.SelectedIndex() != 0 || h.ui.side.SelectedIndex() != 1 {
+		t.Fatal("Ctrl+D did not show Details")
+	}
+	key(fyne.KeyR)
+	if h.ui.side.SelectedIndex() != 0 {
+		t.Fatal("Ctrl+R did not show Recommended")
+	}
+}
+
+// TestEditingTheAddressRetiresTheOldResults: Export is for the address
+// checked; after an edit it is disabled and the summary says whose
+// results are on screen.
+func TestEditingTheAddressRetiresTheOldResults(t *testing.T) {
+	h := newHarness(t)
+	h.start("mario@example.com", "")
+	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
+		probe.Update{Result: okResult(imapTLS)}, probe.Update{Result: okResult(smtpSub)}, recommendation())
+	h.finish()
+	if h.ui.top.export.Disabled() {
+		t.Fatal("Export disabled after a working check")
+	}
+	h.ui.top.address.SetText("luigi@example.org")
+	if !h.ui.top.export.Disabled() {
+		t.Fatal("Export still offers mario's settings for luigi's address")
+	}
+	if !strings.Contains(h.ui.summary.Text, "These results are for mario@example.com") {
+		t.Fatalf("summary %q", h.ui.summary.Text)
+	}
+	h.ui.top.address.SetText("mario@example.com")
+	if h.ui.top.export.Disabled() {
+		t.Fatal("Export not back for the checked address")
+	}
+}
+
+// TestAnAddressErrorDoesNotStretchThePasswordField and the window's
+// floor on its size.
+func TestAnAddressErrorDoesNotStretchThePasswordField(t *testing.T) {
+	h := newHarness(t)
+	before := h.ui.top.password.Size().Height
+	test.Type(h.ui.top.address, "not an address")
+	h.win.Content().Refresh()
+	h.win.Resize(fyne.NewSize(900, 600))
+	if after := h.ui.top.password.Size().Height; after > before+1 {
+		t.Fatalf("password field grew from %v to %v with an address error", before, after)
+	}
+	if m := h.win.Content().MinSize(); m.Width < MinWindowSize.Width || m.Height < MinWindowSize.Height {
+		t.Fatalf("content min size %v is below %v: labels overlap there", m, MinWindowSize)
+	}
+}

@@ -57,8 +57,10 @@ func newTopBar(u *UI) *topBar {
 	appPw := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() { u.showHelpTopic("app_password") })
 	appPw.Importance = widget.LowImportance
 
-	addrCol := container.NewBorder(addrLabel, t.addrErr, nil, nil, t.address)
-	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, t.password)
+	// Each column keeps its entry at its own height: an address error
+	// grows the address column, never the password field.
+	addrCol := container.NewBorder(addrLabel, nil, nil, nil, container.NewVBox(t.address, t.addrErr))
+	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, container.NewVBox(t.password))
 	fields := container.New(&ratioLayout{ratio: 0.62}, addrCol, pwCol)
 	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check, t.stop, t.export, settings, help))
 	t.obj = container.NewPadded(container.NewBorder(nil, nil, nil, buttons, fields))
@@ -77,6 +79,10 @@ func (t *topBar) addressChanged(s string) {
 	}
 	if t.u.sendTestRunning() && !strings.EqualFold(strings.TrimSpace(s), t.u.state.Address) {
 		t.u.cancelSendTest()
+	}
+	t.render() // Export is for the address checked, not another one
+	if t.u.summary != nil {
+		t.u.renderSummary()
 	}
 	if strings.TrimSpace(s) == "" {
 		t.showError("")

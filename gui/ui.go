@@ -34,6 +34,9 @@ type Options struct {
 	RoundTripper RoundTripper
 	// Health runs domain health checks; nil hides the Health tab.
 	Health HealthEngine
+	// EnvDNS is $POSTINO_DNS, which the engines use when the DNS setting
+	// is empty: Settings shows it instead of "as the system".
+	EnvDNS string
 }
 
 // frameInterval is the shortest time between two batches of engine
@@ -88,6 +91,8 @@ type UI struct {
 	// fullRenders counts render() calls (tests, make bench-gui: a batch
 	// of events must not re-render everything).
 	fullRenders int
+	// dialogs are the dialogs shown, newest last (Esc closes the top one).
+	dialogs []dialog.Dialog
 	// notices counts short messages in the summary line (see notify).
 	notices int
 	// milestone, mark, firstFramed and checkPending report paint times
@@ -167,7 +172,31 @@ func (u *UI) Content() fyne.CanvasObject {
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
 	u.render()
-	return container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, u.tabs), u.frameMark())
+	body := container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, u.tabs), u.frameMark())
+	return container.New(minSize{MinWindowSize}, body)
+}
+
+// MinWindowSize is the smallest window the layout is designed for:
+// below it labels overlapped (the window let itself be made 631×298).
+var MinWindowSize = fyne.NewSize(900, 600)
+
+// minSize is a one-child layout with a floor on its minimum size; the
+// window cannot be made smaller than its content's minimum.
+type minSize struct{ min fyne.Size }
+
+func (m minSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (m minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	out := m.min
+	for _, o := range objs {
+		out = out.Max(o.MinSize())
+	}
+	return out
 }
 
 // rebuild re-creates the content, keeping the run and the selection.
@@ -300,6 +329,17 @@ func (u *UI) Close() {
 	u.hrun.stop()
 }
 
+// addressIsChecked reports whether the address entry still holds the
+// address the results on screen are for (an edited address must not
+// export, or send a test from, the previous one's settings).
+func (u *UI) addressIsChecked() bool {
+	if u.state == nil || u.top == nil {
+		return false
+	}
+	a, err := address.Parse(strings.TrimSpace(u.top.address.Text))
+	return err == nil && strings.EqualFold(a.Display(), u.state.Address)
+}
+
 // selectRow shows one row in Details.
 func (u *UI) selectRow(id string) {
 	u.selected = id
@@ -308,7 +348,11 @@ func (u *UI) selectRow(id string) {
 }
 
 func (u *UI) renderSummary() {
-	u.summary.SetText(summaryLine(u.state, u.now()))
+	line := summaryLine(u.state, u.now())
+	if u.state != nil && !u.state.Running() && u.top != nil && strings.TrimSpace(u.top.address.Text) != "" && !u.addressIsChecked() {
+		line = i18n.T("window.summary.other_address", map[string]any{"Address": u.state.Address}) + " " + line
+	}
+	u.summary.SetText(line)
 }
 
 // summaryLine is the one line under the grid: what is happening, counts
