@@ -1,13 +1,17 @@
 package gui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
 )
 
@@ -60,4 +64,52 @@ func TestArrowKeysSelectTheRowDetailsShows(t *testing.T) {
 	if h.ui.selected != smtpSub.Key() {
 		t.Fatalf("after Down Down Down: selected %q, want the SMTP row", h.ui.selected)
 	}
+}
+
+// retryScript is a script engine that can retry one row; its retry
+// reports a refused password.
+type retryScript struct{ *scriptEngine }
+
+func (retryScript) RetryInsecure(_ context.Context, _ Request, ep config.Server, _ []string, sink event.Sink) {
+	r := okResult(ep)
+	r.TLS.Verified = false
+	r.Status, r.Login = probe.StatusFailed, probe.LoginFailed
+	r.Problems = []problem.Problem{{Code: "imap-authenticationfailed", ServerText: "NO [AUTHENTICATIONFAILED] Authentication failed."}}
+	sink(probe.Update{Result: r})
+}
+
+// TestTheRecommendationIsChosenAgainAfterARetry: a retry whose login was
+// refused must not leave the card as it was ("993 was still
+// recommended" with no word of the refusal).
+func TestTheRecommendationIsChosenAgainAfterARetry(t *testing.T) {
+	h := newHarnessFor(t, nil, func(e *scriptEngine) Engine { return retryScript{e} })
+	h.start("mario@example.com", "pw")
+	held := okResult(imapTLS)
+	held.TLS.Verified = false
+	held.TLS.Error = "self-signed"
+	held.Status, held.Login = probe.StatusWarning, probe.LoginSkipped
+	held.Problems = []problem.Problem{{Code: problem.LoginNotSentInsecure}}
+	sub := okResult(smtpSub)
+	sub.Login = probe.LoginOK
+	rec := recommend.Choose([]probe.Result{held, sub}, nil)
+	rep := &detect.Report{Result: discover.Result{Address: "mario@example.com", Domain: "example.com",
+		Candidates: []config.Candidate{candidate(imapTLS, "builtin").Candidate, candidate(smtpSub, "builtin").Candidate}},
+		Probes: []detect.ProbeReport{{Result: held}, {Result: sub}}, Recommended: rec}
+	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
+		probe.Update{Result: held}, probe.Update{Result: sub},
+		detect.RecommendationReady{Recommendation: rec}, detect.CheckFinished{Report: rep})
+	h.finish()
+	if h.ui.state.Recommendation.Incoming.Login != probe.LoginSkipped {
+		t.Fatalf("before the retry: %+v", h.ui.state.Recommendation.Incoming)
+	}
+	h.ui.retryInsecure(imapTLS.Key())
+	h.waitRun()
+	in := h.ui.state.Recommendation.Incoming
+	if in == nil || in.Login != probe.LoginFailed || len(h.ui.state.Recommendation.PasswordRefusedBy) != 1 {
+		t.Fatalf("after a refused retry the recommendation was not chosen again: %+v", h.ui.state.Recommendation)
+	}
+	if h.ui.state.Report.Recommended.Incoming.Login != probe.LoginFailed {
+		t.Fatal("the report (exports) still holds the old recommendation")
+	}
+	h.requireText(h.ui.rec.obj, "imap.example.com:993 refused the password")
 }

@@ -22,6 +22,7 @@ func (u *UI) retryEnded() {
 	s.Report = rep
 	rec := rep.Recommended
 	s.Recommendation = &rec
+	u.render()
 	u.runEnded()
 }
 
