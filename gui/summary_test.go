@@ -26,7 +26,7 @@ func TestClosedPortsNobodyListedAreNotFailures(t *testing.T) {
 		probe.Update{Result: refusedResult(guessed)})
 	h.finish()
 	line := h.ui.summary.Text
-	if !strings.Contains(line, "1 OK") || !strings.Contains(line, "1 failed") || !strings.Contains(line, "plus 1 standard ports where nothing listens") {
+	if !strings.Contains(line, "1 OK") || !strings.Contains(line, "1 failed") || !strings.Contains(line, "1 unlisted ports closed, as expected") {
 		t.Fatalf("summary %q: want 1 OK, 1 failed (the listed server) and the unlisted closed port apart", line)
 	}
 }
