@@ -149,3 +149,33 @@ func TestAnAddressErrorDoesNotStretchThePasswordField(t *testing.T) {
 		t.Fatalf("content min size %v is below %v: labels overlap there", m, MinWindowSize)
 	}
 }
+
+// TestFocusOnCheckIsVisible: a ring shows where the keyboard focus is
+// on the primary button.
+func TestFocusOnCheckIsVisible(t *testing.T) {
+	h := newHarness(t)
+	h.win.Canvas().Focus(h.ui.top.check)
+	if !h.ui.top.check.ring.Visible() {
+		t.Fatal("no ring on the focused Check button")
+	}
+	h.win.Canvas().Focus(h.ui.top.address)
+	if h.ui.top.check.ring.Visible() {
+		t.Fatal("the ring stays after the focus left")
+	}
+}
+
+// TestRecentAddressesAppearAtOnce: the drop-down is disabled while it
+// would be an empty (invisible, click-swallowing) pop-up, and offers an
+// address as soon as it was checked.
+func TestRecentAddressesAppearAtOnce(t *testing.T) {
+	h := newHarness(t)
+	button := h.ui.top.address.ActionItem.(fyne.Disableable)
+	if !button.Disabled() {
+		t.Fatal("the empty recent-address drop-down can be opened")
+	}
+	h.start("mario@example.com", "")
+	if button.Disabled() {
+		t.Fatal("the drop-down is still disabled after a check")
+	}
+	h.finish()
+}

@@ -20,7 +20,7 @@ type topBar struct {
 	address  *escEntry
 	addrErr  *widget.Label
 	password *escPasswordEntry
-	check    *widget.Button
+	check    *ringButton
 	stop     *widget.Button
 	export   *widget.Button
 }
@@ -45,7 +45,7 @@ func newTopBar(u *UI) *topBar {
 	t.password.OnSubmitted = func(string) { u.startCheck() }
 	t.password.OnChanged = func(string) { u.passwordChanged() }
 
-	t.check = widget.NewButtonWithIcon(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
+	t.check = newRingButton(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
 	t.check.Importance = widget.HighImportance
 	t.stop = widget.NewButtonWithIcon(i18n.T("gui.stop"), theme.MediaStopIcon(), u.cancelRun)
 	t.export = widget.NewButtonWithIcon(i18n.T("gui.export"), theme.DocumentSaveIcon(), u.showExport)
@@ -62,7 +62,7 @@ func newTopBar(u *UI) *topBar {
 	addrCol := container.NewBorder(addrLabel, nil, nil, nil, container.NewVBox(t.address, t.addrErr))
 	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, container.NewVBox(t.password))
 	fields := container.New(&ratioLayout{ratio: 0.62}, addrCol, pwCol)
-	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check, t.stop, t.export, settings, help))
+	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check.obj, t.stop, t.export, settings, help))
 	t.obj = container.NewPadded(container.NewBorder(nil, nil, nil, buttons, fields))
 	return t
 }
