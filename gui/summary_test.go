@@ -179,3 +179,41 @@ func TestRecentAddressesAppearAtOnce(t *testing.T) {
 	}
 	h.finish()
 }
+
+// TestTabReachesTheTabs: Tab from the Check button's row reaches the
+// Check/Domain health tabs, and the arrows switch them.
+func TestTabReachesTheTabs(t *testing.T) {
+	h := newHarnessWith(t, cannedHealth{})
+	c := h.win.Canvas()
+	c.Focus(h.ui.top.address)
+	var reached *focusTabs
+	for range 20 {
+		c.FocusNext()
+		if f, ok := c.Focused().(*focusTabs); ok {
+			reached = f
+			break
+		}
+	}
+	if reached == nil || reached.tabs != h.ui.tabs {
+		t.Fatal("Tab never reached the Check/Domain health tabs")
+	}
+	if !reached.ring.Visible() {
+		t.Fatal("the focused tabs show no ring")
+	}
+	reached.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if h.ui.tabs.SelectedIndex() != 1 {
+		t.Fatal("Right did not open Domain health")
+	}
+	reached.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	if h.ui.tabs.SelectedIndex() != 0 {
+		t.Fatal("Left did not go back to Check")
+	}
+	// The side tabs come next.
+	for range 30 {
+		c.FocusNext()
+		if f, ok := c.Focused().(*focusTabs); ok && f.tabs == h.ui.side {
+			return
+		}
+	}
+	t.Fatal("Tab never reached the Recommended/Details tabs")
+}

@@ -160,7 +160,7 @@ func (u *UI) Content() fyne.CanvasObject {
 	)
 	left := container.NewVSplit(u.sources.obj, u.status.obj)
 	left.Offset = 0.42
-	main := container.NewHSplit(left, u.side)
+	main := container.NewHSplit(left, newFocusTabs(u.side))
 	main.Offset = 0.56
 
 	checkTab := container.NewBorder(nil, u.summary, nil, nil, main)
@@ -172,7 +172,7 @@ func (u *UI) Content() fyne.CanvasObject {
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
 	u.render()
-	body := container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, u.tabs), u.frameMark())
+	body := container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, newFocusTabs(u.tabs)), u.frameMark())
 	return container.New(minSize{MinWindowSize}, body)
 }
 
