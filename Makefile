@@ -11,15 +11,20 @@ FYNE_DEPS  = gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
 GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
-.PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots system-deps test-deps \
+.PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots bench-gui system-deps test-deps \
         realservers-start realservers-stop \
         package-linux package-windows clean
 
+# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable);
+# without the tag Fyne parses its 4 MB colour emoji font once per text
+# style, about 20 MB of the window's memory (docs/performance.md).
+TAGS_APP  ?= no_emoji
+
 run: system-deps
-	$(GO) run .
+	$(GO) run -tags $(TAGS_APP) .
 
 build:
-	$(GO) build -o bin/postino .
+	$(GO) build -tags $(TAGS_APP) -o bin/postino .
 
 # system-deps installs what a cgo build of Fyne needs, only when missing,
 # and only when we may (root, or sudo without a password prompt).
@@ -83,6 +88,11 @@ fuzz-smoke:
 
 screenshots:
 	@bash .ci/screenshots.sh
+
+# bench-gui: the real window under Xvfb against the demo lab (same script
+# as screenshots): first frame, engine vs window check time, RSS.
+bench-gui:
+	@bash .ci/screenshots.sh bench
 
 package-linux: system-deps
 	@bash .ci/package.sh linux

@@ -4,18 +4,28 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/postino-mail/postino/assets"
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/cli"
+	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/gui"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // envAutoCheck, when set, starts a check of that address as soon as the
@@ -44,28 +54,170 @@ func main() {
 	os.Exit(window(nw))
 }
 
+// envTimings, when set to the launch time in Unix milliseconds (or to
+// 1), makes the window print its timings to stderr once the
+// POSTINO_AUTOCHECK check is on screen, then quit (make bench-gui).
+const envTimings = "POSTINO_GUI_TIMINGS"
+
 // window opens the GUI on network nw and returns the exit code once it
 // is closed.
-func window(nw *network.Network) int {
+func window(nw *network.Network) (code int) {
 	if !gui.DisplayAvailable(os.Getenv) {
 		fmt.Fprintln(os.Stderr, i18n.T("gui.nodisplay"))
 		return cli.ExitUsage
 	}
+	if err := gui.DisplayReachable(os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, i18n.T("window.display.unreachable", map[string]any{"Display": displayName()}))
+		return cli.ExitUsage
+	}
+	// The display answered but the driver could not start (no OpenGL,
+	// an X server that refuses us): one line, not a stack trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintln(os.Stderr, i18n.T("window.display.failed", map[string]any{"Display": displayName(), "Error": fmt.Sprint(r)}))
+			code = cli.ExitUsage
+		}
+	}()
+	mark("go-main")
 	a := app.NewWithID("io.github.postino_mail.postino")
+	mark("app")
 	a.SetIcon(assets.Icon)
+	// Parsing the fonts is the slowest part of building the content;
+	// do it while the driver opens the window and its GL context.
+	go warmFonts()
 	w := a.NewWindow("Postino")
-	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{Network: nw}, Health: gui.DetectHealth{Network: nw}})
+	real := engine.Detect{Network: nw}
+	var check gui.Engine = real
+	var timings *benchTimings
+	if v := os.Getenv(envTimings); v != "" {
+		timings = newBenchTimings(v, real, a.Quit)
+		check = timings
+	}
+	ui := gui.New(a, w, gui.Options{Engine: check, Retrier: real, RoundTripper: real, Health: engine.Health{Network: nw}, EnvDNS: os.Getenv("POSTINO_DNS")})
+	if timings != nil {
+		ui.OnMilestone(timings.milestone)
+	}
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))
 	w.Resize(fyne.NewSize(900, 600))
 	w.SetMaster()
+	mark("content")
 	w.SetOnClosed(ui.Close)
 	if addr := os.Getenv(envAutoCheck); addr != "" {
-		ui.AutoCheck(addr)
+		// Once the window is up, as a person would: a check that ran
+		// before the first frame would be shown no sooner.
+		a.Lifecycle().SetOnStarted(func() { ui.AutoCheck(addr) })
 	}
 	w.ShowAndRun()
 	return cli.ExitOK
+}
+
+// marks are start-up milestones for POSTINO_GUI_TIMINGS.
+var (
+	processStart = time.Now() // package initialisation: the earliest Go code
+	marks        []string
+)
+
+func mark(name string) {
+	if os.Getenv(envTimings) != "" {
+		marks = append(marks, name+"_ms="+strconv.FormatInt(time.Since(processStart).Milliseconds(), 10))
+	}
+}
+
+// warmFonts measures one text in each style the window uses, so Fyne
+// parses and caches those fonts off the main thread.
+func warmFonts() {
+	for _, st := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
+		fyne.MeasureText("Postino", theme.TextSize(), st)
+	}
+}
+
+// displayName is the display the window tried to use.
+func displayName() string {
+	if d := os.Getenv("WAYLAND_DISPLAY"); d != "" {
+		return d
+	}
+	return os.Getenv("DISPLAY")
+}
+
+// benchTimings is the engine as make bench-gui runs it: it notes when the
+// engine's check ended, and once the window has painted the finished
+// check it prints one line of timings and quits.
+type benchTimings struct {
+	launch     time.Time
+	inner      gui.Engine
+	quit       func()
+	mu         sync.Mutex
+	started    time.Time
+	engineDone time.Time
+	firstFrame time.Time
+	rendered   time.Time
+}
+
+func newBenchTimings(v string, inner gui.Engine, quit func()) *benchTimings {
+	launch := time.Now()
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms > 1 {
+		launch = time.UnixMilli(ms)
+	}
+	return &benchTimings{launch: launch, inner: inner, quit: quit}
+}
+
+// Check implements gui.Engine.
+func (b *benchTimings) Check(ctx context.Context, req gui.Request, sink event.Sink) {
+	b.mu.Lock()
+	b.started = time.Now()
+	b.mu.Unlock()
+	b.inner.Check(ctx, req, sink)
+	b.mu.Lock()
+	b.engineDone = time.Now()
+	b.mu.Unlock()
+}
+
+func (b *benchTimings) milestone(name string, at time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch name {
+	case gui.MilestoneFirstFrame:
+		b.firstFrame = at
+	case gui.MilestoneCheckRendered:
+		b.rendered = at
+	case gui.MilestoneCheckShown:
+		if b.engineDone.IsZero() {
+			return
+		}
+		ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 1, 64) }
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Fprintf(os.Stderr, "bench-gui first_frame_ms=%s engine_check_ms=%s window_check_ms=%s window_lag_ms=%s (rendered_ms=%s painted_ms=%s) rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f (since process start: exec_ms=%s %s)\n",
+			ms(b.firstFrame.Sub(b.launch)), ms(b.engineDone.Sub(b.started)), ms(at.Sub(b.started)),
+			ms(at.Sub(b.engineDone)), ms(b.rendered.Sub(b.engineDone)), ms(at.Sub(b.rendered)), rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20),
+			ms(processStart.Sub(b.launch)), strings.Join(marks, " "))
+		if path := os.Getenv("POSTINO_GUI_HEAPPROFILE"); path != "" {
+			if f, err := os.Create(path); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+		b.quit()
+	}
+}
+
+// rssMB is the resident set size from /proc (Linux), or "?".
+func rssMB() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			if kb, err := strconv.Atoi(f[1]); err == nil {
+				return strconv.FormatFloat(float64(kb)/1024, 'f', 1, 64)
+			}
+		}
+	}
+	return "?"
 }
 
 // isTerminal reports whether f is a character device (a terminal).

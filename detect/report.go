@@ -209,7 +209,10 @@ func (r *Report) Results() []probe.Result {
 }
 
 // Working reports whether the recommendation has both an incoming and an
-// outgoing endpoint: what `postino check` turns into exit code 0.
+// outgoing endpoint and neither refused the password: what `postino
+// check` turns into exit code 0. (A refused password still recommends
+// the servers, so they can be exported, but the check did not work.)
 func (r *Report) Working() bool {
-	return r.Recommended.Incoming != nil && r.Recommended.Outgoing != nil
+	in, out := r.Recommended.Incoming, r.Recommended.Outgoing
+	return in != nil && out != nil && in.Login != probe.LoginFailed && out.Login != probe.LoginFailed
 }

@@ -30,7 +30,7 @@ func BenchmarkProbeUpdate(b *testing.B) {
 	u := New(a, w, Options{Engine: newScriptEngine()})
 	w.SetContent(u.Content())
 	u.state = newCheckState("mario@example.com", u.now())
-	u.cancel = func() {}
+	u.run.cancel = func() {}
 	var results []probe.Update
 	for i := range 40 {
 		s := config.Server{Protocol: config.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: config.TLS}
@@ -38,10 +38,10 @@ func BenchmarkProbeUpdate(b *testing.B) {
 			s.Protocol, s.Port = config.SMTP, 465
 		}
 		results = append(results, probe.Update{Result: okResult(s)})
-		u.handle(u.runID, results[i])
+		u.handle(u.run.gen, results[i])
 	}
 	b.ResetTimer()
 	for i := range b.N {
-		u.handle(u.runID, results[i%len(results)])
+		u.handle(u.run.gen, results[i%len(results)])
 	}
 }

@@ -17,18 +17,30 @@ import (
 // TLS, certificate, capabilities, AUTH, login, the problems with their
 // explanation and remedy, and the redacted transcript with a Copy button.
 type detailsView struct {
-	u    *UI
-	obj  fyne.CanvasObject
-	body *fyne.Container
+	u      *UI
+	obj    fyne.CanvasObject
+	body   *fyne.Container
+	scroll *container.Scroll
+	// shown is the row (of which check) rendered last: another row
+	// starts at the top, where what went wrong and what to do are.
+	shown      string
+	shownCheck *checkState
 }
 
 func newDetailsView(u *UI) *detailsView {
 	v := &detailsView{u: u, body: container.NewVBox()}
-	v.obj = container.NewVScroll(v.body)
+	v.scroll = container.NewVScroll(v.body)
+	v.obj = v.scroll
 	return v
 }
 
 func (v *detailsView) render() {
+	defer func() {
+		if v.shown != v.u.selected || v.shownCheck != v.u.state {
+			v.shown, v.shownCheck = v.u.selected, v.u.state
+			v.scroll.ScrollToTop()
+		}
+	}()
 	v.body.RemoveAll()
 	var r probe.Result
 	ok := v.u.state != nil && v.u.selected != ""
@@ -101,7 +113,7 @@ func (v *detailsView) render() {
 	if r.SizeLimit > 0 {
 		f.add("gui.details.size", fmt.Sprintf("%.1f MB", float64(r.SizeLimit)/1e6))
 	}
-	f.add("gui.details.login", loginText(r))
+	f.add("gui.details.login", v.loginText(r))
 	if len(r.Phases) > 0 {
 		var ph []string
 		for _, p := range r.Phases {
@@ -114,6 +126,22 @@ func (v *detailsView) render() {
 		v.body.Add(v.transcript(r.Transcript))
 	}
 	v.body.Refresh()
+}
+
+// loginText is the Login line. With a password given, "not tried" says
+// why: the server was not reached, or the probe stopped before the
+// login (the problems above say where).
+func (v *detailsView) loginText(r probe.Result) string {
+	if r.Login != "" || v.u.state == nil || !v.u.state.PasswordGiven {
+		return loginText(r)
+	}
+	switch {
+	case r.Phase != probe.PhaseDone:
+		return i18n.T("window.login.not_yet")
+	case r.Reachability == probe.Refused || r.Reachability == probe.Filtered || r.Reachability == "":
+		return i18n.T("window.login.not_reached")
+	}
+	return i18n.T("window.login.stopped_before")
 }
 
 func loginText(r probe.Result) string {

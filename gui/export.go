@@ -24,7 +24,8 @@ const maxP12Size = 1 << 20
 // both an incoming and an outgoing recommendation.
 func (u *UI) canExport() bool {
 	s := u.state
-	return s != nil && s.Recommendation != nil && s.Recommendation.Incoming != nil && s.Recommendation.Outgoing != nil
+	return s != nil && s.Recommendation != nil && s.Recommendation.Incoming != nil && s.Recommendation.Outgoing != nil &&
+		u.addressIsChecked()
 }
 
 // exportSettings turns the run's report into what every export format
@@ -130,7 +131,7 @@ func (u *UI) showExport() {
 	content.SetMinSize(fyne.NewSize(600, 440))
 	e.dlg = dialog.NewCustom(i18n.T("gui.export.title"), i18n.T("gui.close"), content, u.win)
 	u.exporter = e
-	e.dlg.Show()
+	u.showDialog(e.dlg)
 }
 
 func (e *exportDialog) language() string {

@@ -86,17 +86,21 @@ func newHarnessFor(t *testing.T, health HealthEngine, wrap func(*scriptEngine) E
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	eng := newScriptEngine()
-	u := New(a, w, Options{Engine: wrap(eng), Health: health})
+	e := wrap(eng)
+	opts := Options{Engine: e, Health: health}
+	// A test's engine may also retry or send (the real adapter does
+	// both; main.go names it for each role).
+	opts.Retrier, _ = e.(Retrier)
+	opts.RoundTripper, _ = e.(RoundTripper)
+	u := New(a, w, opts)
 	u.langFn = func(code string) error { i18n.SetLanguage(code); return nil }
 	h := &harness{t: t, eng: eng, app: a, win: w, ui: u, queue: make(chan func(), 1024)}
-	u.do = func(f func()) { h.queue <- f }
+	u.setDo(func(f func()) { h.queue <- f }, 0)
 	w.SetContent(u.Content())
 	t.Cleanup(func() {
 		u.Close()
 		u.wait()
-		if u.hdone != nil {
-			<-u.hdone
-		}
+		u.hrun.wait()
 		h.pump()
 		i18n.SetLanguage("")
 	})

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,23 +13,6 @@ import (
 	"github.com/postino-mail/postino/detect/health"
 	"github.com/postino-mail/postino/detect/input"
 )
-
-// HealthEngine runs the domain health checks (MX, SPF, DKIM, DMARC,
-// MTA-STS, TLS-RPT), emitting health.Started, health.CheckDone and
-// health.Finished; it returns when done or when ctx is cancelled.
-type HealthEngine interface {
-	Health(ctx context.Context, req HealthRequest, sink event.Sink)
-}
-
-// HealthRequest is one health run the person asked for.
-type HealthRequest struct {
-	// Domain is the ASCII domain (health.Domain's result).
-	Domain string
-	// DKIMSelectors are tried before the common ones: a provider's own
-	// selector (the s= of a DKIM-Signature) is often not among them.
-	DKIMSelectors []string
-	Settings      Settings
-}
 
 // parseSelectors reads the selector field (names separated by commas,
 // semicolons or spaces) with the engine's rule, the same as
@@ -114,51 +96,37 @@ func (u *UI) startHealth() {
 		u.health.render()
 		return
 	}
-	if u.hcancel != nil {
-		u.hcancel()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	u.hcancel = cancel
-	u.hrunID++
-	id := u.hrunID
 	u.hstate = &healthState{domain: d, selectors: selectors, checks: map[string]health.Check{}, running: true}
-	done := make(chan struct{})
-	u.hdone = done
-	do := u.do
-	sink := func(ev event.Event) { do(func() { u.handleHealth(id, ev) }) }
-	req := HealthRequest{Domain: d, DKIMSelectors: selectors, Settings: u.set}
-	go func() {
-		defer close(done)
-		u.opts.Health.Health(ctx, req, sink)
-		do(func() {
-			if id == u.hrunID {
-				u.hstate.running = false
-				cancel()
-				u.health.render()
-			}
-		})
-	}()
+	req := HealthRequest{Domain: d, DKIMSelectors: selectors, Settings: u.set.engineSettings()}
+	u.hrun.start(func(r taskRun) {
+		u.opts.Health.Health(r.Ctx, req, r.Sink)
+	}, u.handleHealth, func(_ int, current, _ bool) {
+		if current {
+			u.hstate.running = false
+			u.health.render()
+		}
+	})
 	u.health.render()
 }
 
-func (u *UI) handleHealth(id int, ev event.Event) {
-	if id != u.hrunID {
-		return
-	}
-	switch e := ev.(type) {
-	case health.Started:
-		u.hstate.names = e.Checks
-	case health.CheckDone:
-		u.hstate.checks[e.Check.Name] = e.Check
-	case EngineError:
-		u.hstate.err = e.Err.Error()
-	case health.Finished:
-		if e.Report != nil {
-			for _, c := range e.Report.Checks {
-				u.hstate.checks[c.Name] = c
+// handleHealth applies a batch of health events and redraws once.
+func (u *UI) handleHealth(_ int, batch []event.Event) {
+	for _, ev := range batch {
+		switch e := ev.(type) {
+		case health.Started:
+			u.hstate.names = e.Checks
+		case health.CheckDone:
+			u.hstate.checks[e.Check.Name] = e.Check
+		case EngineError:
+			u.hstate.err = e.Err.Error()
+		case health.Finished:
+			if e.Report != nil {
+				for _, c := range e.Report.Checks {
+					u.hstate.checks[c.Name] = c
+				}
 			}
+			u.hstate.running = false
 		}
-		u.hstate.running = false
 	}
 	u.health.render()
 }

@@ -45,7 +45,7 @@ func TestHealthTabRendersEveryCheckWithVerdictWordAndRemedy(t *testing.T) {
 	if got := <-eng.domains; got != "example.com" {
 		t.Fatalf("domain = %q", got)
 	}
-	<-h.ui.hdone
+	h.ui.hrun.wait()
 	h.pump()
 	for _, want := range []string{"MX", "OK", "10 mx.example.com", "example.com. MX 10 mx.example.com.",
 		"SPF", "Problem", "Anyone may send as this domain.", "What to do: Replace +all with -all.", "Results for example.com"} {
@@ -97,7 +97,7 @@ func TestHealthTriesTheDKIMSelectorsTypedAndRefusesMalformedOnes(t *testing.T) {
 	if got := <-eng.selectors; strings.Join(got, " ") != "s1 mail.2024" {
 		t.Fatalf("selectors = %q", got)
 	}
-	<-h.ui.hdone
+	h.ui.hrun.wait()
 	h.pump()
 }
 

@@ -24,7 +24,7 @@ func (u *UI) showHelp() {
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(520, 380))
-	dialog.ShowCustom(i18n.T("gui.help.title"), i18n.T("gui.close"), scroll, u.win)
+	u.showDialog(dialog.NewCustom(i18n.T("gui.help.title"), i18n.T("gui.close"), scroll, u.win))
 }
 
 // showHelpTopic explains one term.
@@ -32,5 +32,5 @@ func (u *UI) showHelpTopic(topic string) {
 	l := widget.NewLabel(i18n.T("gui.help." + topic + ".text"))
 	l.Wrapping = fyne.TextWrapWord
 	box := container.New(&fixedWidth{w: 420}, l)
-	dialog.ShowCustom(i18n.T("gui.help."+topic+".title"), i18n.T("gui.close"), box, u.win)
+	u.showDialog(dialog.NewCustom(i18n.T("gui.help."+topic+".title"), i18n.T("gui.close"), box, u.win))
 }

@@ -71,7 +71,7 @@ func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 700))
 	u := New(a, w, Options{Engine: eng})
 	queue := make(chan func(), 4096)
-	u.do = func(f func()) { queue <- f }
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	t.Cleanup(func() {
 		u.Close()
@@ -316,7 +316,7 @@ func TestGUIRefusesControlCharactersInThePasswordBeforeAnyConnection(t *testing.
 			w := test.NewTempWindow(t, nil)
 			u := New(a, w, Options{Engine: eng})
 			queue := make(chan func(), 64)
-			u.do = func(f func()) { queue <- f }
+			u.setDo(func(f func()) { queue <- f }, 0)
 			w.SetContent(u.Content())
 			t.Cleanup(func() { u.Close(); u.wait(); drainQueue(queue) })
 			test.Type(u.top.address, "anna@example.org")

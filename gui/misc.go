@@ -1,7 +1,10 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
@@ -14,12 +17,25 @@ func (u *UI) copyText(text string) {
 	u.notify(i18n.T("gui.copied"))
 }
 
-// notify shows a short message in the summary line; it is replaced by
-// the next update of the run.
+// notifyFor is how long a short message replaces the summary line.
+const notifyFor = 3 * time.Second
+
+// notify shows a short message in the summary line for a few seconds;
+// then (or at the next update of the run) the summary comes back.
 func (u *UI) notify(msg string) {
-	if u.summary != nil {
-		u.summary.SetText(msg)
+	if u.summary == nil {
+		return
 	}
+	u.summary.SetText(msg)
+	u.notices++
+	n, do := u.notices, u.do
+	time.AfterFunc(notifyFor, func() {
+		do(func() {
+			if n == u.notices && u.summary != nil && u.summary.Text == msg {
+				u.renderSummary()
+			}
+		})
+	})
 }
 
 // installShortcuts registers the window's keyboard shortcuts: Esc cancels
@@ -31,7 +47,11 @@ func (u *UI) installShortcuts() {
 	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
 		switch k.Name {
 		case fyne.KeyEscape:
-			u.cancelRun()
+			// A dialog open: Esc closes it (dialogs take no focus when
+			// they open, so the key reaches the window).
+			if !u.closeTopDialog() {
+				u.cancelRun()
+			}
 		case fyne.KeyF1:
 			u.showHelp()
 		}
@@ -49,7 +69,8 @@ func (u *UI) installShortcuts() {
 
 // shortcutKeys are the keys that, with Ctrl (Cmd on macOS), act on the
 // whole window.
-var shortcutKeys = []fyne.KeyName{fyne.KeyL, fyne.KeyE, fyne.KeyComma, fyne.KeyReturn}
+var shortcutKeys = []fyne.KeyName{fyne.KeyL, fyne.KeyE, fyne.KeyComma, fyne.KeyReturn,
+	fyne.Key1, fyne.Key2, fyne.KeyR, fyne.KeyD}
 
 // shortcutAction returns what a window shortcut does, or nil. The
 // entries call it too: a focused entry receives every shortcut first,
@@ -68,8 +89,52 @@ func (u *UI) shortcutAction(s fyne.Shortcut) func() {
 		return u.showSettings
 	case fyne.KeyReturn:
 		return u.startCheck
+	// Fyne's tabs take no keyboard focus: these reach them.
+	case fyne.Key1, fyne.Key2:
+		i := 0
+		if cs.KeyName == fyne.Key2 {
+			i = 1
+		}
+		return func() {
+			if i < len(u.tabs.Items) {
+				u.tabs.SelectIndex(i)
+				if i == 1 && u.health != nil {
+					u.win.Canvas().Focus(u.health.domain)
+				}
+			}
+		}
+	case fyne.KeyR:
+		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(0) }
+	case fyne.KeyD:
+		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(1); u.win.Canvas().Focus(u.status.list) }
 	}
 	return nil
+}
+
+// showDialog shows d and remembers it, so Esc closes it.
+func (u *UI) showDialog(d dialog.Dialog) {
+	u.dialogs = append(u.dialogs, d)
+	d.Show()
+	u.win.Canvas().Unfocus() // so Esc reaches the window, not a field
+}
+
+// trackDialog remembers a dialog shown elsewhere, so Esc closes it.
+func (u *UI) trackDialog(d dialog.Dialog) { u.dialogs = append(u.dialogs, d) }
+
+// closeTopDialog hides the last dialog still on screen; it reports
+// whether there was one.
+func (u *UI) closeTopDialog() bool {
+	if u.win.Canvas().Overlays().Top() == nil {
+		u.dialogs = nil // all closed by their own buttons
+		return false
+	}
+	if n := len(u.dialogs); n > 0 {
+		d := u.dialogs[n-1]
+		u.dialogs = u.dialogs[:n-1]
+		d.Hide()
+		return true
+	}
+	return false
 }
 
 func checkIcon() fyne.Resource     { return theme.SearchIcon() }

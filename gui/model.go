@@ -50,6 +50,8 @@ type checkState struct {
 	// Finished is the time the run ended (zero while running).
 	Finished  time.Time
 	Cancelled bool
+	// PasswordGiven: the person typed a password for this check.
+	PasswordGiven bool
 
 	sources map[string]*sourceLine
 	rows    map[string]*probe.Result
@@ -127,8 +129,9 @@ func (s *checkState) Sources() []sourceLine {
 }
 
 // addCandidate makes sure a row exists for c, queued until its probe
-// reports. A probe update may already have created it.
-func (s *checkState) addCandidate(c config.Candidate) {
+// reports. A probe update may already have created it. It reports
+// whether a new row appeared.
+func (s *checkState) addCandidate(c config.Candidate) bool {
 	id := c.Server.Key()
 	replaced := false
 	for i := range s.Candidates {
@@ -143,19 +146,22 @@ func (s *checkState) addCandidate(c config.Candidate) {
 		if r.Phase == probe.PhaseQueued {
 			r.Sources = c.Sources
 		}
-		return
+		return false
 	}
 	s.rows[id] = &probe.Result{ID: id, Endpoint: c.Server, Sources: c.Sources, Phase: probe.PhaseQueued}
 	s.arrival[id] = len(s.arrival)
+	return true
 }
 
-// update stores a probe snapshot.
-func (s *checkState) update(r probe.Result) {
+// update stores a probe snapshot and reports whether it is a new row.
+func (s *checkState) update(r probe.Result) bool {
+	_, known := s.rows[r.ID]
 	if _, ok := s.arrival[r.ID]; !ok {
 		s.arrival[r.ID] = len(s.arrival)
 	}
 	cp := r
 	s.rows[r.ID] = &cp
+	return !known
 }
 
 // Row returns the latest snapshot of one row.
@@ -260,12 +266,22 @@ func portRank(ep config.Server) int {
 	return len(std)
 }
 
-// Tally counts finished rows by the word the grid shows.
-type Tally struct{ Total, Done, OK, Warning, Failed int }
+// Tally counts finished rows by the word the grid shows. NotListening
+// counts apart the ports where nothing listens and no trusted source
+// said a server would be (Postino tried them because it probes every
+// standard port, or a guess proposed them): that is expected, not a
+// failure.
+type Tally struct{ Total, Done, OK, Warning, Failed, NotListening int }
 
 // Tally counts the rows.
 func (s *checkState) Tally() Tally {
 	var t Tally
+	trusted := map[string]bool{}
+	for _, c := range s.Candidates {
+		if c.Trusted {
+			trusted[c.Server.Key()] = true
+		}
+	}
 	for _, r := range s.rows {
 		t.Total++
 		if r.Phase != probe.PhaseDone {
@@ -278,7 +294,11 @@ func (s *checkState) Tally() Tally {
 		case probe.StatusWarning:
 			t.Warning++
 		default:
-			t.Failed++
+			if r.Reachability == probe.Refused && !trusted[r.ID] {
+				t.NotListening++
+			} else {
+				t.Failed++
+			}
 		}
 	}
 	return t

@@ -13,6 +13,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -24,15 +25,24 @@ type recommendView struct {
 	u    *UI
 	obj  fyne.CanvasObject
 	body *fyne.Container
+	// scroll holds body; a new result starts at its top.
+	scroll *container.Scroll
+	// shown is the check the card last rendered.
+	shown *checkState
 	// sendTest is the "Send test message" section at the end.
 	sendTest *sendTestView
 }
 
 func newRecommendView(u *UI) *recommendView {
 	v := &recommendView{u: u, body: container.NewVBox(), sendTest: newSendTestView(u)}
-	v.obj = container.NewVScroll(v.body)
+	v.scroll = container.NewVScroll(v.body)
+	v.obj = v.scroll
 	return v
 }
+
+// revealSendTest scrolls the test message's status into view (it is the
+// last thing on the card): pressing Send must visibly do something.
+func (v *recommendView) revealSendTest() { v.scroll.ScrollToBottom() }
 
 func (v *recommendView) render() {
 	v.body.RemoveAll()
@@ -42,6 +52,10 @@ func (v *recommendView) render() {
 		v.body.Add(hintLabel(i18n.T("gui.rec.idle")))
 	case s.Recommendation == nil && s.Running():
 		v.body.Add(hintLabel(i18n.T("gui.rec.waiting")))
+	case s.Cancelled && (s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil)):
+		// Stopped: nothing was ruled out, so "no server worked" would
+		// be wrong.
+		v.body.Add(hintLabel(i18n.T("window.rec.stopped")))
 	case s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil):
 		v.body.Add(hintLabel(i18n.T("gui.rec.none")))
 	}
@@ -81,6 +95,10 @@ func (v *recommendView) render() {
 		v.body.Add(widget.NewCard("", "", v.sendTest.obj))
 	}
 	v.body.Refresh()
+	if v.shown != v.u.state { // a new check: its card starts at the top
+		v.shown = v.u.state
+		v.scroll.ScrollToTop()
+	}
 }
 
 // choiceCard renders one direction; a nil choice says nothing usable was
@@ -109,7 +127,50 @@ func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.Ca
 	title.SetText(i18n.T(titleKey) + " · " + strings.ToUpper(string(c.Protocol)))
 	// A plain card with its own compact heading: the card title style
 	// is so large that both directions would not fit at 900×600.
-	return widget.NewCard("", "", container.NewBorder(title, nil, nil, nil, grid))
+	var caveats fyne.CanvasObject
+	if cv := v.caveats(c); len(cv) > 0 {
+		caveats = container.New(layout.NewCustomPaddedVBoxLayout(0), cv...)
+	}
+	return widget.NewCard("", "", container.NewBorder(title, caveats, nil, nil, grid))
+}
+
+// caveats are what a person must know about a choice, on the card itself
+// (not below the fold): a certificate that does not verify, a password
+// the server refused (and its words), a password not sent there.
+func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	add := func(icon fyne.Resource, text string) {
+		l := widget.NewLabel(screenText(text))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		out = append(out, container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	}
+	warn := theme.NewWarningThemedResource(theme.WarningIcon())
+	data := map[string]any{"Host": c.Host, "Port": c.Port}
+	if !c.Verified {
+		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.Error != "" {
+			data["Error"] = r.TLS.Error
+			add(warn, i18n.T("window.rec.caveat.cert_error", data))
+		} else {
+			add(warn, i18n.T("window.rec.caveat.cert", data))
+		}
+	}
+	switch c.Login {
+	case probe.LoginFailed:
+		for _, rl := range v.u.state.Recommendation.PasswordRefusedBy {
+			if rl.Host == c.Host && rl.Port == c.Port && rl.Protocol == c.Protocol {
+				data["Said"] = rl.ServerText
+			}
+		}
+		key := "window.rec.caveat.refused"
+		if s, _ := data["Said"].(string); s != "" {
+			key = "window.rec.caveat.refused_said"
+		}
+		add(theme.NewErrorThemedResource(theme.ErrorIcon()), i18n.T(key, data))
+	case probe.LoginSkipped:
+		add(warn, i18n.T("window.rec.caveat.not_sent", data))
+	}
+	return out
 }
 
 // row is "label  value  [?] [Copy]".

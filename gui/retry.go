@@ -40,7 +40,7 @@ func remedyText(p problem.Problem) string {
 // can probe one endpoint, and the certificate the person sees has a
 // fingerprint the retry can be pinned to.
 func (u *UI) canRetryInsecure(r probe.Result) bool {
-	if _, ok := u.opts.Engine.(Retrier); !ok || !u.canRetry(r) || r.TLS == nil || r.TLS.SHA256 == "" {
+	if u.opts.Retrier == nil || !u.canRetry(r) || r.TLS == nil || r.TLS.SHA256 == "" {
 		return false
 	}
 	return hasProblemCode(r, problem.LoginNotSentInsecure)
@@ -50,14 +50,14 @@ func (u *UI) canRetryInsecure(r probe.Result) bool {
 // server…": the password was held back because only an untrusted source
 // named the host.
 func (u *UI) canRetryTrusted(r probe.Result) bool {
-	if _, ok := u.opts.Engine.(TrustRetrier); !ok || !u.canRetry(r) {
+	if _, ok := u.opts.Retrier.(TrustRetrier); !ok || !u.canRetry(r) {
 		return false
 	}
 	return hasProblemCode(r, problem.LoginNotSentUntrusted)
 }
 
 func (u *UI) canRetry(r probe.Result) bool {
-	if u.state == nil || u.cancel != nil || u.state.RowRunning(r.ID) || u.sendTestRunning() {
+	if u.state == nil || u.run.running() || u.state.RowRunning(r.ID) || u.sendTestRunning() {
 		return false
 	}
 	return u.top.password.Text != "" && r.Phase == probe.PhaseDone
@@ -98,7 +98,7 @@ func (u *UI) confirmRetryInsecure(r probe.Result) {
 	text.Wrapping = fyne.TextWrapWord
 	pin := r.TLS.SHA256
 	u.confirmRetry(i18n.T("gui.retry.confirm.title"), i18n.T("gui.retry.confirm.yes"), text, func() {
-		retrier, _ := u.opts.Engine.(Retrier)
+		retrier := u.opts.Retrier
 		u.retry(r.ID, func(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
 			req.PinSHA256 = pin
 			retrier.RetryInsecure(ctx, req, ep, sources, sink)
@@ -112,7 +112,7 @@ func (u *UI) confirmRetryTrusted(r probe.Result) {
 	text := widget.NewLabel(i18n.T("gui.trust.confirm.text", data))
 	text.Wrapping = fyne.TextWrapWord
 	u.confirmRetry(i18n.T("gui.trust.confirm.title"), i18n.T("gui.trust.confirm.yes", data), text, func() {
-		retrier, _ := u.opts.Engine.(TrustRetrier)
+		retrier, _ := u.opts.Retrier.(TrustRetrier)
 		u.retry(r.ID, retrier.RetryTrusted)
 	})
 }
@@ -125,7 +125,7 @@ func (u *UI) confirmRetry(title, yes string, text *widget.Label, run func()) {
 	}, u.win)
 	d.Resize(fyne.NewSize(480, 0))
 	u.retryDialog = d
-	d.Show()
+	u.showDialog(d)
 }
 
 // fingerprint groups a hex SHA-256 in pairs, as certificate viewers do.
@@ -150,38 +150,28 @@ type retryFunc func(ctx context.Context, req Request, ep config.Server, sources 
 // only: the recommendation stays what the check decided.
 func (u *UI) retry(id string, do retryFunc) {
 	r, found := u.state.Row(id)
-	if !found || u.cancel != nil {
+	if !found || u.run.running() {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	u.cancel = cancel
-	run := u.runID
 	st := u.state
 	st.retrying[id] = true
-	req := Request{Address: st.Address, Password: u.top.password.Text, Settings: u.set}
+	req := Request{Address: st.Address, Password: u.top.password.Text, Settings: u.set.engineSettings()}
 	req.Settings.AllowPlaintextLogin = st.allowPlain
 	sources := st.SourcesOf(r)
-	done := make(chan struct{})
-	u.done = done
-	post := u.do
-	sink := func(ev event.Event) { post(func() { u.handle(run, ev) }) }
-	go func() {
-		defer close(done)
-		do(ctx, req, r.Endpoint, sources, sink)
-		canceled := ctx.Err() != nil
-		post(func() {
-			delete(st.retrying, id)
-			if canceled {
-				// Cancelled half-way: the row goes back to what the
-				// check found rather than show a probe cut short.
-				st.rows[id] = &r
-			}
-			if run == u.runID {
-				u.runEnded(run)
-			} else if st == u.state {
-				u.render()
-			}
-		})
-	}()
+	u.run.start(func(t taskRun) {
+		do(t.Ctx, req, r.Endpoint, sources, t.Sink)
+	}, u.handleBatch, func(_ int, current, canceled bool) {
+		delete(st.retrying, id)
+		if canceled {
+			// Cancelled half-way: the row goes back to what the
+			// check found rather than show a probe cut short.
+			st.rows[id] = &r
+		}
+		if current && st == u.state {
+			u.retryEnded()
+		} else if st == u.state {
+			u.render()
+		}
+	})
 	u.render()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // drive runs the UI updates the real engine posts until its goroutine
@@ -66,8 +67,9 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
-	u.do = func(f func()) { queue <- f }
+	real := engine.Detect{Network: lab.Network()}
+	u := New(a, w, Options{Engine: real, Retrier: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
 	u.top.password.SetText("pw")
@@ -102,7 +104,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 		!strings.Contains(all, fingerprint(row.TLS.SHA256)) {
 		t.Fatal("the confirmation or Details does not show the certificate's SHA-256")
 	}
-	if u.cancel != nil {
+	if u.run.running() {
 		t.Fatal("the probe started before the person confirmed")
 	}
 	u.retryDialog.Confirm()
@@ -123,7 +125,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	if findButton(u.details.obj, "Try the login on this server anyway…") != nil {
 		t.Fatal("the button is still offered after the login was tried")
 	}
-	if u.state.RowRunning(row.ID) || u.cancel != nil {
+	if u.state.RowRunning(row.ID) || u.run.running() {
 		t.Fatal("the retry did not end")
 	}
 }

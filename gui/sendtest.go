@@ -1,8 +1,6 @@
 package gui
 
 import (
-	"context"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -13,22 +11,6 @@ import (
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
-// RoundTripper is an Engine that can prove the recommended settings with
-// a real message (issue 7, "Round trip"): it sends a short message from
-// the address to itself and watches the mailbox until it arrives. The
-// window offers it on the Recommended settings card once the check has
-// logged in on both recommended servers.
-type RoundTripper interface {
-	// RoundTrip runs roundtrip.Run with opts, reporting roundtrip.Progress
-	// (and Finished) through sink from any goroutine, and returns the
-	// result when it is over or ctx is done. The error says why it could
-	// not start (a bad DNS server in the settings).
-	RoundTrip(ctx context.Context, s Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error)
-	// DeleteTestMessage removes the test message with this token
-	// (roundtrip.Delete, which refuses any other message).
-	DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error)
-}
-
 // blockedPasswordChanged is the window's own reason, beside the roundtrip
 // codes, for not sending: the password in the entry is not the one the
 // check verified.
@@ -38,10 +20,8 @@ const blockedPasswordChanged = "password-changed"
 // for the check it belongs to; a new check leaves it behind.
 type sendTestRun struct {
 	check *checkState
-	// cancel stops what runs (the round trip or the deletion); nil when
-	// nothing does. done is closed when its goroutine has returned.
-	cancel context.CancelFunc
-	done   chan struct{}
+	// active: the round trip or the deletion runs (on UI.sendRun).
+	active bool
 	// stopped: the person (Stop, Esc, an edit, a new check) cancelled it.
 	stopped  bool
 	progress roundtrip.Progress
@@ -53,7 +33,7 @@ type sendTestRun struct {
 	deleteErr string
 }
 
-func (r *sendTestRun) running() bool { return r != nil && r.cancel != nil }
+func (r *sendTestRun) running() bool { return r != nil && r.active }
 
 // sendTestBlocker returns why the Send button is disabled, as a
 // roundtrip code (or blockedPasswordChanged); "" when it may send. The decision
@@ -88,79 +68,70 @@ func (u *UI) sendTestRunning() bool {
 // server and waits for it on the recommended incoming one, with the
 // password the check verified. Only that address receives it.
 func (u *UI) startSendTest() {
-	rt, ok := u.opts.Engine.(RoundTripper)
-	if !ok || u.state == nil || u.state.Running() || u.cancel != nil || u.sendTestRunning() || u.sendTestBlocker() != "" {
+	rt := u.opts.RoundTripper
+	if rt == nil || u.state == nil || u.state.Running() || u.run.running() || u.sendTestRunning() || u.sendTestBlocker() != "" {
 		return
 	}
 	s := u.state
 	opts, _ := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
-	ctx, cancel := context.WithCancel(context.Background())
-	run := &sendTestRun{check: s, cancel: cancel, done: make(chan struct{})}
+	run := &sendTestRun{check: s, active: true}
 	u.sendtest = run
-	do := u.do
-	settings := u.set
-	sink := func(ev event.Event) {
-		if p, ok := ev.(roundtrip.Progress); ok {
-			do(func() {
-				if run.cancel != nil && !run.stopped {
-					run.progress = p
-					u.rec.sendTest.showProgress(run)
-				}
-			})
-		}
-	}
-	go func() {
-		defer close(run.done)
-		res, err := rt.RoundTrip(ctx, settings, opts, sink)
-		do(func() {
-			cancel()
-			run.cancel = nil
-			run.result = &res
-			if err != nil {
-				run.err = err.Error()
+	settings := u.set.engineSettings()
+	var res roundtrip.Result
+	var err error
+	u.sendRun.start(func(t taskRun) {
+		res, err = rt.RoundTrip(t.Ctx, settings, opts, t.Sink)
+	}, func(_ int, batch []event.Event) {
+		for _, ev := range batch {
+			if p, ok := ev.(roundtrip.Progress); ok && !run.stopped {
+				run.progress = p
 			}
-			u.rec.sendTest.render()
-		})
-	}()
+		}
+		u.rec.sendTest.showProgress(run)
+	}, func(int, bool, bool) {
+		run.active = false
+		run.result = &res
+		if err != nil {
+			run.err = err.Error()
+		}
+		u.rec.sendTest.render()
+	})
 	u.rec.sendTest.render()
+	u.rec.revealSendTest()
 }
 
 // deleteTestMessage removes the message the last round trip sent.
 func (u *UI) deleteTestMessage() {
-	rt, ok := u.opts.Engine.(RoundTripper)
+	rt := u.opts.RoundTripper
 	run := u.sendtest
-	if !ok || run == nil || run.check != u.state || run.running() || run.result == nil ||
+	if rt == nil || run == nil || run.check != u.state || run.running() || run.result == nil ||
 		run.result.Status != roundtrip.Arrived || run.deleted != nil || u.sendTestBlocker() != "" {
 		return
 	}
 	s := u.state
 	opts, _ := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
 	token := run.result.Token
-	ctx, cancel := context.WithCancel(context.Background())
-	run.cancel, run.done, run.deleting, run.deleteErr, run.stopped = cancel, make(chan struct{}), true, "", false
-	done := run.done
-	do := u.do
-	settings := u.set
-	go func() {
-		defer close(done)
-		res, err := rt.DeleteTestMessage(ctx, settings, opts, token)
-		canceled := ctx.Err() != nil
-		do(func() {
-			cancel()
-			run.cancel = nil
-			run.deleting = false
-			switch {
-			case canceled:
-				run.deleteErr = i18n.T("gui.sendtest.delete_stopped")
-			case err != nil:
-				run.deleteErr = err.Error()
-			default:
-				run.deleted = &res
-			}
-			u.rec.sendTest.render()
-		})
-	}()
+	run.active, run.deleting, run.deleteErr, run.stopped = true, true, "", false
+	settings := u.set.engineSettings()
+	var res roundtrip.DeleteResult
+	var err error
+	u.sendRun.start(func(t taskRun) {
+		res, err = rt.DeleteTestMessage(t.Ctx, settings, opts, token)
+	}, nil, func(_ int, _, canceled bool) {
+		run.active = false
+		run.deleting = false
+		switch {
+		case canceled:
+			run.deleteErr = i18n.T("gui.sendtest.delete_stopped")
+		case err != nil:
+			run.deleteErr = err.Error()
+		default:
+			run.deleted = &res
+		}
+		u.rec.sendTest.render()
+	})
 	u.rec.sendTest.render()
+	u.rec.revealSendTest()
 }
 
 // cancelSendTest stops a running round trip or deletion; its result
@@ -168,7 +139,7 @@ func (u *UI) deleteTestMessage() {
 func (u *UI) cancelSendTest() {
 	if run := u.sendtest; run.running() && !run.stopped {
 		run.stopped = true
-		run.cancel()
+		u.sendRun.stop()
 		if u.rec != nil {
 			u.rec.sendTest.render()
 		}
@@ -196,8 +167,7 @@ func (v *sendTestView) stopSpinner() { v.spinner.Stop() }
 // visible reports whether the section belongs on the card: the engine
 // can send, and the check on screen is over.
 func (v *sendTestView) visible() bool {
-	_, ok := v.u.opts.Engine.(RoundTripper)
-	return ok && v.u.state != nil && !v.u.state.Running()
+	return v.u.opts.RoundTripper != nil && v.u.state != nil && !v.u.state.Running()
 }
 
 func (v *sendTestView) render() {
@@ -217,7 +187,7 @@ func (v *sendTestView) render() {
 	send := widget.NewButtonWithIcon(i18n.T("gui.sendtest.send"), theme.MailSendIcon(), u.startSendTest)
 	buttons := container.NewHBox(send)
 	blocker := u.sendTestBlocker()
-	if blocker != "" || run.running() || u.cancel != nil {
+	if blocker != "" || run.running() || u.run.running() {
 		send.Disable()
 	}
 	if run.running() {
@@ -331,7 +301,7 @@ func (v *sendTestView) renderDelete(run *sendTestRun, blocker string) {
 		v.obj.Add(container.NewBorder(nil, nil, v.spinner, nil, wrapped(i18n.T("gui.sendtest.deleting"))))
 	case d == nil:
 		del := widget.NewButtonWithIcon(i18n.T("gui.sendtest.delete"), theme.DeleteIcon(), v.u.deleteTestMessage)
-		if blocker != "" || v.u.cancel != nil {
+		if blocker != "" || v.u.run.running() {
 			del.Disable()
 		}
 		v.obj.Add(container.NewHBox(del))

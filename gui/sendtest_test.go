@@ -21,6 +21,8 @@ import (
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
+	"github.com/postino-mail/postino/gui/backend"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // fakeRoundTripper is a script engine that can also send a test
@@ -36,6 +38,8 @@ type fakeRoundTripper struct {
 	deleted  roundtrip.DeleteResult
 }
 
+var _ RoundTripper = (*fakeRoundTripper)(nil)
+
 func newFakeRoundTripper(e *scriptEngine) *fakeRoundTripper {
 	return &fakeRoundTripper{
 		scriptEngine: e,
@@ -48,7 +52,7 @@ func newFakeRoundTripper(e *scriptEngine) *fakeRoundTripper {
 	}
 }
 
-func (f *fakeRoundTripper) RoundTrip(ctx context.Context, _ Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
+func (f *fakeRoundTripper) RoundTrip(ctx context.Context, _ backend.Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
 	f.opts <- opts
 	var sentAt time.Time
 	for {
@@ -79,7 +83,7 @@ func (f *fakeRoundTripper) RoundTrip(ctx context.Context, _ Settings, opts round
 	}
 }
 
-func (f *fakeRoundTripper) DeleteTestMessage(ctx context.Context, _ Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
+func (f *fakeRoundTripper) DeleteTestMessage(ctx context.Context, _ backend.Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
 	f.deletes <- token
 	return f.deleted, nil
 }
@@ -466,8 +470,9 @@ func TestSendTestWithTheRealEngineDeliversAndDeletesTheMessage(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
-	u.do = func(f func()) { queue <- f }
+	real := engine.Detect{Network: lab.Network()}
+	u := New(a, w, Options{Engine: real, RoundTripper: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	t.Cleanup(func() { u.Close(); u.wait() })
 	u.set.ProbeTimeout = 3 * time.Second

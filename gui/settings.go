@@ -21,6 +21,10 @@ var timeoutChoices = []int{5, 10, 15, 20, 30, 60}
 // and, when the language changed, rebuilds the window in it.
 func (u *UI) showSettings() {
 	f := newSettingsForm(u.set)
+	if u.opts.EnvDNS != "" {
+		// An empty field does not mean the system's resolver here.
+		f.dns.SetPlaceHolder(i18n.T("window.settings.dns_env", map[string]any{"Server": u.opts.EnvDNS}))
+	}
 	d := dialog.NewForm(i18n.T("gui.settings.title"), i18n.T("gui.save"), i18n.T("gui.cancel"), f.items(), func(ok bool) {
 		if !ok {
 			return
@@ -28,7 +32,7 @@ func (u *UI) showSettings() {
 		u.applySettings(f.result(u.set))
 	}, u.win)
 	d.Resize(fyne.NewSize(560, 480))
-	d.Show()
+	u.showDialog(d)
 }
 
 // applySettings stores s and re-renders in its language if that changed.

@@ -3,10 +3,12 @@ package gui
 import (
 	"image/color"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -70,16 +72,18 @@ func (v *sourcesView) render() {
 	v.list.Refresh()
 }
 
-// sourceGroup orders the Sources view: answered (found or failed), still
-// searching, nothing found.
+// sourceGroup orders the Sources view: found something, failed (apart
+// from those that found something), still searching, nothing found.
 func sourceGroup(state string) int {
 	switch state {
-	case stateFound, stateError:
+	case stateFound:
 		return 0
+	case stateError:
+		return 1
 	case stateNotFound:
-		return 2
+		return 3
 	}
-	return 1
+	return 2
 }
 
 // line is one source: state icon (spinner while searching), name, state
@@ -117,6 +121,24 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 	if s.Trust != "" {
 		right = trustBadge(s.Trust)
 	}
+	if s.Err != "" {
+		// A long error is cut to one line: the button shows all of it.
+		full := s.Err
+		more := widget.NewButtonWithIcon("", theme.InfoIcon(), func() {
+			l := widget.NewLabel(screenText(full))
+			l.Wrapping = fyne.TextWrapWord
+			l.Selectable = true
+			d := dialog.NewCustom(sourceName(s.Name), i18n.T("gui.close"), l, v.u.win)
+			d.Resize(fyne.NewSize(480, 0))
+			d.Show()
+		})
+		more.Importance = widget.LowImportance
+		if right != nil {
+			right = container.NewHBox(more, right)
+		} else {
+			right = more
+		}
+	}
 	return container.NewBorder(nil, nil, left, right, detail)
 }
 
@@ -144,12 +166,23 @@ func sourceDetail(s sourceLine) string {
 	switch {
 	case s.Err != "":
 		return s.Err
+	case s.Name == "mx" && s.State == stateNotFound && mxHostsFound(s.URL):
+		// The domain has mail exchangers, just none of a known provider
+		// ("not found" read as "no MX" beside a Domain health tab that
+		// shows them).
+		return i18n.T("window.source.mx_no_provider")
 	case s.Provider != "" && s.URL != "":
 		return s.Provider + " · " + s.URL
 	case s.Provider != "":
 		return s.Provider
 	}
 	return s.URL
+}
+
+// mxHostsFound reports whether the MX source's last URL went past the MX
+// lookup itself (it only does when the domain has mail exchangers).
+func mxHostsFound(url string) bool {
+	return url != "" && (!strings.HasPrefix(url, "dns:") || strings.Contains(url, "#"))
 }
 
 // trustBadge is a small rounded label: HTTPS, HTTP (untrusted), DNS, a

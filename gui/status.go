@@ -42,6 +42,14 @@ func newStatusView(u *UI) *statusView {
 	v.list.CreateItem = func() fyne.CanvasObject { return newGridRow() }
 	v.list.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) { v.update(i, o.(*gridRow)) }
 	v.list.ExtendBaseWidget(v.list)
+	// Arrow keys move the highlight; Details follows it (as the README
+	// says), not only Space. Fyne also reports a hovered row as
+	// highlighted: only a key press selects. Headers are passed over.
+	v.list.OnHighlighted = func(i widget.ListItemID) {
+		if v.list.keying && i >= 0 && i < len(v.items) && v.items[i].id != "" {
+			v.list.Select(i)
+		}
+	}
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if v.syncing {
 			return
@@ -96,6 +104,16 @@ func (v *statusView) render() {
 	v.list.UnselectAll()
 }
 
+// refreshRow redraws the row of endpoint id alone.
+func (v *statusView) refreshRow(id string) {
+	for i, it := range v.items {
+		if it.id == id {
+			v.list.RefreshItem(i)
+			return
+		}
+	}
+}
+
 func (v *statusView) update(i widget.ListItemID, row *gridRow) {
 	if i >= len(v.items) {
 		return
@@ -114,6 +132,8 @@ func (v *statusView) update(i widget.ListItemID, row *gridRow) {
 type escList struct {
 	widget.List
 	onEscape func()
+	// keying is set while a key moves the highlight.
+	keying bool
 }
 
 // TypedKey implements fyne.Focusable.
@@ -122,6 +142,8 @@ func (l *escList) TypedKey(k *fyne.KeyEvent) {
 		l.onEscape()
 		return
 	}
+	l.keying = true
+	defer func() { l.keying = false }()
 	l.List.TypedKey(k)
 }
 

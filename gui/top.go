@@ -20,7 +20,7 @@ type topBar struct {
 	address  *escEntry
 	addrErr  *widget.Label
 	password *escPasswordEntry
-	check    *widget.Button
+	check    *ringButton
 	stop     *widget.Button
 	export   *widget.Button
 }
@@ -45,7 +45,7 @@ func newTopBar(u *UI) *topBar {
 	t.password.OnSubmitted = func(string) { u.startCheck() }
 	t.password.OnChanged = func(string) { u.passwordChanged() }
 
-	t.check = widget.NewButtonWithIcon(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
+	t.check = newRingButton(i18n.T("gui.check"), theme.SearchIcon(), u.startCheck)
 	t.check.Importance = widget.HighImportance
 	t.stop = widget.NewButtonWithIcon(i18n.T("gui.stop"), theme.MediaStopIcon(), u.cancelRun)
 	t.export = widget.NewButtonWithIcon(i18n.T("gui.export"), theme.DocumentSaveIcon(), u.showExport)
@@ -57,13 +57,19 @@ func newTopBar(u *UI) *topBar {
 	appPw := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() { u.showHelpTopic("app_password") })
 	appPw.Importance = widget.LowImportance
 
-	addrCol := container.NewBorder(addrLabel, t.addrErr, nil, nil, t.address)
-	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, t.password)
+	// Each column keeps its entry at its own height: an address error
+	// grows the address column, never the password field.
+	addrCol := container.NewBorder(addrLabel, nil, nil, nil, container.NewVBox(t.address, t.addrErr))
+	pwCol := container.NewBorder(container.NewBorder(nil, nil, nil, appPw, pwLabel), nil, nil, nil, container.NewVBox(t.password))
 	fields := container.New(&ratioLayout{ratio: 0.62}, addrCol, pwCol)
-	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check, t.stop, t.export, settings, help))
+	buttons := container.NewVBox(layoutSpacer(), container.NewHBox(t.check.obj, t.stop, t.export, settings, help))
 	t.obj = container.NewPadded(container.NewBorder(nil, nil, nil, buttons, fields))
 	return t
 }
+
+// rememberRecent refreshes the drop-down after a check, so an address
+// checked in this window is offered at once.
+func (t *topBar) rememberRecent(list []string) { t.address.setRecent(append([]string(nil), list...)) }
 
 // addressChanged validates as the person types and cancels a run whose
 // address no longer matches what is in the entry.
@@ -73,6 +79,10 @@ func (t *topBar) addressChanged(s string) {
 	}
 	if t.u.sendTestRunning() && !strings.EqualFold(strings.TrimSpace(s), t.u.state.Address) {
 		t.u.cancelSendTest()
+	}
+	t.render() // Export is for the address checked, not another one
+	if t.u.summary != nil {
+		t.u.renderSummary()
 	}
 	if strings.TrimSpace(s) == "" {
 		t.showError("")
@@ -124,8 +134,22 @@ func newEscEntry(options []string, onEscape func(), shortcut func(fyne.Shortcut)
 	e := &escEntry{onEscape: onEscape, shortcut: shortcut}
 	e.ExtendBaseWidget(e)
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	e.SetOptions(options)
+	e.setRecent(options)
 	return e
+}
+
+// setRecent lists the recent addresses in the drop-down. With none, its
+// button is disabled: an empty pop-up is invisible yet swallowed the next
+// click and keystrokes (a password once went into the address field).
+func (e *escEntry) setRecent(options []string) {
+	e.SetOptions(options)
+	if b, ok := e.ActionItem.(fyne.Disableable); ok {
+		if len(options) == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
 }
 
 // TypedKey implements fyne.Focusable: Esc cancels, the rest is editing.

@@ -17,6 +17,7 @@ import (
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // countingIMAP serves a minimal IMAP over implicit TLS on host:993 and
@@ -96,8 +97,9 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
-	u.do = func(f func()) { queue <- f }
+	real := engine.Detect{Network: lab.Network()}
+	u := New(a, w, Options{Engine: real, Retrier: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
 	u.set.AllowHTTPAutoconfig = true
@@ -127,7 +129,7 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	if u.retryDialog == nil || !hasText(top, "imap.attacker.example") || !hasText(top, "HTTP") {
 		t.Fatal("the confirmation does not name the host and the untrusted source")
 	}
-	if logins.Load() != 0 || u.cancel != nil {
+	if logins.Load() != 0 || u.run.running() {
 		t.Fatal("the probe started before the person confirmed")
 	}
 	u.retryDialog.Confirm()
@@ -164,8 +166,9 @@ func TestInsecureRetryRefusesACertificateThatChanged(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
-	u.do = func(f func()) { queue <- f }
+	real := engine.Detect{Network: lab.Network()}
+	u := New(a, w, Options{Engine: real, Retrier: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
 	u.top.password.SetText("pw")

@@ -7,11 +7,11 @@
 package gui
 
 import (
-	"context"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -19,16 +19,35 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/event"
 )
 
-// Options configure the window.
+// Options configure the window: the engines it drives. The window holds
+// no network code; main.go hands in the real adapters (gui/engine),
+// tests scripted ones.
 type Options struct {
 	// Engine runs checks (required).
 	Engine Engine
+	// Retrier probes one endpoint again with the login allowed despite
+	// its certificate; nil hides "Try the login anyway".
+	Retrier Retrier
+	// RoundTripper sends a test message; nil hides "Send test message".
+	RoundTripper RoundTripper
 	// Health runs domain health checks; nil hides the Health tab.
 	Health HealthEngine
+	// EnvDNS is $POSTINO_DNS, which the engines use when the DNS setting
+	// is empty: Settings shows it instead of "as the system".
+	EnvDNS string
 }
+
+// frameInterval is the shortest time between two batches of engine
+// events applied to the window: about two frames at 60 Hz, far below
+// what a person notices, and few enough fyne.Do calls that Fyne's main
+// loop never falls behind.
+const frameInterval = 30 * time.Millisecond
+
+// summaryTick is how often the summary's clock moves while a check runs
+// and no event arrives.
+const summaryTick = 250 * time.Millisecond
 
 // UI is the window content and the state of the current run. All its
 // fields are touched only on the Fyne thread.
@@ -43,10 +62,10 @@ type UI struct {
 	// queue the test drains on its own goroutine.
 	do func(func())
 
-	runID  int
-	cancel context.CancelFunc
-	done   chan struct{}
-	state  *checkState
+	// run is the check (or a retry of one row): its generation tags
+	// the events, so those of a run the person left are dropped.
+	run   *task
+	state *checkState
 	// selected is the row shown in Details ("" = none).
 	selected string
 
@@ -66,23 +85,46 @@ type UI struct {
 	// started, so the check did not verify what it holds.
 	passwordEdited bool
 	hstate         *healthState
-	hcancel        context.CancelFunc
-	hdone          chan struct{}
-	hrunID         int
-	summary        *widget.Label
-	side           *container.AppTabs
-	tabs           *container.AppTabs
+	hrun           *task
+	// sendRun is the test message's round trip or deletion.
+	sendRun *task
+	// fullRenders counts render() calls (tests, make bench-gui: a batch
+	// of events must not re-render everything).
+	fullRenders int
+	// dialogs are the dialogs shown, newest last (Esc closes the top one).
+	dialogs []dialog.Dialog
+	// notices counts short messages in the summary line (see notify).
+	notices int
+	// milestone, mark, firstFramed and checkPending report paint times
+	// (see OnMilestone).
+	milestone    func(string, time.Time)
+	mark         *canvas.Raster
+	firstFramed  bool
+	checkPending bool
+	summary      *widget.Label
+	side         *container.AppTabs
+	tabs         *container.AppTabs
 }
 
 // New creates the UI for win, reading settings from the app's
 // preferences and applying the saved language.
 func New(a fyne.App, win fyne.Window, opts Options) *UI {
-	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage, do: fyne.Do}
+	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage}
+	u.setDo(fyne.Do, frameInterval)
 	u.set = LoadSettings(a.Preferences())
 	if err := u.langFn(u.set.Language); err != nil {
 		fyne.LogError("applying language", err)
 	}
 	return u
+}
+
+// setDo sets how work reaches the Fyne thread and how often batches of
+// events may (tests queue and pump, with no frame wait).
+func (u *UI) setDo(do func(func()), frame time.Duration) {
+	u.do = do
+	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick}
+	u.hrun = &task{do: do, frame: frame}
+	u.sendRun = &task{do: do, frame: frame}
 }
 
 // Content builds the window content from the current state. It is called
@@ -118,7 +160,7 @@ func (u *UI) Content() fyne.CanvasObject {
 	)
 	left := container.NewVSplit(u.sources.obj, u.status.obj)
 	left.Offset = 0.42
-	main := container.NewHSplit(left, u.side)
+	main := container.NewHSplit(left, newFocusTabs(u.side))
 	main.Offset = 0.56
 
 	checkTab := container.NewBorder(nil, u.summary, nil, nil, main)
@@ -130,7 +172,31 @@ func (u *UI) Content() fyne.CanvasObject {
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
 	u.render()
-	return container.NewBorder(u.top.obj, nil, nil, nil, u.tabs)
+	body := container.NewStack(container.NewBorder(u.top.obj, nil, nil, nil, newFocusTabs(u.tabs)), u.frameMark())
+	return container.New(minSize{MinWindowSize}, body)
+}
+
+// MinWindowSize is the smallest window the layout is designed for:
+// below it labels overlapped (the window let itself be made 631×298).
+var MinWindowSize = fyne.NewSize(900, 600)
+
+// minSize is a one-child layout with a floor on its minimum size; the
+// window cannot be made smaller than its content's minimum.
+type minSize struct{ min fyne.Size }
+
+func (m minSize) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (m minSize) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	out := m.min
+	for _, o := range objs {
+		out = out.Max(o.MinSize())
+	}
+	return out
 }
 
 // rebuild re-creates the content, keeping the run and the selection.
@@ -146,6 +212,7 @@ func (u *UI) Focus() { u.win.Canvas().Focus(u.top.address) }
 
 // render pushes the whole state into every view.
 func (u *UI) render() {
+	u.fullRenders++
 	u.top.render()
 	u.sources.render()
 	u.status.render()
@@ -172,30 +239,27 @@ func (u *UI) startCheck() {
 		return
 	}
 	u.cancelRun()
-	ctx, cancel := context.WithCancel(context.Background())
-	u.runID++
-	id := u.runID
-	u.cancel = cancel
 	u.state = newCheckState(addr.Display(), u.now())
 	u.state.Domain = addr.Domain
+	u.state.PasswordGiven = u.top.password.Text != ""
 	u.selected = ""
 	u.passwordEdited = false
 	u.set.Remember(raw)
+	u.top.rememberRecent(u.set.Recent)
 	u.set.Save(u.app.Preferences())
 
-	req := Request{Address: addr.String(), Password: u.top.password.Text, Settings: u.set}
+	req := Request{Address: addr.String(), Password: u.top.password.Text, Settings: u.set.engineSettings()}
 	// "Password without encryption" holds for this check (and its
 	// retries) only (issue 10).
 	u.state.allowPlain, u.set.AllowPlaintextLogin = u.set.AllowPlaintextLogin, false
-	done := make(chan struct{})
-	u.done = done
-	do := u.do
-	sink := func(ev event.Event) { do(func() { u.handle(id, ev) }) }
-	go func() {
-		defer close(done)
-		u.opts.Engine.Check(ctx, req, sink)
-		do(func() { u.runEnded(id) })
-	}()
+	st := u.state
+	u.run.start(func(r taskRun) {
+		u.opts.Engine.Check(r.Ctx, req, r.Sink)
+	}, u.handleBatch, func(gen int, current, _ bool) {
+		if current && st == u.state {
+			u.runEnded()
+		}
+	})
 	u.side.SelectIndex(0)
 	if u.health != nil && strings.TrimSpace(u.health.domain.Text) == "" {
 		u.health.domain.SetText(addr.DomainUnicode) // ready for the Health tab
@@ -209,31 +273,38 @@ func (u *UI) startCheck() {
 // cancelled.
 func (u *UI) cancelRun() {
 	u.cancelSendTest()
-	if u.cancel == nil {
+	if !u.run.stop() {
 		return
 	}
-	u.cancel()
-	u.cancel = nil
 	if u.state.Running() {
 		u.state.Cancelled = true
 		u.state.Finished = u.now()
 	}
-	u.runID++ // drop late events of the cancelled run
 	u.render()
 }
 
-func (u *UI) runEnded(id int) {
-	if id != u.runID {
-		return
-	}
-	if u.cancel != nil {
-		u.cancel() // release the context's resources
-		u.cancel = nil
-	}
+// runEnded records the end of the current run (the engine returned).
+func (u *UI) runEnded() {
 	if u.state.Running() {
 		u.state.Finished = u.now()
+		u.render()
+	} else {
+		// The engine's CheckFinished already rendered everything; only
+		// Stop turns back into Check, and what waited for the run to
+		// end (Send test message) is offered.
+		u.top.render()
+		u.rec.sendTest.render()
+		u.renderSummary()
 	}
-	u.render()
+	u.checkRendered()
+}
+
+// checkRendered notes that a finished check was rendered: the next
+// painted frame shows it.
+func (u *UI) checkRendered() {
+	if u.state != nil && !u.state.Running() {
+		u.markCheckShown()
+	}
 }
 
 // AutoCheck puts addr in the address entry and starts a check, as if the
@@ -244,17 +315,13 @@ func (u *UI) AutoCheck(addr string) {
 }
 
 // running reports whether a check is in progress.
-func (u *UI) running() bool { return u.cancel != nil && u.state.Running() }
+func (u *UI) running() bool { return u.run.running() && u.state.Running() }
 
 // wait blocks until the last started run's engine goroutine has returned
 // (tests, and the window closing).
 func (u *UI) wait() {
-	if u.done != nil {
-		<-u.done
-	}
-	if u.sendtest != nil {
-		<-u.sendtest.done
-	}
+	u.run.wait()
+	u.sendRun.wait()
 }
 
 // Close cancels any check or health run when the window closes. It does
@@ -262,9 +329,18 @@ func (u *UI) wait() {
 // waiting here would block the thread their last fyne.Do needs.
 func (u *UI) Close() {
 	u.cancelRun()
-	if u.hcancel != nil {
-		u.hcancel()
+	u.hrun.stop()
+}
+
+// addressIsChecked reports whether the address entry still holds the
+// address the results on screen are for (an edited address must not
+// export, or send a test from, the previous one's settings).
+func (u *UI) addressIsChecked() bool {
+	if u.state == nil || u.top == nil {
+		return false
 	}
+	a, err := address.Parse(strings.TrimSpace(u.top.address.Text))
+	return err == nil && strings.EqualFold(a.Display(), u.state.Address)
 }
 
 // selectRow shows one row in Details.
@@ -275,7 +351,11 @@ func (u *UI) selectRow(id string) {
 }
 
 func (u *UI) renderSummary() {
-	u.summary.SetText(summaryLine(u.state, u.now()))
+	line := summaryLine(u.state, u.now())
+	if u.state != nil && !u.state.Running() && u.top != nil && strings.TrimSpace(u.top.address.Text) != "" && !u.addressIsChecked() {
+		line = i18n.T("window.summary.other_address", map[string]any{"Address": u.state.Address}) + " " + line
+	}
+	u.summary.SetText(line)
 }
 
 // summaryLine is the one line under the grid: what is happening, counts
@@ -298,7 +378,11 @@ func summaryLine(s *checkState, now time.Time) string {
 	case s.Running():
 		return i18n.T("gui.summary.running", data)
 	}
-	return i18n.T("gui.summary.finished", data)
+	line := i18n.T("gui.summary.finished", data)
+	if t.NotListening > 0 {
+		line += i18n.T("window.summary.not_listening", map[string]any{"Count": t.NotListening})
+	}
+	return line
 }
 
 // formatDuration renders a duration the way the grid does: "0.42 s"

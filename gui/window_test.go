@@ -335,7 +335,7 @@ func TestEscapeCancelsTheRunningCheck(t *testing.T) {
 func TestEventsOfACancelledRunAreIgnored(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
-	old := h.ui.runID
+	old := h.ui.run.gen
 	h.ui.cancelRun()
 	<-h.eng.canceled
 	h.waitRun()

@@ -355,9 +355,11 @@ func TestProgressStaysShorterThanASmallTerminal(t *testing.T) {
 	}
 }
 
-// A refused password makes every endpoint fail: nothing is recommended,
-// the exit status is 1, and the servers' refusals are explained.
-func TestCheckWithAWrongPasswordRecommendsNothing(t *testing.T) {
+// A refused password does not make the servers wrong (issue 16): those
+// that passed everything up to the login are recommended with login
+// "failed", the servers that refused it are listed, the exit status is
+// still 1 (the check did not work), and the refusals are explained.
+func TestCheckWithAWrongPasswordRecommendsTheServersAndSaysThePasswordWasRefused(t *testing.T) {
 	checkLab(t, true)
 	code, out, _ := runCLI(t, "not-the-password\n", false, "check", "--json", "--password-stdin", "--timeout", "3s", "anna@example.org")
 	if code != ExitNotFound {
@@ -372,14 +374,35 @@ func TestCheckWithAWrongPasswordRecommendsNothing(t *testing.T) {
 			} `json:"problem"`
 		} `json:"probes"`
 		Recommended struct {
-			Incoming, Outgoing any
+			Incoming, Outgoing *struct {
+				Port  int    `json:"port"`
+				Login string `json:"login"`
+			}
+			PasswordRefusedBy []struct {
+				Protocol string `json:"protocol"`
+				Host     string `json:"host"`
+				Port     int    `json:"port"`
+			} `json:"password_refused_by"`
 		} `json:"recommended"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Recommended.Incoming != nil || doc.Recommended.Outgoing != nil {
-		t.Errorf("recommended despite a refused login: %+v", doc.Recommended)
+	for dir, c := range map[string]any{"incoming": doc.Recommended.Incoming, "outgoing": doc.Recommended.Outgoing} {
+		if c == nil {
+			t.Errorf("no %s recommendation: the servers are right, only the password is wrong\n%s", dir, out)
+		}
+	}
+	if in := doc.Recommended.Incoming; in != nil && in.Login != "failed" {
+		t.Errorf("incoming login %q, want failed", in.Login)
+	}
+	if len(doc.Recommended.PasswordRefusedBy) == 0 {
+		t.Error("password_refused_by is empty")
+	}
+	// The text says it on the recommendation's own line.
+	_, text, _ := runCLI(t, "not-the-password\n", false, "check", "--password-stdin", "--timeout", "3s", "anna@example.org")
+	if !strings.Contains(text, "password refused there") {
+		t.Errorf("the text does not say the password was refused on the recommendation:\n%s", text)
 	}
 	for _, p := range doc.Probes {
 		if p.Port == 465 && (p.Login != "failed" || p.Problem == nil || p.Problem.Code != "smtp-535") {

@@ -279,8 +279,11 @@ func choiceText(c *recommend.Choice) string {
 	if !c.Verified {
 		caveats = append(caveats, i18n.T("check.caveat.unverified"))
 	}
-	if c.Login == probe.LoginSkipped {
+	switch c.Login {
+	case probe.LoginSkipped:
 		caveats = append(caveats, i18n.T("check.caveat.login_skipped"))
+	case probe.LoginFailed:
+		caveats = append(caveats, i18n.T("check.caveat.login_refused"))
 	}
 	if len(caveats) > 0 {
 		s += " — " + strings.Join(caveats, ", ")

@@ -37,7 +37,7 @@ func ReasonCodes() []string {
 	for _, r := range rules {
 		codes = append(codes, string(r))
 	}
-	return append(codes, "only-working", "cert-warning", "login-untested", "login-not-sent",
+	return append(codes, "only-working", "cert-warning", "login-untested", "login-not-sent", "password-refused",
 		"no-incoming", "no-outgoing", "login-refused", "plaintext-excluded")
 }
 

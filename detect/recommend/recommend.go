@@ -47,8 +47,21 @@ type Choice struct {
 	// Verified is true when the certificate verified for the host name.
 	Verified bool `json:"verified"`
 	// Login is the login outcome: "ok", "skipped" (a password was given
-	// but not sent there, see the probe's problems) or "" (none given).
+	// but not sent there, see the probe's problems), "failed" (the server
+	// refused the user name or password: everything else about it
+	// worked, so the settings are right and only the password is wrong)
+	// or "" (none given).
 	Login probe.Login `json:"login"`
+}
+
+// RefusedLogin is a server that answered over TLS and refused the user
+// name or password the person gave.
+type RefusedLogin struct {
+	Protocol config.Protocol `json:"protocol"`
+	Host     string          `json:"host"`
+	Port     int             `json:"port"`
+	// ServerText is the server's own words, verbatim.
+	ServerText string `json:"server_text,omitempty"`
 }
 
 // Recommendation is the outcome of Choose.
@@ -59,6 +72,10 @@ type Recommendation struct {
 	Alternatives []Choice `json:"alternatives"`
 	// Reasons say why, in rule order.
 	Reasons []Reason `json:"reasons"`
+	// PasswordRefusedBy lists the servers that refused the password. The
+	// settings recommended can still be right (a wrong password does not
+	// make a server wrong): such a choice has Login "failed".
+	PasswordRefusedBy []RefusedLogin `json:"password_refused_by,omitempty"`
 }
 
 // In returns a copy of the recommendation whose reasons are written in
@@ -99,14 +116,18 @@ type entry struct {
 }
 
 // Eligible reports whether a finished probe result may ever be
-// recommended: it did not fail, it is open, it negotiated TLS and its
-// security is not plain.
+// recommended: it is open, it negotiated TLS, its security is not plain,
+// and it did not fail, or failed only because the server refused the
+// password (everything up to the login passed: the settings are right).
 func Eligible(r probe.Result) bool {
-	return r.Status != probe.StatusFailed && r.Status != "" &&
-		r.Reachability == probe.Open &&
-		r.TLS != nil &&
-		r.Endpoint.Security != config.Plain && r.Endpoint.Security != "" &&
-		r.Login != probe.LoginFailed
+	if r.Reachability != probe.Open || r.TLS == nil ||
+		r.Endpoint.Security == config.Plain || r.Endpoint.Security == "" {
+		return false
+	}
+	if r.Login == probe.LoginFailed {
+		return credentialsRefused(r)
+	}
+	return r.Status != probe.StatusFailed && r.Status != ""
 }
 
 // Choose picks the best incoming and outgoing endpoints from results.
@@ -130,12 +151,16 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	var in, out []entry
 	plaintextWorked := false
 	refused := map[string][]string{} // direction → protocols that refused the login over TLS
+	var refusedBy []RefusedLogin
 	for _, r := range results {
 		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
 			plaintextWorked = true
 		}
 		if d, p := direction(r.Endpoint.Protocol), strings.ToUpper(string(r.Endpoint.Protocol)); credentialsRefused(r) && !slices.Contains(refused[d], p) {
 			refused[d] = append(refused[d], p)
+		}
+		if credentialsRefused(r) {
+			refusedBy = append(refusedBy, refusedLogin(r))
 		}
 		if !Eligible(r) {
 			continue
@@ -170,7 +195,25 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	if plaintextWorked {
 		rec.Reasons = append(rec.Reasons, Reason{Code: "plaintext-excluded"})
 	}
+	sort.Slice(refusedBy, func(i, j int) bool {
+		a, b := refusedBy[i], refusedBy[j]
+		if a.Host != b.Host {
+			return a.Host < b.Host
+		}
+		return a.Port < b.Port
+	})
+	rec.PasswordRefusedBy = refusedBy
 	return rec
+}
+
+func refusedLogin(r probe.Result) RefusedLogin {
+	rl := RefusedLogin{Protocol: r.Endpoint.Protocol, Host: r.Endpoint.Host, Port: r.Endpoint.Port, ServerText: r.LoginMessage}
+	for _, p := range r.Problems {
+		if problem.CredentialsRefused(p.Code) && rl.ServerText == "" {
+			rl.ServerText = p.ServerText
+		}
+	}
+	return rl
 }
 
 // credentialsRefused reports whether r answered over TLS and refused the
@@ -245,6 +288,10 @@ func pick(list []entry, dir string, refused []string, reasons []Reason) (*Choice
 	}
 	switch best.res.Login {
 	case probe.LoginOK:
+	case probe.LoginFailed:
+		// Everything up to the login worked: the settings are right and
+		// the password is what to fix.
+		reasons = append(reasons, Reason{Code: "password-refused", For: dir, Data: data(nil)})
 	case probe.LoginSkipped:
 		// A password was given but not sent there (bad certificate,
 		// OAuth only, ...): "give a password" would be wrong advice.
@@ -339,6 +386,11 @@ func sortEntries(list []entry) {
 		a, b := list[i], list[j]
 		if r, aWins := compare(a, b); r != "" {
 			return aWins
+		}
+		// A server that refused the password is no worse a setting, but
+		// one that was not asked (or accepted it) comes first.
+		if fa, fb := a.res.Login == probe.LoginFailed, b.res.Login == probe.LoginFailed; fa != fb {
+			return fb
 		}
 		if a.rank != b.rank {
 			return a.rank < b.rank

@@ -319,33 +319,51 @@ func TestChooseSaysWhyTheLoginIsUnproven(t *testing.T) {
 	}
 }
 
-// When every endpoint of a kind answered over TLS but refused the
-// password, the reason names the password, not the connection.
-func TestChooseExplainsThatEveryLoginWasRefused(t *testing.T) {
+// A wrong password does not make the servers wrong (issue 16): when
+// every endpoint of a kind answered over TLS and refused only the
+// password, the one that passed everything up to the login is still
+// recommended, with Login "failed", a reason naming the password, and
+// the servers that refused it listed. A temporary refusal (454) says
+// nothing about the password and stays ineligible.
+func TestChooseRecommendsServersThatRefusedOnlyThePassword(t *testing.T) {
 	const h = "mail.example.org"
-	because := func(code string) func(*probe.Result) {
-		return func(r *probe.Result) { r.Problems = []problem.Problem{problem.New(code, nil)} }
+	because := func(code, text string) func(*probe.Result) {
+		return func(r *probe.Result) {
+			r.Problems = []problem.Problem{{Code: code, ServerText: text}}
+		}
 	}
 	results := []probe.Result{
-		ok(config.IMAP, h, 993, config.TLS, loginBad, failed, because("imap-authenticationfailed")),
-		ok(config.POP3, h, 995, config.TLS, loginBad, failed, because("pop3-auth")),
+		ok(config.IMAP, h, 993, config.TLS, loginBad, failed, because("imap-authenticationfailed", "NO [AUTHENTICATIONFAILED] Authentication failed.")),
+		ok(config.POP3, h, 995, config.TLS, loginBad, failed, because("pop3-auth", "-ERR [AUTH] Authentication failed.")),
 		// A temporary refusal says nothing about the password.
-		ok(config.SMTP, h, 587, config.STARTTLS, loginBad, failed, because("smtp-454")),
+		ok(config.SMTP, h, 587, config.STARTTLS, loginBad, failed, because("smtp-454", "454 4.7.0 Try again later")),
 		ok(config.SMTP, h, 465, config.TLS, refused),
 		ok(config.SMTP, h, 25, config.STARTTLS, noTLS, failed),
 	}
 	rec := Choose(results, listed(results...))
-	if rec.Incoming != nil || rec.Outgoing != nil {
-		t.Fatalf("recommended something: %+v", rec)
+	if rec.Incoming == nil || rec.Incoming.Protocol != config.IMAP || rec.Incoming.Login != probe.LoginFailed {
+		t.Fatalf("incoming %+v, want IMAP 993 with the login marked refused", rec.Incoming)
 	}
-	want := []string{"incoming:no-incoming", "incoming:login-refused", "outgoing:no-outgoing"}
+	if rec.Outgoing != nil {
+		t.Fatalf("outgoing %+v: a temporary refusal must not be recommended", rec.Outgoing)
+	}
+	want := []string{"incoming:imap-over-pop3", "incoming:password-refused", "outgoing:no-outgoing"}
 	if got := codes(rec); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("reasons %v, want %v", got, want)
 	}
+	if len(rec.PasswordRefusedBy) != 2 || rec.PasswordRefusedBy[0].Port != 993 || rec.PasswordRefusedBy[1].Port != 995 ||
+		!strings.Contains(rec.PasswordRefusedBy[0].ServerText, "AUTHENTICATIONFAILED") {
+		t.Errorf("password refused by %+v, want IMAP 993 and POP3 995 with their words", rec.PasswordRefusedBy)
+	}
 	for _, lang := range i18n.Languages {
-		if txt := reasonText(rec, "login-refused", lang); !strings.Contains(txt, "IMAP, POP3") || strings.Contains(txt, "<no value>") {
-			t.Errorf("%s: login-refused renders as %q", lang, txt)
+		if txt := reasonText(rec, "password-refused", lang); !strings.Contains(txt, h+":993") || strings.Contains(txt, "<no value>") {
+			t.Errorf("%s: password-refused renders as %q", lang, txt)
 		}
+	}
+	// A server that accepted the password wins over one that refused it.
+	accepted := ok(config.POP3, h, 995, config.TLS, loginOK)
+	if got := Choose([]probe.Result{results[0], accepted}, nil).Incoming; got == nil || got.Login == probe.LoginFailed {
+		t.Errorf("chose %+v over a server that accepted the login", got)
 	}
 }
 

@@ -1,4 +1,8 @@
-package gui
+// Package engine is the window's real engine: it adapts detect.Check,
+// probe.Run, roundtrip and health to the contract in gui/backend,
+// building the network from the person's settings. main.go hands it to
+// gui.Options; the window itself holds no network code.
+package engine
 
 import (
 	"context"
@@ -14,27 +18,28 @@ import (
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/roundtrip"
+	"github.com/postino-mail/postino/gui/backend"
 )
 
-// DetectEngine is the real Engine: detect.Check through the network main
-// built, asking the DNS server of the settings, else $POSTINO_DNS, else
-// the system's.
-type DetectEngine struct {
+// Detect is the real Engine, Retrier, TrustRetrier and RoundTripper:
+// detect.Check through the network main built, asking the DNS server of
+// the settings, else $POSTINO_DNS, else the system's.
+type Detect struct {
 	// Network is the one network of the program (tests hand in the
 	// loopback lab's). Without one every run ends in an EngineError.
 	Network *network.Network
 }
 
-// Check implements Engine.
-func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
+// Check implements backend.Engine.
+func (d Detect) Check(ctx context.Context, req backend.Request, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	addr, err := address.Parse(req.Address)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	detect.Check(ctx, detect.CheckOptions{
@@ -49,10 +54,10 @@ func (d DetectEngine) Check(ctx context.Context, req Request, sink event.Sink) {
 
 // RetryInsecure implements Retrier: one probe of ep with the person's
 // permission to log in although the certificate failed verification.
-func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep config.Server, sources []string, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	if detect.CheckCredentials(ep.Username, req.Password) != nil {
@@ -76,10 +81,10 @@ func (d DetectEngine) RetryInsecure(ctx context.Context, req Request, ep config.
 // person's permission to send the password to this host, which only an
 // untrusted source named. Everything else still holds: TLS 1.2 or newer
 // and a certificate that verifies.
-func (d DetectEngine) RetryTrusted(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+func (d Detect) RetryTrusted(ctx context.Context, req backend.Request, ep config.Server, sources []string, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	if detect.CheckCredentials(ep.Username, req.Password) != nil {
@@ -98,7 +103,7 @@ func (d DetectEngine) RetryTrusted(ctx context.Context, req Request, ep config.S
 }
 
 // RoundTrip implements RoundTripper with roundtrip.Run.
-func (d DetectEngine) RoundTrip(ctx context.Context, s Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
+func (d Detect) RoundTrip(ctx context.Context, s backend.Settings, opts roundtrip.Options, sink event.Sink) (roundtrip.Result, error) {
 	nw, err := d.network(s)
 	if err != nil {
 		return roundtrip.Result{}, err
@@ -107,7 +112,7 @@ func (d DetectEngine) RoundTrip(ctx context.Context, s Settings, opts roundtrip.
 }
 
 // DeleteTestMessage implements RoundTripper with roundtrip.Delete.
-func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
+func (d Detect) DeleteTestMessage(ctx context.Context, s backend.Settings, opts roundtrip.Options, token string) (roundtrip.DeleteResult, error) {
 	nw, err := d.network(s)
 	if err != nil {
 		return roundtrip.DeleteResult{}, err
@@ -115,13 +120,13 @@ func (d DetectEngine) DeleteTestMessage(ctx context.Context, s Settings, opts ro
 	return roundtrip.Delete(ctx, nw, opts, token)
 }
 
-func (d DetectEngine) network(s Settings) (*network.Network, error) {
+func (d Detect) network(s backend.Settings) (*network.Network, error) {
 	return withDNSSetting(d.Network, s)
 }
 
 // withDNSSetting applies the DNS server of the settings (else
 // $POSTINO_DNS) to nw, the network main built.
-func withDNSSetting(nw *network.Network, s Settings) (*network.Network, error) {
+func withDNSSetting(nw *network.Network, s backend.Settings) (*network.Network, error) {
 	if nw == nil {
 		return nil, errors.New(i18n.T("input.err.no-network"))
 	}
@@ -132,18 +137,27 @@ func withDNSSetting(nw *network.Network, s Settings) (*network.Network, error) {
 	return nw.WithDNS(dns)
 }
 
-// DetectHealth is the real HealthEngine: health.Run through the same
-// network.
-type DetectHealth struct {
+// Health is the real HealthEngine: health.Run through the same
+// kind of network.
+type Health struct {
+	// Network is the one network of the program.
 	Network *network.Network
 }
 
 // Health implements HealthEngine.
-func (d DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
-	nw, err := withDNSSetting(d.Network, req.Settings)
+func (h Health) Health(ctx context.Context, req backend.HealthRequest, sink event.Sink) {
+	nw, err := Detect{Network: h.Network}.network(req.Settings)
 	if err != nil {
-		sink(EngineError{Err: err})
+		sink(backend.EngineError{Err: err})
 		return
 	}
 	health.Run(ctx, nw, req.Domain, health.Options{DKIMSelectors: req.DKIMSelectors}, sink)
 }
+
+// The real adapter plays every role the window names in gui.Options.
+var (
+	_ backend.Engine       = Detect{}
+	_ backend.Retrier      = Detect{}
+	_ backend.RoundTripper = Detect{}
+	_ backend.HealthEngine = Health{}
+)

@@ -11,6 +11,7 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/gui/engine"
 )
 
 // TestRealEngineDrivesTheWindow runs the real detect.Check against the
@@ -41,8 +42,8 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(900, 600))
 	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: DetectEngine{Network: lab.Network()}})
-	u.do = func(f func()) { queue <- f }
+	u := New(a, w, Options{Engine: engine.Detect{Network: lab.Network()}})
+	u.setDo(func(f func()) { queue <- f }, 0)
 	w.SetContent(u.Content())
 	u.set.ProbeTimeout = 3 * time.Second
 	u.AutoCheck("mario@example.com")
