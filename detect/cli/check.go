@@ -31,6 +31,7 @@ const maxSecretLine = 4096
 type checkArgs struct {
 	json             bool
 	dns              string
+	caFile           string
 	ispdb            string
 	timeout          time.Duration
 	user             string
@@ -57,6 +58,7 @@ func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	fs := newFlagSet("check")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("check.flag.timeout"))
 	fs.StringVar(&a.user, "user", "", i18n.T("check.flag.user"))
@@ -162,6 +164,9 @@ func runCheck(env *Env) int {
 		return ExitUsage
 	}
 	nw, err := checkNetwork(env, a.dns)
+	if err == nil {
+		err = trustCAFile(env, nw, a.caFile)
+	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

@@ -32,6 +32,7 @@ var detectNetwork = networkFromFlag
 type detectArgs struct {
 	json    bool
 	dns     string
+	caFile  string
 	ispdb   string
 	timeout time.Duration
 	noHTTP  bool
@@ -48,6 +49,7 @@ func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 	fs := newFlagSet("detect")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
 	addNoHTTPFlag(fs, &a.noHTTP)
@@ -85,6 +87,9 @@ func runDetect(env *Env) int {
 		return ExitUsage
 	}
 	netw, err := detectNetwork(env, a.dns)
+	if err == nil {
+		err = trustCAFile(env, netw, a.caFile)
+	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

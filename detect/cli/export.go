@@ -46,6 +46,7 @@ type exportArgs struct {
 	from            string
 	force           bool
 	dns             string
+	caFile          string
 	ispdb           string
 	timeout         time.Duration
 	noHTTP          bool
@@ -80,6 +81,7 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	fs.StringVar(&a.from, "from", "", i18n.T("export.flag.from"))
 	fs.BoolVar(&a.force, "force", false, i18n.T("export.flag.force"))
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
 	addNoHTTPFlag(fs, &a.noHTTP)
@@ -356,6 +358,9 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 		return nil, nil, err
 	}
 	nw, err := checkNetwork(env, a.dns)
+	if err == nil {
+		err = trustCAFile(env, nw, a.caFile)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -32,6 +32,7 @@ const (
 type healthArgs struct {
 	json      bool
 	dns       string
+	caFile    string
 	selectors listFlag
 	timeout   time.Duration
 	lang      string
@@ -60,6 +61,7 @@ func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	fs := newFlagSet("health")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	fs.Var(&a.selectors, "dkim-selector", i18n.T("health.cli.flag.dkim_selector"))
 	fs.DurationVar(&a.timeout, "timeout", health.DefaultTimeout, i18n.T("health.cli.flag.timeout"))
 	addLangFlag(fs, &a.lang)
@@ -94,6 +96,9 @@ func runHealth(env *Env) int {
 		return ExitUsage
 	}
 	nw, err := healthNetwork(env, a.dns)
+	if err == nil {
+		err = trustCAFile(env, nw, a.caFile)
+	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
