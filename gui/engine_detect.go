@@ -89,7 +89,20 @@ func (d DetectEngine) network(s Settings) (*network.Network, error) {
 	if d.Network != nil {
 		return d.Network(), nil
 	}
-	return network.FromEnv(s.DNSServer)
+	return networkFor(s)
+}
+
+// networkFor builds the network the settings ask for: their DNS server
+// (else $POSTINO_DNS, else the system's) and their extra CA file.
+func networkFor(s Settings) (*network.Network, error) {
+	nw, err := network.FromEnv(s.DNSServer)
+	if err != nil {
+		return nil, err
+	}
+	if err := nw.TrustCAFile(s.CAFile); err != nil {
+		return nil, err
+	}
+	return nw, nil
 }
 
 // DetectHealth is the real HealthEngine: health.Run through the same
@@ -98,7 +111,7 @@ type DetectHealth struct{}
 
 // Health implements HealthEngine.
 func (DetectHealth) Health(ctx context.Context, req HealthRequest, sink event.Sink) {
-	nw, err := network.FromEnv(req.Settings.DNSServer)
+	nw, err := networkFor(req.Settings)
 	if err != nil {
 		sink(EngineError{Err: err})
 		return

@@ -29,6 +29,9 @@ type Settings struct {
 	// without TLS. Off by default: a password in clear can be read by
 	// anyone on the path.
 	AllowPlaintextLogin bool
+	// CAFile is a file of extra CA certificates to trust (a company CA),
+	// or "" for the system's store only.
+	CAFile string
 	// Recent lists the last addresses checked, newest first.
 	Recent []string
 }
@@ -50,6 +53,7 @@ const (
 	prefAllowHTTP   = "allow_http_autoconfig"
 	prefAllowPlain  = "allow_plaintext_login"
 	prefRecent      = "recent_addresses"
+	prefCAFile      = "ca_file"
 	recentSeparator = "\n"
 )
 
@@ -64,6 +68,7 @@ func LoadSettings(p fyne.Preferences) Settings {
 		ISPDBURL:            strings.TrimSpace(p.String(prefISPDBURL)),
 		AllowHTTPAutoconfig: p.Bool(prefAllowHTTP),
 		AllowPlaintextLogin: p.Bool(prefAllowPlain),
+		CAFile:              strings.TrimSpace(p.String(prefCAFile)),
 	}
 	if s.ProbeTimeout < MinProbeTimeout || s.ProbeTimeout > MaxProbeTimeout {
 		s.ProbeTimeout = DefaultProbeTimeout
@@ -84,6 +89,7 @@ func (s Settings) Save(p fyne.Preferences) {
 	p.SetString(prefISPDBURL, s.ISPDBURL)
 	p.SetBool(prefAllowHTTP, s.AllowHTTPAutoconfig)
 	p.SetBool(prefAllowPlain, s.AllowPlaintextLogin)
+	p.SetString(prefCAFile, s.CAFile)
 	p.SetString(prefRecent, strings.Join(s.Recent, recentSeparator))
 }
 
