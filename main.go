@@ -22,6 +22,7 @@ const envAutoCheck = "POSTINO_AUTOCHECK"
 
 func main() {
 	if len(os.Args) > 1 {
+		cli.AttachParentConsole() // Windows: print in the console the command was typed in
 		os.Exit(cli.Main(&cli.Env{
 			Args:   os.Args[1:],
 			Stdin:  os.Stdin,
