@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"os"
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
@@ -93,13 +94,18 @@ func (d DetectEngine) network(s Settings) (*network.Network, error) {
 }
 
 // networkFor builds the network the settings ask for: their DNS server
-// (else $POSTINO_DNS, else the system's) and their extra CA file.
+// (else $POSTINO_DNS, else the system's) and their extra CA file (else
+// $POSTINO_CA_FILE, as for the command line).
 func networkFor(s Settings) (*network.Network, error) {
 	nw, err := network.FromEnv(s.DNSServer)
 	if err != nil {
 		return nil, err
 	}
-	if err := nw.TrustCAFile(s.CAFile); err != nil {
+	caFile := s.CAFile
+	if caFile == "" {
+		caFile = os.Getenv(network.EnvCAFile)
+	}
+	if err := nw.TrustCAFile(caFile); err != nil {
 		return nil, err
 	}
 	return nw, nil

@@ -90,3 +90,17 @@ func TestHelpDialogOpensAbout(t *testing.T) {
 		t.Fatalf("tapping About did not show the version line: %q", texts(h.overlay()))
 	}
 }
+
+// With no CA file in the settings, $POSTINO_CA_FILE is used, as on the
+// command line; a file in the settings wins.
+func TestCAFileFromTheEnvironment(t *testing.T) {
+	lab := labtest.New(t)
+	good := lab.WriteCAFile(t.TempDir())
+	t.Setenv("POSTINO_CA_FILE", filepath.Join(t.TempDir(), "missing.pem"))
+	if _, err := networkFor(Settings{}); err == nil {
+		t.Fatal("a missing $POSTINO_CA_FILE was ignored")
+	}
+	if _, err := networkFor(Settings{CAFile: good}); err != nil {
+		t.Fatalf("the settings' CA file did not win over the environment: %v", err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 
 // EnvCAFile names the environment variable that, like --ca-file, adds a
 // CA to trust (for scripts and software deployment that set it once).
-const EnvCAFile = "POSTINO_CA_FILE"
+const EnvCAFile = network.EnvCAFile
 
 func addCAFileFlag(fs *flag.FlagSet, p *string) {
 	fs.StringVar(p, "ca-file", "", i18n.T("release.cli.flag.ca_file"))

@@ -13,6 +13,10 @@ import (
 // certificates is well under it, a wrong path to a huge file is not.
 const maxCAFile = 4 << 20
 
+// EnvCAFile names the environment variable that, like the --ca-file
+// flag and the window's setting, names a file of extra CAs to trust.
+const EnvCAFile = "POSTINO_CA_FILE"
+
 // ErrNoCertificate means a CA file held no certificate Postino could read.
 var ErrNoCertificate = errors.New("no certificate in the file (PEM or DER expected)")
 
