@@ -75,11 +75,12 @@ imagemagick() {
 }
 
 display=:99
+user=$(id -un) # Wine names the Windows profile after the Unix account
 # Wine with a clean environment: only what a desktop session would set,
 # DISPLAY, and the lab's DNS (the CA comes with --ca-file: on Windows
 # SSL_CERT_FILE does nothing).
 winerun() {
-	env -i PATH="$PATH" HOME="$work/home" USER=postino DISPLAY="$display" \
+	env -i PATH="$PATH" HOME="$work/home" USER="$user" DISPLAY="$display" \
 		WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n" \
 		POSTINO_DNS="$POSTINO_DNS" "$@"
 }
@@ -183,8 +184,8 @@ installed() {
 	local mode=$1 dir hive menu
 	case $mode in
 	CurrentUser)
-		dir="$work/prefix/drive_c/users/postino/AppData/Local/Programs/Postino"
-		menu="$work/prefix/drive_c/users/postino/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Postino.lnk"
+		dir="$work/prefix/drive_c/users/$user/AppData/Local/Programs/Postino"
+		menu="$work/prefix/drive_c/users/$user/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Postino.lnk"
 		hive=HKCU
 		;;
 	AllUsers)
@@ -215,8 +216,14 @@ install_and_uninstall() {
 	winerun wine "$INSTALLED_DIR/Postino.exe" version | grep -q '^postino ' || fail "/$mode: the installed Postino.exe does not run"
 	echo "wine: /S /$mode installed $(du -sh "$INSTALLED_DIR" | cut -f1) in ${INSTALLED_DIR#"$work/prefix/"}, shortcut and Apps & features entry present"
 
-	win_dir=$(winerun winepath -w "$INSTALLED_DIR" | tr -d '\r')
-	winerun wine "$win_dir\\Uninstall.exe" /S >"$work/uninstall.log" 2>&1 || fail "/$mode: the uninstaller failed"
+	# Uninstall as deployment tools do: run the registered QuietUninstallString.
+	local quiet exe_path args
+	quiet=$(sed -n 's/^ *QuietUninstallString *REG_SZ *//p' <<<"$reg")
+	[[ $quiet =~ ^\"([^\"]+)\"\ (.*)$ ]] || fail "/$mode: cannot read QuietUninstallString '$quiet'"
+	exe_path=${BASH_REMATCH[1]}
+	args=${BASH_REMATCH[2]}
+	# shellcheck disable=SC2086 # the registered arguments, e.g. /CurrentUser /S
+	winerun wine "$exe_path" $args >"$work/uninstall.log" 2>&1 || fail "/$mode: the uninstaller failed"
 	winerun wineserver -w # the uninstaller re-runs itself from a temporary copy
 	[ ! -e "$INSTALLED_DIR" ] || { ls -la "$INSTALLED_DIR"; fail "/$mode: $INSTALLED_DIR is still there after uninstalling"; }
 	[ ! -e "$INSTALLED_MENU" ] || fail "/$mode: the Start-menu shortcut is still there after uninstalling"

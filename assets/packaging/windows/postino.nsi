@@ -12,7 +12,10 @@
 ;   "%LOCALAPPDATA%\Programs\Postino\Uninstall.exe" /S
 ; It adds a Start-menu shortcut and registers the uninstaller in "Apps &
 ; features" (Programs and Features) with version, publisher and icon.
-Unicode true
+; A 64-bit installer for a 64-bit program: Postino.exe is amd64 only, so
+; a 32-bit installer would only add a WOW64 layer (and registry
+; redirection) between the two.
+Target amd64-unicode
 SetCompressor /SOLID lzma
 ManifestDPIAware true
 
