@@ -37,6 +37,9 @@ trap cleanup EXIT
 appid=io.github.postino_mail.postino
 version=$(dpkg-deb -f "$deb" Version)
 echo "deb: $(basename "$deb"): Depends: $(dpkg-deb -f "$deb" Depends)"
+# From a clean state: an earlier install of the same version would make
+# apt-get skip this one.
+! dpkg -s postino >/dev/null 2>&1 || apt purge postino >/dev/null
 apt install "./$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install ./$deb failed"; }
 dpkg -s postino | grep -q "^Status: install ok installed" || fail "postino is not installed"
 

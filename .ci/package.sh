@@ -30,6 +30,7 @@ cd "$(dirname "$0")/.."
 LINUX_DEPS="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev"
 DEB_DEPS="dpkg-dev"
+DLOPEN_DEPS="libx11-6, libx11-xcb1, libxcursor1, libxext6, libxi6, libxinerama1, libxrandr2, libxrender1, libxxf86vm1, libxkbcommon0, libwayland-cursor0, libwayland-egl1, libegl1"
 WINDOWS_DEPS="gcc-mingw-w64-x86-64 nsis imagemagick"
 FYNE_VERSION=v1.7.4 # macOS only: fyne.io/tools builds the .app bundle
 PKG=github.com/postino-mail/postino/assets/buildinfo
@@ -192,6 +193,10 @@ deb() {
 	printf 'Source: postino\n\nPackage: postino\nArchitecture: amd64\n' >"$tmp/shlibs/debian/control"
 	depends=$(cd "$tmp/shlibs" && dpkg-shlibdeps -O "$OLDPWD/dist/postino" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 	[ -n "$depends" ] || { echo "package: dpkg-shlibdeps found no library dependencies"; exit 1; }
+	# GLFW (inside Fyne) opens the X11 and Wayland client libraries at
+	# run time (dlopen), which dpkg-shlibdeps cannot see; without them
+	# the window cannot open. (Names as in Debian 12 and Ubuntu 22.04+.)
+	depends="$depends, $DLOPEN_DEPS"
 	mkdir -p "$root/DEBIAN"
 	sed -e "s|@VERSION@|$VERSION|" -e "s|@PUBLISHER@|$PUBLISHER|" \
 		-e "s|@MAINTAINER_EMAIL@|postino@users.noreply.github.com|" \
