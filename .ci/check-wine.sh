@@ -75,6 +75,8 @@ imagemagick() {
 }
 
 display=:99
+POSTINO_DNS="" # set once the lab runs
+CA=""
 user=$(id -un) # Wine names the Windows profile after the Unix account
 # Wine with a clean environment: only what a desktop session would set,
 # DISPLAY, and the lab's DNS (the CA comes with --ca-file: on Windows
