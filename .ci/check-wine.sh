@@ -139,9 +139,19 @@ version() {
 	[[ $wv == *windows/amd64* ]] || fail "Postino.exe does not say windows/amd64"
 }
 
-# normalise FILE: the JSON without what differs from run to run (timings).
+# normalise FILE: the JSON without what differs from run to run
+# (timings: every *_ms and *_at field) and what each operating system
+# words its own way: the path of the local override directory
+# (%APPDATA%\postino\isp vs ~/.config/postino/isp) and the system's
+# message after a socket call ("connect: connection refused" vs
+# "connectex: Connection refused."); the error_code beside it must match.
 normalise() {
-	jq -S 'walk(if type == "object" then with_entries(select(.key | test("_(ms|at)$") | not)) else . end)' "$1"
+	jq -S 'walk(
+		if type == "object" then
+			with_entries(select(.key | test("_(ms|at)$") | not))
+			| if .trust == "local" and (.url | type) == "string" then .url |= sub(".*[\\\\/]"; "LOCAL-DIR/") else . end
+		elif type == "string" then sub("(connect|connectex): [^:]*$"; "connect: SYSTEM-MESSAGE")
+		else . end)' "$1"
 }
 
 # same_json NAME ARGS...: run ARGS with both binaries, compare.
