@@ -45,10 +45,10 @@ system-deps:
 # suite (Dovecot, Postfix, NSD), when running as root on Debian/Ubuntu.
 # Elsewhere those tests print one SKIP line each.
 test-deps:
-	@bash .ci/test-deps.sh
+	@bash .ci/timed.sh test-deps bash .ci/test-deps.sh
 
 vet:
-	$(GO) vet -tags $(TAGS_TEST) ./...
+	@bash .ci/timed.sh vet $(GO) vet -tags $(TAGS_TEST) ./...
 
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -68,10 +68,10 @@ unit:
 # build or a package fails CI. Each step prints its time.
 test: test-deps vet fmt-check
 	@trap 'bash .ci/realservers.sh stop' EXIT; trap 'exit 130' INT TERM; \
-	bash .ci/realservers.sh start || echo "realservers: not started; the real-server tests will SKIP"; \
-	$(MAKE) --no-print-directory unit && \
-	$(MAKE) --no-print-directory fuzz-smoke
-	@if [ "$$CI" = true ]; then bash .ci/package.sh ci; fi
+	bash .ci/timed.sh realservers bash .ci/realservers.sh start || echo "realservers: not started; the real-server tests will SKIP"; \
+	bash .ci/timed.sh unit $(MAKE) --no-print-directory unit && \
+	bash .ci/timed.sh fuzz-smoke $(MAKE) --no-print-directory fuzz-smoke
+	@if [ "$$CI" = true ]; then bash .ci/timed.sh packages bash .ci/package.sh ci; fi
 
 realservers-start:
 	@bash .ci/realservers.sh start
