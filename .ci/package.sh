@@ -156,19 +156,37 @@ tarball() {
 	stage_linux "$dir" /usr/local
 	mv "$dir/usr/local"/* "$dir/" && rm -r "$dir/usr"
 	# The Makefile people run after unpacking (sudo make install).
-	cat >"$dir/Makefile" <<-'EOF'
-		# Postino: sudo make install (PREFIX=/usr/local), sudo make uninstall.
-		PREFIX ?= /usr/local
-		FILES = $(shell find bin share -type f)
-		install:
-			for f in $(FILES); do install -Dm$$(test -x $$f && echo 0755 || echo 0644) $$f $(DESTDIR)$(PREFIX)/$$f; done
-			-gtk-update-icon-cache -q -t $(DESTDIR)$(PREFIX)/share/icons/hicolor 2>/dev/null
-			-update-desktop-database -q $(DESTDIR)$(PREFIX)/share/applications 2>/dev/null
-		uninstall:
-			for f in $(FILES); do rm -f $(DESTDIR)$(PREFIX)/$$f; done
-		.PHONY: install uninstall
-	EOF
+	# (A plain here-document: <<- would strip the recipes' tabs too.)
+	cat >"$dir/Makefile" <<'EOF'
+# Postino: sudo make install (PREFIX=/usr/local), sudo make uninstall.
+PREFIX ?= /usr/local
+FILES = $(shell find bin share -type f)
+install:
+	for f in $(FILES); do install -Dm$$(test -x $$f && echo 0755 || echo 0644) $$f $(DESTDIR)$(PREFIX)/$$f; done
+	-gtk-update-icon-cache -q -t $(DESTDIR)$(PREFIX)/share/icons/hicolor 2>/dev/null
+	-update-desktop-database -q $(DESTDIR)$(PREFIX)/share/applications 2>/dev/null
+uninstall:
+	for f in $(FILES); do rm -f $(DESTDIR)$(PREFIX)/$$f; done
+.PHONY: install uninstall
+EOF
 	XZ_OPT=${XZ_OPT:--T0} tar --owner=0 --group=0 -cJf dist/Postino.tar.xz -C "$tmp/tar" postino
+}
+
+# check_tarball: the tarball's Makefile installs every file under a
+# DESTDIR and uninstalls them again.
+check_tarball() {
+	local t=$tmp/tarcheck n
+	rm -rf "$t" && mkdir -p "$t/root"
+	tar -xJf dist/Postino.tar.xz -C "$t"
+	make -s -C "$t/postino" install DESTDIR="$t/root" >/dev/null 2>&1
+	for f in bin/postino "share/applications/$APPID.desktop" "share/metainfo/$APPID.metainfo.xml" \
+		share/man/man1/postino.1.gz "share/icons/hicolor/256x256/apps/$APPID.png"; do
+		[ -f "$t/root/usr/local/$f" ] || { echo "package: the tarball's make install did not install $f"; exit 1; }
+	done
+	"$t/root/usr/local/bin/postino" --version | grep -q "^postino $VERSION " || { echo "package: the tarball's postino does not run"; exit 1; }
+	make -s -C "$t/postino" uninstall DESTDIR="$t/root" >/dev/null
+	n=$(find "$t/root" -type f | wc -l)
+	[ "$n" = 0 ] || { echo "package: $n files left after the tarball's make uninstall"; exit 1; }
 }
 
 deb() {
@@ -255,6 +273,7 @@ case "$target" in
 linux)
 	build_linux
 	step "tarball" tarball
+	step "check tarball" check_tarball
 	files="dist/postino dist/Postino.tar.xz"
 	;;
 deb)
@@ -275,6 +294,7 @@ ci)
 	# Each binary once; every package and every check reuses it.
 	build_linux
 	step "tarball" tarball
+	step "check tarball" check_tarball
 	step "deb" deb
 	build_windows
 	step "installer" installer
