@@ -161,12 +161,16 @@ tarball() {
 # Postino: sudo make install (PREFIX=/usr/local), sudo make uninstall.
 PREFIX ?= /usr/local
 FILES = $(shell find bin share -type f)
+# The desktop's caches are refreshed for a real install, not when staging
+# into a DESTDIR (a packager's tree).
+REFRESH = if [ -z "$(DESTDIR)" ]; then gtk-update-icon-cache -q -t $(PREFIX)/share/icons/hicolor; \
+	update-desktop-database -q $(PREFIX)/share/applications; fi 2>/dev/null || true
 install:
 	for f in $(FILES); do install -Dm$$(test -x $$f && echo 0755 || echo 0644) $$f $(DESTDIR)$(PREFIX)/$$f; done
-	-gtk-update-icon-cache -q -t $(DESTDIR)$(PREFIX)/share/icons/hicolor 2>/dev/null
-	-update-desktop-database -q $(DESTDIR)$(PREFIX)/share/applications 2>/dev/null
+	@$(REFRESH)
 uninstall:
 	for f in $(FILES); do rm -f $(DESTDIR)$(PREFIX)/$$f; done
+	@$(REFRESH)
 .PHONY: install uninstall
 EOF
 	XZ_OPT=${XZ_OPT:--T0} tar --owner=0 --group=0 -cJf dist/Postino.tar.xz -C "$tmp/tar" postino
