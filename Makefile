@@ -3,7 +3,12 @@
 #   make run    install the system packages Fyne needs (when root/sudo) and start the app
 #   make test   vet, gofmt, every test with the race detector against real
 #               Dovecot/Postfix/NSD when root on Debian, a short fuzz pass, and
-#               with CI=true the Linux and Windows packages (what CI runs)
+#               with CI=true every package built once and proven: the .deb
+#               installed and run, Postino.exe and its installer under Wine
+#   make package-linux | package-deb | package-windows | package-macos
+#               dist/Postino.tar.xz | dist/postino_VERSION_amd64.deb |
+#               dist/Postino.exe + dist/Postino-setup-VERSION.exe |
+#               dist/Postino-VERSION.dmg (on a Mac); see README, Packages
 
 GO        ?= go
 TAGS_TEST ?= ci
@@ -13,7 +18,7 @@ GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 
 .PHONY: run build test vet fmt-check unit bench fuzz fuzz-smoke screenshots bench-gui system-deps test-deps \
         realservers-start realservers-stop \
-        package-linux package-windows clean
+        package-linux package-deb package-windows package-macos clean
 
 # no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable);
 # without the tag Fyne parses its 4 MB colour emoji font once per text
@@ -45,10 +50,10 @@ system-deps:
 # suite (Dovecot, Postfix, NSD), when running as root on Debian/Ubuntu.
 # Elsewhere those tests print one SKIP line each.
 test-deps:
-	@bash .ci/test-deps.sh
+	@bash .ci/timed.sh test-deps bash .ci/test-deps.sh
 
 vet:
-	$(GO) vet -tags $(TAGS_TEST) ./...
+	@bash .ci/timed.sh vet $(GO) vet -tags $(TAGS_TEST) ./...
 
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -61,14 +66,17 @@ unit:
 # cannot start (no root, no apt, a broken mirror) do not stop the suite:
 # their tests print one SKIP line each. After the unit tests every fuzz
 # target runs briefly on its seed corpus (fuzz-smoke). In CI (CI=true) the
-# Linux and Windows packages are built last, so a change that breaks the
-# real cgo builds fails CI; the Go build cache makes them seconds when warm.
+# packages are built last (.ci/package.sh ci): each binary once, then the
+# tarball, the .deb and the Windows installer from it, then the .deb is
+# installed and run (.ci/check-deb.sh) and Postino.exe and its installer
+# run under Wine (.ci/check-wine.sh), so a change that breaks a real
+# build or a package fails CI. Each step prints its time.
 test: test-deps vet fmt-check
 	@trap 'bash .ci/realservers.sh stop' EXIT; trap 'exit 130' INT TERM; \
-	bash .ci/realservers.sh start || echo "realservers: not started; the real-server tests will SKIP"; \
-	$(MAKE) --no-print-directory unit && \
-	$(MAKE) --no-print-directory fuzz-smoke
-	@if [ "$$CI" = true ]; then bash .ci/package.sh linux && bash .ci/package.sh windows; fi
+	bash .ci/timed.sh realservers bash .ci/realservers.sh start || echo "realservers: not started; the real-server tests will SKIP"; \
+	bash .ci/timed.sh unit $(MAKE) --no-print-directory unit && \
+	bash .ci/timed.sh fuzz-smoke $(MAKE) --no-print-directory fuzz-smoke
+	@if [ "$$CI" = true ]; then bash .ci/timed.sh packages bash .ci/package.sh ci; fi
 
 realservers-start:
 	@bash .ci/realservers.sh start
@@ -94,11 +102,19 @@ screenshots:
 bench-gui:
 	@bash .ci/screenshots.sh bench
 
+# Packages go to dist/. None of them writes FyneApp.toml or anything
+# else in the tree (.ci/package.sh checks).
 package-linux: system-deps
 	@bash .ci/package.sh linux
 
+package-deb: system-deps
+	@bash .ci/package.sh deb
+
 package-windows:
 	@bash .ci/package.sh windows
+
+package-macos:
+	@bash .ci/package.sh macos
 
 clean:
 	rm -rf bin dist

@@ -38,6 +38,7 @@ func main() {
 	// $POSTINO_DNS, the DNS setting).
 	nw := network.System()
 	if len(os.Args) > 1 {
+		cli.AttachParentConsole() // Windows: print in the console the command was typed in
 		os.Exit(cli.Main(&cli.Env{
 			Args:   os.Args[1:],
 			Stdin:  os.Stdin,

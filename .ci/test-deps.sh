@@ -20,6 +20,26 @@ if [ -n "$missing" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null; } ||
 		echo "test-deps: install failed; dependent tests will skip"
 fi
+# CI (CI=true) also builds and proves the packages (.ci/package.sh ci):
+# Fyne's cgo headers, dpkg-dev (dpkg-shlibdeps), MinGW-w64 and NSIS for
+# the Windows build and installer, ImageMagick (the .ico, screenshots),
+# Wine, Xvfb and xdotool to run Postino.exe, jq to compare its JSON, and
+# the desktop-file and AppStream validators.
+if [ "${CI:-}" = true ]; then
+	ci_pkgs="gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev
+		libxxf86vm-dev libwayland-dev libxkbcommon-dev dpkg-dev gcc-mingw-w64-x86-64 nsis imagemagick
+		wine64 wine xvfb xdotool jq desktop-file-utils appstream man-db"
+	missing=""
+	for p in $ci_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	if [ -n "$missing" ]; then
+		echo "test-deps: installing for the package checks:$missing"
+		t0=$(date +%s)
+		{ apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+			DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null; } ||
+			echo "test-deps: install failed; the package checks will fail"
+		echo "test-deps: package tools installed in $(($(date +%s) - t0)) s"
+	fi
+fi
 # The servers' own packages. A failure here is not fatal: `make test`
 # then cannot start the servers either, says so, and their tests print
 # one SKIP line each while everything else runs.

@@ -33,5 +33,6 @@ func (s Settings) engineSettings() backend.Settings {
 		ISPDBURL:            s.ISPDBURL,
 		AllowHTTPAutoconfig: s.AllowHTTPAutoconfig,
 		AllowPlaintextLogin: s.AllowPlaintextLogin,
+		CAFile:              s.CAFile,
 	}
 }

@@ -24,7 +24,8 @@ func (u *UI) showHelp() {
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(520, 380))
-	u.showDialog(dialog.NewCustom(i18n.T("gui.help.title"), i18n.T("gui.close"), scroll, u.win))
+	about := widget.NewButton(i18n.T("release.gui.about.button"), u.showAbout)
+	u.showDialog(dialog.NewCustom(i18n.T("gui.help.title"), i18n.T("gui.close"), container.NewBorder(nil, container.NewHBox(about), nil, nil, scroll), u.win))
 }
 
 // showHelpTopic explains one term.

@@ -30,6 +30,9 @@ type Settings struct {
 	// password in clear can be read by anyone on the path. It holds for
 	// the next check only and is never stored (docs/security.md).
 	AllowPlaintextLogin bool
+	// CAFile is a file of extra CA certificates to trust (a company CA),
+	// or "" for the system's store only.
+	CAFile string
 	// Recent lists the last addresses checked, newest first.
 	Recent []string
 }
@@ -51,6 +54,7 @@ const (
 	prefAllowHTTP   = "allow_http_autoconfig"
 	prefAllowPlain  = "allow_plaintext_login"
 	prefRecent      = "recent_addresses"
+	prefCAFile      = "ca_file"
 	recentSeparator = "\n"
 )
 
@@ -64,6 +68,7 @@ func LoadSettings(p fyne.Preferences) Settings {
 		DNSServer:           strings.TrimSpace(p.String(prefDNSServer)),
 		ISPDBURL:            strings.TrimSpace(p.String(prefISPDBURL)),
 		AllowHTTPAutoconfig: p.Bool(prefAllowHTTP),
+		CAFile:              strings.TrimSpace(p.String(prefCAFile)),
 	}
 	if s.ProbeTimeout < MinProbeTimeout || s.ProbeTimeout > MaxProbeTimeout {
 		s.ProbeTimeout = DefaultProbeTimeout
@@ -85,6 +90,7 @@ func (s Settings) Save(p fyne.Preferences) {
 	p.SetBool(prefAllowHTTP, s.AllowHTTPAutoconfig)
 	// Never stored; an older version's stored choice is forgotten.
 	p.RemoveValue(prefAllowPlain)
+	p.SetString(prefCAFile, s.CAFile)
 	p.SetString(prefRecent, strings.Join(s.Recent, recentSeparator))
 }
 

@@ -56,6 +56,7 @@ type settingsForm struct {
 	ispdb      *widget.Entry
 	allowHTTP  *widget.Check
 	allowPlain *widget.Check
+	caFile     *widget.Entry
 }
 
 func languageOptions() []string {
@@ -95,6 +96,7 @@ func newSettingsForm(s Settings) *settingsForm {
 	f.allowHTTP.SetChecked(s.AllowHTTPAutoconfig)
 	f.allowPlain = widget.NewCheck(i18n.T("gui.settings.allow_plain"), nil)
 	f.allowPlain.SetChecked(s.AllowPlaintextLogin)
+	f.caFile = newCAFileEntry(s.CAFile)
 	return f
 }
 
@@ -106,6 +108,7 @@ func (f *settingsForm) items() []*widget.FormItem {
 		{Text: i18n.T("gui.settings.ispdb"), Widget: f.ispdb, HintText: i18n.T("gui.settings.ispdb.hint")},
 		{Text: "", Widget: f.allowHTTP, HintText: i18n.T("gui.settings.allow_http.hint")},
 		{Text: "", Widget: f.allowPlain, HintText: i18n.T("gui.settings.allow_plain.hint")},
+		{Text: i18n.T("release.gui.settings.ca_file"), Widget: f.caFile, HintText: i18n.T("release.gui.settings.ca_file.hint")},
 	}
 }
 
@@ -122,6 +125,7 @@ func (f *settingsForm) result(base Settings) Settings {
 	s.ISPDBURL = strings.TrimSpace(f.ispdb.Text)
 	s.AllowHTTPAutoconfig = f.allowHTTP.Checked
 	s.AllowPlaintextLogin = f.allowPlain.Checked
+	s.CAFile = strings.TrimSpace(f.caFile.Text)
 	return s
 }
 

@@ -537,7 +537,7 @@ func TestSettingsDialogSavesTheChoices(t *testing.T) {
 			selects = append(selects, w)
 		}
 	}
-	if len(entries) != 2 || len(selects) != 2 {
+	if len(entries) != 3 || len(selects) != 2 { // DNS, ISPDB, extra CA file
 		t.Fatalf("entries %d, selects %d", len(entries), len(selects))
 	}
 	test.Type(entries[0], "127.0.0.1:5353")

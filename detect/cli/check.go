@@ -28,6 +28,7 @@ const maxSecretLine = 4096
 type checkArgs struct {
 	json             bool
 	dns              string
+	caFile           string
 	ispdb            string
 	timeout          time.Duration
 	user             string
@@ -55,6 +56,7 @@ func parseCheckArgs(args []string, stdout io.Writer) (*checkArgs, error) {
 	fs := newFlagSet("check")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("check.flag.timeout"))
 	fs.StringVar(&a.user, "user", "", i18n.T("check.flag.user"))
@@ -160,7 +162,7 @@ func runCheck(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	nw, err := env.networkFor(a.dns)
+	nw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/postino-mail/postino/assets/buildinfo"
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
@@ -101,7 +102,7 @@ func Main(env *Env) int {
 		return ExitOK
 	}
 	if env.Args[0] == "version" || env.Args[0] == "--version" {
-		fmt.Fprintln(env.Stdout, "postino", Version)
+		fmt.Fprintln(env.Stdout, buildinfo.Get())
 		return ExitOK
 	}
 	cmd, ok := findCommand(env.Args[0])
@@ -114,9 +115,6 @@ func Main(env *Env) int {
 	sub.Args = env.Args[1:]
 	return cmd.run(&sub)
 }
-
-// Version is set at build time (-ldflags "-X ...cli.Version=...").
-var Version = "0.1.0"
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, i18n.T("cli.usage"))

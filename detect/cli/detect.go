@@ -25,6 +25,7 @@ const EnvISPDir = "POSTINO_ISP_DIR"
 type detectArgs struct {
 	json    bool
 	dns     string
+	caFile  string
 	ispdb   string
 	timeout time.Duration
 	noHTTP  bool
@@ -41,6 +42,7 @@ func parseDetectArgs(args []string, stdout io.Writer) (*detectArgs, error) {
 	fs := newFlagSet("detect")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", discover.DefaultTimeout, i18n.T("detect.flag.timeout"))
 	addNoHTTPFlag(fs, &a.noHTTP)
@@ -77,7 +79,7 @@ func runDetect(env *Env) int {
 		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
-	netw, err := env.networkFor(a.dns)
+	netw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

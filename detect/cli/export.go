@@ -40,6 +40,7 @@ type exportArgs struct {
 	from            string
 	force           bool
 	dns             string
+	caFile          string
 	ispdb           string
 	timeout         time.Duration
 	noHTTP          bool
@@ -74,6 +75,7 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	fs.StringVar(&a.from, "from", "", i18n.T("export.flag.from"))
 	fs.BoolVar(&a.force, "force", false, i18n.T("export.flag.force"))
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	addISPDBFlag(fs, &a.ispdb)
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
 	addNoHTTPFlag(fs, &a.noHTTP)
@@ -349,7 +351,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err
 	}
-	nw, err := env.networkFor(a.dns)
+	nw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
 		return nil, nil, err
 	}

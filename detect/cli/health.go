@@ -27,6 +27,7 @@ const (
 type healthArgs struct {
 	json      bool
 	dns       string
+	caFile    string
 	selectors listFlag
 	timeout   time.Duration
 	lang      string
@@ -55,6 +56,7 @@ func parseHealthArgs(args []string, stdout io.Writer) (*healthArgs, error) {
 	fs := newFlagSet("health")
 	addJSONFlag(fs, &a.json)
 	addDNSFlag(fs, &a.dns)
+	addCAFileFlag(fs, &a.caFile)
 	fs.Var(&a.selectors, "dkim-selector", i18n.T("health.cli.flag.dkim_selector"))
 	fs.DurationVar(&a.timeout, "timeout", health.DefaultTimeout, i18n.T("health.cli.flag.timeout"))
 	addLangFlag(fs, &a.lang)
@@ -93,7 +95,7 @@ func runHealth(env *Env) int {
 		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
 		return ExitUsage
 	}
-	nw, err := env.networkFor(a.dns)
+	nw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage

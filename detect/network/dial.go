@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"syscall"
 )
 
 // DialError says why a TCP connect failed, in the categories Postino
@@ -89,9 +88,9 @@ func (n *Network) dialIP(ctx context.Context, network, target string) (net.Conn,
 
 func classifyDialError(ctx context.Context, err error) DialFailure {
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isAny(err, refusedErrors):
 		return Refused
-	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL):
+	case isAny(err, unreachableErrors):
 		return Unreachable
 	case errors.Is(err, context.Canceled) && ctx.Err() == context.Canceled:
 		return Canceled

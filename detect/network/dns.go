@@ -46,7 +46,8 @@ const MaxAnswers = 64
 
 // Exchange sends one query for name/qtype to the configured servers (in
 // order, moving on after a transport error or SERVFAIL) over UDP, and
-// retries over TCP when the answer is truncated. It returns the answer
+// asks the same server over TCP when the answer is truncated or UDP
+// failed other than by timing out (exchangeUDPThenTCP). It returns the answer
 // message; NXDOMAIN and NODATA become ErrNotFound.
 func (n *Network) Exchange(ctx context.Context, name string, qtype uint16) (*dns.Msg, error) {
 	if len(n.DNSServers) == 0 {
@@ -88,12 +89,7 @@ func (n *Network) Exchange(ctx context.Context, name string, qtype uint16) (*dns
 func (n *Network) exchangeOne(ctx context.Context, q *dns.Msg, server string) (*dns.Msg, error) {
 	ctx, cancel := context.WithTimeout(ctx, n.dnsTimeout())
 	defer cancel()
-	c := &dns.Client{Net: "udp", UDPSize: 4096, Timeout: n.dnsTimeout()}
-	resp, err := exchangeCancelable(ctx, c, q, server)
-	if err == nil && resp.Truncated {
-		c.Net = "tcp"
-		resp, err = exchangeCancelable(ctx, c, q, server)
-	}
+	resp, err := exchangeUDPThenTCP(ctx, q, server, n.dnsTimeout())
 	if err != nil {
 		return nil, err
 	}

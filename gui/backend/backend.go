@@ -29,6 +29,8 @@ type Settings struct {
 	AllowHTTPAutoconfig bool
 	// AllowPlaintextLogin lets a probe send the password without TLS.
 	AllowPlaintextLogin bool
+	// CAFile names extra CA certificates to trust (else $POSTINO_CA_FILE).
+	CAFile string
 }
 
 // Request is one check the person asked for.

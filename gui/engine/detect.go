@@ -134,7 +134,19 @@ func withDNSSetting(nw *network.Network, s backend.Settings) (*network.Network, 
 	if dns == "" {
 		dns = os.Getenv(network.EnvDNS)
 	}
-	return nw.WithDNS(dns)
+	nw, err := nw.WithDNS(dns)
+	if err != nil {
+		return nil, err
+	}
+	caFile := s.CAFile
+	if caFile == "" {
+		caFile = os.Getenv(network.EnvCAFile)
+	}
+	c := *nw // the CA pool is this run's, never main's shared network
+	if err := c.TrustCAFile(caFile); err != nil {
+		return nil, err
+	}
+	return &c, nil
 }
 
 // Health is the real HealthEngine: health.Run through the same
