@@ -70,6 +70,10 @@ type Options struct {
 	// files for the domain; the DNS export points the autoconfig and
 	// autodiscover names at it. Empty leaves those records commented out.
 	WebHost string
+	// DeclareAbsent lists SRV service labels ("_pop3._tcp", ...) the
+	// domain's administrator declares decidedly not offered: only these
+	// get the RFC 6186 "0 0 0 ." record in the DNS export.
+	DeclareAbsent []string
 	// Report is the check report the settings came from, embedded as is
 	// by the JSON export (a json.RawMessage or any value encoding/json
 	// can marshal). It is typed loosely so this package does not depend

@@ -1,0 +1,145 @@
+package export
+
+import (
+	"bytes"
+	"net"
+	"regexp"
+	"strings"
+
+	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/config"
+)
+
+// LeftOut is a server, or one method of a server, that an export did
+// not write because a client that reads the file would refuse it.
+type LeftOut struct {
+	Server config.Server
+	// Auth is set when only this method was left out and the server
+	// itself stays.
+	Auth config.Auth
+	// Reason is a code: "plain" (no encryption: Thunderbird for Android
+	// rejects the whole file, and Postino never recommends it),
+	// "hostname" (a name Thunderbird does not accept, e.g. with "_"),
+	// "method" (a method Thunderbird for Android does not know: it
+	// rejects the whole file when a server has no other), "no-method" (no
+	// method both Thunderbirds accept), "pop3-android" (Thunderbird for
+	// Android reads only IMAP servers; informational, the server stays).
+	Reason string
+}
+
+// Text is the left-out entry in words, in lang.
+func (l LeftOut) Text(lang string) string {
+	data := map[string]any{"Server": l.Server.String(), "Method": string(l.Auth)}
+	return i18n.TIn(lang, "domainfiles.leftout."+l.Reason, data)
+}
+
+// tbMethods are the only authentication values Thunderbird for Android
+// understands; it refuses a server (and so the whole file) that names no
+// one of them. Thunderbird desktop knows these too.
+var tbMethods = map[config.Auth]bool{
+	config.AuthPasswordCleartext: true,
+	config.AuthPasswordEncrypted: true,
+	config.AuthOAuth2:            true,
+}
+
+// ldhHost is a host name both Thunderbirds accept: letters, digits and
+// inner hyphens in each label, no underscore (their shared
+// hostnameUtils rules).
+var ldhHost = regexp.MustCompile(`^(?i)([a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9])(\.([a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9]))*\.?$`)
+
+// tbHostOK reports whether both Thunderbirds accept h as a server name:
+// an LDH host name up to 255 characters, or an IP address (IPv4 not
+// starting with 0).
+func tbHostOK(h string) bool {
+	if ip := net.ParseIP(h); ip != nil {
+		if v4 := ip.To4(); v4 != nil && strings.Count(h, ".") == 3 {
+			return v4[0] != 0
+		}
+		return !ip.IsUnspecified() && !strings.Contains(h, "%")
+	}
+	return len(h) <= 255 && ldhHost.MatchString(h)
+}
+
+// tbServers picks the servers a Thunderbird autoconfig file can carry,
+// chosen first, and says what it left out.
+func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
+	pick := func(list []config.Server) []tbServer {
+		var res []tbServer
+		for _, srv := range list {
+			if srv.Security != config.TLS && srv.Security != config.STARTTLS {
+				left = append(left, LeftOut{Server: srv, Reason: "plain"})
+				continue
+			}
+			if !tbHostOK(srv.Host) {
+				left = append(left, LeftOut{Server: srv, Reason: "hostname"})
+				continue
+			}
+			var methods []config.Auth
+			var dropped []LeftOut
+			for _, a := range auths(srv) {
+				if tbMethods[a] {
+					methods = append(methods, a)
+				} else if loginMethod(a) {
+					dropped = append(dropped, LeftOut{Server: srv, Auth: a, Reason: "method"})
+				}
+			}
+			if len(methods) == 0 {
+				left = append(left, LeftOut{Server: srv, Reason: "no-method"})
+				continue
+			}
+			left = append(left, dropped...)
+			res = append(res, s.tbServer(srv, methods))
+		}
+		return res
+	}
+	in = pick(append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...))
+	out = pick(append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...))
+	imap := false
+	for _, srv := range in {
+		imap = imap || srv.Type == string(config.IMAP)
+	}
+	if !imap && len(in) > 0 {
+		left = append(left, LeftOut{Server: s.Incoming, Reason: "pop3-android"})
+	}
+	return in, out, left
+}
+
+// ThunderbirdLeftOut lists what the Thunderbird autoconfig file of s
+// leaves out, and why, for the front ends to show next to the export.
+func ThunderbirdLeftOut(s Settings) []LeftOut {
+	_, _, left := tbServers(s)
+	return left
+}
+
+// tbNothingLeft is the error when no incoming or no outgoing server can
+// be written.
+func tbNothingLeft(lang string, left []LeftOut) error {
+	var reasons []string
+	for _, l := range left {
+		reasons = append(reasons, l.Text(lang))
+	}
+	return invalidError{i18n.TIn(lang, "domainfiles.err.thunderbird_empty", map[string]any{"Reasons": strings.Join(reasons, " ")})}
+}
+
+// writeLeftOutComment puts the list of what was left out at the top of
+// an XML file, where an administrator reading it sees it; both
+// Thunderbirds skip comments.
+func writeLeftOutComment(b *bytes.Buffer, lang string, left []LeftOut) {
+	if len(left) == 0 {
+		return
+	}
+	b.WriteString("<!--\n  " + xmlCommentText(i18n.TIn(lang, "domainfiles.leftout.header")) + "\n")
+	for _, l := range left {
+		b.WriteString("  - " + xmlCommentText(l.Text(lang)) + "\n")
+	}
+	b.WriteString("-->\n")
+}
+
+// xmlCommentText makes s safe inside an XML comment, which must not
+// contain "--" nor end with "-".
+func xmlCommentText(s string) string {
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "- -")
+	}
+	return strings.TrimSuffix(s, "-")
+}
