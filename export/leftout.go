@@ -22,7 +22,10 @@ type LeftOut struct {
 	// "hostname" (a name Thunderbird does not accept, e.g. with "_"),
 	// "method" (a method Thunderbird for Android does not know: it
 	// rejects the whole file when a server has no other), "no-method" (no
-	// method both Thunderbirds accept), "pop3-android" (Thunderbird for
+	// method both Thunderbirds accept), "oauth-unknown" (OAuth2 on a host
+	// Thunderbird has no OAuth2 details for), "no-login" (an outgoing
+	// relay that takes mail without a login, which Thunderbird for Android
+	// cannot express), "pop3-android" (Thunderbird for
 	// Android reads only IMAP servers; informational, the server stays).
 	Reason string
 }
@@ -40,6 +43,37 @@ var tbMethods = map[config.Auth]bool{
 	config.AuthPasswordCleartext: true,
 	config.AuthPasswordEncrypted: true,
 	config.AuthOAuth2:            true,
+}
+
+// tbOAuthHosts are the names Thunderbird desktop has OAuth2 details
+// for (its OAuth2Providers table): it matches the server's host name and
+// then each parent domain. For any other host it cannot use OAuth2 and
+// skips the method.
+var tbOAuthHosts = map[string]bool{
+	"gmail.com": true, "googlemail.com": true,
+	"imap.mail.ru": true, "smtp.mail.ru": true,
+	"imap.yandex.com": true, "smtp.yandex.com": true,
+	"imap.seznam.cz": true, "smtp.seznam.cz": true, "pop3.seznam.cz": true,
+	"yahoo.com": true, "att.net": true, "aol.com": true,
+	"office365.com": true, "outlook.com": true, "hotmail.com": true,
+	"imap.fastmail.com": true, "pop.fastmail.com": true, "smtp.fastmail.com": true,
+	"imap.comcast.net": true, "pop.comcast.net": true, "smtp.comcast.net": true,
+	"thundermail.com": true,
+}
+
+func tbOAuthKnown(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	for host != "" {
+		if tbOAuthHosts[host] {
+			return true
+		}
+		i := strings.IndexByte(host, '.')
+		if i < 0 {
+			break
+		}
+		host = host[i+1:]
+	}
+	return false
 }
 
 // ldhHost is a host name both Thunderbirds accept: letters, digits and
@@ -76,8 +110,23 @@ func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
 			}
 			var methods []config.Auth
 			var dropped []LeftOut
-			for _, a := range auths(srv) {
-				if tbMethods[a] {
+			list := auths(srv)
+			if srv.Protocol.Incoming() && !needsLogin(srv) {
+				// Reading mail always needs a login: "none" on an
+				// incoming server is a probe artefact.
+				list = []config.Auth{config.AuthPasswordCleartext}
+			}
+			if !srv.Protocol.Incoming() && !needsLogin(srv) {
+				// A relay that takes mail without a login: Thunderbird
+				// for Android knows no such method and would reject the
+				// whole file.
+				left = append(left, LeftOut{Server: srv, Reason: "no-login"})
+				continue
+			}
+			for _, a := range list {
+				if a == config.AuthOAuth2 && !tbOAuthKnown(srv.Host) {
+					dropped = append(dropped, LeftOut{Server: srv, Auth: a, Reason: "oauth-unknown"})
+				} else if tbMethods[a] {
 					methods = append(methods, a)
 				} else if loginMethod(a) {
 					dropped = append(dropped, LeftOut{Server: srv, Auth: a, Reason: "method"})

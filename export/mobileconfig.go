@@ -21,6 +21,7 @@ type profile struct {
 	// profile: the PayloadContent array as a property list, in CMS
 	// EnvelopedData for the device's certificate.
 	EncryptedPayloadContent  []byte `plist:"EncryptedPayloadContent,omitempty"`
+	IsEncrypted              bool   `plist:"IsEncrypted,omitempty"`
 	PayloadDescription       string `plist:"PayloadDescription"`
 	PayloadDisplayName       string `plist:"PayloadDisplayName"`
 	PayloadIdentifier        string `plist:"PayloadIdentifier"`
@@ -143,6 +144,7 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 			return nil, err
 		}
 		p.PayloadContent = nil
+		p.IsEncrypted = true
 	}
 	var b bytes.Buffer
 	enc := plist.NewEncoderForFormat(&b, plist.XMLFormat)
