@@ -19,12 +19,15 @@ func nginxSnippet(s Settings, lang string) []byte {
 		b.WriteString("# " + line + "\n")
 	}
 	b.WriteString(`location = /mail/config-v1.1.xml {
+    types { }
     default_type "application/xml; charset=utf-8";
 }
 location = /.well-known/autoconfig/mail/config-v1.1.xml {
+    types { }
     default_type "application/xml; charset=utf-8";
 }
 location ~* ^/autodiscover/autodiscover\.xml$ {
+    types { }
     default_type "application/xml; charset=utf-8";
     try_files /autodiscover/autodiscover.xml =404;
     error_page 405 =200 /autodiscover/autodiscover.xml;
