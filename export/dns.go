@@ -155,7 +155,10 @@ func fqdn(h string) string {
 	return h + "."
 }
 
-// serviceLabels are the SRV labels --declare-absent accepts.
+// ServiceLabels are the SRV service labels DeclareAbsent accepts, in
+// the order the DNS export writes them.
+func ServiceLabels() []string { return serviceLabels() }
+
 func serviceLabels() []string {
 	out := make([]string, 0, len(srvServices))
 	for _, svc := range srvServices {
