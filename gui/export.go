@@ -282,6 +282,30 @@ func (e *exportDialog) chooseP12() {
 	d.Show()
 }
 
+// p12EntryWidth is room for a long password with its reveal button.
+const p12EntryWidth = 280
+
+// minWidth lays out one object at full size but asks for at least w
+// points of width, so an entry in a form dialog (which sizes its fields
+// to their minimum) keeps a width one can type into whatever the window
+// does to the dialog later.
+type minWidth struct{ w float32 }
+
+func (m minWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	size := fyne.NewSize(m.w, 0)
+	for _, o := range objects {
+		size = size.Max(o.MinSize())
+	}
+	return size
+}
+
+func (m minWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
 // askP12Password asks for the .p12 file's password in a form wide enough
 // to type in (a bare form dialog sizes the entry to its empty text), with
 // the cursor already in the field and Enter to confirm.
@@ -289,7 +313,7 @@ func (e *exportDialog) askP12Password(data []byte) {
 	pw := widget.NewPasswordEntry()
 	pw.SetPlaceHolder(i18n.T("domainfiles.gui.p12_placeholder"))
 	d := dialog.NewForm(i18n.T("gui.export.p12_password"), i18n.T("gui.ok"), i18n.T("gui.cancel"),
-		[]*widget.FormItem{{Text: i18n.T("gui.password.label"), Widget: pw}},
+		[]*widget.FormItem{{Text: i18n.T("gui.password.label"), Widget: container.New(minWidth{p12EntryWidth}, pw)}},
 		func(ok bool) {
 			e.p12Password, e.p12Form = nil, nil
 			if !ok {
@@ -301,7 +325,6 @@ func (e *exportDialog) askP12Password(data []byte) {
 		}, e.u.win)
 	pw.OnSubmitted = func(string) { d.Submit() }
 	e.p12Password, e.p12Form = pw, d
-	d.Resize(fyne.NewSize(420, d.MinSize().Height))
 	d.Show()
 	e.u.win.Canvas().Focus(pw)
 }

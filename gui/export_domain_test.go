@@ -33,8 +33,8 @@ func TestP12PasswordFieldIsWideAndFocused(t *testing.T) {
 	if pw == nil {
 		t.Fatal("no password entry")
 	}
-	if w := pw.Size().Width; w < 200 {
-		t.Errorf("password entry is %.0f px wide, want at least 200", w)
+	if w := pw.Size().Width; w < p12EntryWidth {
+		t.Errorf("password entry is %.0f px wide, want at least %d", w, p12EntryWidth)
 	}
 	if h.win.Canvas().Focused() != pw {
 		t.Errorf("focus is on %T, want the password entry", h.win.Canvas().Focused())
