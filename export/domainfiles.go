@@ -100,12 +100,14 @@ func cleanTreePath(p string) error {
 }
 
 // WriteTree writes files under dir, creating dir and the folders the paths
-// need. Each file is written to a temporary file in its own folder and
-// renamed into place, so a web server reading the tree meanwhile sees the
-// old file or the new one, never half of one; files already in dir that
-// are not in the tree are left alone. Writing goes through os.Root, so a
-// symbolic link inside dir cannot redirect a file outside it. Every path is
-// checked before anything is written.
+// need, in two steps: every file is first written in full to a temporary
+// file next to its place, and only when all of them are written are they
+// renamed into place. A failure while writing (a full disk, a folder that
+// cannot be created) leaves the tree as it was; a web server reading it
+// meanwhile sees each file old or new, never half of one. Files already
+// in dir that are not in the list are left alone. Writing goes through
+// os.Root, so a symbolic link inside dir cannot carry a file outside it,
+// and every path is checked before anything is written.
 func WriteTree(dir string, files []File) error {
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -127,28 +129,45 @@ func WriteTree(dir string, files []File) error {
 	defer root.Close()
 	sorted := append([]File(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
+	var temps []string
+	removeTemps := func() {
+		for _, tmp := range temps {
+			_ = root.Remove(tmp)
+		}
+	}
 	for _, f := range sorted {
-		if err := writeTreeFile(root, f); err != nil {
+		tmp, err := writeTreeTemp(root, f)
+		if err != nil {
+			removeTemps()
+			return fmt.Errorf("%s: %w", filepath.Join(dir, filepath.FromSlash(f.Path)), err)
+		}
+		temps = append(temps, tmp)
+	}
+	for i, f := range sorted {
+		if err := root.Rename(temps[i], f.Path); err != nil {
+			removeTemps()
 			return fmt.Errorf("%s: %w", filepath.Join(dir, filepath.FromSlash(f.Path)), err)
 		}
 	}
 	return nil
 }
 
-func writeTreeFile(root *os.Root, f File) error {
+// writeTreeTemp writes f's data, synced, to a temporary file in f's
+// folder and returns its path.
+func writeTreeTemp(root *os.Root, f File) (string, error) {
 	mode := f.Mode.Perm()
 	if mode == 0 {
 		mode = 0o644
 	}
 	if d := path.Dir(f.Path); d != "." {
 		if err := root.MkdirAll(d, 0o755); err != nil {
-			return err
+			return "", err
 		}
 	}
 	tmp := path.Join(path.Dir(f.Path), "."+path.Base(f.Path)+".postino-tmp")
 	out, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, werr := out.Write(f.Data)
 	if werr == nil {
@@ -158,13 +177,11 @@ func writeTreeFile(root *os.Root, f File) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = root.Chmod(tmp, mode)
-	}
-	if werr == nil {
-		werr = root.Rename(tmp, f.Path)
+		werr = root.Chmod(tmp, mode) // the umask may have narrowed it
 	}
 	if werr != nil {
 		_ = root.Remove(tmp)
+		return "", werr
 	}
-	return werr
+	return tmp, nil
 }

@@ -350,3 +350,33 @@ Listen 127.0.0.1:%[2]d
 	startServer(t, port, filepath.Join(run, "error.log"), apache, "-X", "-f", confPath)
 	checkServed(t, port, files)
 }
+
+// TestWriteTreeChangesNothingWhenAFileCannotBeWritten: a folder that
+// cannot be made (a file sits where it should be) fails the whole write
+// and leaves the files already there untouched, with no temporary file.
+func TestWriteTreeChangesNothingWhenAFileCannotBeWritten(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README.txt"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mail"), []byte("a file where a folder should be"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteTree(dir, []File{
+		{Path: "README.txt", Data: []byte("new")},
+		{Path: "zz/last.txt", Data: []byte("x")},
+		{Path: "mail/config-v1.1.xml", Data: []byte("x")},
+	})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "README.txt")); string(data) != "old" {
+		t.Errorf("README replaced by a write that failed: %q", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "postino-tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
