@@ -107,11 +107,19 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 		prefix = "; "
 		comment("export.dns.web_missing", map[string]any{"Domain": s.Domain})
 	}
-	for _, label := range []string{"autoconfig", "autodiscover"} {
+	labels := []string{"autoconfig", "autodiscover"}
+	if opts.noAutodiscover {
+		labels = labels[:1]
+	}
+	for _, label := range labels {
 		fmt.Fprintf(&b, "%s%s.%s %d IN CNAME %s\n", prefix, label, domain, dnsTTL, target)
 	}
-	comment("domainfiles.dns.autodiscover_srv")
-	fmt.Fprintf(&b, "%s_autodiscover._tcp.%s %d IN SRV 0 1 443 autodiscover.%s\n", prefix, domain, dnsTTL, domain)
+	if opts.noAutodiscover {
+		comment("domainfiles.dns.no_autodiscover", map[string]any{"Domain": s.Domain, "Provider": s.providerName()})
+	} else {
+		comment("domainfiles.dns.autodiscover_srv")
+		fmt.Fprintf(&b, "%s_autodiscover._tcp.%s %d IN SRV 0 1 443 autodiscover.%s\n", prefix, domain, dnsTTL, domain)
+	}
 	comment("domainfiles.dns.certificate", map[string]any{"Domain": strings.ToLower(strings.TrimSuffix(s.Domain, "."))})
 	return []byte(b.String()), nil
 }

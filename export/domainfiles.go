@@ -67,10 +67,16 @@ func DomainFiles(s Settings, opts DomainFilesOptions) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A provider that takes only OAuth2 (Microsoft 365) answers Outlook
+	// itself: no Autodiscover file, and no DNS name pointing Outlook at
+	// ours; the README says so. Thunderbird can still use the autoconfig
+	// file, for the hosts it has OAuth2 details for.
 	ad, err := autodiscoverDomain(domain, eopts)
-	if err != nil {
+	oauthOnly := errors.Is(err, ErrOAuthOnly)
+	if err != nil && !oauthOnly {
 		return nil, err
 	}
+	eopts.noAutodiscover = oauthOnly
 	zone, err := DNS(domain, eopts)
 	if err != nil {
 		return nil, err
@@ -78,12 +84,16 @@ func DomainFiles(s Settings, opts DomainFilesOptions) ([]File, error) {
 	files := []File{
 		{Path: DomainFileAutoconfig, Data: tb, Mode: 0o644},
 		{Path: DomainFileWellKnownAutoconfig, Data: tb, Mode: 0o644},
-		{Path: DomainFileAutodiscover, Data: ad, Mode: 0o644},
-		{Path: DomainFileNginx, Data: nginxSnippet(domain, eopts.lang()), Mode: 0o644},
-		{Path: DomainFileApache, Data: apacheSnippet(domain, eopts.lang()), Mode: 0o644},
-		{Path: DomainFileZone, Data: zone, Mode: 0o644},
 	}
-	files = append(files, File{Path: DomainFileReadme, Data: domainReadme(domain, opts, ThunderbirdLeftOut(domain)), Mode: 0o644})
+	if !oauthOnly {
+		files = append(files, File{Path: DomainFileAutodiscover, Data: ad, Mode: 0o644})
+	}
+	files = append(files,
+		File{Path: DomainFileNginx, Data: nginxSnippet(domain, eopts.lang()), Mode: 0o644},
+		File{Path: DomainFileApache, Data: apacheSnippet(domain, eopts.lang()), Mode: 0o644},
+		File{Path: DomainFileZone, Data: zone, Mode: 0o644},
+		File{Path: DomainFileReadme, Data: domainReadme(domain, opts, ThunderbirdLeftOut(domain), oauthOnly), Mode: 0o644},
+	)
 	return files, nil
 }
 

@@ -380,3 +380,38 @@ func TestWriteTreeChangesNothingWhenAFileCannotBeWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainFilesForAnOAuth2OnlyProvider: Microsoft 365 takes only its
+// own sign-in. Thunderbird knows how (OAuth2 for office365.com hosts), so
+// the autoconfig files are written; Outlook must ask Microsoft, so there
+// is no Autodiscover file and no DNS name pointing Outlook at ours, and
+// the README says what to keep instead.
+func TestDomainFilesForAnOAuth2OnlyProvider(t *testing.T) {
+	s := Settings{
+		Address: "anna@studio.example", Domain: "studio.example", ProviderName: "Microsoft 365",
+		Incoming: config.Server{Protocol: config.IMAP, Host: "outlook.office365.com", Port: 993, Security: config.TLS, Auth: []config.Auth{config.AuthOAuth2}},
+		Outgoing: config.Server{Protocol: config.SMTP, Host: "smtp.office365.com", Port: 587, Security: config.STARTTLS, Auth: []config.Auth{config.AuthOAuth2}},
+	}
+	files := domainFiles(t, s, DomainFilesOptions{Lang: "en", WebHost: "www.studio.example"})
+	if _, ok := files[DomainFileAutodiscover]; ok {
+		t.Error("an Autodiscover file for an OAuth2-only provider")
+	}
+	tb := files[DomainFileAutoconfig].Data
+	if err := checkThunderbirdAndroid(tb, s.Address); err != nil {
+		t.Errorf("Android: %v", err)
+	}
+	if _, dropped, err := checkThunderbirdDesktop(tb); err != nil || dropped > 0 {
+		t.Errorf("desktop: %v, %d dropped", err, dropped)
+	}
+	zone := string(files[DomainFileZone].Data)
+	if strings.Contains(zone, "autodiscover.studio.example. 3600 IN CNAME") || strings.Contains(zone, "_autodiscover._tcp.studio.example. 3600") {
+		t.Errorf("zone points Outlook at our web server:\n%s", zone)
+	}
+	if !strings.Contains(zone, "autoconfig.studio.example. 3600 IN CNAME www.studio.example.") {
+		t.Errorf("autoconfig name missing:\n%s", zone)
+	}
+	readme := string(files[DomainFileReadme].Data)
+	if !strings.Contains(readme, "autodiscover.outlook.com") || strings.Contains(readme, DomainFileAutodiscover) {
+		t.Errorf("README:\n%s", readme)
+	}
+}

@@ -62,7 +62,7 @@ func lowerDomain(s Settings) string {
 
 // domainReadme tells the administrator, in lang, what goes where, what
 // the files hold and leave out, and how to check the result.
-func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut) []byte {
+func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut, noAutodiscover bool) []byte {
 	lang := Options{Lang: opts.Lang}.lang()
 	domain := lowerDomain(s)
 	data := map[string]any{"Domain": domain, "Provider": s.providerName(), "WebHost": opts.WebHost}
@@ -86,9 +86,15 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut) []byte {
 		{DomainFileApache, "domainfiles.readme.file.apache"},
 		{DomainFileZone, "domainfiles.readme.file.zone"},
 	} {
+		if row.file == DomainFileAutodiscover && noAutodiscover {
+			continue
+		}
 		b.WriteString("* " + row.file + "\n  " + t(row.key) + "\n")
 	}
 	b.WriteString("\n")
+	if noAutodiscover {
+		para("domainfiles.readme.no_autodiscover")
+	}
 
 	section("domainfiles.readme.servers")
 	all := append(append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...),
@@ -107,7 +113,9 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut) []byte {
 
 	section("domainfiles.readme.logins")
 	para("domainfiles.readme.logins_autoconfig")
-	para("domainfiles.readme.logins_autodiscover")
+	if !noAutodiscover {
+		para("domainfiles.readme.logins_autodiscover")
+	}
 
 	section("domainfiles.readme.https")
 	para("domainfiles.readme.https_text")
@@ -117,8 +125,10 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut) []byte {
 	fmt.Fprintf(&b, "    postino detect someone@%s\n", domain)
 	fmt.Fprintf(&b, "    curl -sS https://autoconfig.%s/%s\n", domain, DomainFileAutoconfig)
 	fmt.Fprintf(&b, "    curl -sS https://%s/%s\n", domain, DomainFileWellKnownAutoconfig)
-	fmt.Fprintf(&b, "    curl -sS -X POST -H 'Content-Type: text/xml' --data '<Autodiscover/>' https://autodiscover.%s/Autodiscover/Autodiscover.xml\n", domain)
-	fmt.Fprintf(&b, "    dig +short SRV _imaps._tcp.%s _submissions._tcp.%s _autodiscover._tcp.%s\n\n", domain, domain, domain)
+	if !noAutodiscover {
+		fmt.Fprintf(&b, "    curl -sS -X POST -H 'Content-Type: text/xml' --data '<Autodiscover/>' https://autodiscover.%s/Autodiscover/Autodiscover.xml\n", domain)
+	}
+	fmt.Fprintf(&b, "    dig +short SRV _imaps._tcp.%s _submissions._tcp.%s\n\n", domain, domain)
 	para("domainfiles.readme.check_after")
 	return []byte(b.String())
 }

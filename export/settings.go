@@ -84,6 +84,9 @@ type Options struct {
 	// domain's administrator declares decidedly not offered: only these
 	// get the RFC 6186 "0 0 0 ." record in the DNS export.
 	DeclareAbsent []string
+	// noAutodiscover leaves the autodiscover name and SRV record out of
+	// the DNS export (domain files of an OAuth2-only provider).
+	noAutodiscover bool
 	// Report is the check report the settings came from, embedded as is
 	// by the JSON export (a json.RawMessage or any value encoding/json
 	// can marshal). It is typed loosely so this package does not depend
