@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 )
@@ -179,6 +181,11 @@ func writeLeftOutComment(b *bytes.Buffer, lang string, left []LeftOut) {
 	}
 	b.WriteString("<!--\n  " + xmlCommentText(i18n.TIn(lang, "domainfiles.leftout.header")) + "\n")
 	for _, l := range left {
+		// A comment cannot hold "--": internationalised names are
+		// written as people read them (xn--citt-3na.it as città.it).
+		if u, err := idna.ToUnicode(l.Server.Host); err == nil {
+			l.Server.Host = u
+		}
 		b.WriteString("  - " + xmlCommentText(l.Text(lang)) + "\n")
 	}
 	b.WriteString("-->\n")
