@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"crypto/x509"
 	"errors"
 	"io"
 	"os"
@@ -82,7 +83,10 @@ type exportDialog struct {
 	passWarning *widget.Label
 	signer      *export.Signer
 	signerLabel *widget.Label
-	dlg         dialog.Dialog
+	// encryptTo is the device certificate the profile is encrypted to.
+	encryptTo    *x509.Certificate
+	encryptLabel *widget.Label
+	dlg          dialog.Dialog
 	// p12Password is the password entry of the .p12 dialog while it is
 	// open (tests type into it).
 	p12Password *widget.Entry
@@ -132,8 +136,12 @@ func (u *UI) showExport() {
 
 	// The profile's options sit right under the profile's own row, so
 	// they are read as belonging to it, not to the dialog as a whole.
+	e.encryptLabel = widget.NewLabel(i18n.T("domainfiles.gui.unencrypted"))
+	e.encryptLabel.Wrapping = fyne.TextWrapWord
+	encryptBtn := widget.NewButtonWithIcon(i18n.T("domainfiles.gui.encrypt"), theme.VisibilityOffIcon(), e.chooseDeviceCert)
 	profileOptions := container.NewPadded(container.NewVBox(
 		e.withPass, e.passWarning, container.NewBorder(nil, nil, signBtn, nil, e.signerLabel),
+		container.NewBorder(nil, nil, encryptBtn, nil, e.encryptLabel),
 	))
 	e.profileOptions = profileOptions
 	e.formatRows = map[string]fyne.CanvasObject{}
@@ -197,6 +205,9 @@ func (e *exportDialog) render(f export.Format) ([]byte, error) {
 	opts.IncludePassword = withPass
 	if f.Signable {
 		opts.Signer = e.signer
+	}
+	if f.Name == "mobileconfig" {
+		opts.EncryptTo = e.encryptTo
 	}
 	if f.Name == "json" && e.u.state.Report != nil {
 		opts.Report = e.u.state.Report
@@ -417,4 +428,42 @@ func (e *exportDialog) writeDomainFiles(dir string, files []export.File, replace
 	e.domainStatus.SetText(i18n.T("domainfiles.gui.wrote", map[string]any{"Count": len(files), "Dir": dir, "Readme": export.DomainFileReadme}))
 	e.domainStatus.Show()
 	e.u.notify(i18n.T("domainfiles.gui.wrote", map[string]any{"Count": len(files), "Dir": dir, "Readme": export.DomainFileReadme}))
+}
+
+// loadDeviceCert makes the certificate in data (PEM or DER) the one the
+// profile is encrypted to.
+func (e *exportDialog) loadDeviceCert(data []byte) error {
+	cert, err := export.LoadEncryptionCert(data)
+	if err != nil {
+		return err
+	}
+	e.encryptTo = cert
+	e.encryptLabel.SetText(i18n.T("domainfiles.gui.encrypted_for", map[string]any{"Subject": cert.Subject.String()}))
+	return nil
+}
+
+// chooseDeviceCert asks for the device certificate to encrypt to.
+func (e *exportDialog) chooseDeviceCert() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r, maxP12Size+1))
+		r.Close()
+		if err == nil && len(data) > maxP12Size {
+			err = errors.New(i18n.T("gui.export.p12_too_large"))
+		}
+		if err == nil {
+			err = e.loadDeviceCert(data)
+		}
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+		}
+	}, e.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer", ".der"}))
+	d.Show()
 }

@@ -1,10 +1,18 @@
 package gui
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -131,4 +139,35 @@ func TestExportDialogSaysWhatTheThunderbirdFileLeavesOut(t *testing.T) {
 	h.finish()
 	test.Tap(h.ui.top.export)
 	h.requireText(h.overlay(), "NTLM")
+}
+
+// The profile can be encrypted to a device certificate from the dialog,
+// as with --encrypt-to: the password is then unreadable in the file.
+func TestExportDialogEncryptsTheProfileForADevice(t *testing.T) {
+	h, e := openExport(t, "s3cret")
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "Anna's iPhone"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.loadDeviceCert([]byte("not a certificate")); err == nil {
+		t.Error("garbage accepted as a device certificate")
+	}
+	if err := e.loadDeviceCert(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})); err != nil {
+		t.Fatal(err)
+	}
+	h.requireText(h.overlay(), "Anna's iPhone")
+	e.withPass.SetChecked(true)
+	profile, _ := export.Lookup("mobileconfig")
+	out, err := e.render(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(out, []byte("EncryptedPayloadContent")) || bytes.Contains(out, []byte("s3cret")) {
+		t.Error("profile not encrypted, or the password readable")
+	}
 }
