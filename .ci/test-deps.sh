@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs, when we are root on Debian/Ubuntu, the third-party tools the
-# test suite uses to check our output (xmllint, plistutil, openssl) and the
+# test suite uses to check our output (xmllint, plistutil, openssl; nginx
+# and Apache httpd run the domain files' web server snippets) and the
 # real servers of the integration suite (Dovecot, Postfix, NSD; see
 # .ci/realservers.sh, which `make test` starts before the Go tests and
 # stops after them). Without root the tests that need them print a SKIP
 # line and the rest still runs.
 set -u
 cd "$(dirname "$0")/.."
-pkgs="libxml2-utils libplist-utils openssl"
+pkgs="libxml2-utils libplist-utils openssl nginx-light apache2-bin"
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 	echo "test-deps: not root on Debian/Ubuntu; tests needing $pkgs or the real servers skip"
 	exit 0

@@ -47,7 +47,21 @@ func (r *Report) ExportSettings(displayName string) (export.Settings, error) {
 		}
 	}
 	s.Notes = r.notes(s.Incoming, s.Outgoing)
+	s.Mechanisms = r.mechanisms()
 	return s, nil
+}
+
+// mechanisms are the SASL mechanisms each probed endpoint announced, by
+// config.Server.Key(), so exports can tell CRAM-MD5 from SCRAM.
+func (r *Report) mechanisms() map[string][]string {
+	out := map[string][]string{}
+	for _, p := range r.Probes {
+		if len(p.AuthMechanisms) > 0 {
+			ep := config.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security}
+			out[ep.Key()] = p.AuthMechanisms
+		}
+	}
+	return out
 }
 
 // exportable reports whether an alternative belongs in the exported
@@ -145,4 +159,48 @@ func (r *Report) notes(chosen ...config.Server) []config.Note {
 		}
 	}
 	return notes
+}
+
+// ErrNotVerifiedForDomain is returned by DomainSettings when no incoming
+// or no outgoing server passed the check with encryption and a
+// certificate that verified for its name.
+var ErrNotVerifiedForDomain = errors.New("detect: no verified encrypted incoming and outgoing servers to publish for the domain")
+
+// DomainSettings is ExportSettings reduced to what may be published for
+// a whole domain: only servers that passed the check with encryption and
+// a certificate that verified for their name (a client told to use any
+// other would warn or refuse), the best of them chosen in each
+// direction; no person's name.
+func (r *Report) DomainSettings() (export.Settings, error) {
+	s, err := r.ExportSettings("")
+	if err != nil {
+		return s, err
+	}
+	verified := map[string]bool{}
+	rec := r.Recommended
+	for _, c := range append([]recommend.Choice{*rec.Incoming, *rec.Outgoing}, rec.Alternatives...) {
+		if c.Verified && c.Security != config.Plain {
+			verified[c.Key()] = true
+		}
+	}
+	keep := func(chosen config.Server, alts []config.Server) (config.Server, []config.Server, bool) {
+		var list []config.Server
+		for _, srv := range append([]config.Server{chosen}, alts...) {
+			if verified[srv.Key()] {
+				list = append(list, srv)
+			}
+		}
+		if len(list) == 0 {
+			return config.Server{}, nil, false
+		}
+		return list[0], list[1:], true
+	}
+	var okIn, okOut bool
+	s.Incoming, s.AlternativesIn, okIn = keep(s.Incoming, s.AlternativesIn)
+	s.Outgoing, s.AlternativesOut, okOut = keep(s.Outgoing, s.AlternativesOut)
+	if !okIn || !okOut {
+		return export.Settings{}, ErrNotVerifiedForDomain
+	}
+	s.Notes = r.notes(s.Incoming, s.Outgoing)
+	return s, nil
 }

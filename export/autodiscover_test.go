@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/xml"
+	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/detect/config"
@@ -94,5 +95,29 @@ func TestAutodiscoverSaysNoLoginOnlyForRelaysWithoutAuth(t *testing.T) {
 	ps := decodeAutodiscover(t, must(Autodiscover(s, Options{}))).Response.Account.Protocols
 	if ps[0].AuthRequired != "on" || ps[1].AuthRequired != "off" {
 		t.Errorf("AuthRequired %s/%s, want on/off", ps[0].AuthRequired, ps[1].AuthRequired)
+	}
+}
+
+// TestAutodiscoverSPAOnlyForNTLMAndSchemaOrder: SPA (NTLM) is on only
+// where NTLM is how the server takes a password, and each Protocol's
+// children follow the order of Microsoft's POX reference.
+func TestAutodiscoverSPAOnlyForNTLMAndSchemaOrder(t *testing.T) {
+	s := fixtures()["libero"]
+	s.Incoming.Auth = []config.Auth{config.AuthNTLM}
+	s.Outgoing.Auth = []config.Auth{config.AuthNTLM, config.AuthPasswordCleartext}
+	ps := decodeAutodiscover(t, must(Autodiscover(s, Options{}))).Response.Account.Protocols
+	if ps[0].SPA != "on" || ps[1].SPA != "off" {
+		t.Errorf("SPA %s/%s, want on (NTLM only) / off (password offered)", ps[0].SPA, ps[1].SPA)
+	}
+	out := string(must(Autodiscover(s, Options{})))
+	order := []string{"<Type>", "<Server>", "<Port>", "<LoginName>", "<DomainRequired>", "<SPA>", "<SSL>", "<AuthRequired>", "<Encryption>"}
+	block := out[strings.Index(out, "<Protocol>"):strings.Index(out, "</Protocol>")]
+	last := -1
+	for _, el := range order {
+		i := strings.Index(block, el)
+		if i < 0 || i < last {
+			t.Fatalf("%s out of the schema's order in:\n%s", el, block)
+		}
+		last = i
 	}
 }

@@ -31,15 +31,20 @@ const dnsTTL = 3600
 // DNS returns a zone-file snippet for the domain's administrators, so
 // mail clients can find the settings on their own:
 //
-//   - SRV records for the six services of RFC 6186 and RFC 8314. A
-//     service that is not offered gets the "0 0 0 ." record (RFC 2782:
-//     "decidedly not available"). Lower priority numbers are preferred:
-//     implicit TLS before STARTTLS (RFC 8314 §5.1), and the chosen
-//     incoming protocol before the other (RFC 6186 §3.4). Servers
-//     without encryption are never published (RFC 8314 §5).
+//   - SRV records (RFC 6186, RFC 8314) for the services the settings
+//     hold, which should be only those that passed the check. Lower
+//     priority numbers are preferred: implicit TLS before STARTTLS (RFC
+//     8314 §5.1), and the chosen incoming protocol before the other (RFC
+//     6186 §3.4). Servers without encryption are never published (RFC
+//     8314 §5). A service gets the "0 0 0 ." record (RFC 6186 §3.4,
+//     "decidedly not available") only when opts.DeclareAbsent names it:
+//     one that was merely untested, or blocked from where the check ran,
+//     gets no record at all.
 //   - autoconfig and autodiscover host names for the Thunderbird and
-//     Outlook files, pointed at opts.WebHost, or commented out when it
-//     is empty.
+//     Outlook files, and the _autodiscover._tcp SRV record Outlook looks
+//     for, pointed at opts.WebHost, or commented out when it is empty;
+//     with a reminder that the web server's certificate must cover those
+//     names.
 func DNS(s Settings, opts Options) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -63,16 +68,34 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 	comment("export.dns.paste", map[string]any{"Domain": s.Domain})
 	b.WriteString("\n")
 	comment("export.dns.srv")
+	absent := map[string]bool{}
+	for _, label := range opts.DeclareAbsent {
+		if !knownService(label) {
+			return nil, invalid("domainfiles.err.service", map[string]any{"Service": label, "Services": strings.Join(serviceLabels(), ", ")})
+		}
+		absent[label] = true
+	}
+	var unknown []string
 	for _, svc := range srvServices {
 		name := svc.label + "." + domain
 		recs := srvRecords(s, svc)
+		if len(recs) > 0 && absent[svc.label] {
+			return nil, invalid("domainfiles.err.absent_but_verified", map[string]any{"Service": svc.label})
+		}
 		if len(recs) == 0 {
-			fmt.Fprintf(&b, "%s %d IN SRV 0 0 0 .\n", name, dnsTTL)
+			if absent[svc.label] {
+				fmt.Fprintf(&b, "%s %d IN SRV 0 0 0 .\n", name, dnsTTL)
+			} else {
+				unknown = append(unknown, svc.label)
+			}
 			continue
 		}
 		for _, r := range recs {
 			fmt.Fprintf(&b, "%s %d IN SRV %d 1 %d %s\n", name, dnsTTL, r.priority, r.srv.Port, fqdn(strings.ToLower(r.srv.Host)))
 		}
+	}
+	if len(unknown) > 0 {
+		comment("domainfiles.dns.unverified", map[string]any{"Services": strings.Join(unknown, ", ")})
 	}
 	b.WriteString("\n")
 	prefix := ""
@@ -84,9 +107,20 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 		prefix = "; "
 		comment("export.dns.web_missing", map[string]any{"Domain": s.Domain})
 	}
-	for _, label := range []string{"autoconfig", "autodiscover"} {
+	labels := []string{"autoconfig", "autodiscover"}
+	if opts.noAutodiscover {
+		labels = labels[:1]
+	}
+	for _, label := range labels {
 		fmt.Fprintf(&b, "%s%s.%s %d IN CNAME %s\n", prefix, label, domain, dnsTTL, target)
 	}
+	if opts.noAutodiscover {
+		comment("domainfiles.dns.no_autodiscover", map[string]any{"Domain": s.Domain, "Provider": s.providerName()})
+	} else {
+		comment("domainfiles.dns.autodiscover_srv")
+		fmt.Fprintf(&b, "%s_autodiscover._tcp.%s %d IN SRV 0 1 443 autodiscover.%s\n", prefix, domain, dnsTTL, domain)
+	}
+	comment("domainfiles.dns.certificate", map[string]any{"Domain": strings.ToLower(strings.TrimSuffix(s.Domain, "."))})
 	return []byte(b.String()), nil
 }
 
@@ -127,4 +161,25 @@ func fqdn(h string) string {
 		return h
 	}
 	return h + "."
+}
+
+// ServiceLabels are the SRV service labels DeclareAbsent accepts, in
+// the order the DNS export writes them.
+func ServiceLabels() []string { return serviceLabels() }
+
+func serviceLabels() []string {
+	out := make([]string, 0, len(srvServices))
+	for _, svc := range srvServices {
+		out = append(out, svc.label)
+	}
+	return out
+}
+
+func knownService(label string) bool {
+	for _, svc := range srvServices {
+		if svc.label == label {
+			return true
+		}
+	}
+	return false
 }

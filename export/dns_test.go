@@ -35,22 +35,23 @@ func srvByName(rrs []dns.RR) map[string][]*dns.SRV {
 }
 
 func TestDNSPublishesAllSixServicesWithImplicitTLSPreferred(t *testing.T) {
-	rrs := parseZone(t, string(must(DNS(fixtures()["libero"], Options{Lang: "it", WebHost: "www.libero.it"}))))
+	rrs := parseZone(t, string(must(DNS(fixtures()["libero"], Options{Lang: "it", WebHost: "www.libero.it", DeclareAbsent: []string{"_pop3._tcp"}}))))
 	srv := srvByName(rrs)
 	type rec struct {
 		prio, port uint16
 		target     string
 	}
 	want := map[string][]rec{
-		"_submissions._tcp.libero.it.": {{0, 465, "smtp.libero.it."}},
-		"_submission._tcp.libero.it.":  {{10, 587, "smtp.libero.it."}},
-		"_imaps._tcp.libero.it.":       {{0, 993, "imapmail.libero.it."}},
-		"_imap._tcp.libero.it.":        {{10, 143, "imapmail.libero.it."}},
-		"_pop3s._tcp.libero.it.":       {{20, 995, "popmail.libero.it."}},
-		"_pop3._tcp.libero.it.":        {{0, 0, "."}}, // not offered (RFC 2782)
+		"_submissions._tcp.libero.it.":  {{0, 465, "smtp.libero.it."}},
+		"_submission._tcp.libero.it.":   {{10, 587, "smtp.libero.it."}},
+		"_imaps._tcp.libero.it.":        {{0, 993, "imapmail.libero.it."}},
+		"_imap._tcp.libero.it.":         {{10, 143, "imapmail.libero.it."}},
+		"_pop3s._tcp.libero.it.":        {{20, 995, "popmail.libero.it."}},
+		"_pop3._tcp.libero.it.":         {{0, 0, "."}}, // declared absent (RFC 6186)
+		"_autodiscover._tcp.libero.it.": {{0, 443, "autodiscover.libero.it."}},
 	}
-	if len(srv) != 6 {
-		t.Errorf("%d SRV names, want 6", len(srv))
+	if len(srv) != 7 {
+		t.Errorf("%d SRV names, want 7", len(srv))
 	}
 	for name, recs := range want {
 		if len(srv[name]) != len(recs) {
@@ -91,8 +92,8 @@ func TestDNSRanksTheChosenIncomingProtocolFirstAndSkipsPlaintext(t *testing.T) {
 	if r := srv["_imaps._tcp.tiscali.it."]; len(r) != 1 || r[0].Priority != 20 {
 		t.Errorf("imaps %v", r)
 	}
-	if r := srv["_imap._tcp.tiscali.it."]; len(r) != 1 || r[0].Target != "." {
-		t.Errorf("plaintext IMAP published: %v", r)
+	if r := srv["_imap._tcp.tiscali.it."]; len(r) != 0 {
+		t.Errorf("plaintext IMAP published, or declared absent though nobody said so: %v", r)
 	}
 	if r := srv["_submission._tcp.tiscali.it."]; len(r) != 2 || r[0].Port != 587 || r[1].Port != 2525 || r[1].Priority <= r[0].Priority {
 		t.Errorf("submission %v", r)
@@ -119,5 +120,34 @@ func TestDNSRefusesAnIPAddressAsSRVTarget(t *testing.T) {
 	s.Incoming.Host = "192.0.2.1"
 	if _, err := DNS(s, Options{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("got %v, want ErrInvalid", err)
+	}
+}
+
+// TestDNSDeclaresAbsentOnlyWhatTheAdministratorSays: a service the check
+// did not verify gets no record (it may exist, just blocked from here);
+// "0 0 0 ." only for one declared absent; a verified service cannot be
+// declared absent; an unknown label is bad input.
+func TestDNSDeclaresAbsentOnlyWhatTheAdministratorSays(t *testing.T) {
+	s := fixtures()["tiscali"] // POP3 over TLS and submission only
+	srv := srvByName(parseZone(t, string(must(DNS(s, Options{})))))
+	for _, name := range []string{"_imaps._tcp.tiscali.it.", "_imap._tcp.tiscali.it.", "_pop3._tcp.tiscali.it.", "_submissions._tcp.tiscali.it."} {
+		if len(srv[name]) != 0 {
+			t.Errorf("%s published without being verified or declared absent: %v", name, srv[name])
+		}
+	}
+	srv = srvByName(parseZone(t, string(must(DNS(s, Options{DeclareAbsent: []string{"_imap._tcp", "_imaps._tcp"}})))))
+	for _, name := range []string{"_imaps._tcp.tiscali.it.", "_imap._tcp.tiscali.it."} {
+		if r := srv[name]; len(r) != 1 || r[0].Target != "." || r[0].Port != 0 || r[0].Priority != 0 {
+			t.Errorf("%s declared absent: %v", name, r)
+		}
+	}
+	if len(srv["_pop3._tcp.tiscali.it."]) != 0 {
+		t.Errorf("undeclared _pop3 got a record")
+	}
+	if _, err := DNS(s, Options{DeclareAbsent: []string{"_pop3s._tcp"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("declaring a verified service absent: %v", err)
+	}
+	if _, err := DNS(s, Options{DeclareAbsent: []string{"_ftp._tcp"}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unknown service: %v", err)
 	}
 }

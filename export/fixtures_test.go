@@ -56,14 +56,21 @@ func fixtures() map[string]Settings {
 		},
 		// Names that every format must escape, in both fields that carry
 		// names, and a login that is neither the address nor the local part.
+		// The Thunderbird file must leave out what its readers refuse: the
+		// NTLM method, the relay without encryption, the host name with an
+		// underscore.
 		"escaping": {
 			Address:      "tom.jerry@xn--universit-y1a.example",
 			DisplayName:  `Tom & "Jerry" <IT>`,
 			Domain:       "xn--universit-y1a.example",
 			ProviderName: "Niccolò Università",
-			Incoming:     config.Server{Protocol: config.IMAP, Host: "mail.xn--universit-y1a.example", Port: 143, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone, config.AuthNTLM}},
+			Incoming:     config.Server{Protocol: config.IMAP, Host: "mail.xn--universit-y1a.example", Port: 143, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone, config.AuthNTLM, config.AuthPasswordCleartext}},
 			Outgoing:     config.Server{Protocol: config.SMTP, Host: "mail.xn--universit-y1a.example", Port: 25, Security: config.Plain, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone}},
-			Password:     `p<a>&"ss`,
+			AlternativesOut: []config.Server{
+				{Protocol: config.SMTP, Host: "relay_1.xn--universit-y1a.example", Port: 465, Security: config.TLS, Username: "UNI\\tjerry"},
+				{Protocol: config.SMTP, Host: "mail.xn--universit-y1a.example", Port: 587, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthPasswordCleartext}},
+			},
+			Password: `p<a>&"ss`,
 		},
 	}
 }

@@ -54,7 +54,7 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05em;
 <h2>{{.NotesTitle}}</h2>
 <ul>
 {{- range .Notes}}
-<li>{{.Text}}{{if .URL}} <a href="{{.URL}}">{{.URL}}</a>{{end}}</li>
+<li>{{if .Lang}}<span lang="{{.Lang}}">{{.Text}}</span>{{else}}{{.Text}}{{end}}{{if .URL}} <a href="{{.URL}}">{{.URL}}</a>{{end}}</li>
 {{- end}}
 </ul>
 </div>

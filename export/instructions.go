@@ -39,7 +39,10 @@ type row struct {
 	Literal      bool
 }
 
-type noteItem struct{ Text, URL string }
+// noteItem is one provider note; Lang is set when the text is the
+// source's own (English) words on a page in another language, so the
+// HTML page can mark it for screen readers and translators.
+type noteItem struct{ Text, URL, Lang string }
 
 func buildInstructions(s Settings, opts Options) (instructions, error) {
 	if err := s.Validate(); err != nil {
@@ -68,7 +71,11 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 		if n.Code == providers.NoteAppPassword {
 			password = t("export.value.app_password")
 		}
-		in.Notes = append(in.Notes, noteItem{Text: noteText(lng, n), URL: n.URL})
+		item := noteItem{Text: noteText(lng, n), URL: n.URL}
+		if lng != "en" && n.Text != "" && item.Text == n.Text {
+			item.Lang = "en"
+		}
+		in.Notes = append(in.Notes, item)
 	}
 	for _, part := range []struct {
 		key string

@@ -16,15 +16,20 @@ import (
 // Apple's configuration profile keys, as documented in the
 // Configuration Profile Reference (Top-Level and com.apple.mail.managed).
 type profile struct {
-	PayloadContent           []mailPayload `plist:"PayloadContent"`
-	PayloadDescription       string        `plist:"PayloadDescription"`
-	PayloadDisplayName       string        `plist:"PayloadDisplayName"`
-	PayloadIdentifier        string        `plist:"PayloadIdentifier"`
-	PayloadOrganization      string        `plist:"PayloadOrganization"`
-	PayloadRemovalDisallowed bool          `plist:"PayloadRemovalDisallowed"`
-	PayloadType              string        `plist:"PayloadType"`
-	PayloadUUID              string        `plist:"PayloadUUID"`
-	PayloadVersion           int           `plist:"PayloadVersion"`
+	PayloadContent []mailPayload `plist:"PayloadContent,omitempty"`
+	// EncryptedPayloadContent replaces PayloadContent in an encrypted
+	// profile: the PayloadContent array as a property list, in CMS
+	// EnvelopedData for the device's certificate.
+	EncryptedPayloadContent  []byte `plist:"EncryptedPayloadContent,omitempty"`
+	IsEncrypted              bool   `plist:"IsEncrypted,omitempty"`
+	PayloadDescription       string `plist:"PayloadDescription"`
+	PayloadDisplayName       string `plist:"PayloadDisplayName"`
+	PayloadIdentifier        string `plist:"PayloadIdentifier"`
+	PayloadOrganization      string `plist:"PayloadOrganization"`
+	PayloadRemovalDisallowed bool   `plist:"PayloadRemovalDisallowed"`
+	PayloadType              string `plist:"PayloadType"`
+	PayloadUUID              string `plist:"PayloadUUID"`
+	PayloadVersion           int    `plist:"PayloadVersion"`
 }
 
 type mailPayload struct {
@@ -47,6 +52,7 @@ type mailPayload struct {
 	IncomingMailServerAuthentication string `plist:"IncomingMailServerAuthentication"`
 	IncomingMailServerUsername       string `plist:"IncomingMailServerUsername"`
 	IncomingPassword                 string `plist:"IncomingPassword,omitempty"`
+	OutgoingPassword                 string `plist:"OutgoingPassword,omitempty"`
 
 	OutgoingMailServerHostName             string `plist:"OutgoingMailServerHostName"`
 	OutgoingMailServerPortNumber           int    `plist:"OutgoingMailServerPortNumber"`
@@ -59,8 +65,14 @@ type mailPayload struct {
 // MobileConfig returns an Apple configuration profile (.mobileconfig)
 // that adds the mail account on iOS, iPadOS and macOS. Only the chosen
 // servers are included: a profile holds one account. The password is
-// left out (the device asks for it) unless opts.IncludePassword; when
-// opts.Signer is set the profile is signed (see Signer.Sign).
+// left out (the device asks for it) unless opts.IncludePassword, which
+// writes IncomingPassword and OutgoingPassword as Apple's example does
+// (Apple meant them for encrypted profiles: see opts.EncryptTo). When
+// opts.EncryptTo is set the payloads are encrypted to that device
+// certificate; when opts.Signer is set the profile is signed (see
+// Signer.Sign). A provider that takes only OAuth2 cannot be described
+// in a mail payload: the export is refused (ErrOAuthOnly) with the
+// steps to add the account with the device's own provider sign-in.
 //
 // PayloadIdentifier is derived from the address, so installing a newer
 // profile for the same address replaces the old one; every PayloadUUID
@@ -70,6 +82,9 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	lng := opts.lang()
+	if err := refuseOAuthOnly(s, lng, "mobileconfig"); err != nil {
+		return nil, err
+	}
 	t := func(key string) string {
 		return i18n.TIn(lng, key, map[string]any{"Address": s.Address, "Provider": s.providerName()})
 	}
@@ -99,18 +114,19 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		IncomingMailServerHostName:       strings.ToLower(s.Incoming.Host),
 		IncomingMailServerPortNumber:     s.Incoming.Port,
 		IncomingMailServerUseSSL:         s.Incoming.Security != config.Plain,
-		IncomingMailServerAuthentication: appleAuth(s.Incoming),
+		IncomingMailServerAuthentication: s.appleAuth(s.Incoming),
 		IncomingMailServerUsername:       s.username(s.Incoming),
 
 		OutgoingMailServerHostName:             strings.ToLower(s.Outgoing.Host),
 		OutgoingMailServerPortNumber:           s.Outgoing.Port,
 		OutgoingMailServerUseSSL:               s.Outgoing.Security != config.Plain,
-		OutgoingMailServerAuthentication:       appleAuth(s.Outgoing),
+		OutgoingMailServerAuthentication:       s.appleAuth(s.Outgoing),
 		OutgoingMailServerUsername:             s.username(s.Outgoing),
 		OutgoingPasswordSameAsIncomingPassword: true,
 	}
 	if opts.IncludePassword {
 		mail.IncomingPassword = s.Password
+		mail.OutgoingPassword = s.Password
 	}
 	p := profile{
 		PayloadContent:      []mailPayload{mail},
@@ -121,6 +137,14 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		PayloadType:         "Configuration",
 		PayloadUUID:         newUUID(),
 		PayloadVersion:      1,
+	}
+	if opts.EncryptTo != nil {
+		var err error
+		if p.EncryptedPayloadContent, err = encryptPayloads(p.PayloadContent, opts.EncryptTo); err != nil {
+			return nil, err
+		}
+		p.PayloadContent = nil
+		p.IsEncrypted = true
 	}
 	var b bytes.Buffer
 	enc := plist.NewEncoderForFormat(&b, plist.XMLFormat)
@@ -161,21 +185,44 @@ func profileIdentifier(address string) string {
 	return strings.Join(labels, ".") + ".mail." + clean + "-" + hex.EncodeToString(sum[:4])
 }
 
-// appleAuth maps the server's preferred method to the profile's
-// vocabulary. Apple Mail has no OAuth2 setting in profiles; a password
-// (an app password for such providers) is the closest that works.
-func appleAuth(srv config.Server) string {
+// appleAuth maps the server's methods to the profile's vocabulary
+// (com.apple.mail.managed: EmailAuthNone, EmailAuthPassword,
+// EmailAuthCRAMMD5, EmailAuthNTLM, EmailAuthHTTPMD5).
+//
+//   - A plain password (PLAIN or LOGIN, inside TLS) is EmailAuthPassword.
+//   - EmailAuthCRAMMD5 only when the server announced CRAM-MD5 and no
+//     plain password: "encrypted password" also covers SCRAM, which a
+//     device told CRAM-MD5 cannot use, so without proof of CRAM-MD5 the
+//     password setting is the one that may work.
+//   - EmailAuthNTLM when NTLM is the only password method.
+//   - EmailAuthNone only for an outgoing server that takes mail without a
+//     login; never for incoming mail, which always needs one.
+func (s Settings) appleAuth(srv config.Server) string {
+	has := map[config.Auth]bool{}
 	for _, a := range auths(srv) {
-		switch a {
-		case config.AuthPasswordCleartext:
-			return "EmailAuthPassword"
-		case config.AuthPasswordEncrypted:
-			return "EmailAuthCRAMMD5"
-		case config.AuthNTLM:
-			return "EmailAuthNTLM"
-		case config.AuthNone:
-			return "EmailAuthNone"
-		}
+		has[a] = true
+	}
+	switch {
+	case has[config.AuthPasswordCleartext]:
+		return "EmailAuthPassword"
+	case has[config.AuthPasswordEncrypted] && s.offers(srv, "CRAM-MD5") && !s.offers(srv, "PLAIN") && !s.offers(srv, "LOGIN"):
+		return "EmailAuthCRAMMD5"
+	case has[config.AuthPasswordEncrypted]:
+		return "EmailAuthPassword"
+	case has[config.AuthNTLM]:
+		return "EmailAuthNTLM"
+	case !srv.Protocol.Incoming() && !needsLogin(srv):
+		return "EmailAuthNone"
 	}
 	return "EmailAuthPassword"
+}
+
+// offers reports whether srv announced the SASL mechanism when checked.
+func (s Settings) offers(srv config.Server, mech string) bool {
+	for _, m := range s.Mechanisms[srv.Key()] {
+		if strings.EqualFold(m, mech) {
+			return true
+		}
+	}
+	return false
 }

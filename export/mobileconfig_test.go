@@ -1,6 +1,7 @@
 package export
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,22 +73,70 @@ func TestMobileConfigUsesSSLOnlyWhenEncrypted(t *testing.T) {
 	}
 }
 
+// TestMobileConfigMapsAuthentication: CRAM-MD5 only when the server
+// announced it and no plain password; SCRAM-only and unknown mechanisms
+// get the password setting; no login at all only for outgoing mail.
 func TestMobileConfigMapsAuthentication(t *testing.T) {
+	cram := map[string][]string{}
+	scram := map[string][]string{}
+	both := map[string][]string{}
+	for _, p := range []config.Protocol{config.IMAP, config.SMTP} {
+		key := config.Server{Protocol: p}.Key()
+		cram[key] = []string{"CRAM-MD5"}
+		scram[key] = []string{"SCRAM-SHA-256", "SCRAM-SHA-1"}
+		both[key] = []string{"CRAM-MD5", "PLAIN"}
+	}
 	for _, tc := range []struct {
-		auth []config.Auth
-		want string
+		proto config.Protocol
+		auth  []config.Auth
+		mechs map[string][]string
+		want  string
 	}{
-		{nil, "EmailAuthPassword"},
-		{[]config.Auth{config.AuthPasswordCleartext}, "EmailAuthPassword"},
-		{[]config.Auth{config.AuthPasswordEncrypted}, "EmailAuthCRAMMD5"},
-		{[]config.Auth{config.AuthNTLM}, "EmailAuthNTLM"},
-		{[]config.Auth{config.AuthOAuth2, config.AuthPasswordEncrypted}, "EmailAuthCRAMMD5"},
-		{[]config.Auth{config.AuthOAuth2}, "EmailAuthPassword"},
-		{[]config.Auth{config.AuthNone}, "EmailAuthNone"},
+		{config.SMTP, nil, nil, "EmailAuthPassword"},
+		{config.SMTP, []config.Auth{config.AuthPasswordCleartext}, nil, "EmailAuthPassword"},
+		{config.SMTP, []config.Auth{config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, scram, "EmailAuthPassword"},
+		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, nil, "EmailAuthPassword"},
+		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, both, "EmailAuthPassword"},
+		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted, config.AuthPasswordCleartext}, cram, "EmailAuthPassword"},
+		{config.SMTP, []config.Auth{config.AuthNTLM}, nil, "EmailAuthNTLM"},
+		{config.SMTP, []config.Auth{config.AuthOAuth2, config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{config.SMTP, []config.Auth{config.AuthNone}, nil, "EmailAuthNone"},
+		{config.SMTP, []config.Auth{config.AuthClientIP}, nil, "EmailAuthNone"},
+		{config.IMAP, []config.Auth{config.AuthNone}, nil, "EmailAuthPassword"},
+		{config.IMAP, []config.Auth{config.AuthClientIP}, nil, "EmailAuthPassword"},
 	} {
-		if got := appleAuth(config.Server{Protocol: config.SMTP, Auth: tc.auth}); got != tc.want {
-			t.Errorf("%v: %s, want %s", tc.auth, got, tc.want)
+		s := Settings{Mechanisms: tc.mechs}
+		if got := s.appleAuth(config.Server{Protocol: tc.proto, Auth: tc.auth}); got != tc.want {
+			t.Errorf("%s %v %v: %s, want %s", tc.proto, tc.auth, tc.mechs, got, tc.want)
 		}
+	}
+}
+
+// TestMobileConfigRefusesOAuth2OnlyProviders: Microsoft 365 and
+// Outlook.com take only their own sign-in, which no mail payload can
+// express; the refusal says how to add the account instead.
+func TestMobileConfigRefusesOAuth2OnlyProviders(t *testing.T) {
+	s := fixtures()["libero"]
+	s.ProviderName = "Microsoft 365"
+	s.Incoming.Auth = []config.Auth{config.AuthOAuth2}
+	for _, lng := range []string{"en", "it"} {
+		_, err := MobileConfig(s, Options{Lang: lng})
+		if !errors.Is(err, ErrOAuthOnly) || !errors.Is(err, ErrInvalid) {
+			t.Fatalf("%s: %v, want ErrOAuthOnly", lng, err)
+		}
+		if !strings.Contains(err.Error(), "Microsoft 365") || !strings.Contains(err.Error(), "Mail") {
+			t.Errorf("%s: refusal gives no steps: %v", lng, err)
+		}
+		if _, err := Autodiscover(s, Options{Lang: lng}); !errors.Is(err, ErrOAuthOnly) {
+			t.Errorf("%s autodiscover: %v, want ErrOAuthOnly", lng, err)
+		}
+	}
+	// OAuth2 next to a password is fine: the password is used.
+	s.Incoming.Auth = []config.Auth{config.AuthOAuth2, config.AuthPasswordCleartext}
+	if _, err := MobileConfig(s, Options{}); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -139,6 +188,9 @@ func TestMobileConfigCarriesPasswordOnlyWhenAsked(t *testing.T) {
 	with := decodeProfile(t, must(MobileConfig(s, Options{IncludePassword: true})))
 	if with.PayloadContent[0].IncomingPassword != s.Password {
 		t.Errorf("IncomingPassword %q, want %q", with.PayloadContent[0].IncomingPassword, s.Password)
+	}
+	if with.PayloadContent[0].OutgoingPassword != s.Password {
+		t.Errorf("OutgoingPassword %q, want %q (Apple's example sets both)", with.PayloadContent[0].OutgoingPassword, s.Password)
 	}
 	if !with.PayloadContent[0].OutgoingPasswordSameAsIncomingPassword {
 		t.Error("outgoing password not tied to the incoming one")

@@ -27,32 +27,26 @@ func TestThunderbirdFileReadsBackThroughOurAutoconfigParser(t *testing.T) {
 			if p.ID != s.Domain || !slices.Contains(p.Domains, s.Domain) || p.DisplayName != s.providerName() {
 				t.Errorf("provider %q domains %v name %q", p.ID, p.Domains, p.DisplayName)
 			}
-			compare := func(kind string, got []config.Server, chosen config.Server, alts []config.Server) {
-				want := append([]config.Server{chosen}, alternatives(chosen, alts)...)
+			in, out, _ := tbServers(s)
+			compare := func(kind string, got []config.Server, want []tbServer) {
 				if len(got) != len(want) {
 					t.Fatalf("%s: %d servers, want %d", kind, len(got), len(want))
 				}
 				for i, w := range want {
 					g := got[i]
-					wantAuth := tbAuths(w)
-					if g.Key() != w.Key() || g.Username != s.usernameTemplate(w) || !slices.Equal(g.Auth, wantAuth) {
-						t.Errorf("%s %d:\n got %v user %q auth %v\nwant %v user %q auth %v", kind, i, g, g.Username, g.Auth, w, s.usernameTemplate(w), wantAuth)
+					var wantAuth []config.Auth
+					for _, a := range w.Authentication {
+						wantAuth = append(wantAuth, config.Auth(a))
+					}
+					if string(g.Protocol) != w.Type || g.Host != w.Hostname || g.Port != w.Port || tbSocketType(g.Security) != w.SocketType || g.Username != w.Username || !slices.Equal(g.Auth, wantAuth) {
+						t.Errorf("%s %d:\n got %v user %q auth %v\nwant %+v", kind, i, g, g.Username, g.Auth, w)
 					}
 				}
 			}
-			compare("incoming", p.Incoming, s.Incoming, s.AlternativesIn)
-			compare("outgoing", p.Outgoing, s.Outgoing, s.AlternativesOut)
+			compare("incoming", p.Incoming, in)
+			compare("outgoing", p.Outgoing, out)
 		})
 	}
-}
-
-// tbAuths is what the file says about srv's authentication.
-func tbAuths(srv config.Server) []config.Auth {
-	var out []config.Auth
-	for _, a := range (Settings{}).tbServer(srv).Authentication {
-		out = append(out, config.Auth(a))
-	}
-	return out
 }
 
 // TestAutodiscoverResponseReadsBackThroughOurAutodiscoverParser exports

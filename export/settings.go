@@ -11,6 +11,7 @@
 package export
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"net"
@@ -47,6 +48,11 @@ type Settings struct {
 	AlternativesOut []config.Server `json:"alternatives_outgoing,omitempty"`
 	// Notes are the provider's remarks (app password needed, ...).
 	Notes []config.Note `json:"notes,omitempty"`
+	// Mechanisms are the SASL mechanisms each server announced when it
+	// was checked, by config.Server.Key() (optional). The Apple profile
+	// uses them to tell CRAM-MD5, which it can name, from SCRAM, which it
+	// cannot.
+	Mechanisms map[string][]string `json:"-"`
 	// Password is written only by formats that can carry one, and only
 	// when Options.IncludePassword is set. It is never marshalled.
 	Password string `json:"-"`
@@ -66,10 +72,21 @@ type Options struct {
 	Organization string
 	// Signer, when set, signs the Apple profile (CMS SignedData).
 	Signer *Signer
+	// EncryptTo, when set, encrypts the Apple profile's payloads to this
+	// device certificate (CMS EnvelopedData, EncryptedPayloadContent), as
+	// MDM does; see LoadEncryptionCert.
+	EncryptTo *x509.Certificate
 	// WebHost is the web server that serves autoconfig and Autodiscover
 	// files for the domain; the DNS export points the autoconfig and
 	// autodiscover names at it. Empty leaves those records commented out.
 	WebHost string
+	// DeclareAbsent lists SRV service labels ("_pop3._tcp", ...) the
+	// domain's administrator declares decidedly not offered: only these
+	// get the RFC 6186 "0 0 0 ." record in the DNS export.
+	DeclareAbsent []string
+	// noAutodiscover leaves the autodiscover name and SRV record out of
+	// the DNS export (domain files of an OAuth2-only provider).
+	noAutodiscover bool
 	// Report is the check report the settings came from, embedded as is
 	// by the JSON export (a json.RawMessage or any value encoding/json
 	// can marshal). It is typed loosely so this package does not depend

@@ -74,8 +74,16 @@ func tbSocketType(s config.Security) string {
 // %EMAILLOCALPART% when they have that form, so the same file serves
 // every user of the domain.
 func Thunderbird(s Settings, opts Options) ([]byte, error) {
+	return thunderbird(s, opts)
+}
+
+func thunderbird(s Settings, opts Options) ([]byte, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	in, out, left := tbServers(s)
+	if len(in) == 0 || len(out) == 0 {
+		return nil, tbNothingLeft(opts.lang(), left)
 	}
 	p := tbProvider{
 		ID:          strings.ToLower(s.Domain),
@@ -86,12 +94,7 @@ func Thunderbird(s Settings, opts Options) ([]byte, error) {
 	if d := strings.ToLower(s.AddressDomain()); d != p.ID {
 		p.Domains = append(p.Domains, d)
 	}
-	for _, srv := range append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...) {
-		p.Incoming = append(p.Incoming, s.tbServer(srv))
-	}
-	for _, srv := range append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...) {
-		p.Outgoing = append(p.Outgoing, s.tbServer(srv))
-	}
+	p.Incoming, p.Outgoing = in, out
 	for _, n := range s.Notes {
 		if n.URL == "" {
 			continue // documentation needs a link; the text alone goes in the instructions
@@ -109,6 +112,7 @@ func Thunderbird(s Settings, opts Options) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
+	writeLeftOutComment(&b, opts.lang(), left)
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
 	if err := enc.Encode(tbConfig{Version: "1.1", Provider: p}); err != nil {
@@ -118,7 +122,7 @@ func Thunderbird(s Settings, opts Options) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (s Settings) tbServer(srv config.Server) tbServer {
+func (s Settings) tbServer(srv config.Server, methods []config.Auth) tbServer {
 	out := tbServer{
 		Type:       string(srv.Protocol),
 		Hostname:   strings.ToLower(srv.Host),
@@ -126,14 +130,8 @@ func (s Settings) tbServer(srv config.Server) tbServer {
 		SocketType: tbSocketType(srv.Security),
 		Username:   s.usernameTemplate(srv),
 	}
-	for _, a := range auths(srv) {
-		if srv.Protocol.Incoming() && !loginMethod(a) {
-			continue
-		}
+	for _, a := range methods {
 		out.Authentication = append(out.Authentication, string(a))
-	}
-	if len(out.Authentication) == 0 {
-		out.Authentication = []string{string(config.AuthPasswordCleartext)}
 	}
 	return out
 }

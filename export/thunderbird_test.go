@@ -23,6 +23,9 @@ func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
 	noLogin.AlternativesIn = []config.Server{{Protocol: config.IMAP, Host: "imap.tiscali.it", Port: 993, Security: config.TLS,
 		Auth: []config.Auth{config.AuthNone, config.AuthClientIP, config.AuthOAuth2}}}
 	noLogin.Outgoing.Auth = []config.Auth{config.AuthClientIP, config.AuthNone}
+	// The relay without login is left out (Thunderbird for Android knows
+	// no such method); the submission server with a password stays.
+	noLogin.AlternativesOut = []config.Server{{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 465, Security: config.TLS}}
 	cases["no-login methods"] = noLogin
 	for name, s := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // tool finds an external checker or skips: .ci/test-deps.sh installs
@@ -70,6 +72,37 @@ func TestXmllintAcceptsXMLExports(t *testing.T) {
 				t.Errorf("%s %s: xmllint: %v\n%s", name, fname, err, out)
 			}
 		}
+		// The domain files' XML too.
+		files, err := DomainFiles(s, DomainFilesOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f.Path, ".xml") {
+				path := writeTemp(t, strings.ReplaceAll(f.Path, "/", "_"), f.Data)
+				if out, err := exec.Command(xmllint, "--noout", "--nonet", path).CombinedOutput(); err != nil || len(out) > 0 {
+					t.Errorf("%s %s: xmllint: %v\n%s", name, f.Path, err, out)
+				}
+			}
+		}
+	}
+}
+
+// TestPlistutilReadsTheEncryptedProfile: the encrypted profile is a
+// property list plistutil reads, with the envelope as data.
+func TestPlistutilReadsTheEncryptedProfile(t *testing.T) {
+	plistutil := tool(t, "plistutil")
+	cert, _ := deviceCert(t, time.Now().Add(time.Hour))
+	path := writeTemp(t, "enc.mobileconfig", must(MobileConfig(fixtures()["libero"], Options{EncryptTo: cert, IncludePassword: true})))
+	if out, err := exec.Command(plistutil, "-i", path, "-f", "bin", "-o", path+".bin").CombinedOutput(); err != nil {
+		t.Fatalf("plistutil: %v\n%s", err, out)
+	}
+	bin, err := os.ReadFile(path + ".bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkAppleMailProfile(bin, nil); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -1,8 +1,11 @@
 package gui
 
 import (
+	"crypto/x509"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -81,7 +84,23 @@ type exportDialog struct {
 	passWarning *widget.Label
 	signer      *export.Signer
 	signerLabel *widget.Label
-	dlg         dialog.Dialog
+	// encryptTo is the device certificate the profile is encrypted to.
+	encryptTo    *x509.Certificate
+	encryptLabel *widget.Label
+	dlg          dialog.Dialog
+	// p12Password is the password entry of the .p12 dialog while it is
+	// open (tests type into it).
+	p12Password *widget.Entry
+	p12Form     *dialog.FormDialog
+	// webHost is the domain files' web server (optional).
+	webHost *widget.Entry
+	// domainStatus says why the domain files cannot be written, or
+	// where they were written.
+	domainStatus *widget.Label
+	domainSave   *widget.Button
+	// formatRows and profileOptions are kept for the layout tests.
+	formatRows     map[string]fyne.CanvasObject
+	profileOptions fyne.CanvasObject
 }
 
 // showExport opens the export dialog: every format with Save… (and Copy
@@ -116,18 +135,31 @@ func (u *UI) showExport() {
 	e.signerLabel.Wrapping = fyne.TextWrapWord
 	signBtn := widget.NewButtonWithIcon(i18n.T("gui.export.sign"), theme.FileIcon(), e.chooseP12)
 
+	// The profile's options sit right under the profile's own row, so
+	// they are read as belonging to it, not to the dialog as a whole.
+	e.encryptLabel = widget.NewLabel(i18n.T("domainfiles.gui.unencrypted"))
+	e.encryptLabel.Wrapping = fyne.TextWrapWord
+	encryptBtn := widget.NewButtonWithIcon(i18n.T("domainfiles.gui.encrypt"), theme.VisibilityOffIcon(), e.chooseDeviceCert)
+	profileOptions := container.NewPadded(container.NewVBox(
+		e.withPass, e.passWarning, container.NewBorder(nil, nil, signBtn, nil, e.signerLabel),
+		container.NewBorder(nil, nil, encryptBtn, nil, e.encryptLabel),
+	))
+	e.profileOptions = profileOptions
+	e.formatRows = map[string]fyne.CanvasObject{}
 	rows := container.NewVBox()
 	for i, f := range export.Formats() {
 		if i > 0 {
 			rows.Add(widget.NewSeparator())
 		}
-		rows.Add(e.formatRow(f))
+		row := e.formatRow(f)
+		e.formatRows[f.Name] = row
+		rows.Add(row)
+		if f.Name == "mobileconfig" {
+			rows.Add(profileOptions)
+		}
 	}
-	profile := widget.NewCard(i18n.T("gui.export.profile"), "", container.NewVBox(
-		e.withPass, e.passWarning, container.NewBorder(nil, nil, signBtn, nil, e.signerLabel),
-	))
 	langRow := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("gui.export.language")), nil, e.lang)
-	content := container.NewVScroll(container.NewVBox(langRow, rows, profile))
+	content := container.NewVScroll(container.NewVBox(langRow, rows, widget.NewSeparator(), e.domainFilesSection()))
 	content.SetMinSize(fyne.NewSize(600, 440))
 	e.dlg = dialog.NewCustom(i18n.T("gui.export.title"), i18n.T("gui.close"), content, u.win)
 	u.exporter = e
@@ -152,8 +184,19 @@ func (e *exportDialog) formatRow(f export.Format) fyne.CanvasObject {
 	if f.Name != "mobileconfig" {
 		buttons.Add(widget.NewButtonWithIcon(i18n.T("gui.copy"), theme.ContentCopyIcon(), func() { e.copy(f) }))
 	}
+	text := container.New(&tightVBox{}, name, desc)
+	if f.Name == "thunderbird" {
+		// What the file cannot carry, said where the file is offered.
+		for _, l := range export.ThunderbirdLeftOut(e.u.exportSettings(false)) {
+			note := widget.NewLabel(l.Text(i18n.Language()))
+			note.Wrapping = fyne.TextWrapWord
+			note.SizeName = theme.SizeNameCaptionText
+			note.Importance = widget.WarningImportance
+			text.Add(note)
+		}
+	}
 	// Centre the buttons so they keep their height next to two lines.
-	return container.NewBorder(nil, nil, nil, container.NewCenter(buttons), container.New(&tightVBox{}, name, desc))
+	return container.NewBorder(nil, nil, nil, container.NewCenter(buttons), text)
 }
 
 // render produces one format's bytes with the dialog's options.
@@ -163,6 +206,9 @@ func (e *exportDialog) render(f export.Format) ([]byte, error) {
 	opts.IncludePassword = withPass
 	if f.Signable {
 		opts.Signer = e.signer
+	}
+	if f.Name == "mobileconfig" {
+		opts.EncryptTo = e.encryptTo
 	}
 	if f.Name == "json" && e.u.state.Report != nil {
 		opts.Report = e.u.state.Report.In(i18n.For(e.language()))
@@ -239,18 +285,183 @@ func (e *exportDialog) chooseP12() {
 			dialog.ShowError(err, e.u.win)
 			return
 		}
-		pw := widget.NewPasswordEntry()
-		dialog.ShowForm(i18n.T("gui.export.p12_password"), i18n.T("gui.ok"), i18n.T("gui.cancel"),
-			[]*widget.FormItem{{Text: i18n.T("gui.password.label"), Widget: pw}},
-			func(ok bool) {
-				if !ok {
-					return
-				}
-				if err := e.loadP12(data, pw.Text); err != nil {
-					dialog.ShowError(err, e.u.win)
-				}
-			}, e.u.win)
+		e.askP12Password(data)
 	}, e.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx"}))
+	d.Show()
+}
+
+// p12EntryWidth is room for a long password with its reveal button.
+const p12EntryWidth = 280
+
+// minWidth lays out one object at full size but asks for at least w
+// points of width, so an entry in a form dialog (which sizes its fields
+// to their minimum) keeps a width one can type into whatever the window
+// does to the dialog later.
+type minWidth struct{ w float32 }
+
+func (m minWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	size := fyne.NewSize(m.w, 0)
+	for _, o := range objects {
+		size = size.Max(o.MinSize())
+	}
+	return size
+}
+
+func (m minWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// askP12Password asks for the .p12 file's password in a form wide enough
+// to type in (a bare form dialog sizes the entry to its empty text), with
+// the cursor already in the field and Enter to confirm.
+func (e *exportDialog) askP12Password(data []byte) {
+	pw := widget.NewPasswordEntry()
+	pw.SetPlaceHolder(i18n.T("domainfiles.gui.p12_placeholder"))
+	d := dialog.NewForm(i18n.T("gui.export.p12_password"), i18n.T("gui.ok"), i18n.T("gui.cancel"),
+		[]*widget.FormItem{{Text: i18n.T("gui.password.label"), Widget: container.New(minWidth{p12EntryWidth}, pw)}},
+		func(ok bool) {
+			e.p12Password, e.p12Form = nil, nil
+			if !ok {
+				return
+			}
+			if err := e.loadP12(data, pw.Text); err != nil {
+				dialog.ShowError(err, e.u.win)
+			}
+		}, e.u.win)
+	pw.OnSubmitted = func(string) { d.Submit() }
+	e.p12Password, e.p12Form = pw, d
+	d.Show()
+	e.u.win.Canvas().Focus(pw)
+}
+
+// domainFilesSection offers the files an administrator publishes for the
+// whole domain (export.DomainFiles), from the servers that passed the
+// check with a verified certificate only.
+func (e *exportDialog) domainFilesSection() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(i18n.T("domainfiles.gui.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	desc := widget.NewLabel(i18n.T("domainfiles.gui.desc"))
+	desc.Wrapping = fyne.TextWrapWord
+	desc.SizeName = theme.SizeNameCaptionText
+	e.webHost = widget.NewEntry()
+	e.webHost.SetPlaceHolder(i18n.T("domainfiles.gui.web_host_placeholder"))
+	e.domainStatus = widget.NewLabel("")
+	e.domainStatus.Wrapping = fyne.TextWrapWord
+	e.domainStatus.Hide()
+	e.domainSave = widget.NewButtonWithIcon(i18n.T("domainfiles.gui.save"), theme.FolderOpenIcon(), e.chooseDomainFolder)
+	if _, err := e.u.state.report().DomainSettings(); err != nil {
+		e.domainSave.Disable()
+		e.domainStatus.SetText(i18n.T("domainfiles.gui.not_verified"))
+		e.domainStatus.Importance = widget.WarningImportance
+		e.domainStatus.Show()
+	}
+	hostRow := container.NewBorder(nil, nil, widget.NewLabel(i18n.T("domainfiles.gui.web_host")), nil, e.webHost)
+	return container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewCenter(e.domainSave), container.New(&tightVBox{}, title, desc)),
+		hostRow, e.domainStatus,
+	)
+}
+
+// domainFiles makes the tree with the dialog's language and web host.
+func (e *exportDialog) domainFiles() ([]export.File, error) {
+	s, err := e.u.state.report().DomainSettings()
+	if err != nil {
+		return nil, errors.New(i18n.T("domainfiles.gui.not_verified"))
+	}
+	return export.DomainFiles(s, export.DomainFilesOptions{Lang: e.language(), WebHost: strings.TrimSpace(e.webHost.Text)})
+}
+
+func (e *exportDialog) chooseDomainFolder() {
+	files, err := e.domainFiles()
+	if err != nil {
+		dialog.ShowError(err, e.u.win)
+		return
+	}
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		if dir == nil {
+			return // cancelled
+		}
+		if dir.Scheme() != "file" {
+			dialog.ShowError(errors.New(i18n.T("domainfiles.gui.not_local")), e.u.win)
+			return
+		}
+		e.writeDomainFiles(dir.Path(), files, false)
+	}, e.u.win)
+	d.Show()
+}
+
+// writeDomainFiles writes the tree under dir, asking first when it would
+// replace files that are already there.
+func (e *exportDialog) writeDomainFiles(dir string, files []export.File, replace bool) {
+	if !replace {
+		var existing []string
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); err == nil {
+				existing = append(existing, f.Path)
+			}
+		}
+		if len(existing) > 0 {
+			dialog.ShowConfirm(i18n.T("domainfiles.gui.replace_title"),
+				i18n.T("domainfiles.gui.replace", map[string]any{"Files": strings.Join(existing, ", ")}),
+				func(ok bool) {
+					if ok {
+						e.writeDomainFiles(dir, files, true)
+					}
+				}, e.u.win)
+			return
+		}
+	}
+	if err := export.WriteTree(dir, files); err != nil {
+		dialog.ShowError(err, e.u.win)
+		return
+	}
+	e.domainStatus.Importance = widget.SuccessImportance
+	e.domainStatus.SetText(i18n.T("domainfiles.gui.wrote", map[string]any{"Count": len(files), "Dir": dir, "Readme": export.DomainFileReadme}))
+	e.domainStatus.Show()
+	e.u.notify(i18n.T("domainfiles.gui.wrote", map[string]any{"Count": len(files), "Dir": dir, "Readme": export.DomainFileReadme}))
+}
+
+// loadDeviceCert makes the certificate in data (PEM or DER) the one the
+// profile is encrypted to.
+func (e *exportDialog) loadDeviceCert(data []byte) error {
+	cert, err := export.LoadEncryptionCert(data)
+	if err != nil {
+		return err
+	}
+	e.encryptTo = cert
+	e.encryptLabel.SetText(i18n.T("domainfiles.gui.encrypted_for", map[string]any{"Subject": cert.Subject.String()}))
+	return nil
+}
+
+// chooseDeviceCert asks for the device certificate to encrypt to.
+func (e *exportDialog) chooseDeviceCert() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+			return
+		}
+		if r == nil {
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r, maxP12Size+1))
+		r.Close()
+		if err == nil && len(data) > maxP12Size {
+			err = errors.New(i18n.T("gui.export.p12_too_large"))
+		}
+		if err == nil {
+			err = e.loadDeviceCert(data)
+		}
+		if err != nil {
+			dialog.ShowError(err, e.u.win)
+		}
+	}, e.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer", ".der"}))
 	d.Show()
 }

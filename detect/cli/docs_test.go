@@ -17,6 +17,7 @@ import (
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
+	"github.com/postino-mail/postino/export"
 )
 
 // docs/json.md is the public contract scripts are written against; these
@@ -77,6 +78,16 @@ func TestJSONDocExamplesAreValidDocumentsOfTheirCommand(t *testing.T) {
 			err = strictDecode(ex, &res)
 		case top["polls"] != nil: // the round trip
 			err = sameKeys(ex, fullRoundtrip())
+		case top["format"] != nil: // postino export --format json
+			var doc struct {
+				Format   string          `json:"format"`
+				Version  int             `json:"version"`
+				Settings export.Settings `json:"settings"`
+				Report   json.RawMessage `json:"report"`
+			}
+			if err = strictDecode(ex, &doc); err == nil {
+				err = doc.Settings.Validate()
+			}
 		default:
 			t.Errorf("example %d: which command prints this? %.200s", i+1, ex)
 			continue

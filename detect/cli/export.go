@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -46,6 +48,10 @@ type exportArgs struct {
 	noHTTP          bool
 	user            string
 	address         string
+	domainFiles     string
+	declareAbsent   []string
+	encryptTo       string
+	formatSet       bool
 }
 
 // exportUsagef is bad input (exit code 2): one translated line.
@@ -80,9 +86,33 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	fs.DurationVar(&a.timeout, "timeout", detect.DefaultProbeTimeout, i18n.T("export.flag.timeout"))
 	addNoHTTPFlag(fs, &a.noHTTP)
 	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
+	fs.StringVar(&a.domainFiles, "domain-files", "", i18n.T("domainfiles.flag.domain_files"))
+	var absent string
+	fs.StringVar(&absent, "declare-absent", "", i18n.T("domainfiles.flag.declare_absent", map[string]any{"Services": strings.Join(export.ServiceLabels(), ",")}))
+	fs.StringVar(&a.encryptTo, "encrypt-to", "", i18n.T("domainfiles.flag.encrypt_to"))
 	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
 	if err != nil {
 		return nil, err
+	}
+	fs.Visit(func(fl *flag.Flag) { a.formatSet = a.formatSet || fl.Name == "format" })
+	for _, label := range strings.Split(absent, ",") {
+		if label = strings.TrimSpace(label); label != "" {
+			if !slices.Contains(export.ServiceLabels(), label) {
+				return nil, exportUsagef("domainfiles.err.service", map[string]any{"Service": label, "Services": strings.Join(export.ServiceLabels(), ", ")})
+			}
+			a.declareAbsent = append(a.declareAbsent, label)
+		}
+	}
+	if a.domainFiles != "" {
+		switch {
+		case a.formatSet || a.output != "":
+			return nil, exportUsagef("domainfiles.cli.err.with_format")
+		case a.includePassword, a.signP12 != "", a.encryptTo != "", a.name != "":
+			return nil, exportUsagef("domainfiles.cli.err.personal")
+		}
+	}
+	if len(a.declareAbsent) > 0 && a.domainFiles == "" && a.format != "dns" {
+		return nil, exportUsagef("domainfiles.cli.err.declare_absent_format")
 	}
 	f, ok := export.Lookup(a.format)
 	switch {
@@ -96,6 +126,8 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 		return nil, exportUsagef("export.cli.err.password_format", map[string]any{"Format": f.Name})
 	case a.signP12 != "" && !f.Signable:
 		return nil, exportUsagef("export.cli.err.sign_format", map[string]any{"Format": f.Name})
+	case a.encryptTo != "" && f.Name != "mobileconfig":
+		return nil, exportUsagef("domainfiles.cli.err.encrypt_format", map[string]any{"Format": f.Name})
 	case a.signPassStdin && a.signP12 == "":
 		return nil, exportUsagef("export.cli.err.sign_pass_without_p12")
 	case a.from == "-" && (a.includePassword || a.passwordStdin || a.signPassStdin):
@@ -195,7 +227,19 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
-	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost}
+	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
+	if a.encryptTo != "" {
+		data, err := readFileCapped(a.encryptTo, maxP12Size)
+		if err == nil {
+			opts.EncryptTo, err = export.LoadEncryptionCert(data)
+		} else {
+			err = exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
+		}
+		if err != nil {
+			fmt.Fprintln(env.Stderr, err)
+			return ExitUsage
+		}
+	}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
 			fmt.Fprintln(env.Stderr, err)
@@ -230,6 +274,17 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, nothingToExport(rep))
 		return ExitNotFound
 	}
+	if a.domainFiles != "" || f.Name == "dns" {
+		// What is published for the whole domain holds only servers
+		// that passed the check with a verified certificate.
+		if s, err = rep.DomainSettings(); err != nil {
+			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.err.not_verified", map[string]any{"Address": rep.Address}))
+			return ExitNotFound
+		}
+	}
+	if a.domainFiles != "" {
+		return writeDomainFiles(env, a, s)
+	}
 	s.Password = sec.password
 	data, err := f.Export(s, opts)
 	if err != nil {
@@ -238,6 +293,14 @@ func runExport(env *Env) int {
 	}
 	if a.includePassword {
 		fmt.Fprintln(env.Stderr, export.PasswordWarning(i18n.Language()))
+		if opts.EncryptTo == nil && f.Name == "mobileconfig" {
+			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.warn.password_unencrypted"))
+		}
+	}
+	if f.Name == "thunderbird" {
+		for _, l := range export.ThunderbirdLeftOut(s) {
+			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+		}
 	}
 	for _, w := range unverifiedWarnings(rep) {
 		fmt.Fprintln(env.Stderr, w)
@@ -258,6 +321,41 @@ func runExport(env *Env) int {
 		return ExitUsage
 	}
 	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
+	return ExitOK
+}
+
+// writeDomainFiles writes the tree for the domain's web server under
+// a.domainFiles. Without --force, files already there are not replaced.
+func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
+	files, err := export.DomainFiles(s, export.DomainFilesOptions{Lang: a.lang, WebHost: a.webHost, DeclareAbsent: a.declareAbsent})
+	if err != nil {
+		fmt.Fprintln(env.Stderr, err)
+		return ExitUsage
+	}
+	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {
+		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": i18n.T("domainfiles.cli.err.not_dir")}))
+		return ExitUsage
+	}
+	if !a.force {
+		for _, f := range files {
+			p := filepath.Join(a.domainFiles, filepath.FromSlash(f.Path))
+			if _, err := os.Lstat(p); err == nil {
+				fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.exists", map[string]any{"File": p}))
+				return ExitUsage
+			}
+		}
+	}
+	if err := export.WriteTree(a.domainFiles, files); err != nil {
+		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": fileError(err)}))
+		return ExitUsage
+	}
+	for _, l := range export.ThunderbirdLeftOut(s) {
+		fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+	}
+	for _, f := range files {
+		fmt.Fprintln(env.Stderr, "  "+filepath.Join(a.domainFiles, filepath.FromSlash(f.Path)))
+	}
+	fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.wrote", map[string]any{"Dir": a.domainFiles, "Count": len(files), "Readme": filepath.Join(a.domainFiles, export.DomainFileReadme)}))
 	return ExitOK
 }
 

@@ -192,13 +192,13 @@ func TestExportLeavesOutAlternativesWhoseCertificateFailed(t *testing.T) {
 
 func TestExportWarnsWhenTheChosenCertificateDidNotVerify(t *testing.T) {
 	noCheck(t)
-	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, exportReport()), "--format", "thunderbird", "--lang", "en")
+	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, exportReport()), "--format", "text", "--lang", "en")
 	if code != ExitOK || out == "" || errOut != "" {
 		t.Errorf("verified: exit %d, stderr %q", code, errOut)
 	}
 	rep := exportReport()
 	rep.Recommended.Outgoing.Verified = false
-	code, out, errOut = runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "thunderbird", "--lang", "it")
+	code, out, errOut = runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "text", "--lang", "it")
 	want := i18n.TIn("it", "export.cli.warn.unverified", map[string]any{"Server": "SMTP smtp.example.it:465"})
 	if code != ExitOK || out == "" || strings.TrimSpace(errOut) != want {
 		t.Errorf("unverified: exit %d, stderr %q, want %q", code, errOut, want)
