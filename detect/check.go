@@ -52,6 +52,10 @@ type CheckOptions struct {
 	AllowPlaintext   bool
 	AllowInsecureTLS bool
 	ClientName       string
+
+	// Probe, when set, runs each probe instead of probe.Run: a batch of
+	// checks shares one probe per endpoint through it (see ProbeFunc).
+	Probe ProbeFunc
 }
 
 // Check discovers the settings for addr and probes every candidate host

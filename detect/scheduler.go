@@ -127,7 +127,11 @@ func (s *scheduler) run(sl *slot, sources []string) {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.opts.ProbeTimeout+probeGrace)
 	defer cancel()
-	r := runProbe(ctx, s.opts.Network, sl.endpoint, sources, probe.Options{
+	run := runProbe
+	if s.opts.Probe != nil {
+		run = s.opts.Probe
+	}
+	r := run(ctx, s.opts.Network, sl.endpoint, sources, probe.Options{
 		Username:         sl.endpoint.Username,
 		Password:         s.opts.Password,
 		AllowPlaintext:   s.opts.AllowPlaintext,

@@ -1,0 +1,171 @@
+package batch
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/postino-mail/postino/export"
+)
+
+// maxNameBytes keeps a file name well under the 255-byte limit of every
+// common file system once an extension is added.
+const maxNameBytes = 180
+
+// SafeName turns an address or domain into a file name that every file
+// system accepts and that two different addresses never share: ASCII
+// letters and digits and . _ + - @ stay (lowercased, since Windows and
+// macOS do not tell case apart), every other byte becomes %XX (so
+// Windows' forbidden \ / : * ? " < > | never appear), a leading dot is
+// escaped so the file is not hidden, and an overlong name is cut and
+// given a hash of the whole.
+func SafeName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("._+-@", c) >= 0
+		if !ok || (c == '.' && i == 0) {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if len(out) > maxNameBytes {
+		sum := sha256.Sum256([]byte(strings.ToLower(s)))
+		out = out[:maxNameBytes-17] + "~" + hex.EncodeToString(sum[:8])
+	}
+	return out
+}
+
+// fileNames maps each format to the name of its file for one user:
+// ADDRESS + the format's extension, with the format's name before the
+// extension when two formats share it (thunderbird and autodiscover are
+// both .xml).
+func fileNames(formats []export.Format, base string) map[string]string {
+	byExt := map[string]int{}
+	for _, f := range export.Formats() {
+		byExt[f.Ext]++
+	}
+	out := map[string]string{}
+	for _, f := range formats {
+		if byExt[f.Ext] > 1 {
+			out[f.Name] = base + "." + f.Name + f.Ext
+		} else {
+			out[f.Name] = base + f.Ext
+		}
+	}
+	return out
+}
+
+// UserDir is the folder of a user's files, relative to the output
+// folder (slash-separated).
+func UserDir(address string) string { return path.Join("users", SafeName(address)) }
+
+// DomainDir is the folder of a domain's files, relative to the output
+// folder (slash-separated).
+func DomainDir(domain string) string { return path.Join("domains", SafeName(domain)) }
+
+// writeAtomic writes data to root/rel so that readers see the old file
+// or the whole new one, never a part: a temporary file in the same
+// folder, synced, then moved into place. Without force an existing file
+// is kept and written reports false. The hard link refuses to replace a
+// file that appeared meanwhile.
+func writeAtomic(root, rel string, data []byte, mode os.FileMode, force bool) (written bool, err error) {
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	if !force {
+		if _, err := os.Lstat(p); err == nil {
+			return false, nil
+		}
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp-*")
+	if err != nil {
+		return false, err
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName) // a no-op once moved
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return false, err
+	}
+	if force {
+		return true, os.Rename(tmpName, p)
+	}
+	if err := os.Link(tmpName, p); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return false, nil
+		}
+		// File systems without hard links.
+		return true, os.Rename(tmpName, p)
+	}
+	return true, nil
+}
+
+// domainFileSet is one file of a domain's set.
+type domainFileSet struct {
+	rel  string
+	data []byte
+}
+
+// writeDomainFiles writes the files a domain's administrators publish
+// so every mail client finds the settings by itself, built from the
+// settings found for one of the domain's users (the login becomes a
+// template). It is the one place that decides what a domain's set
+// holds.
+//
+// TODO(merge): when export.DomainFiles (the export issue's domain-wide
+// tree: autoconfig, .well-known, Autodiscover guidance, DNS snippet,
+// README) is merged, build the set from it here instead.
+func writeDomainFiles(root, dir string, s export.Settings, opts export.Options, force bool) (files []string, err error) {
+	s.DisplayName, s.Password = "", ""
+	opts.IncludePassword = false
+	opts.Signer = nil
+	autoconfig, err := export.Thunderbird(s, opts)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := export.DNS(s, opts)
+	if err != nil {
+		return nil, err
+	}
+	set := []domainFileSet{
+		// What Thunderbird asks for at autoconfig.DOMAIN and DOMAIN.
+		{"mail/config-v1.1.xml", autoconfig},
+		{".well-known/autoconfig/mail/config-v1.1.xml", autoconfig},
+		{"dns.zone", zone},
+	}
+	for _, f := range set {
+		rel := path.Join(dir, f.rel)
+		if _, err := writeAtomic(root, rel, f.data, 0o644, force); err != nil {
+			return files, err
+		}
+		files = append(files, rel)
+	}
+	return files, nil
+}
+
+// pathJoin joins the output folder and a slash-separated relative path.
+func pathJoin(root, rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
