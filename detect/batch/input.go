@@ -275,9 +275,12 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// blank reports whether a record holds nothing but spaces and
+// separators (a plain list read with another separator than the one
+// of an empty row, ";;;").
 func blank(rec []string) bool {
 	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
+		if strings.Trim(c, " \t\r\n,;") != "" {
 			return false
 		}
 	}
