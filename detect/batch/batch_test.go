@@ -16,6 +16,7 @@ import (
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
+	"github.com/postino-mail/postino/detect/batch/batchtest"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/export"
@@ -32,19 +33,19 @@ import (
 //   - nomail.example, with no mail records at all.
 type testLab struct {
 	lab   *labtest.Lab
-	conns *connCounter
+	conns *batchtest.ConnCounter
 }
 
 func newTestLab(t testing.TB, opts labtest.Options) *testLab {
 	lab := labtest.NewWith(t, opts)
-	c := newConnCounter()
-	db := newISPDB(lab)
-	db.provider("prov-a.example", "Provincia Mail", "mail.prov-a.example", "mail.prov-a.example", "mail.prov-a.example")
-	labHost(t, lab, c, "mail.prov-a.example", []int{993, 143, 995, 110, 465, 587, 2525}, 25)
-	db.provider("prov-b.example", "Bravo", "imap.prov-b.example", "", "smtp.prov-b.example")
-	labHost(t, lab, c, "imap.prov-b.example", []int{993, 143})
-	labHost(t, lab, c, "smtp.prov-b.example", []int{465, 587})
-	db.provider("prov-dead.example", "Dead", "dead.prov-dead.example", "", "dead.prov-dead.example")
+	c := batchtest.NewConnCounter()
+	db := batchtest.NewISPDB(lab)
+	db.Provider("prov-a.example", "Provincia Mail", "mail.prov-a.example", "mail.prov-a.example", "mail.prov-a.example")
+	batchtest.Host(t, lab, c, "mail.prov-a.example", []int{993, 143, 995, 110, 465, 587, 2525}, 25)
+	db.Provider("prov-b.example", "Bravo", "imap.prov-b.example", "", "smtp.prov-b.example")
+	batchtest.Host(t, lab, c, "imap.prov-b.example", []int{993, 143})
+	batchtest.Host(t, lab, c, "smtp.prov-b.example", []int{465, 587})
+	db.Provider("prov-dead.example", "Dead", "dead.prov-dead.example", "", "dead.prov-dead.example")
 	lab.Host("dead.prov-dead.example")
 	for _, d := range []string{"alfa", "beta", "gamma"} {
 		lab.MX(d+".example", 10, "mx.prov-a.example")
@@ -58,7 +59,7 @@ func newTestLab(t testing.TB, opts labtest.Options) *testLab {
 
 func (l *testLab) options(dir string) Options {
 	return Options{
-		Output: dir, Network: l.lab.Network(), ISPDBURL: labISPDBURL, NoHTTP: true, OverrideDir: "-",
+		Output: dir, Network: l.lab.Network(), ISPDBURL: batchtest.ISPDBURL, NoHTTP: true, OverrideDir: "-",
 		ProbeTimeout: 2 * time.Second, DiscoverTimeout: 10 * time.Second,
 	}
 }
@@ -107,7 +108,7 @@ func readReport(t *testing.T, dir string) *Report {
 }
 
 func TestBatchAgainstLab(t *testing.T) {
-	l := newTestLab(t, labtest.Options{})
+	l := newTestLab(t, labtest.Options{DNSTimeout: 5 * time.Second})
 	dir := t.TempDir()
 	opts := l.options(dir)
 	for _, n := range []string{"mobileconfig", "thunderbird", "text", "html"} {
@@ -121,7 +122,7 @@ func TestBatchAgainstLab(t *testing.T) {
 	}
 
 	// Every endpoint was probed once, whichever domains share it.
-	_, perPort := l.conns.snapshot()
+	_, perPort := l.conns.Snapshot()
 	for ep, n := range perPort {
 		if n != 1 {
 			t.Errorf("%s: %d connections, want 1", ep, n)
@@ -294,7 +295,7 @@ func withoutUUIDs(t *testing.T, data []byte) []byte {
 // only what is missing: the finished domains are not checked again and
 // their files are left alone.
 func TestBatchInterruptedThenResumed(t *testing.T) {
-	l := newTestLab(t, labtest.Options{})
+	l := newTestLab(t, labtest.Options{DNSTimeout: 5 * time.Second})
 	dir := t.TempDir()
 	list := "anna@alfa.example\nbruno@alfa.example\ncarla@beta.example\nelena@delta.example\nfabio@eco.example\n"
 	opts := l.options(dir)
@@ -363,11 +364,11 @@ func TestBatchInterruptedThenResumed(t *testing.T) {
 // The per-host cap holds at the server: a provider hosting twenty
 // domains on one host sees at most PerHost connections at once.
 func TestBatchPerHostConnectionCapSeenByServer(t *testing.T) {
-	lab := labtest.NewWith(t, labtest.Options{Latency: 20 * time.Millisecond})
-	c := newConnCounter()
-	db := newISPDB(lab)
-	db.provider("big.example", "Big", "mail.big.example", "mail.big.example", "mail.big.example")
-	labHost(t, lab, c, "mail.big.example", allPorts)
+	lab := labtest.NewWith(t, labtest.Options{Latency: 20 * time.Millisecond, DNSTimeout: 5 * time.Second})
+	c := batchtest.NewConnCounter()
+	db := batchtest.NewISPDB(lab)
+	db.Provider("big.example", "Big", "mail.big.example", "mail.big.example", "mail.big.example")
+	batchtest.Host(t, lab, c, "mail.big.example", batchtest.AllPorts)
 	var list strings.Builder
 	for i := 0; i < 20; i++ {
 		d := fmt.Sprintf("customer%d.example", i)
@@ -376,15 +377,20 @@ func TestBatchPerHostConnectionCapSeenByServer(t *testing.T) {
 	}
 	for _, perHost := range []int{1, 3} {
 		t.Run(fmt.Sprint(perHost), func(t *testing.T) {
-			*c = *newConnCounter()
+			c.Reset()
 			rep, err := Run(context.Background(), Options{
-				Output: t.TempDir(), Network: lab.Network(), ISPDBURL: labISPDBURL, NoHTTP: true, OverrideDir: "-",
-				ProbeTimeout: 3 * time.Second, Domains: 20, PerHost: perHost,
+				Output: t.TempDir(), Network: lab.Network(), ISPDBURL: batchtest.ISPDBURL, NoHTTP: true, OverrideDir: "-",
+				ProbeTimeout: 3 * time.Second, Domains: 4, PerHost: perHost,
 			}, mustParse(t, list.String()), nil)
 			if err != nil || !rep.AllDone() {
+				for _, d := range rep.Domains {
+					if d.Status != DomainOK {
+						t.Logf("%s: %s %+v", d.Domain, d.Status, d.Problems)
+					}
+				}
 				t.Fatalf("%v %+v", err, rep.Summary)
 			}
-			max, perPort := c.snapshot()
+			max, perPort := c.Snapshot()
 			if max["mail.big.example"] != perHost {
 				t.Errorf("at most %d connections at once at the server, want %d", max["mail.big.example"], perHost)
 			}

@@ -1,4 +1,8 @@
-package batch
+// Package batchtest builds hosted-mail labs for the batch's tests and
+// benchmark: providers found through their customers' MX records and
+// the lab's ISPDB, mail hosts on chosen ports, and a counter of the
+// connections each host's servers accept.
+package batchtest
 
 import (
 	"crypto/tls"
@@ -17,24 +21,24 @@ import (
 // The lab's ISPDB: providers are found through their customers' MX
 // records, as real hosted domains are.
 const (
-	labISPDBHost = "ispdb.example.net"
-	labISPDBURL  = "https://" + labISPDBHost + "/v1.1/"
+	ISPDBHost = "ispdb.example.net"
+	ISPDBURL  = "https://" + ISPDBHost + "/v1.1/"
 )
 
-// connCounter watches the connections the lab's mail servers accept,
+// ConnCounter watches the connections the lab's mail servers accept,
 // per host: how many in all, per port, and the most open at once.
-type connCounter struct {
+type ConnCounter struct {
 	mu      sync.Mutex
 	open    map[string]int
 	maxOpen map[string]int
 	perPort map[string]int // "host:port"
 }
 
-func newConnCounter() *connCounter {
-	return &connCounter{open: map[string]int{}, maxOpen: map[string]int{}, perPort: map[string]int{}}
+func NewConnCounter() *ConnCounter {
+	return &ConnCounter{open: map[string]int{}, maxOpen: map[string]int{}, perPort: map[string]int{}}
 }
 
-func (c *connCounter) opened(host string, port int) {
+func (c *ConnCounter) opened(host string, port int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.open[host]++
@@ -44,13 +48,13 @@ func (c *connCounter) opened(host string, port int) {
 	}
 }
 
-func (c *connCounter) closed(host string) {
+func (c *ConnCounter) closed(host string) {
 	c.mu.Lock()
 	c.open[host]--
 	c.mu.Unlock()
 }
 
-func (c *connCounter) snapshot() (max map[string]int, perPort map[string]int) {
+func (c *ConnCounter) Snapshot() (max map[string]int, perPort map[string]int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	max, perPort = map[string]int{}, map[string]int{}
@@ -63,14 +67,14 @@ func (c *connCounter) snapshot() (max map[string]int, perPort map[string]int) {
 	return max, perPort
 }
 
-// countingListener reports each accepted connection to a connCounter
+// countingListener reports each accepted connection to a ConnCounter
 // until the client goes away (the server's read sees the end) or the
 // server closes it.
 type countingListener struct {
 	net.Listener
 	host string
 	port int
-	c    *connCounter
+	c    *ConnCounter
 }
 
 func (l *countingListener) Accept() (net.Conn, error) {
@@ -101,10 +105,10 @@ func (c *countedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// labHost serves a mail host on the given standard ports: IMAP on 993
+// Host serves a mail host on the given standard ports: IMAP on 993
 // (TLS) and 143, POP3 on 995 (TLS) and 110, SMTP on 465 (TLS), 587, 25
 // and 2525. Ports in filtered drop packets.
-func labHost(t testing.TB, lab *labtest.Lab, c *connCounter, host string, ports []int, filtered ...int) {
+func Host(t testing.TB, lab *labtest.Lab, c *ConnCounter, host string, ports []int, filtered ...int) {
 	t.Helper()
 	cert := lab.Cert(host)
 	user := mailserver.NewUser(t, "nobody@"+host, "unused-password")
@@ -129,15 +133,15 @@ func labHost(t testing.TB, lab *labtest.Lab, c *connCounter, host string, ports 
 	}
 }
 
-// ispdb serves the lab's ISPDB: one autoconfig file per provider domain.
-type ispdb struct {
+// ISPDB serves the lab's ISPDB: one autoconfig file per provider domain.
+type ISPDB struct {
 	mu    sync.Mutex
 	files map[string]string
 }
 
-func newISPDB(lab *labtest.Lab) *ispdb {
-	db := &ispdb{files: map[string]string{}}
-	lab.HTTPS(labISPDBHost, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func NewISPDB(lab *labtest.Lab) *ISPDB {
+	db := &ISPDB{files: map[string]string{}}
+	lab.HTTPS(ISPDBHost, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		db.mu.Lock()
 		body, ok := db.files[strings.TrimPrefix(r.URL.Path, "/v1.1/")]
 		db.mu.Unlock()
@@ -151,9 +155,9 @@ func newISPDB(lab *labtest.Lab) *ispdb {
 	return db
 }
 
-// provider publishes a provider domain whose IMAP host is imapHost and
+// Provider publishes a provider domain whose IMAP host is imapHost and
 // SMTP host smtpHost (and POP3 on popHost when not empty).
-func (db *ispdb) provider(domain, display, imapHost, popHost, smtpHost string) {
+func (db *ISPDB) Provider(domain, display, imapHost, popHost, smtpHost string) {
 	x := fmt.Sprintf(`<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="%[1]s"><domain>%[1]s</domain><displayName>%[2]s</displayName>`+
 		`<incomingServer type="imap"><hostname>%[3]s</hostname><port>993</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%%EMAILADDRESS%%</username></incomingServer>`, domain, display, imapHost)
 	if popHost != "" {
@@ -165,4 +169,11 @@ func (db *ispdb) provider(domain, display, imapHost, popHost, smtpHost string) {
 	db.mu.Unlock()
 }
 
-var allPorts = []int{993, 143, 995, 110, 465, 587, 25, 2525}
+var AllPorts = []int{993, 143, 995, 110, 465, 587, 25, 2525}
+
+// Reset forgets every connection counted so far.
+func (c *ConnCounter) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.open, c.maxOpen, c.perPort = map[string]int{}, map[string]int{}, map[string]int{}
+}
