@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/postino-mail/postino/detect/batch"
+	"github.com/postino-mail/postino/detect/batch/batchtest"
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/network"
+)
+
+// batchLab serves one provider (mail.prov.example, every port) for
+// alfa.example and beta.example, and points the batch command at it.
+func batchLab(t *testing.T) {
+	lab := labtest.NewWith(t, labtest.Options{DNSTimeout: 5 * time.Second})
+	db := batchtest.NewISPDB(lab)
+	db.Provider("prov.example", "Prov", "mail.prov.example", "", "mail.prov.example")
+	batchtest.Host(t, lab, nil, "mail.prov.example", []int{993, 143, 465, 587, 25, 2525})
+	lab.MX("alfa.example", 10, "mx.prov.example")
+	lab.MX("beta.example", 10, "mx.prov.example")
+	old := batchNetwork
+	t.Cleanup(func() { batchNetwork = old })
+	batchNetwork = func(*Env, string) (*network.Network, error) { return lab.Network(), nil }
+}
+
+func noBatchNetwork(t *testing.T) {
+	old := batchNetwork
+	t.Cleanup(func() { batchNetwork = old })
+	batchNetwork = func(*Env, string) (*network.Network, error) {
+		t.Error("the network was set up for input that should have been refused")
+		return nil, errors.New("refused by test")
+	}
+}
+
+func TestBatchCommandBadInputExits2(t *testing.T) {
+	noBatchNetwork(t)
+	dir := t.TempDir()
+	list := filepath.Join(dir, "users.csv")
+	os.WriteFile(list, []byte("nome;cognome\nAnna;Rossi\n"), 0o644)
+	for name, args := range map[string][]string{
+		"no input":         {"batch", "-o", dir},
+		"no output":        {"batch", list},
+		"unknown format":   {"batch", "--format", "mobileconfig,word", "-o", dir, list},
+		"two inputs":       {"batch", "-o", dir, list, list},
+		"missing file":     {"batch", "-o", dir, filepath.Join(dir, "nope.csv")},
+		"no email column":  {"batch", "-o", dir, list},
+		"bad per-host":     {"batch", "--per-host", "0", "-o", dir, list},
+		"sign without p12": {"batch", "--sign-pass-stdin", "-o", dir, list},
+		"unknown language": {"batch", "--lang", "fr", "-o", dir, list},
+	} {
+		code, out, errText := runCLI(t, "", false, args...)
+		if code != ExitUsage || strings.TrimSpace(errText) == "" || out != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", name, code, out, errText)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err == nil {
+		t.Errorf("a refused batch wrote a report")
+	}
+}
+
+func TestBatchCommandJSONFromStdin(t *testing.T) {
+	batchLab(t)
+	dir := t.TempDir()
+	list := "email,name,password\nanna@alfa.example,Anna,pw1\nbob@beta.example,Bob,pw2\nbroken-line\n"
+	code, out, errText := runCLI(t, list, false, "batch", "--json", "--format", "thunderbird,text", "--timeout", "3s", "-o", dir, "-")
+	if code != ExitNotFound {
+		t.Errorf("exit %d with a bad row, want 1; stderr %s", code, errText)
+	}
+	// stdout is the report and nothing else.
+	var rep batch.Report
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rep); err != nil || dec.More() {
+		t.Fatalf("stdout is not one report: %v\n%s", err, out)
+	}
+	if rep.Summary.Written != 2 || rep.Summary.Rejected != 1 || rep.EndpointsProbed != 6 {
+		t.Errorf("summary %+v, %d endpoints probed (want 6)", rep.Summary, rep.EndpointsProbed)
+	}
+	onDisk, _ := os.ReadFile(filepath.Join(dir, "report.json"))
+	if !bytes.Equal(onDisk, []byte(out)) {
+		t.Errorf("report.json differs from stdout")
+	}
+	for _, want := range []string{"password", "Line 4"} {
+		if !strings.Contains(errText, want) {
+			t.Errorf("stderr does not mention %q:\n%s", want, errText)
+		}
+	}
+	if strings.Contains(out+errText, "pw1") {
+		t.Errorf("a password from the list was echoed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "users", "bob@beta.example", "bob@beta.example.thunderbird.xml")); err != nil {
+		t.Error(err)
+	}
+
+	// Run again: everything is there, nothing is rewritten; exit 0 once
+	// the list is clean.
+	code, out, _ = runCLI(t, "anna@alfa.example\nbob@beta.example\n", false, "batch", "--format", "thunderbird,text", "-o", dir, "-")
+	if code != ExitOK || !strings.Contains(out, "report.html") {
+		t.Errorf("second run: exit %d\n%s", code, out)
+	}
+	if r := readBatchReport(t, dir); r.Summary.Kept != 2 || r.EndpointsProbed != 0 {
+		t.Errorf("second run: %+v, %d endpoints probed", r.Summary, r.EndpointsProbed)
+	}
+}
+
+func TestBatchCommandTextInItalianWithProgress(t *testing.T) {
+	batchLab(t)
+	dir := t.TempDir()
+	list := filepath.Join(t.TempDir(), "utenti.csv")
+	os.WriteFile(list, []byte("email;nome\nanna@alfa.example;Anna\nugo@nomail.example;Ugo\n"), 0o644)
+	code, out, errText := runCLI(t, "", true, "batch", "--lang", "it", "--timeout", "3s", "-o", dir, list)
+	if code != ExitNotFound {
+		t.Errorf("exit %d, want 1 (ugo has no profile)", code)
+	}
+	for _, want := range []string{"alfa.example: impostazioni funzionanti trovate", "ugo@nomail.example: Non è stato trovato", "1 profili scritti"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errText, "Domini 2/2") {
+		t.Errorf("no live progress on the terminal:\n%q", errText)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "users", "anna@alfa.example", "anna@alfa.example.mobileconfig")); err != nil {
+		t.Errorf("default formats: %v", err)
+	}
+}
+
+func readBatchReport(t *testing.T, dir string) *batch.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r batch.Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
