@@ -31,8 +31,15 @@ import (
 
 // Defaults for Options.
 const (
-	// DefaultDomains is how many domains are checked at once.
-	DefaultDomains = 16
+	// DefaultDomains is how many domains are checked at once. A check
+	// spends most of its time waiting on the network, so many can run
+	// on two cores.
+	DefaultDomains = 32
+	// DefaultStartGap spaces the domains' starts: each starts about
+	// twenty DNS queries at once, and a few hundred UDP queries in the
+	// same instant overflow a resolver's receive buffer (the lost ones
+	// only end at the DNS timeout).
+	DefaultStartGap = 10 * time.Millisecond
 	// DefaultPerHost is how many connections at most are open at once
 	// to one server host: a few, as a mail client with a few accounts
 	// would open, never a flood.
@@ -77,6 +84,9 @@ type Options struct {
 	// PerHost bounds the simultaneous connections to one server host
 	// (DefaultPerHost).
 	PerHost int
+	// StartGap is the least time between two domains' starts
+	// (DefaultStartGap; negative: none).
+	StartGap time.Duration
 }
 
 // Seams for tests.
@@ -98,6 +108,9 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 	}
 	if opts.PerHost <= 0 {
 		opts.PerHost = DefaultPerHost
+	}
+	if opts.StartGap == 0 {
+		opts.StartGap = DefaultStartGap
 	}
 	if opts.ProbeTimeout <= 0 {
 		opts.ProbeTimeout = detect.DefaultProbeTimeout
@@ -142,8 +155,21 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 			}
 		}()
 	}
+	var pace <-chan time.Time
+	if opts.StartGap > 0 {
+		t := time.NewTicker(opts.StartGap)
+		defer t.Stop()
+		pace = t.C
+	}
 feed:
 	for i := range b.domains {
+		if pace != nil && i > 0 {
+			select {
+			case <-pace:
+			case <-ctx.Done():
+				break feed
+			}
+		}
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -164,6 +190,7 @@ feed:
 		}
 	}
 	b.finishReport()
+	syncOutput(opts.Output)
 	err := WriteReports(opts.Output, b.rep, list.Separator)
 	b.emit(Finished{Report: b.rep})
 	return b.rep, err
@@ -349,7 +376,7 @@ func (b *run) saveCheck(d domainWork, rep *detect.Report, reused bool) error {
 	if err != nil {
 		return err
 	}
-	_, err = writeAtomic(b.opts.Output, path.Join(DomainDir(d.name), CheckFile), append(data, '\n'), 0o644, true)
+	_, err = writeAtomic(b.opts.Output, path.Join(DomainDir(d.name), CheckFile), append(data, '\n'), 0o644, true, true)
 	return err
 }
 
@@ -374,7 +401,7 @@ func (b *run) user(ui int, s export.Settings) UserReport {
 	wrote := false
 	for _, f := range b.opts.Formats {
 		rel := path.Join(dir, names[f.Name])
-		if !b.opts.Force && exists(b.path(rel)) {
+		if !b.opts.Force && present(b.path(rel)) {
 			ur.Files = append(ur.Files, rel)
 			continue
 		}
@@ -524,9 +551,4 @@ func healthVerdicts(r *health.Report) []HealthVerdict {
 			Summary: c.Summary.String(), Remedy: c.Remedy.String()})
 	}
 	return out
-}
-
-func exists(p string) bool {
-	_, err := os.Lstat(p)
-	return err == nil
 }

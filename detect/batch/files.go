@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/postino-mail/postino/export"
 )
@@ -76,53 +78,62 @@ func DomainDir(domain string) string { return path.Join("domains", SafeName(doma
 
 // writeAtomic writes data to root/rel so that readers see the old file
 // or the whole new one, never a part: a temporary file in the same
-// folder, synced, then moved into place. Without force an existing file
-// is kept and written reports false. The hard link refuses to replace a
-// file that appeared meanwhile.
-func writeAtomic(root, rel string, data []byte, mode os.FileMode, force bool) (written bool, err error) {
+// folder, then renamed into place. Without force an existing file is
+// kept (see present) and written reports false. (The output folder is
+// the batch's own: nothing else writes a user's file between the check
+// and the rename.)
+//
+// With durable the file is synced before it is moved. Per-user files
+// are not: a sync per file costs milliseconds each, which for thousands
+// of files is most of a batch; Run flushes once at the end instead
+// (syncOutput), and a file left empty by a crash before that is not
+// "present", so the next run writes it again.
+func writeAtomic(root, rel string, data []byte, mode os.FileMode, force bool, durable ...bool) (written bool, err error) {
 	p := filepath.Join(root, filepath.FromSlash(rel))
-	if !force {
-		if _, err := os.Lstat(p); err == nil {
-			return false, nil
+	if !force && present(p) {
+		return false, nil
+	}
+	// A temporary name of this process's own, created with the final
+	// mode (less the umask) in one call: on a busy disk every metadata
+	// change counts, and a batch makes thousands.
+	tmpName := filepath.Join(filepath.Dir(p), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(p), os.Getpid(), tmpSeq.Add(1)))
+	create := func() (*os.File, error) {
+		return os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	}
+	tmp, err := create()
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			tmp, err = create()
 		}
 	}
-	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(p)+".tmp-*")
 	if err != nil {
 		return false, err
 	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // a no-op once moved
-	if err := tmp.Chmod(mode); err != nil {
+	fail := func(err error) (bool, error) {
 		tmp.Close()
+		os.Remove(tmpName)
 		return false, err
 	}
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return false, err
+		return fail(err)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return false, err
+	if len(durable) > 0 && durable[0] {
+		if err := tmp.Sync(); err != nil {
+			return fail(err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
+		return fail(err)
+	}
+	if err := os.Rename(tmpName, p); err != nil {
+		os.Remove(tmpName)
 		return false, err
-	}
-	if force {
-		return true, os.Rename(tmpName, p)
-	}
-	if err := os.Link(tmpName, p); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return false, nil
-		}
-		// File systems without hard links.
-		return true, os.Rename(tmpName, p)
 	}
 	return true, nil
 }
+
+// tmpSeq numbers this process's temporary files.
+var tmpSeq atomic.Uint64
 
 // domainFileSet is one file of a domain's set.
 type domainFileSet struct {
@@ -159,12 +170,20 @@ func writeDomainFiles(root, dir string, s export.Settings, opts export.Options, 
 	}
 	for _, f := range set {
 		rel := path.Join(dir, f.rel)
-		if _, err := writeAtomic(root, rel, f.data, 0o644, force); err != nil {
+		if _, err := writeAtomic(root, rel, f.data, 0o644, force, true); err != nil {
 			return files, err
 		}
 		files = append(files, rel)
 	}
 	return files, nil
+}
+
+// present reports whether p is a file with something in it: an empty
+// one is what a crash can leave of a file whose data never reached the
+// disk.
+func present(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && (fi.Size() > 0 || fi.IsDir())
 }
 
 // pathJoin joins the output folder and a slash-separated relative path.

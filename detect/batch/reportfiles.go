@@ -27,17 +27,17 @@ func WriteReports(dir string, r *Report, sep rune) error {
 	if err != nil {
 		return err
 	}
-	if _, err := writeAtomic(dir, ReportJSON, data, 0o644, true); err != nil {
+	if _, err := writeAtomic(dir, ReportJSON, data, 0o644, true, true); err != nil {
 		return err
 	}
-	if _, err := writeAtomic(dir, ReportCSV, reportCSV(r, sep), 0o644, true); err != nil {
+	if _, err := writeAtomic(dir, ReportCSV, reportCSV(r, sep), 0o644, true, true); err != nil {
 		return err
 	}
 	page, err := reportHTML(r)
 	if err != nil {
 		return err
 	}
-	_, err = writeAtomic(dir, ReportHTML, page, 0o644, true)
+	_, err = writeAtomic(dir, ReportHTML, page, 0o644, true, true)
 	return err
 }
 
