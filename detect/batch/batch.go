@@ -299,6 +299,7 @@ func (b *run) domain(i int) {
 		}
 		if err == nil {
 			dr.Files, err = writeDomainFiles(b.opts.Output, DomainDir(d.name), s, b.exportOptions(""), b.opts.Force)
+			dr.Files = append(dr.Files, path.Join(DomainDir(d.name), CheckFile))
 		}
 		if err != nil {
 			dr.Status, reasonCode = DomainWriteFailed, ReasonWriteFailed
