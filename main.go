@@ -45,7 +45,7 @@ func window() int {
 	a := app.NewWithID("io.github.postino_mail.postino")
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Postino")
-	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{}, Health: gui.DetectHealth{}})
+	ui := gui.New(a, w, gui.Options{Engine: gui.DetectEngine{}, Health: gui.DetectHealth{}, Batch: gui.DetectBatch{}})
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))

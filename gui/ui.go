@@ -28,6 +28,9 @@ type Options struct {
 	Engine Engine
 	// Health runs domain health checks; nil hides the Health tab.
 	Health HealthEngine
+	// Batch prepares profiles for a list of users; nil hides the Batch
+	// tab (see batch.go).
+	Batch BatchEngine
 }
 
 // UI is the window content and the state of the current run. All its
@@ -72,6 +75,7 @@ type UI struct {
 	summary        *widget.Label
 	side           *container.AppTabs
 	tabs           *container.AppTabs
+	batch          *batchView
 }
 
 // New creates the UI for win, reading settings from the app's
@@ -126,6 +130,10 @@ func (u *UI) Content() fyne.CanvasObject {
 	if u.opts.Health != nil {
 		u.health = newHealthView(u)
 		items = append(items, container.NewTabItemWithIcon(i18n.T("gui.tab.health"), healthIcon(), u.health.obj))
+	}
+	if u.opts.Batch != nil {
+		u.batch = newBatchView(u, u.batch)
+		items = append(items, container.NewTabItemWithIcon(i18n.T("batch.gui.tab"), batchIcon(), u.batch.obj))
 	}
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
@@ -261,6 +269,9 @@ func (u *UI) Close() {
 	u.cancelRun()
 	if u.hcancel != nil {
 		u.hcancel()
+	}
+	if u.batch != nil {
+		u.batch.cancel()
 	}
 }
 
