@@ -124,6 +124,15 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 	if opts.Output == "" {
 		return nil, errors.New("batch: no output folder")
 	}
+	if opts.Network == nil {
+		// Callers should pass one; the system's resolvers are the
+		// sensible default (health.Run needs one).
+		nw, err := network.New(network.Options{})
+		if err != nil {
+			return nil, err
+		}
+		opts.Network = nw
+	}
 	if err := os.MkdirAll(opts.Output, 0o755); err != nil {
 		return nil, err
 	}
@@ -349,8 +358,9 @@ func (b *run) check(d domainWork) (*detect.Report, bool) {
 		OverrideDir:     b.opts.OverrideDir,
 		DiscoverTimeout: b.opts.DiscoverTimeout,
 		ProbeTimeout:    b.opts.ProbeTimeout,
-		Username:        first.Username,
-		Probe:           b.cache.probe,
+		// No Username: a login the list gives is that user's alone
+		// (forUser), and a probe without a password does not use it.
+		Probe: b.cache.probe,
 	}, first.Address, nil)
 	return rep, false
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -124,6 +125,15 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"t":      func(key string, data ...any) string { return i18n.T(key, data...) },
 	"t1":     func(key, name string, v any) string { return i18n.T(key, map[string]any{name: v}) },
 	"server": serverText,
+	// href makes a relative link of a /-separated path whose names may
+	// hold %XX escapes of their own (SafeName).
+	"href": func(p string) string {
+		parts := strings.Split(p, "/")
+		for i, s := range parts {
+			parts[i] = url.PathEscape(s)
+		}
+		return strings.Join(parts, "/")
+	},
 }).Parse(`<!DOCTYPE html>
 <html lang="{{.Language}}">
 <head>
@@ -160,7 +170,7 @@ small{color:#555}
 {{range .Users}}<tr>
 <td>{{.Line}}</td><td>{{.Address}}{{if .Name}}<br><small>{{.Name}}</small>{{end}}</td>
 <td class="{{.Status}}">{{t (print "batch.user." .Status)}}{{if .Reason}}<br><small>{{.Reason.Text}}</small>{{end}}</td>
-<td>{{range .Files}}<a href="{{.}}">{{.}}</a><br>{{end}}</td>
+<td>{{range .Files}}<a href="{{href .}}">{{.}}</a><br>{{end}}</td>
 </tr>
 {{end}}</table>
 {{if .Rejected}}<h2>{{t "batch.report.rejected"}}</h2>
