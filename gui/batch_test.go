@@ -16,8 +16,10 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/batch"
+	"github.com/postino-mail/postino/detect/batch/batchtest"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/labtest"
 )
 
 // scriptBatch is a BatchEngine the test drives: it hands over its
@@ -60,11 +62,18 @@ type batchHarness struct {
 
 func newBatchHarness(t *testing.T) *batchHarness {
 	t.Helper()
+	eng := newScriptBatch()
+	h := newBatchHarnessWith(t, eng)
+	h.eng = eng
+	return h
+}
+
+func newBatchHarnessWith(t *testing.T, engine BatchEngine) *batchHarness {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1000, 700))
-	eng := newScriptBatch()
-	u := New(a, w, Options{Engine: newScriptEngine(), Batch: eng})
+	u := New(a, w, Options{Engine: newScriptEngine(), Batch: engine})
 	u.langFn = func(code string) error { i18n.SetLanguage(code); return nil }
 	h := &harness{t: t, app: a, win: w, ui: u, queue: make(chan func(), 1024)}
 	u.do = func(f func()) { h.queue <- f }
@@ -77,7 +86,7 @@ func newBatchHarness(t *testing.T) *batchHarness {
 		h.pump()
 		i18n.SetLanguage("")
 	})
-	return &batchHarness{harness: h, eng: eng}
+	return &batchHarness{harness: h}
 }
 
 func (h *batchHarness) send(evs ...event.Event) {
@@ -222,5 +231,39 @@ func TestBatchTabInItalianKeepsTheList(t *testing.T) {
 	h.requireText(h.ui.batch.obj, i18n.T("batch.gui.parsed", map[string]any{"Users": 1, "Domains": 1, "Rejected": 0}))
 	if findButton(h.ui.batch.obj, "Prepara i profili") == nil {
 		t.Error("the Run button is not in Italian")
+	}
+}
+
+// The tab runs the same engine as the command line: a real batch
+// against the loopback lab writes the profiles, and the table shows each
+// domain's outcome.
+func TestBatchTabRunsTheRealEngine(t *testing.T) {
+	lab := labtest.NewWith(t, labtest.Options{DNSTimeout: 5 * time.Second})
+	db := batchtest.NewISPDB(lab)
+	db.Provider("prov.example", "Prov", "mail.prov.example", "", "mail.prov.example")
+	batchtest.Host(t, lab, nil, "mail.prov.example", []int{993, 143, 465, 587, 25, 2525})
+	lab.MX("alfa.example", 10, "mx.prov.example")
+	h := newBatchHarnessWith(t, DetectBatch{Network: lab.Network})
+	h.ui.set.ISPDBURL, h.ui.set.ProbeTimeout, h.ui.set.AllowHTTPAutoconfig = batchtest.ISPDBURL, 3*time.Second, false
+	v := h.ui.batch
+	v.loadFile(writeList(t, "email,name\nanna@alfa.example,Anna\nugo@nomail.example,Ugo\n"))
+	out := filepath.Join(t.TempDir(), "out")
+	v.output.SetText(out)
+	test.Tap(v.run)
+	deadline := time.After(60 * time.Second)
+	for v.s.running {
+		select {
+		case f := <-h.queue:
+			f()
+		case <-deadline:
+			t.Fatal("the batch did not finish")
+		}
+	}
+	h.requireText(v.obj, "alfa.example (1 users) — "+i18n.T("batch.domain.ok"))
+	h.requireText(v.obj, "nomail.example (1 users) — "+i18n.T("batch.domain.not-found"))
+	for _, f := range []string{"report.html", "users/anna@alfa.example/anna@alfa.example.mobileconfig"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil {
+			t.Error(err)
+		}
 	}
 }
