@@ -22,6 +22,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
 	"github.com/postino-mail/postino/detect/network"
@@ -279,6 +280,13 @@ func (b *run) domain(i int) {
 		go func() { healthDone <- runHealth(b.ctx, b.opts.Network, d.name, health.Options{}, nil) }()
 	}
 	rep, reused := b.check(d)
+	if !rep.Working() && !rep.Canceled && sourceFailed(rep) && b.ctx.Err() == nil {
+		// A source could not be asked (a DNS answer lost, a web server
+		// too slow): ask once more rather than leave the domain's users
+		// without profiles for a passing failure. Its endpoints are not
+		// probed again (the cache keeps their results).
+		rep, reused = b.check(d)
+	}
 	dr.Reused = reused
 	reasonCode := ""
 	switch {
@@ -363,6 +371,17 @@ func (b *run) check(d domainWork) (*detect.Report, bool) {
 		Probe: b.cache.probe,
 	}, first.Address, nil)
 	return rep, false
+}
+
+// sourceFailed reports whether some discovery source of rep ended in an
+// error rather than an answer.
+func sourceFailed(rep *detect.Report) bool {
+	for _, s := range rep.Sources {
+		if s.Status == discover.StatusError {
+			return true
+		}
+	}
+	return false
 }
 
 // savedCheck reads a working check an earlier run saved for d.

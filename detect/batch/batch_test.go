@@ -17,6 +17,7 @@ import (
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/batch/batchtest"
+	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/export"
@@ -398,5 +399,28 @@ func TestBatchPerHostConnectionCapSeenByServer(t *testing.T) {
 				t.Errorf("%d endpoints connected, %d probed; want 8", len(perPort), rep.EndpointsProbed)
 			}
 		})
+	}
+}
+
+// A domain whose discovery hit a passing failure (a source in error) is
+// asked once more before its users are reported without profiles.
+func TestBatchRetriesADomainWhoseSourceFailed(t *testing.T) {
+	l := newTestLab(t, labtest.Options{DNSTimeout: 5 * time.Second})
+	calls := 0
+	old := runCheck
+	t.Cleanup(func() { runCheck = old })
+	runCheck = func(ctx context.Context, o detect.CheckOptions, a address.Address, s event.Sink) *detect.Report {
+		calls++
+		if calls == 1 {
+			rep := &detect.Report{}
+			rep.Address, rep.Domain = a.String(), a.Domain
+			rep.Sources = []discover.SourceReport{{Name: discover.SourceMX, Status: discover.StatusError, Error: "DNS MX: timed out"}}
+			return rep
+		}
+		return old(ctx, o, a, s)
+	}
+	rep, err := Run(context.Background(), l.options(t.TempDir()), mustParse(t, "anna@alfa.example\n"), nil)
+	if err != nil || !rep.AllDone() || calls != 2 {
+		t.Errorf("err %v, summary %+v, %d checks", err, rep.Summary, calls)
 	}
 }
