@@ -2,13 +2,22 @@ package cli
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/smallstep/pkcs7"
+	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/postino-mail/postino/detect/batch"
 	"github.com/postino-mail/postino/detect/batch/batchtest"
@@ -143,4 +152,55 @@ func readBatchReport(t *testing.T, dir string) *batch.Report {
 		t.Fatal(err)
 	}
 	return &r
+}
+
+// --sign-p12 signs every user's Apple profile; the .p12 password comes
+// from standard input, the list from a file.
+func TestBatchCommandSignsProfiles(t *testing.T) {
+	batchLab(t)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(8), Subject: pkix.Name{CommonName: "Postino batch test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, "p12-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p12Path, list := filepath.Join(dir, "signer.p12"), filepath.Join(dir, "users.csv")
+	os.WriteFile(p12Path, p12, 0o600)
+	os.WriteFile(list, []byte("anna@alfa.example\nbob@beta.example\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	code, _, errText := runCLI(t, "p12-pass\n", false, "batch", "--format", "mobileconfig", "--sign-p12", p12Path, "--sign-pass-stdin", "--timeout", "3s", "-o", out, list)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errText)
+	}
+	for _, a := range []string{"anna@alfa.example", "bob@beta.example"} {
+		data, err := os.ReadFile(filepath.Join(out, "users", a, a+".mobileconfig"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p7, err := pkcs7.Parse(data)
+		if err != nil {
+			t.Fatalf("%s: not signed: %v", a, err)
+		}
+		pool := x509.NewCertPool()
+		pool.AddCert(cert)
+		if err := p7.VerifyWithChain(pool); err != nil || !bytes.Contains(p7.Content, []byte(a)) {
+			t.Errorf("%s: signature %v", a, err)
+		}
+	}
+	if code, _, _ := runCLI(t, "wrong\n", false, "batch", "--sign-p12", p12Path, "--sign-pass-stdin", "-o", out, list); code != ExitUsage {
+		t.Errorf("wrong .p12 password: exit %d", code)
+	}
 }
