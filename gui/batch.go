@@ -123,9 +123,10 @@ type batchView struct {
 	obj fyne.CanvasObject
 
 	listEntry   *widget.Entry
+	intro       *widget.Label
 	parsed      *widget.Label
 	rowsList    *widget.List
-	formats     *widget.CheckGroup
+	formats     []*widget.Check
 	output      *widget.Entry
 	force       *widget.Check
 	health      *widget.Check
@@ -177,13 +178,16 @@ func newBatchView(u *UI, prev *batchView) *batchView {
 			l.Refresh()
 		})
 
-	var names []string
+	// The formats in a grid of four columns: in one row they would make
+	// the window wider than a laptop screen.
+	formatGrid := container.NewGridWithColumns(4)
 	for _, f := range export.Formats() {
-		names = append(names, f.Name)
+		c := widget.NewCheck(f.Name, nil)
+		c.SetChecked(contains(s.formats, f.Name))
+		c.OnChanged = func(bool) { v.formatsChanged() }
+		v.formats = append(v.formats, c)
+		formatGrid.Add(c)
 	}
-	v.formats = widget.NewCheckGroup(names, func(sel []string) { v.s.formats = sel; v.renderButtons() })
-	v.formats.Horizontal = true
-	v.formats.SetSelected(s.formats)
 
 	v.output = widget.NewEntry()
 	v.output.SetPlaceHolder(i18n.T("batch.gui.output.placeholder"))
@@ -226,18 +230,20 @@ func newBatchView(u *UI, prev *batchView) *batchView {
 	}
 	form := container.New(layoutForm(),
 		label("batch.gui.list"), container.NewBorder(nil, nil, nil, choose, v.listEntry),
-		label("batch.gui.formats"), v.formats,
+		label("batch.gui.formats"), formatGrid,
 		label("batch.gui.output"), container.NewBorder(nil, nil, nil, chooseOut, v.output),
+		widget.NewLabel(""), container.NewHBox(v.force, v.health),
 	)
-	top := container.NewVBox(hintLabel(i18n.T("batch.gui.intro")), form,
-		container.NewHBox(v.force, v.health), v.parsed)
 	actions := container.NewHBox(v.run, v.stop, v.openReport, v.openFolder)
-	bottom := container.NewVBox(v.bar, v.status, actions)
-	left := container.NewBorder(heading(i18n.T("batch.gui.rows")), nil, nil, nil, v.rowsList)
+	bottom := container.NewVBox(container.NewBorder(nil, nil, actions, nil, v.bar), v.status)
+	// Before a list is chosen, its place explains what to choose.
+	v.intro = hintLabel(i18n.T("batch.gui.intro"))
+	left := container.NewBorder(heading(i18n.T("batch.gui.rows")), nil, nil, nil,
+		container.NewStack(container.NewVBox(v.intro), v.rowsList))
 	right := container.NewBorder(heading(i18n.T("batch.gui.domains")), nil, nil, nil, v.domainsList)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.45
-	v.obj = container.NewBorder(container.NewPadded(top), container.NewPadded(bottom), nil, nil, split)
+	v.obj = container.NewBorder(container.NewPadded(form), container.NewPadded(bottom), nil, nil, split)
 
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { v.dropped(uris) })
 	v.render()
@@ -278,6 +284,7 @@ func (formLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 // domainLine is a domain's text and icon in the table.
 func domainLine(d batchDomain) (string, fyne.Resource) {
 	users := i18n.T("batch.gui.users", map[string]any{"Count": d.users})
+	// (a label, not a plural: "users: 1" reads right in both languages)
 	if d.report == nil {
 		if d.started {
 			return fmt.Sprintf("%s (%s) — %s", d.name, users, i18n.T("batch.gui.domain.checking")), theme.NewPrimaryThemedResource(theme.SearchIcon())
@@ -518,6 +525,13 @@ func (v *batchView) render() {
 		v.parsed.Importance = widget.MediumImportance
 	}
 	v.parsed.Refresh()
+	if s.list != nil {
+		v.intro.Hide()
+		v.rowsList.Show()
+	} else {
+		v.intro.Show()
+		v.rowsList.Hide()
+	}
 	v.rowsList.Refresh()
 	v.domainsList.Refresh()
 	v.renderProgress()
@@ -548,7 +562,12 @@ func (v *batchView) renderProgress() {
 		if s.report.Canceled {
 			text += " " + i18n.T("batch.report.canceled")
 		}
+	default: // idle: what the list holds, or why it cannot be used
+		v.status.Importance = v.parsed.Importance
+		v.status.SetText(v.parsed.Text)
+		return
 	}
+	v.status.Importance = widget.MediumImportance
 	v.status.SetText(text)
 }
 
@@ -562,15 +581,41 @@ func (v *batchView) renderButtons() {
 	setEnabled(v.stop, s.running)
 	setEnabled(v.openReport, !s.running && s.report != nil)
 	setEnabled(v.openFolder, !s.running && s.report != nil)
-	if s.running {
-		v.listEntry.Disable()
-		v.output.Disable()
-		v.formats.Disable()
-	} else {
-		v.listEntry.Enable()
-		v.output.Enable()
-		v.formats.Enable()
+	for _, w := range append([]fyne.Disableable{v.listEntry, v.output}, checksOf(v.formats)...) {
+		if s.running {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
 	}
+}
+
+// formatsChanged records the ticked formats, in the order of the menu.
+func (v *batchView) formatsChanged() {
+	v.s.formats = nil
+	for _, c := range v.formats {
+		if c.Checked {
+			v.s.formats = append(v.s.formats, c.Text)
+		}
+	}
+	v.renderButtons()
+}
+
+func checksOf(cs []*widget.Check) []fyne.Disableable {
+	out := make([]fyne.Disableable, len(cs))
+	for i, c := range cs {
+		out[i] = c
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func setEnabled(b *widget.Button, on bool) {

@@ -135,7 +135,7 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 		t.Fatalf("rows %+v", v.s.rows)
 	}
 	h.requireText(tab, v.s.rows[2].reason)
-	h.requireText(tab, "alfa.example (1 users) — "+i18n.T("batch.gui.domain.waiting"))
+	h.requireText(tab, "alfa.example (users: 1) — "+i18n.T("batch.gui.domain.waiting"))
 
 	// Formats and folder, then Run.
 	out := filepath.Join(t.TempDir(), "out")
@@ -144,7 +144,7 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 	v.output.SetText(out)
 	test.Tap(v.run)
 	req := <-h.eng.reqs
-	if req.Output != out || strings.Join(req.Formats, ",") != "mobileconfig,thunderbird,text" || len(req.List.Users) != 2 {
+	if req.Output != out || strings.Join(req.Formats, ",") != "thunderbird,mobileconfig,text" || len(req.List.Users) != 2 {
 		t.Fatalf("request %+v formats %v", req.Output, req.Formats)
 	}
 	if !v.run.Disabled() || v.stop.Disabled() || !v.openReport.Disabled() {
@@ -154,7 +154,7 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 	in := &config.Server{Protocol: config.IMAP, Host: "mail.prov.example", Port: 993, Security: config.TLS}
 	outSrv := &config.Server{Protocol: config.SMTP, Host: "mail.prov.example", Port: 465, Security: config.TLS}
 	h.send(batch.DomainStarted{Domain: "alfa.example", Users: 1})
-	h.requireText(tab, "alfa.example (1 users) — "+i18n.T("batch.gui.domain.checking"))
+	h.requireText(tab, "alfa.example (users: 1) — "+i18n.T("batch.gui.domain.checking"))
 	h.send(batch.DomainFinished{Domain: batch.DomainReport{Domain: "alfa.example", Status: batch.DomainOK, Users: 1, Incoming: in, Outgoing: outSrv}},
 		batch.Progress{DomainsDone: 1, Domains: 2, UsersDone: 1, Users: 2, EndpointsProbed: 8, Elapsed: 2 * time.Second})
 	h.requireText(tab, "mail.prov.example:993, mail.prov.example:465")
@@ -163,7 +163,7 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 	}
 	h.requireText(tab, i18n.T("batch.cli.progress", map[string]any{"DomainsDone": 1, "Domains": 2, "UsersDone": 1, "Users": 2, "Endpoints": 8}))
 	h.send(batch.DomainFinished{Domain: batch.DomainReport{Domain: "beta.example", Status: batch.DomainNotFound, Users: 1}})
-	h.requireText(tab, "beta.example (1 users) — "+i18n.T("batch.domain.not-found"))
+	h.requireText(tab, "beta.example (users: 1) — "+i18n.T("batch.domain.not-found"))
 
 	h.eng.end <- &batch.Report{Summary: batch.Summary{Users: 2, Written: 1, Failed: 1, Rejected: 2, Domains: 2, DomainsOK: 1}}
 	h.waitDone()
@@ -259,8 +259,8 @@ func TestBatchTabRunsTheRealEngine(t *testing.T) {
 			t.Fatal("the batch did not finish")
 		}
 	}
-	h.requireText(v.obj, "alfa.example (1 users) — "+i18n.T("batch.domain.ok"))
-	h.requireText(v.obj, "nomail.example (1 users) — "+i18n.T("batch.domain.not-found"))
+	h.requireText(v.obj, "alfa.example (users: 1) — "+i18n.T("batch.domain.ok"))
+	h.requireText(v.obj, "nomail.example (users: 1) — "+i18n.T("batch.domain.not-found"))
 	for _, f := range []string{"report.html", "users/anna@alfa.example/anna@alfa.example.mobileconfig"} {
 		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil {
 			t.Error(err)
