@@ -135,6 +135,10 @@ func Parse(r io.Reader) (*List, error) {
 	if err != nil {
 		return nil, inputError("encoding", nil)
 	}
+	if !strings.Contains(text, "\n") && strings.Contains(text, "\r") {
+		// Old Mac line ends (Excel for Mac's "CSV (Macintosh)"): CR only.
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	l := &List{Encoding: enc, Separator: detectSeparator(text)}
 
 	cr := csv.NewReader(strings.NewReader(text))

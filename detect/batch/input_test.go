@@ -67,6 +67,14 @@ func TestParseItalianExcelSemicolonWindows1252(t *testing.T) {
 	}
 }
 
+// Excel for Mac's "CSV (Macintosh)" ends lines with CR alone.
+func TestParseCROnlyLineEnds(t *testing.T) {
+	l := parse(t, "email;name\ranna@example.org;Anna\rbob@example.com;Bob\r")
+	if got := strings.Join(addresses(l), " "); got != "anna@example.org bob@example.com" || l.Users[1].Line != 3 {
+		t.Errorf("addresses %q, lines %+v", got, l.Users)
+	}
+}
+
 func TestParseUTF8BOMAndUTF16(t *testing.T) {
 	l := parse(t, "\ufeffemail;name\nanna@example.org;Anna Nöel\n")
 	if len(l.Users) != 1 || l.Users[0].Name != "Anna Nöel" || !l.Header {
