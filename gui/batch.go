@@ -326,7 +326,11 @@ func (v *batchView) chooseList() {
 func (v *batchView) dropped(uris []fyne.URI) {
 	for _, uri := range uris {
 		if uri.Scheme() == "file" {
-			v.u.tabs.Select(v.u.tabs.Items[len(v.u.tabs.Items)-1])
+			for _, item := range v.u.tabs.Items {
+				if item.Content == v.obj {
+					v.u.tabs.Select(item)
+				}
+			}
 			v.loadFile(uri.Path())
 			return
 		}
