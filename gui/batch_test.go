@@ -128,7 +128,11 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 	// A list dropped on the window is parsed at once; bad rows are
 	// flagged with their reason before anything runs.
 	list := writeList(t, "email;name;password\nanna@alfa.example;Anna;x\nbob@beta.example;Bob;y\nnot-an-address;;\nanna@alfa.example;;\n")
+	h.ui.tabs.SelectIndex(0)
 	v.dropped([]fyne.URI{storage.NewFileURI(list)})
+	if h.ui.tabs.Selected().Content != tab {
+		t.Error("a list dropped on the window does not show the Batch tab")
+	}
 	h.requireText(tab, i18n.T("batch.gui.parsed", map[string]any{"Users": 2, "Domains": 2, "Rejected": 2}))
 	h.requireText(tab, "password")
 	if len(v.s.rows) != 4 || v.s.rows[2].reason == "" || v.s.rows[3].reason == "" || v.s.rows[0].reason != "" {
