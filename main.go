@@ -94,7 +94,7 @@ func window(nw *network.Network) (code int) {
 		timings = newBenchTimings(v, real, a.Quit)
 		check = timings
 	}
-	ui := gui.New(a, w, gui.Options{Engine: check, Retrier: real, RoundTripper: real, Health: engine.Health{Network: nw}, EnvDNS: os.Getenv("POSTINO_DNS")})
+	ui := gui.New(a, w, gui.Options{Engine: check, Retrier: real, RoundTripper: real, Health: engine.Health{Network: nw}, EnvDNS: os.Getenv("POSTINO_DNS"), Batch: engine.Batch{Network: nw}})
 	if timings != nil {
 		ui.OnMilestone(timings.milestone)
 	}

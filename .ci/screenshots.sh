@@ -8,6 +8,7 @@
 #   health.png    the Domain health tab (MX, SPF, DKIM, DMARC, ...)
 #   export.png    the export dialog (every format, the profile's options)
 #   italiano.png  the same window in Italian (LANG=it_IT.UTF-8)
+#   batch.png     the Batch tab after preparing profiles for a small list
 #
 # `.ci/screenshots.sh bench` (make bench-gui) runs the same window with
 # POSTINO_AUTOCHECK against the same lab instead, RUNS times, and prints
@@ -136,4 +137,19 @@ kill "$app"; wait "$app" 2>/dev/null || true
 run_app it_IT.UTF-8 dark "$work/cfg-it"
 type_and_check mario@studio-rossi.it demo-password
 shot italiano.png
+kill "$app"; wait "$app" 2>/dev/null || true
+
+# The Batch tab: a list with three users at the demo provider, one at a
+# domain without mail, a bad row and a duplicate.
+printf 'email;nome;lingua\nmario@studio-rossi.it;Mario Rossi;it\nanna.bianchi@studio-rossi.it;Anna Bianchi;it\nluca@studio-rossi.it;Luca Verdi;en\ngiulia@esempio-chiuso.it;Giulia;it\nnon-un-indirizzo;;\nmario@studio-rossi.it;;\n' >"$work/utenti.csv"
+mkdir -p "$work/cfg-batch"
+run_app en_US.UTF-8 light "$work/cfg-batch"
+click "${BATCH_TAB_X:-290}" "${BATCH_TAB_Y:-110}"
+click "${BATCH_LIST_X:-400}" "${BATCH_LIST_Y:-155}"
+DISPLAY=$display xdotool type --delay 10 "$work/utenti.csv"
+DISPLAY=$display xdotool key Return
+sleep 1
+click "${BATCH_RUN_X:-80}" "${BATCH_RUN_Y:-535}"
+sleep "${SETTLE:-8}"
+shot batch.png
 kill "$app"; wait "$app" 2>/dev/null || true

@@ -63,6 +63,10 @@ type CheckOptions struct {
 	// probe.DefaultLoginTimeout), whatever ProbeTimeout says.
 	LoginTimeout time.Duration
 	ClientName   string
+
+	// Probe, when set, runs each probe instead of probe.Run: a batch of
+	// checks shares one probe per endpoint through it (see ProbeFunc).
+	Probe ProbeFunc
 }
 
 // Check discovers the settings for addr and probes every candidate host
@@ -80,7 +84,11 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	if opts.Network == nil {
 		panic("detect.Check: CheckOptions.Network is nil")
 	}
-	return check(ctx, opts, addr, sink, stages{discover: discover.Run, probe: probe.Run})
+	run := stages{discover: discover.Run, probe: probe.Run}
+	if opts.Probe != nil {
+		run.probe = opts.Probe
+	}
+	return check(ctx, opts, addr, sink, run)
 }
 
 func check(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink, run stages) *Report {

@@ -37,6 +37,9 @@ type Options struct {
 	// EnvDNS is $POSTINO_DNS, which the engines use when the DNS setting
 	// is empty: Settings shows it instead of "as the system".
 	EnvDNS string
+	// Batch prepares profiles for a list of users; nil hides the Batch
+	// tab (see batch.go).
+	Batch BatchEngine
 }
 
 // frameInterval is the shortest time between two batches of engine
@@ -104,6 +107,7 @@ type UI struct {
 	summary      *widget.Label
 	side         *container.AppTabs
 	tabs         *container.AppTabs
+	batch        *batchView
 }
 
 // New creates the UI for win, reading settings from the app's
@@ -168,6 +172,10 @@ func (u *UI) Content() fyne.CanvasObject {
 	if u.opts.Health != nil {
 		u.health = newHealthView(u)
 		items = append(items, container.NewTabItemWithIcon(i18n.T("gui.tab.health"), healthIcon(), u.health.obj))
+	}
+	if u.opts.Batch != nil {
+		u.batch = newBatchView(u, u.batch)
+		items = append(items, container.NewTabItemWithIcon(i18n.T("batch.gui.tab"), batchIcon(), u.batch.obj))
 	}
 	u.tabs = container.NewAppTabs(items...)
 	u.installShortcuts()
@@ -330,6 +338,9 @@ func (u *UI) wait() {
 func (u *UI) Close() {
 	u.cancelRun()
 	u.hrun.stop()
+	if u.batch != nil {
+		u.batch.cancel()
+	}
 }
 
 // addressIsChecked reports whether the address entry still holds the

@@ -69,6 +69,7 @@ type command struct {
 // commands is every sub-command, in the order `postino help` lists them
 // (alphabetical). Adding a sub-command is adding its line here.
 var commands = []command{
+	{"batch", "batch.cli.summary", runBatch},
 	{"check", "check.summary", runCheck},
 	{"detect", "detect.summary", runDetect},
 	{"export", "export.cli.summary", runExport},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect"
+	"github.com/postino-mail/postino/detect/batch"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/health"
 	"github.com/postino-mail/postino/detect/probe"
@@ -73,6 +74,9 @@ func TestJSONDocExamplesAreValidDocumentsOfTheirCommand(t *testing.T) {
 			// Health texts render only (health.Text): compare the
 			// example's fields with a report that sets every one.
 			err = sameKeys(ex, fullHealth())
+		case top["users"] != nil && top["rejected"] != nil: // postino batch (report.json)
+			var rep batch.Report
+			err = strictDecode(ex, &rep)
 		case top["sources"] != nil: // postino detect
 			var res discover.Result
 			err = strictDecode(ex, &res)
