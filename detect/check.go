@@ -84,14 +84,13 @@ func Check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 	if opts.Network == nil {
 		panic("detect.Check: CheckOptions.Network is nil")
 	}
-	run := stages{discover: discover.Run, probe: probe.Run}
-	if opts.Probe != nil {
-		run.probe = opts.Probe
-	}
-	return check(ctx, opts, addr, sink, run)
+	return check(ctx, opts, addr, sink, stages{discover: discover.Run, probe: probe.Run})
 }
 
 func check(ctx context.Context, opts CheckOptions, addr address.Address, sink event.Sink, run stages) *Report {
+	if opts.Probe != nil {
+		run.probe = opts.Probe // the batch's shared probe cache
+	}
 	start := time.Now()
 	if opts.ProbeTimeout <= 0 {
 		opts.ProbeTimeout = DefaultProbeTimeout

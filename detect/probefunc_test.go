@@ -15,7 +15,7 @@ import (
 // (the batch's shared probe cache), and what it returns is what the
 // report and the recommendation use.
 func TestCheckProbesThroughOptionsProbe(t *testing.T) {
-	fakes(t, []config.Candidate{
+	run := fakes(t, []config.Candidate{
 		cand(config.IMAP, "mail.example.org", 993, config.TLS, "%EMAILADDRESS%"),
 		cand(config.SMTP, "mail.example.org", 465, config.TLS, "%EMAILADDRESS%"),
 	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
@@ -24,7 +24,7 @@ func TestCheckProbesThroughOptionsProbe(t *testing.T) {
 	})
 	var mu sync.Mutex
 	asked := map[string]int{}
-	rep := Check(context.Background(), CheckOptions{
+	rep := check(context.Background(), CheckOptions{
 		Network: &network.Network{},
 		Probe: func(ctx context.Context, _ *network.Network, ep config.Server, sources []string, o probe.Options, _ event.Sink) probe.Result {
 			mu.Lock()
@@ -34,7 +34,7 @@ func TestCheckProbesThroughOptionsProbe(t *testing.T) {
 			r.ID, r.Endpoint, r.Sources, r.Phase = ep.Key(), ep, sources, probe.PhaseDone
 			return r
 		},
-	}, mustAddr(t, "anna@example.org"), nil)
+	}, mustAddr(t, "anna@example.org"), nil, run)
 	if len(asked) != 6 { // IMAP 993/143 + SMTP 465/587/25/2525
 		t.Errorf("asked for %d endpoints: %v", len(asked), asked)
 	}

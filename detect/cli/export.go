@@ -88,7 +88,7 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
 	fs.StringVar(&a.domainFiles, "domain-files", "", i18n.T("domainfiles.flag.domain_files"))
 	var absent string
-	fs.StringVar(&absent, "declare-absent", "", i18n.T("domainfiles.flag.declare_absent", map[string]any{"Services": strings.Join(export.ServiceLabels(), ",")}))
+	fs.StringVar(&absent, "declare-absent", "", i18n.T("domainfiles.flag.declare_absent", map[string]any{"Services": strings.Join(export.ServiceLabels(), ", ")}))
 	fs.StringVar(&a.encryptTo, "encrypt-to", "", i18n.T("domainfiles.flag.encrypt_to"))
 	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
 	if err != nil {

@@ -82,11 +82,16 @@ func parseCommandHelp(s string) (prose []string, flags []flagHelp) {
 	return prose, flags
 }
 
+var commaNoSpace = regexp.MustCompile(`,(\S)`)
+
 // esc makes text safe in roff: a backslash is \e, a hyphen \- (so it is
 // typed as ASCII), and a line cannot start with a control character.
 func esc(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\e`)
 	s = strings.ReplaceAll(s, "-", `\-`)
+	// A comma-separated list without spaces (--declare-absent's) is one
+	// word to troff; \: lets it break the line after a comma.
+	s = commaNoSpace.ReplaceAllString(s, `,\:$1`)
 	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
 		s = `\&` + s
 	}

@@ -79,6 +79,7 @@ func TestEscapeKeepsTextText(t *testing.T) {
 		`a\b`:         `a\eb`,
 		`--ca-file`:   `\-\-ca\-file`,
 		`plain words`: `plain words`,
+		`a,b, c`:      `a,\:b, c`,
 	} {
 		if got := esc(in); got != want {
 			t.Errorf("esc(%q) = %q, want %q", in, got, want)
