@@ -268,6 +268,16 @@ func (e *exportDialog) loadP12(data []byte, password string) error {
 
 // chooseP12 loads a signing certificate and asks for its password.
 func (e *exportDialog) chooseP12() {
+	e.openSmallFile([]string{".p12", ".pfx"}, func(data []byte) error {
+		e.askP12Password(data)
+		return nil
+	})
+}
+
+// openSmallFile lets the person pick a file with one of exts and hands
+// its bytes (at most maxP12Size: certificates and keys are small) to
+// use; an error from reading or from use is shown.
+func (e *exportDialog) openSmallFile(exts []string, use func([]byte) error) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, e.u.win)
@@ -281,13 +291,14 @@ func (e *exportDialog) chooseP12() {
 		if err == nil && len(data) > maxP12Size {
 			err = errors.New(i18n.T("gui.export.p12_too_large"))
 		}
+		if err == nil {
+			err = use(data)
+		}
 		if err != nil {
 			dialog.ShowError(err, e.u.win)
-			return
 		}
-		e.askP12Password(data)
 	}, e.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".p12", ".pfx"}))
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.Show()
 }
 
@@ -442,26 +453,5 @@ func (e *exportDialog) loadDeviceCert(data []byte) error {
 
 // chooseDeviceCert asks for the device certificate to encrypt to.
 func (e *exportDialog) chooseDeviceCert() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			dialog.ShowError(err, e.u.win)
-			return
-		}
-		if r == nil {
-			return
-		}
-		data, err := io.ReadAll(io.LimitReader(r, maxP12Size+1))
-		r.Close()
-		if err == nil && len(data) > maxP12Size {
-			err = errors.New(i18n.T("gui.export.p12_too_large"))
-		}
-		if err == nil {
-			err = e.loadDeviceCert(data)
-		}
-		if err != nil {
-			dialog.ShowError(err, e.u.win)
-		}
-	}, e.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer", ".der"}))
-	d.Show()
+	e.openSmallFile([]string{".pem", ".crt", ".cer", ".der"}, e.loadDeviceCert)
 }
