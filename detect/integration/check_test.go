@@ -232,15 +232,20 @@ func TestCheckWithAWrongPasswordExplainsEveryRefusal(t *testing.T) {
 		case n > 3:
 			t.Errorf("%s: Dovecot saw %d refused passwords in one check, want at most 3:\n%s", lang, n, grepLines(tail, "mismatch"))
 		}
-		if doc.Recommended.Incoming != nil || doc.Recommended.Outgoing != nil {
-			t.Errorf("%s: recommended %+v / %+v with a wrong password, want none", lang, doc.Recommended.Incoming, doc.Recommended.Outgoing)
+		// The servers are right, only the password is wrong (issue 16):
+		// they are still recommended, with the login marked failed and the
+		// reason saying the password was refused there.
+		for _, rec := range []*choiceDoc{doc.Recommended.Incoming, doc.Recommended.Outgoing} {
+			if rec == nil || rec.Login != "failed" || !rec.Verified {
+				t.Errorf("%s: recommended %+v, want the verified server with login failed", lang, rec)
+			}
 		}
 		codes := map[string]bool{}
 		for _, why := range doc.Recommended.Reasons {
 			codes[why.Code] = true
 		}
-		if !codes["no-incoming"] || !codes["no-outgoing"] {
-			t.Errorf("%s: reasons %v, want no-incoming and no-outgoing", lang, codes)
+		if !codes["password-refused"] || codes["no-incoming"] || codes["no-outgoing"] {
+			t.Errorf("%s: reasons %v, want password-refused and a recommendation in both directions", lang, codes)
 		}
 	}
 	for proto, en := range explanations["en"] {

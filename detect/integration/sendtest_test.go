@@ -127,8 +127,9 @@ func TestCheckSendTestGoesThroughPostfixIntoDovecot(t *testing.T) {
 	}
 }
 
-// With a wrong password nothing is recommended, so --send-test sends
-// nothing: one line says why, exit 1, and Postfix received no message.
+// With a wrong password the servers are recommended but the login is not
+// proven, so --send-test sends nothing: one line says why, exit 1, and
+// Postfix received no message.
 func TestCheckSendTestWithAWrongPasswordSendsNothing(t *testing.T) {
 	s := need(t)
 	postfixLog := filepath.Join(s["REALSERVERS_DIR"], "log", "postfix.log")
@@ -137,7 +138,7 @@ func TestCheckSendTestWithAWrongPasswordSendsNothing(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "\nNo test message was sent: the check found no working incoming and outgoing settings") {
+	if !strings.Contains(r.stdout, "\nNo test message was sent: the check could not log in with your password on both recommended servers.") {
 		t.Errorf("stdout does not say why nothing was sent:\n%s", r.stdout)
 	}
 	if log := readFrom(t, postfixLog, before); strings.Contains(log, "message-id=<postino.") {
