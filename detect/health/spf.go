@@ -2,6 +2,7 @@ package health
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -56,7 +57,8 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 		b.add(NotFound, "spf-none", map[string]any{"Domain": domain})
 		return b.check()
 	case err != nil:
-		if m, ok := err.(*multipleError); ok {
+		var m *multipleError
+		if errors.As(err, &m) {
 			b.record(m.records...)
 			b.add(Problem, "spf-multiple", map[string]any{"Count": len(m.records)})
 		} else {
@@ -113,11 +115,18 @@ func checkSPF(ctx context.Context, nw *network.Network, domain string) Check {
 // the code of its condition ("spf-bad-domain", "spf-bad-macro"...), so
 // scripts can tell them apart and the person reads what to change.
 func addSyntaxError(b *builder, err error) {
-	se, ok := err.(*spf.SyntaxError)
-	if !ok {
+	se := asSyntaxError(err)
+	b.add(Problem, "spf-"+se.Code, map[string]any{"Term": showTerm(se.Term), "Error": syntaxReason(se)})
+}
+
+// asSyntaxError is err's syntax error, or "not an SPF record" for any
+// other parse failure.
+func asSyntaxError(err error) *spf.SyntaxError {
+	var se *spf.SyntaxError
+	if !errors.As(err, &se) {
 		se = &spf.SyntaxError{Code: spf.CodeNotSPF}
 	}
-	b.add(Problem, "spf-"+se.Code, map[string]any{"Term": showTerm(se.Term), "Error": syntaxReason(se)})
+	return se
 }
 
 // syntaxReason is a one-line translated reason for a syntax error, used
@@ -297,7 +306,8 @@ func (w *spfWalker) fetch(term, target string) *spf.Record {
 		return nil
 	}
 	if err != nil {
-		if m, multiple := err.(*multipleError); multiple {
+		var m *multipleError
+		if errors.As(err, &m) {
 			w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": msg("health.spf.why.multiple", map[string]any{"Count": len(m.records)})})
 		} else {
 			w.b.lookupFailed(target+" TXT", err)
@@ -307,10 +317,7 @@ func (w *spfWalker) fetch(term, target string) *spf.Record {
 	w.b.detail("health.spf.detail.followed", map[string]any{"Term": term, "Record": raw})
 	rec, err := spf.Parse(raw)
 	if err != nil {
-		se, ok := err.(*spf.SyntaxError)
-		if !ok {
-			se = &spf.SyntaxError{Code: spf.CodeNotSPF}
-		}
+		se := asSyntaxError(err)
 		w.b.add(Problem, "spf-target-broken", map[string]any{"Term": term, "Error": syntaxReason(se)})
 		return nil
 	}
