@@ -98,20 +98,7 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			return a
 		}
 		a.url = target
-		res, err := r.net.Post(ctx, target, "text/xml; charset=utf-8", autodiscover.RequestBody(email), 0)
-		var statusErr *network.HTTPStatusError
-		switch {
-		case errors.As(err, &statusErr) && (statusErr.Status == 401 || statusErr.Status == 403):
-			// Exchange and Microsoft 365 answer 401 to an anonymous
-			// request; Postino never sends a password, so there is
-			// simply nothing for it here.
-			err = fmt.Errorf("%w: %w", errAuthRequired, err)
-		case errors.As(err, &statusErr) && statusErr.Status == 405:
-			// The usual answer of an ordinary web site to a POST at
-			// DOMAIN/autodiscover/...: no Autodiscover service, which
-			// is "nothing here", not a failure.
-			err = fmt.Errorf("%w: %w", network.ErrNotFound, err)
-		}
+		res, err := r.postAutodiscover(ctx, target, email)
 		if err != nil {
 			a.err = err
 			return a
@@ -122,15 +109,9 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			}
 			continue
 		}
-		resp, err := autodiscover.Parse(res.Body)
+		resp, err := parseAutodiscover(res.Body)
 		if err != nil {
-			var ae *autodiscover.Error
-			if errors.As(err, &ae) && (ae.Code == autodiscover.CodeServerError || ae.Code == autodiscover.CodeNoServer) {
-				// A well-formed "no settings for this address".
-				a.err = fmt.Errorf("%w: %w", errEmpty, err)
-			} else {
-				a.err = fmt.Errorf("%w: %w", errMalformed, err)
-			}
+			a.err = err
 			return a
 		}
 		switch {
@@ -138,7 +119,7 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			// [MS-OXDSCLI] §3.1.5.3: start again for the new address.
 			na, err := address.Parse(resp.RedirectAddr)
 			if err != nil {
-				a.err = fmt.Errorf("%w: redirectAddr %q: %v", errMalformed, resp.RedirectAddr, err)
+				a.err = fmt.Errorf("%w: redirectAddr %q: %w", errMalformed, resp.RedirectAddr, err)
 				return a
 			}
 			if na.Domain != r.domain {
@@ -153,30 +134,71 @@ func (r *runner) autodiscoverChain(ctx context.Context, start string, trusted bo
 			}
 			continue
 		}
-		// Autodiscover names no provider id; the domain it answered for
-		// (after any redirectAddr) is the closest thing, as an
-		// autoconfig file's <emailProvider id> usually is.
-		answered := email[strings.LastIndexByte(email, '@')+1:]
-		p := &config.Provider{ID: answered, Domains: []string{answered}, DisplayName: resp.DisplayName}
-		local := r.addr.Local
-		for _, s := range resp.Servers {
-			// Autodiscover gives a literal login; keep the template form
-			// every other source uses, so exports work for the domain.
-			if s.Username != "" {
-				s.Username = config.TemplateUsername(s.Username, local, r.domain)
-			}
-			if s.Protocol.Incoming() {
-				p.Incoming = append(p.Incoming, s)
-			} else {
-				p.Outgoing = append(p.Outgoing, s)
-			}
-		}
-		a.provider, a.props = p, proposalsFrom(p, trusted)
+		a.provider, a.props = r.autodiscoverProvider(resp, email, trusted)
 		if len(a.props) == 0 {
 			a.err = errEmpty
 		}
 		return a
 	}
+}
+
+// postAutodiscover sends the request for email to target. The statuses
+// that mean "no Autodiscover here" become the errors discovery reports
+// as such rather than as failures.
+func (r *runner) postAutodiscover(ctx context.Context, target, email string) (*network.HTTPResult, error) {
+	res, err := r.net.Post(ctx, target, "text/xml; charset=utf-8", autodiscover.RequestBody(email), 0)
+	var statusErr *network.HTTPStatusError
+	switch {
+	case errors.As(err, &statusErr) && (statusErr.Status == 401 || statusErr.Status == 403):
+		// Exchange and Microsoft 365 answer 401 to an anonymous
+		// request; Postino never sends a password, so there is
+		// simply nothing for it here.
+		return nil, fmt.Errorf("%w: %w", errAuthRequired, err)
+	case errors.As(err, &statusErr) && statusErr.Status == 405:
+		// The usual answer of an ordinary web site to a POST at
+		// DOMAIN/autodiscover/...: no Autodiscover service, which
+		// is "nothing here", not a failure.
+		return nil, fmt.Errorf("%w: %w", network.ErrNotFound, err)
+	}
+	return res, err
+}
+
+// parseAutodiscover reads an answer; a well-formed "no settings for this
+// address" is empty, anything else unreadable is malformed.
+func parseAutodiscover(body []byte) (*autodiscover.Response, error) {
+	resp, err := autodiscover.Parse(body)
+	if err == nil {
+		return resp, nil
+	}
+	var ae *autodiscover.Error
+	if errors.As(err, &ae) && (ae.Code == autodiscover.CodeServerError || ae.Code == autodiscover.CodeNoServer) {
+		return nil, fmt.Errorf("%w: %w", errEmpty, err)
+	}
+	return nil, fmt.Errorf("%w: %w", errMalformed, err)
+}
+
+// autodiscoverProvider turns an answer for email into a provider and its
+// proposals.
+func (r *runner) autodiscoverProvider(resp *autodiscover.Response, email string, trusted bool) (*config.Provider, []proposal) {
+	// Autodiscover names no provider id; the domain it answered for
+	// (after any redirectAddr) is the closest thing, as an
+	// autoconfig file's <emailProvider id> usually is.
+	answered := email[strings.LastIndexByte(email, '@')+1:]
+	p := &config.Provider{ID: answered, Domains: []string{answered}, DisplayName: resp.DisplayName}
+	local := r.addr.Local
+	for _, s := range resp.Servers {
+		// Autodiscover gives a literal login; keep the template form
+		// every other source uses, so exports work for the domain.
+		if s.Username != "" {
+			s.Username = config.TemplateUsername(s.Username, local, r.domain)
+		}
+		if s.Protocol.Incoming() {
+			p.Incoming = append(p.Incoming, s)
+		} else {
+			p.Outgoing = append(p.Outgoing, s)
+		}
+	}
+	return p, proposalsFrom(p, trusted)
 }
 
 // nextHop resolves a redirect target against the current URL and refuses
