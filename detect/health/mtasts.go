@@ -20,13 +20,32 @@ const shortMaxAge = 86400
 // that it covers every MX host (§4.1).
 func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check {
 	b := newBuilder(NameMTASTS)
+	if !mtastsRecord(ctx, nw, b, domain) {
+		return b.check()
+	}
+	url := "https://mta-sts." + domain + mtasts.PolicyPath
+	res := fetchPolicy(ctx, nw, b, url)
+	if res == nil {
+		return b.check()
+	}
+	policy := readPolicy(b, url, res, domain)
+	if policy == nil {
+		return b.check()
+	}
+	judgePolicy(ctx, nw, b, domain, policy)
+	return b.check()
+}
+
+// mtastsRecord checks the _mta-sts TXT record; false means there is no
+// usable one and the check ends there.
+func mtastsRecord(ctx context.Context, nw *network.Network, b *builder, domain string) bool {
 	recs, err := txtRecords(ctx, nw, "_mta-sts."+domain, mtasts.IsRecord)
 	if err != nil {
 		b.lookupFailed("_mta-sts."+domain+" TXT", err)
-		return b.check()
+		return false
 	}
 	if !b.single(recs, "mtasts", domain) {
-		return b.check()
+		return false
 	}
 	rec, err := mtasts.ParseRecord(recs[0])
 	if err != nil {
@@ -39,24 +58,34 @@ func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check 
 			why = msg("health.mtasts.why.bad-id", nil)
 		}
 		b.add(Problem, "mtasts-invalid-record", map[string]any{"Error": why, "Domain": domain})
-		return b.check()
+		return false
 	}
 	b.detail("health.mta-sts.detail.id", map[string]any{"ID": rec.ID})
+	return true
+}
 
-	url := "https://mta-sts." + domain + mtasts.PolicyPath
+// fetchPolicy gets the policy file the way senders do: HTTPS with a
+// verified certificate and no redirects. nil means it could not be used.
+func fetchPolicy(ctx context.Context, nw *network.Network, b *builder, url string) *network.HTTPResult {
 	res, err := nw.Get(ctx, url, mtasts.MaxPolicySize)
 	var status *network.HTTPStatusError
 	switch {
 	case errors.As(err, &status):
 		b.add(Problem, "mtasts-policy-http", map[string]any{"URL": url, "Status": status.Status})
-		return b.check()
+		return nil
 	case err != nil:
 		b.add(Problem, "mtasts-policy-fetch", map[string]any{"URL": url, "Error": err.Error()})
-		return b.check()
+		return nil
 	case len(res.Redirects) > 0:
 		b.add(Problem, "mtasts-redirect", map[string]any{"URL": url, "To": res.URL})
-		return b.check()
+		return nil
 	}
+	return res
+}
+
+// readPolicy records the policy file as published and parses it; nil
+// means senders would reject it.
+func readPolicy(b *builder, url string, res *network.HTTPResult, domain string) *mtasts.Policy {
 	for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
 		b.record(strings.TrimRight(line, "\r"))
 	}
@@ -83,12 +112,17 @@ func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check 
 			why = msg("health.mtasts.why."+field, map[string]any{"Value": strconv.Quote(perr.Value)})
 		}
 		b.add(Problem, "mtasts-policy-invalid", map[string]any{"URL": url, "Error": why})
-		return b.check()
+		return nil
 	}
 	b.detail("health.mta-sts.detail.policy", map[string]any{
 		"Mode": policy.Mode, "MaxAge": policy.MaxAge, "MX": strings.Join(policy.MX, ", "),
 	})
+	return policy
+}
 
+// judgePolicy weighs a valid policy: its mode, whether it covers every
+// MX host, and how long senders keep it.
+func judgePolicy(ctx context.Context, nw *network.Network, b *builder, domain string, policy *mtasts.Policy) {
 	data := map[string]any{"Mode": policy.Mode, "MaxAge": policy.MaxAge, "Domain": domain}
 	switch policy.Mode {
 	case "testing":
@@ -103,7 +137,6 @@ func checkMTASTS(ctx context.Context, nw *network.Network, domain string) Check 
 		b.add(Warning, "mtasts-short-max-age", data)
 	}
 	b.add(OK, "mtasts-ok", data)
-	return b.check()
 }
 
 // checkCoverage reports MX hosts the policy does not allow: senders that
