@@ -104,35 +104,8 @@ var (
 // cannot be used at all or reports that cannot be written.
 func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Report, error) {
 	start := time.Now()
-	if opts.Domains <= 0 {
-		opts.Domains = DefaultDomains
-	}
-	if opts.PerHost <= 0 {
-		opts.PerHost = DefaultPerHost
-	}
-	if opts.StartGap == 0 {
-		opts.StartGap = DefaultStartGap
-	}
-	if opts.ProbeTimeout <= 0 {
-		opts.ProbeTimeout = detect.DefaultProbeTimeout
-	}
-	if len(opts.Formats) == 0 {
-		for _, n := range DefaultFormats {
-			f, _ := export.Lookup(n)
-			opts.Formats = append(opts.Formats, f)
-		}
-	}
-	if opts.Output == "" {
-		return nil, errors.New("batch: no output folder")
-	}
-	if opts.Network == nil {
-		// Callers should pass one; the system's resolvers are the
-		// sensible default (health.Run needs one).
-		nw, err := network.New(network.Options{})
-		if err != nil {
-			return nil, err
-		}
-		opts.Network = nw
+	if err := opts.withDefaults(); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opts.Output, 0o755); err != nil {
 		return nil, err
@@ -154,9 +127,53 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 	b.emit(Started{Users: len(list.Users), Domains: len(b.domains), Rejected: len(list.Rejected),
 		Rows: b.rep.Rejected, IgnoredPasswordColumn: list.IgnoredPasswordColumn})
 
+	b.runDomains()
+	b.cancelUnstarted()
+	b.finishReport()
+	syncOutput(opts.Output)
+	err := WriteReports(opts.Output, b.rep, list.Separator)
+	b.emit(Finished{Report: b.rep})
+	return b.rep, err
+}
+
+// withDefaults fills the options left zero. The network is not one of
+// them: the caller's (with its DNS server and trust store) is the one
+// to use, and a silent fallback to the system's would ignore both.
+func (o *Options) withDefaults() error {
+	if o.Output == "" {
+		return errors.New("batch: no output folder")
+	}
+	if o.Network == nil {
+		return errors.New("batch: no network")
+	}
+	if o.Domains <= 0 {
+		o.Domains = DefaultDomains
+	}
+	if o.PerHost <= 0 {
+		o.PerHost = DefaultPerHost
+	}
+	if o.StartGap == 0 {
+		o.StartGap = DefaultStartGap
+	}
+	if o.ProbeTimeout <= 0 {
+		o.ProbeTimeout = detect.DefaultProbeTimeout
+	}
+	if len(o.Formats) == 0 {
+		for _, n := range DefaultFormats {
+			f, _ := export.Lookup(n)
+			o.Formats = append(o.Formats, f)
+		}
+	}
+	return nil
+}
+
+// runDomains checks the domains with opts.Domains workers, starting one
+// every opts.StartGap so a batch never opens a burst of connections,
+// until all are done or the context ends.
+func (b *run) runDomains() {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < opts.Domains && w < len(b.domains); w++ {
+	for w := 0; w < b.opts.Domains && w < len(b.domains); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -165,31 +182,35 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 			}
 		}()
 	}
+	defer func() {
+		close(next)
+		wg.Wait()
+	}()
 	var pace <-chan time.Time
-	if opts.StartGap > 0 {
-		t := time.NewTicker(opts.StartGap)
+	if b.opts.StartGap > 0 {
+		t := time.NewTicker(b.opts.StartGap)
 		defer t.Stop()
 		pace = t.C
 	}
-feed:
 	for i := range b.domains {
 		if pace != nil && i > 0 {
 			select {
 			case <-pace:
-			case <-ctx.Done():
-				break feed
+			case <-b.ctx.Done():
+				return
 			}
 		}
 		select {
 		case next <- i:
-		case <-ctx.Done():
-			break feed
+		case <-b.ctx.Done():
+			return
 		}
 	}
-	close(next)
-	wg.Wait()
+}
 
-	// Domains never started, and their users, are reported as canceled.
+// cancelUnstarted reports the domains never started, and their users,
+// as canceled.
+func (b *run) cancelUnstarted() {
 	for i, d := range b.domains {
 		if b.rep.Domains[i].Domain == "" {
 			b.rep.Domains[i] = DomainReport{Domain: d.name, DomainUnicode: d.unicode, Status: DomainCanceled,
@@ -199,11 +220,6 @@ feed:
 			}
 		}
 	}
-	b.finishReport()
-	syncOutput(opts.Output)
-	err := WriteReports(opts.Output, b.rep, list.Separator)
-	b.emit(Finished{Report: b.rep})
-	return b.rep, err
 }
 
 // run is one batch's shared state.

@@ -424,3 +424,20 @@ func TestBatchRetriesADomainWhoseSourceFailed(t *testing.T) {
 		t.Errorf("err %v, summary %+v, %d checks", err, rep.Summary, calls)
 	}
 }
+
+// Run refuses to start without an output folder or a network instead of
+// falling back to the system's resolvers, which would ignore the
+// person's DNS server and CA file; nothing is written.
+func TestRunNeedsAnOutputAndANetwork(t *testing.T) {
+	list := &List{}
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Run(context.Background(), Options{Network: nil, Output: dir}, list, func(event.Event) {}); err == nil {
+		t.Error("Run without a network: no error")
+	}
+	if _, err := Run(context.Background(), Options{Output: ""}, list, func(event.Event) {}); err == nil {
+		t.Error("Run without an output folder: no error")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("something was written: %v", err)
+	}
+}
