@@ -304,6 +304,28 @@ func (b *run) domain(i int) {
 		rep, reused = b.check(d)
 	}
 	dr.Reused = reused
+	users := b.settle(d, rep, reused, &dr)
+	if healthDone != nil {
+		dr.Health = healthVerdicts(<-healthDone)
+	}
+	dr.ElapsedMS = time.Since(start).Milliseconds()
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for k, ui := range d.users {
+		b.rep.Users[ui] = users[k]
+		b.usersDone++
+		b.sink.Emit(UserFinished{User: users[k]})
+	}
+	b.rep.Domains[i] = dr
+	b.domainsDone++
+	b.sink.Emit(DomainFinished{Domain: dr})
+	b.sink.Emit(b.progressLocked())
+}
+
+// settle judges a domain's check into dr, writes its domain files when
+// it works, and returns its users' reports: their files, or why none.
+func (b *run) settle(d domainWork, rep *detect.Report, reused bool, dr *DomainReport) []UserReport {
 	reasonCode := ""
 	switch {
 	case rep.Canceled:
@@ -347,22 +369,7 @@ func (b *run) domain(i int) {
 			users[k] = b.failedUser(ui, reasonCode)
 		}
 	}
-	if healthDone != nil {
-		dr.Health = healthVerdicts(<-healthDone)
-	}
-	dr.ElapsedMS = time.Since(start).Milliseconds()
-
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for k, ui := range d.users {
-		b.rep.Users[ui] = users[k]
-		b.usersDone++
-		b.sink.Emit(UserFinished{User: users[k]})
-	}
-	b.rep.Domains[i] = dr
-	b.domainsDone++
-	b.sink.Emit(DomainFinished{Domain: dr})
-	b.sink.Emit(b.progressLocked())
+	return users
 }
 
 // check returns the domain's check: the one an earlier run saved when
