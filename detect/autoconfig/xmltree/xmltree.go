@@ -88,12 +88,7 @@ func Parse(data []byte, lim Limits) (*Node, error) {
 		}
 		return enc.NewDecoder().Reader(r), nil
 	}
-	var (
-		root     *Node
-		stack    []*Node
-		text     [][]byte
-		elements int
-	)
+	b := &treeBuilder{lim: lim, dec: dec}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -106,58 +101,80 @@ func Parse(data []byte, lim Limits) (*Node, error) {
 			line, _ := dec.InputPos()
 			return nil, &Error{Code: CodeMalformed, Detail: fmt.Sprintf("line %d: %v", line, trimSyntax(err)), Err: err}
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			elements++
-			if elements > lim.MaxElements {
-				return nil, &Error{Code: CodeTooMany, Limit: lim.MaxElements}
-			}
-			if len(stack) >= lim.MaxDepth {
-				return nil, &Error{Code: CodeTooDeep, Limit: lim.MaxDepth}
-			}
-			line, _ := dec.InputPos()
-			n := &Node{Name: t.Name.Local, Line: line}
-			for _, a := range t.Attr {
-				if n.Attr == nil {
-					n.Attr = map[string]string{}
-				}
-				n.Attr[strings.ToLower(a.Name.Local)] = a.Value
-			}
-			if len(stack) == 0 {
-				if root != nil {
-					return nil, &Error{Code: CodeMalformed, Detail: "more than one root element"}
-				}
-				root = n
-			} else {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
-			}
-			stack = append(stack, n)
-			text = append(text, nil)
-		case xml.EndElement:
-			n := stack[len(stack)-1]
-			n.Text = strings.TrimSpace(string(text[len(text)-1]))
-			stack = stack[:len(stack)-1]
-			text = text[:len(text)-1]
-		case xml.CharData:
-			if len(text) > 0 {
-				text[len(text)-1] = append(text[len(text)-1], t...)
-			} else if len(bytes.TrimSpace(t)) > 0 {
-				// Text outside any element: an error page, not XML.
-				return nil, &Error{Code: CodeMalformed, Detail: "text outside the root element"}
-			}
-		case xml.Directive:
-			// A DTD is the door to every entity attack (expansion, external
-			// entities, "billion laughs"); no legitimate mail configuration
-			// has one. encoding/xml does not expand it, but refusing makes
-			// the verdict explicit.
-			return nil, &Error{Code: CodeDoctype}
+		if err := b.add(tok); err != nil {
+			return nil, err
 		}
 	}
-	if root == nil {
+	if b.root == nil {
 		return nil, &Error{Code: CodeEmpty}
 	}
-	return root, nil
+	return b.root, nil
+}
+
+// treeBuilder grows the tree one token at a time, within the limits.
+type treeBuilder struct {
+	lim      Limits
+	dec      *xml.Decoder // for line numbers
+	root     *Node
+	stack    []*Node  // open elements, innermost last
+	text     [][]byte // their text so far
+	elements int
+}
+
+func (b *treeBuilder) add(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		return b.start(t)
+	case xml.EndElement:
+		n := b.stack[len(b.stack)-1]
+		n.Text = strings.TrimSpace(string(b.text[len(b.text)-1]))
+		b.stack = b.stack[:len(b.stack)-1]
+		b.text = b.text[:len(b.text)-1]
+	case xml.CharData:
+		if len(b.text) > 0 {
+			b.text[len(b.text)-1] = append(b.text[len(b.text)-1], t...)
+		} else if len(bytes.TrimSpace(t)) > 0 {
+			// Text outside any element: an error page, not XML.
+			return &Error{Code: CodeMalformed, Detail: "text outside the root element"}
+		}
+	case xml.Directive:
+		// A DTD is the door to every entity attack (expansion, external
+		// entities, "billion laughs"); no legitimate mail configuration
+		// has one. encoding/xml does not expand it, but refusing makes
+		// the verdict explicit.
+		return &Error{Code: CodeDoctype}
+	}
+	return nil
+}
+
+func (b *treeBuilder) start(t xml.StartElement) error {
+	b.elements++
+	if b.elements > b.lim.MaxElements {
+		return &Error{Code: CodeTooMany, Limit: b.lim.MaxElements}
+	}
+	if len(b.stack) >= b.lim.MaxDepth {
+		return &Error{Code: CodeTooDeep, Limit: b.lim.MaxDepth}
+	}
+	line, _ := b.dec.InputPos()
+	n := &Node{Name: t.Name.Local, Line: line}
+	for _, a := range t.Attr {
+		if n.Attr == nil {
+			n.Attr = map[string]string{}
+		}
+		n.Attr[strings.ToLower(a.Name.Local)] = a.Value
+	}
+	if len(b.stack) == 0 {
+		if b.root != nil {
+			return &Error{Code: CodeMalformed, Detail: "more than one root element"}
+		}
+		b.root = n
+	} else {
+		p := b.stack[len(b.stack)-1]
+		p.Children = append(p.Children, n)
+	}
+	b.stack = append(b.stack, n)
+	b.text = append(b.text, nil)
+	return nil
 }
 
 func trimSyntax(err error) string {
