@@ -18,7 +18,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // mailHost runs real in-process mail servers for one lab host, with a
@@ -31,7 +31,7 @@ type mailHost struct {
 	user     string
 	password string
 	seen     *loginLog
-	pop3s    []*pop3test.Server
+	pop3s    []*mailserver.POP3
 }
 
 // loginLog counts, at the server, every login attempt it received per
@@ -135,7 +135,7 @@ func (m *mailHost) IMAP(t testing.TB, port int, implicit bool) {
 
 // POP3 serves POP3 on port (implicit TLS on 995, STLS otherwise).
 func (m *mailHost) POP3(t testing.TB, port int, implicit bool) {
-	srv := &pop3test.Server{
+	srv := &mailserver.POP3{
 		Capa:        []string{"USER", "UIDL", "TOP"},
 		TLSConfig:   m.tls,
 		ImplicitTLS: implicit,

@@ -14,7 +14,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // plainPassword is the sentinel of the plaintext test.
@@ -56,7 +56,7 @@ func TestBinarySendsNoPasswordWithoutTLSUnlessAllowed(t *testing.T) {
 	creds := &credLog{n: map[string]int{}}
 	servePlainIMAP(t, lab, host, user, creds)
 	servePlainSMTP(t, lab, host, user, creds)
-	pop := &pop3test.Server{HideSTLS: true, Users: map[string]string{user: plainPassword}}
+	pop := &mailserver.POP3{HideSTLS: true, Users: map[string]string{user: plainPassword}}
 	pop.Serve(lab.Listen(host, 110))
 	t.Cleanup(pop.Close)
 	popPasses := func() (n int) {

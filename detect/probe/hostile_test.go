@@ -13,8 +13,8 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
 )
 
 // Servers that misbehave must end in a clear verdict, quickly and with
@@ -140,8 +140,8 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 	startRaw(t, lab, "refuses.example.it", 587, smtpScript("454 4.7.0 TLS not available due to temporary reason\r\n"))
 	startRaw(t, lab, "garbage.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n"))
 	startRaw(t, lab, "inject.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n250 injected\r\n"))
-	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &pop3test.Server{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
-	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &pop3test.Server{STLSNoHandshake: true})
+	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &mailserver.POP3{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
+	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &mailserver.POP3{STLSNoHandshake: true})
 	cases := []struct {
 		host  string
 		proto config.Protocol
@@ -344,7 +344,7 @@ func TestProbeExplainsOAuthOnlyForEveryProtocol(t *testing.T) {
 			"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
 		}, "%TAG% BAD what\r\n")(tls.Server(c, serverTLS(cert)))
 	})
-	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &pop3test.Server{Capa: []string{"SASL XOAUTH2", "UIDL"}})
+	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &mailserver.POP3{Capa: []string{"SASL XOAUTH2", "UIDL"}})
 	for _, ep := range []config.Server{
 		{Protocol: config.IMAP, Host: "oauth.example.it", Port: 993, Security: config.TLS},
 		{Protocol: config.POP3, Host: "oauth.example.it", Port: 995, Security: config.TLS},

@@ -15,7 +15,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // The account every test server knows. The password is a sentinel:
@@ -175,10 +175,10 @@ func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec config
 
 // --- POP3: detect/pop3's test server ---
 
-func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, s *pop3test.Server) *pop3test.Server {
+func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, s *mailserver.POP3) *mailserver.POP3 {
 	t.Helper()
 	if s == nil {
-		s = &pop3test.Server{}
+		s = &mailserver.POP3{}
 	}
 	if s.Users == nil {
 		s.Users = map[string]string{testUser: testPassword}
