@@ -177,7 +177,7 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 // AUTH, LOGIN or PASS, unless the person allowed plaintext for this run.
 func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 	lab := labtest.New(t)
-	smtpBE := &smtpBackend{}
+	smtpBE := submission(nil)
 	startSMTP(t, lab, "smtp.example.it", 587, config.Plain, lab.Cert("smtp.example.it"), smtpBE)
 	imapLog := startIMAP(t, lab, "imap.example.it", 143, config.Plain, lab.Cert("imap.example.it"), nil)
 	pop := startPOP3(t, lab, "pop.example.it", 110, config.Plain, lab.Cert("pop.example.it"), nil)
@@ -195,8 +195,8 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 		port   int
 		logins func() int
 	}{
-		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.log.count(); return n }},
-		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.count(); return n }},
+		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.Logins().Count("smtp"); return n }},
+		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.Count("imap"); return n }},
 		{config.POP3, "pop.example.it", 110, popLogins},
 	}
 	for _, c := range cases {
@@ -229,7 +229,7 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 
 func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), &smtpBackend{mechs: []string{}})
+	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), submission([]string{}))
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mx.example.it", Port: 25, Security: config.STARTTLS}, noLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "starttls-missing") {
 		t.Fatalf("status %s problems %v", res.Status, codes(res))
@@ -238,8 +238,8 @@ func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 
 func TestProbeExplainsOAuthOnlyAndMissingAuth(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), &smtpBackend{mechs: []string{"XOAUTH2", "OAUTHBEARER"}})
-	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), &smtpBackend{mechs: []string{}})
+	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), submission([]string{"XOAUTH2", "OAUTHBEARER"}))
+	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), submission([]string{}))
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "oauth.example.it", Port: 465, Security: config.TLS}, withLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "oauth-only") || res.Login != LoginSkipped {
 		t.Errorf("oauth: status %s problems %v login %s", res.Status, codes(res), res.Login)

@@ -61,7 +61,7 @@ func ServeIMAPWith(t TB, ln net.Listener, o IMAPOptions) {
 		ln = tls.NewListener(ln, cfg)
 	case StartTLS:
 		opts.TLSConfig = cfg
-	default:
+	case NoTLS:
 		opts.InsecureAuth = true
 	}
 	srv := imapserver.New(opts)

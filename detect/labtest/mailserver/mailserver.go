@@ -35,6 +35,9 @@ const (
 	// NoTLS offers no TLS at all, and takes passwords in the clear, as
 	// the servers the plaintext safety tests point Postino at.
 	NoTLS
+	// ListenerTLS leaves TLS to the listener the test passes (a
+	// tls.NewListener with settings of its own, such as old versions).
+	ListenerTLS
 )
 
 // NewUser returns the account address/password with the given mailboxes
