@@ -181,14 +181,6 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 	startSMTP(t, lab, "smtp.example.it", 587, config.Plain, lab.Cert("smtp.example.it"), smtpBE)
 	imapLog := startIMAP(t, lab, "imap.example.it", 143, config.Plain, lab.Cert("imap.example.it"), nil)
 	pop := startPOP3(t, lab, "pop.example.it", 110, config.Plain, lab.Cert("pop.example.it"), nil)
-	popLogins := func() (n int) {
-		for _, c := range pop.Commands() {
-			if strings.HasPrefix(c.Line, "PASS") {
-				n++
-			}
-		}
-		return n
-	}
 	cases := []struct {
 		proto  config.Protocol
 		host   string
@@ -197,7 +189,7 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 	}{
 		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.Logins().Count("smtp"); return n }},
 		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.Count("imap"); return n }},
-		{config.POP3, "pop.example.it", 110, popLogins},
+		{config.POP3, "pop.example.it", 110, func() int { n, _ := pop.Logins.Count("pop3"); return n }},
 	}
 	for _, c := range cases {
 		t.Run(string(c.proto), func(t *testing.T) {

@@ -61,7 +61,7 @@ func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
 				log = be.Logins()
 				ep = config.Server{Protocol: config.SMTP, Host: host, Port: 587, Security: config.STARTTLS}
 			case 2:
-				startPOP3(t, lab, host, 995, config.TLS, cert, nil)
+				log = startPOP3(t, lab, host, 995, config.TLS, cert, nil).Logins
 				ep = config.Server{Protocol: config.POP3, Host: host, Port: 995, Security: config.TLS}
 			}
 			res := probeOnce(t, nw, ep, withLogin())
