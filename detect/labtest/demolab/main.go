@@ -132,6 +132,7 @@ func main() {
 	mailserver.ServePOP3(servers, lab.Listen("pop."+domain, 995), &mailserver.POP3{
 		Greeting: "Studio Rossi POP3 ready", Capa: []string{"USER", "SASL PLAIN"},
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{expired}}, ImplicitTLS: true,
+		Timeout: 30 * time.Second,
 	})
 
 	for _, kv := range lab.Env() {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Maildrop is the POP3 view of a mailbox: messages the tests (or a
@@ -98,6 +99,9 @@ type POP3 struct {
 	// Logins records every login attempt (a fresh log when nil; share
 	// one with the host's other servers to count them together).
 	Logins *Logins
+	// Timeout, when set, bounds each connection: a long-running server
+	// (the demo lab) must not keep forgotten connections forever.
+	Timeout time.Duration
 
 	mu       sync.Mutex
 	commands []Command
@@ -220,6 +224,9 @@ func (s *POP3) handle(c net.Conn) {
 				return
 			}
 		}
+	}
+	if s.Timeout > 0 {
+		c.SetDeadline(time.Now().Add(s.Timeout))
 	}
 	_, isTLS := c.(*tls.Conn)
 	p := &pop3Session{s: s, c: c, isTLS: isTLS, br: bufio.NewReader(c), w: bufio.NewWriter(c), deleted: map[int]bool{}}
