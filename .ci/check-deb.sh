@@ -2,7 +2,7 @@
 # check-deb.sh DEB: proves the Debian package, as a person would use it:
 # installs it with apt (which pulls in the libraries it declares), runs
 # `postino --version` and `postino check --json` against the hermetic demo
-# lab (gui/internal/demolab, loopback only), validates the desktop entry
+# lab (detect/labtest/demolab, loopback only), validates the desktop entry
 # (desktop-file-validate) and the AppStream metainfo (appstreamcli
 # validate --no-net), checks the icons and the man page, then removes it
 # and checks that nothing of it is left.
@@ -49,7 +49,7 @@ echo "deb: $out"
 [ "$(postino version)" = "$out" ] || fail "postino version and postino --version differ"
 
 # The program the package installed, against the lab.
-go build -o "$work/demolab" ./gui/internal/demolab
+go build -o "$work/demolab" ./detect/labtest/demolab
 mkfifo "$work/lab.in"
 "$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
 lab_pid=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-wine.sh LINUX_BINARY POSTINO_EXE SETUP_EXE: proves the Windows
 # build works, by running the real Postino.exe under Wine (Debian's wine64)
-# against the hermetic demo lab (gui/internal/demolab, loopback only):
+# against the hermetic demo lab (detect/labtest/demolab, loopback only):
 #
 #   0. the network layer's Windows-specific tests pass on Windows' own
 #      sockets (Winsock error codes, DNS falling back to TCP when UDP
@@ -97,7 +97,7 @@ prefix() {
 }
 
 lab() {
-	go build -o "$work/demolab" ./gui/internal/demolab
+	go build -o "$work/demolab" ./detect/labtest/demolab
 	mkfifo "$work/lab.in"
 	"$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
 	pids+=($!)

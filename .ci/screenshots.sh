@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make screenshots: run the real Postino window under Xvfb against the
-# loopback demo provider (gui/internal/demolab: DNS, CA, autoconfig, IMAP,
+# loopback demo provider (detect/labtest/demolab: DNS, CA, autoconfig, IMAP,
 # SMTP, POP3 on 127.0.0.x) and save PNGs into docs/screenshots/:
 #
 #   check.png     a finished check (sources, live grid, recommendation)
@@ -46,7 +46,7 @@ echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
 # no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable),
 # and Fyne would parse its 4 MB colour emoji font once per text style (~20 MB).
 go build -tags "${POSTINO_TAGS-no_emoji}" -o "$work/postino" "${POSTINO_MAIN:-.}"
-go build -o "$work/demolab" ./gui/internal/demolab
+go build -o "$work/demolab" ./detect/labtest/demolab
 
 # The lab serves until its stdin closes: keep a pipe open on fd 3.
 mkfifo "$work/lab.in"

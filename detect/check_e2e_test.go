@@ -2,7 +2,6 @@ package detect
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -183,8 +182,8 @@ func TestCheckPrefersAVerifiedCertificateOverImplicitTLS(t *testing.T) {
 	lab := labtest.New(t)
 	good := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
 	bad := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
-	bad.tls = &tls.Config{Certificates: []tls.Certificate{lab.CertWith(labtest.CertOptions{
-		Names: []string{"mail.example.org"}, NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})}}
+	bad.cert = lab.CertWith(labtest.CertOptions{
+		Names: []string{"mail.example.org"}, NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 	bad.IMAP(t, 993, true)
 	good.IMAP(t, 143, false)
 	bad.SMTP(t, 465, true)

@@ -185,9 +185,7 @@ func TestAWrongPasswordIsTriedOncePerProtocol(t *testing.T) {
 	}
 
 	for _, m := range hosts {
-		m.seen.mu.Lock()
-		m.seen.attempts = map[string]int{}
-		m.seen.mu.Unlock()
+		m.seen.Reset()
 	}
 	opts.Password = e2ePassword
 	rep = check(context.Background(), opts, mustAddr(t, "anna@example.org"), nil, run)
@@ -207,7 +205,7 @@ func TestADelayedRefusalIsARefusalNotAStall(t *testing.T) {
 	}
 	lab := labtest.New(t)
 	m := newMailHost(t, lab, "imap.example.test", "anna@example.test", e2ePassword)
-	m.seen.refuseDelay = 7 * time.Second
+	m.seen.SetRefuseDelay(7 * time.Second)
 	m.IMAP(t, 993, true)
 	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.test", 993, config.TLS, config.PlaceholderAddress)}, nil, nil)
 	run.probe = probe.Run

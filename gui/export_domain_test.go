@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -52,7 +53,7 @@ func TestP12PasswordFieldIsWideAndFocused(t *testing.T) {
 	if e.signer == nil {
 		t.Fatal("Enter did not load the certificate")
 	}
-	h.requireText(h.overlay(), "Studio Rossi IT")
+	h.requireText(h.overlay(), labtest.SignerName)
 }
 
 // TestProfileOptionsSitUnderTheProfileRow: the password and signing

@@ -2,46 +2,22 @@ package gui
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"slices"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
 
-// testP12 returns a .p12 holding a fresh self-signed certificate.
+// testP12 is the lab's .p12 fixture, whose subject is labtest.SignerName.
 func testP12(t *testing.T, password string) []byte {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Studio Rossi IT"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	p12, err := pkcs12.Modern.Encode(key, cert, nil, password)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p12, _ := labtest.SignerP12(t, password)
 	return p12
 }
 
@@ -64,7 +40,7 @@ func TestProfileIsSignedWithTheChosenP12(t *testing.T) {
 	if err := e.loadP12(testP12(t, "p12-pass"), "p12-pass"); err != nil {
 		t.Fatal(err)
 	}
-	h.requireText(h.overlay(), "Studio Rossi IT")
+	h.requireText(h.overlay(), labtest.SignerName)
 	signed, err := e.render(profile)
 	if err != nil {
 		t.Fatal(err)

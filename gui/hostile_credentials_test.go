@@ -3,7 +3,6 @@ package gui
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"io"
 	"log"
 	"os"
@@ -18,15 +17,13 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -50,8 +47,12 @@ func TestGUIRunNeverShowsStoresOrExportsThePassword(t *testing.T) {
 	host := "mail.example.org"
 	user := "anna@example.org"
 	cert := lab.Cert(host)
-	serveIMAPS(t, lab, host, user, cert)
-	serveSMTPS(t, lab, host, user, cert)
+	// The lab's IMAP and submission servers, implicit TLS, one account
+	// whose password is the sentinel.
+	mailserver.ServeIMAPWith(t, lab.Listen(host, 993), mailserver.IMAPOptions{
+		User: imapmemserver.NewUser(user, guiSentinel), Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, Cert: cert, TLS: mailserver.Implicit,
+	})
+	mailserver.ServeSMTP(t, lab.Listen(host, 465), mailserver.NewSubmission(nil, user, guiSentinel, nil), host, cert, true)
 	lab.SRV("_imaps._tcp.example.org", 0, 1, 993, host)
 	lab.SRV("_submissions._tcp.example.org", 0, 1, 465, host)
 
@@ -244,63 +245,6 @@ func assertNotShown(t *testing.T, where string, u *UI) string {
 	}
 	return all.String()
 }
-
-// serveIMAPS runs go-imap's server with implicit TLS for host:993 with
-// one account whose password is the sentinel.
-func serveIMAPS(t *testing.T, lab *labtest.Lab, host, user string, cert tls.Certificate) {
-	t.Helper()
-	mem := imapmemserver.New()
-	mem.AddUser(imapmemserver.NewUser(user, guiSentinel))
-	s := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
-	})
-	ln := tls.NewListener(lab.Listen(host, 993), &tls.Config{Certificates: []tls.Certificate{cert}})
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
-}
-
-// serveSMTPS runs go-smtp's server with implicit TLS for host:465,
-// accepting AUTH PLAIN with the sentinel.
-func serveSMTPS(t *testing.T, lab *labtest.Lab, host, user string, cert tls.Certificate) {
-	t.Helper()
-	s := smtp.NewServer(smtpBackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &guiSMTPSession{user: user}, nil }))
-	s.Domain = host
-	s.ErrorLog = nopLogger{}
-	ln := tls.NewListener(lab.Listen(host, 465), &tls.Config{Certificates: []tls.Certificate{cert}})
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
-}
-
-type smtpBackendFunc func(*smtp.Conn) (smtp.Session, error)
-
-func (f smtpBackendFunc) NewSession(c *smtp.Conn) (smtp.Session, error) { return f(c) }
-
-type guiSMTPSession struct{ user string }
-
-func (s *guiSMTPSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *guiSMTPSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user == s.user && pass == guiSentinel {
-			return nil
-		}
-		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
-	}), nil
-}
-func (s *guiSMTPSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *guiSMTPSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *guiSMTPSession) Data(r io.Reader) error               { _, err := io.Copy(io.Discard, r); return err }
-func (s *guiSMTPSession) Reset()                               {}
-func (s *guiSMTPSession) Logout() error                        { return nil }
-
-type nopLogger struct{}
-
-func (nopLogger) Printf(string, ...any) {}
-func (nopLogger) Println(...any)        {}
 
 // TestGUIRefusesControlCharactersInThePasswordBeforeAnyConnection: a CR,
 // LF or NUL in the password (pasted: nobody types them) could smuggle a

@@ -2,13 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +11,6 @@ import (
 	"time"
 
 	"github.com/smallstep/pkcs7"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/postino-mail/postino/detect/batch"
 	"github.com/postino-mail/postino/detect/batch/batchtest"
@@ -149,24 +143,7 @@ func readBatchReport(t *testing.T, dir string) *batch.Report {
 // from standard input, the list from a file.
 func TestBatchCommandSignsProfiles(t *testing.T) {
 	batchLab(t)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(8), Subject: pkix.Name{CommonName: "Postino batch test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	p12, err := pkcs12.Modern.Encode(key, cert, nil, "p12-pass")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p12, root := labtest.SignerP12(t, "p12-pass")
 	dir := t.TempDir()
 	p12Path, list := filepath.Join(dir, "signer.p12"), filepath.Join(dir, "users.csv")
 	os.WriteFile(p12Path, p12, 0o600)
@@ -186,7 +163,7 @@ func TestBatchCommandSignsProfiles(t *testing.T) {
 			t.Fatalf("%s: not signed: %v", a, err)
 		}
 		pool := x509.NewCertPool()
-		pool.AddCert(cert)
+		pool.AddCert(root)
 		if err := p7.VerifyWithChain(pool); err != nil || !bytes.Contains(p7.Content, []byte(a)) {
 			t.Errorf("%s: signature %v", a, err)
 		}

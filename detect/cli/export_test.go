@@ -3,13 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +13,6 @@ import (
 
 	"github.com/smallstep/pkcs7"
 	"howett.net/plist"
-	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
@@ -26,6 +20,7 @@ import (
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
@@ -473,24 +468,7 @@ func TestExportIncludesThePasswordOnlyInTheProfileWithAWarning(t *testing.T) {
 
 func TestExportSignsTheProfileWithTheP12FromStdin(t *testing.T) {
 	noCheck(t)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Postino export test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	p12, err := pkcs12.Modern.Encode(key, cert, nil, "p12-pass")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p12, root := labtest.SignerP12(t, "p12-pass")
 	p12Path := filepath.Join(t.TempDir(), "signer.p12")
 	if err := os.WriteFile(p12Path, p12, 0o600); err != nil {
 		t.Fatal(err)
@@ -507,7 +485,7 @@ func TestExportSignsTheProfileWithTheP12FromStdin(t *testing.T) {
 		t.Fatalf("not signed: %v", err)
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(cert)
+	pool.AddCert(root)
 	if err := p7.VerifyWithChain(pool); err != nil {
 		t.Errorf("signature: %v", err)
 	}

@@ -1,42 +1,19 @@
 package integration
 
 import (
-	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // plainPassword is the sentinel of the plaintext test.
 const plainPassword = "Plain-Sentinel-Pw-93d1"
-
-// credLog counts the credentials each fake server received.
-type credLog struct {
-	mu sync.Mutex
-	n  map[string]int // protocol → logins received
-}
-
-func (c *credLog) add(proto string) {
-	c.mu.Lock()
-	c.n[proto]++
-	c.mu.Unlock()
-}
-
-func (c *credLog) get(proto string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n[proto]
-}
 
 // TestBinarySendsNoPasswordWithoutTLSUnlessAllowed runs the real binary
 // against servers that offer no TLS at all (IMAP 143 without STARTTLS,
@@ -53,20 +30,18 @@ func TestBinarySendsNoPasswordWithoutTLSUnlessAllowed(t *testing.T) {
 	}
 	lab := labtest.NewWith(t, labtest.Options{RealPorts: true})
 	host, user := "mail.plain.test", "anna@plain.test"
-	creds := &credLog{n: map[string]int{}}
-	servePlainIMAP(t, lab, host, user, creds)
-	servePlainSMTP(t, lab, host, user, creds)
-	pop := &pop3test.Server{HideSTLS: true, Users: map[string]string{user: plainPassword}}
-	pop.Serve(lab.Listen(host, 110))
-	t.Cleanup(pop.Close)
-	popPasses := func() (n int) {
-		for _, c := range pop.Commands() {
-			if f := strings.Fields(strings.ToUpper(c.Line)); len(f) > 0 && (f[0] == "PASS" || f[0] == "AUTH") {
-				n++
-			}
-		}
-		return n
-	}
+	// Every server logs each login it receives (IMAP LOGIN, SMTP AUTH,
+	// POP3 PASS or AUTH) in one log.
+	creds := &mailserver.Logins{}
+	logins := func(proto string) int { n, _ := creds.Count(proto); return n }
+	mailserver.ServeIMAPWith(t, lab.Listen(host, 143), mailserver.IMAPOptions{
+		User: imapmemserver.NewUser(user, plainPassword), Caps: imap.CapSet{imap.CapIMAP4rev1: {}},
+		TLS: mailserver.NoTLS, Logins: creds,
+	})
+	be := mailserver.NewSubmission(nil, user, plainPassword, nil)
+	be.SetLogins(creds)
+	mailserver.ServeSMTPWith(t, lab.Listen(host, 587), be, mailserver.SMTPOptions{Domain: host, TLS: mailserver.NoTLS})
+	mailserver.ServePOP3(t, lab.Listen(host, 110), &mailserver.POP3{HideSTLS: true, Users: map[string]string{user: plainPassword}, Logins: creds})
 	lab.SRV("_imap._tcp.plain.test", 0, 1, 143, host)
 	lab.SRV("_pop3._tcp.plain.test", 0, 1, 110, host)
 	lab.SRV("_submission._tcp.plain.test", 0, 1, 587, host)
@@ -85,11 +60,11 @@ func TestBinarySendsNoPasswordWithoutTLSUnlessAllowed(t *testing.T) {
 		t.Errorf("exit %d, want 1 (nothing usable without TLS)", r.code)
 	}
 	for _, proto := range []string{"imap", "smtp"} {
-		if n := creds.get(proto); n != 0 {
+		if n := logins(proto); n != 0 {
 			t.Errorf("%s: the server received %d logins in the clear", proto, n)
 		}
 	}
-	if n := popPasses(); n != 0 {
+	if n := logins("pop3"); n != 0 {
 		t.Errorf("pop3: the server received %d PASS/AUTH commands in the clear", n)
 	}
 	plainPorts := map[int]bool{143: true, 110: true, 587: true}
@@ -113,11 +88,11 @@ func TestBinarySendsNoPasswordWithoutTLSUnlessAllowed(t *testing.T) {
 		t.Error("with --allow-plaintext the password was printed")
 	}
 	for _, proto := range []string{"imap", "smtp"} {
-		if n := creds.get(proto); n != 1 {
+		if n := logins(proto); n != 1 {
 			t.Errorf("%s: %d logins with --allow-plaintext, want 1", proto, n)
 		}
 	}
-	if n := popPasses(); n != 1 {
+	if n := logins("pop3"); n != 1 {
 		t.Errorf("pop3: %d PASS/AUTH with --allow-plaintext, want 1", n)
 	}
 	for _, p := range doc.Probes {
@@ -129,76 +104,3 @@ func TestBinarySendsNoPasswordWithoutTLSUnlessAllowed(t *testing.T) {
 		t.Errorf("plaintext recommended: %+v / %+v (Postino never recommends it)", rec.Incoming, rec.Outgoing)
 	}
 }
-
-// servePlainIMAP runs go-imap's server on host:143 with no TLS at all,
-// accepting LOGIN in the clear and counting every login.
-func servePlainIMAP(t *testing.T, lab *labtest.Lab, host, user string, creds *credLog) {
-	mem := imapmemserver.New()
-	mem.AddUser(imapmemserver.NewUser(user, plainPassword))
-	s := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return &countingIMAP{Session: mem.NewSession(), creds: creds}, nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-	})
-	ln := lab.Listen(host, 143)
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
-}
-
-type countingIMAP struct {
-	imapserver.Session
-	creds *credLog
-}
-
-func (s *countingIMAP) Login(user, pass string) error {
-	s.creds.add("imap")
-	return s.Session.Login(user, pass)
-}
-
-// servePlainSMTP runs go-smtp's server on host:587 with no STARTTLS,
-// offering AUTH PLAIN in the clear and counting every AUTH.
-func servePlainSMTP(t *testing.T, lab *labtest.Lab, host, user string, creds *credLog) {
-	s := smtp.NewServer(plainSMTPBackend{user: user, creds: creds})
-	s.Domain = host
-	s.AllowInsecureAuth = true
-	s.ErrorLog = quiet{}
-	ln := lab.Listen(host, 587)
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
-}
-
-type plainSMTPBackend struct {
-	user  string
-	creds *credLog
-}
-
-func (b plainSMTPBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
-	return plainSMTPSession(b), nil
-}
-
-type plainSMTPSession plainSMTPBackend
-
-func (s plainSMTPSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s plainSMTPSession) Auth(string) (sasl.Server, error) {
-	s.creds.add("smtp")
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user == s.user && pass == plainPassword {
-			return nil
-		}
-		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
-	}), nil
-}
-func (plainSMTPSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (plainSMTPSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (plainSMTPSession) Data(r io.Reader) error               { _, err := io.Copy(io.Discard, r); return err }
-func (plainSMTPSession) Reset()                               {}
-func (plainSMTPSession) Logout() error                        { return nil }
-
-type quiet struct{}
-
-func (quiet) Printf(string, ...any) {}
-func (quiet) Println(...any)        {}

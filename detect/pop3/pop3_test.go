@@ -19,8 +19,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/pop3"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
 	"go.uber.org/goleak"
 )
 
@@ -50,7 +50,15 @@ func selfSigned(t *testing.T) (server, client *tls.Config) {
 		&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
-func start(t *testing.T, s *pop3test.Server) net.Conn {
+// twoMessages is a maildrop of two 160-byte messages: STAT says 2 320.
+func twoMessages() *mailserver.Maildrop {
+	drop := &mailserver.Maildrop{}
+	drop.Add([]byte(strings.Repeat("a", 160)))
+	drop.Add([]byte(strings.Repeat("b", 160)))
+	return drop
+}
+
+func start(t *testing.T, s *mailserver.POP3) net.Conn {
 	t.Helper()
 	addr, err := s.Listen()
 	if err != nil {
@@ -68,9 +76,9 @@ func start(t *testing.T, s *pop3test.Server) net.Conn {
 
 func TestLoginAndStatOverSTLS(t *testing.T) {
 	srvTLS, cliTLS := selfSigned(t)
-	s := &pop3test.Server{
+	s := &mailserver.POP3{
 		Greeting: "Dovecot ready.", Capa: []string{"USER", "UIDL", "SASL PLAIN"},
-		TLSConfig: srvTLS, Users: map[string]string{"mario@example.it": "s3cret"},
+		TLSConfig: srvTLS, Users: map[string]string{"mario@example.it": "s3cret"}, Drop: twoMessages(),
 	}
 	c, greeting, err := pop3.NewClient(start(t, s))
 	if err != nil {
@@ -115,7 +123,7 @@ func TestLoginAndStatOverSTLS(t *testing.T) {
 func TestAuthPlainWhenUSERIsRefused(t *testing.T) {
 	srvTLS, cliTLS := selfSigned(t)
 	users := map[string]string{"mario@example.it": "s3cret"}
-	s := &pop3test.Server{Capa: []string{"SASL PLAIN"}, TLSConfig: srvTLS, Users: users, NoUser: true}
+	s := &mailserver.POP3{Capa: []string{"SASL PLAIN"}, TLSConfig: srvTLS, Users: users, NoUser: true, Drop: twoMessages()}
 	c, _, err := pop3.NewClient(start(t, s))
 	if err != nil {
 		t.Fatal(err)
@@ -184,15 +192,15 @@ func TestAuthCancelsWhenTheServerKeepsChallenging(t *testing.T) {
 func TestErrorRepliesCarryResponseCodes(t *testing.T) {
 	cases := []struct {
 		name      string
-		server    *pop3test.Server
+		server    *mailserver.POP3
 		password  string
 		wantCode  string
 		wantInMsg string
 	}{
-		{"wrong password", &pop3test.Server{Users: map[string]string{"u": "right"}}, "wrong", "AUTH", "invalid"},
-		{"mailbox in use", &pop3test.Server{PassReply: "-ERR [IN-USE] Mailbox locked by another session"}, "x", "IN-USE", "locked"},
-		{"temporary failure", &pop3test.Server{PassReply: "-ERR [SYS/TEMP] try later"}, "x", "SYS/TEMP", "later"},
-		{"no code", &pop3test.Server{PassReply: "-ERR nope"}, "x", "", "nope"},
+		{"wrong password", &mailserver.POP3{Users: map[string]string{"u": "right"}}, "wrong", "AUTH", "invalid"},
+		{"mailbox in use", &mailserver.POP3{PassReply: "-ERR [IN-USE] Mailbox locked by another session"}, "x", "IN-USE", "locked"},
+		{"temporary failure", &mailserver.POP3{PassReply: "-ERR [SYS/TEMP] try later"}, "x", "SYS/TEMP", "later"},
+		{"no code", &mailserver.POP3{PassReply: "-ERR nope"}, "x", "", "nope"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,7 +221,7 @@ func TestErrorRepliesCarryResponseCodes(t *testing.T) {
 }
 
 func TestCapaFailsCleanlyOnServersWithoutIt(t *testing.T) {
-	c, _, err := pop3.NewClient(start(t, &pop3test.Server{}))
+	c, _, err := pop3.NewClient(start(t, &mailserver.POP3{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +237,7 @@ func TestCapaFailsCleanlyOnServersWithoutIt(t *testing.T) {
 
 func TestSTLSRefusedIsAnError(t *testing.T) {
 	srvTLS, cliTLS := selfSigned(t)
-	c, _, err := pop3.NewClient(start(t, &pop3test.Server{TLSConfig: srvTLS, STLSReply: "-ERR [SYS/TEMP] TLS unavailable"}))
+	c, _, err := pop3.NewClient(start(t, &mailserver.POP3{TLSConfig: srvTLS, STLSReply: "-ERR [SYS/TEMP] TLS unavailable"}))
 	if err != nil {
 		t.Fatal(err)
 	}

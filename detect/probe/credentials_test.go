@@ -155,7 +155,7 @@ func TestPinnedRetryAcceptsOnlyTheCertificateSeen(t *testing.T) {
 	lab := labtest.New(t)
 	self := lab.CertWith(labtest.CertOptions{Names: []string{"imap.example.test"}, SelfSigned: true})
 	log := startIMAP(t, lab, "imap.example.test", 993, config.TLS, self, nil)
-	logins := func() int { n, _ := log.count(); return n }
+	logins := func() int { n, _ := log.Count(""); return n }
 	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 993, Security: config.TLS}
 
 	first := probeOnce(t, lab.Network(), ep, withLogin())

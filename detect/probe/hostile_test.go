@@ -13,8 +13,8 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
 )
 
 // Servers that misbehave must end in a clear verdict, quickly and with
@@ -140,8 +140,8 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 	startRaw(t, lab, "refuses.example.it", 587, smtpScript("454 4.7.0 TLS not available due to temporary reason\r\n"))
 	startRaw(t, lab, "garbage.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n"))
 	startRaw(t, lab, "inject.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n250 injected\r\n"))
-	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &pop3test.Server{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
-	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &pop3test.Server{STLSNoHandshake: true})
+	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &mailserver.POP3{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
+	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &mailserver.POP3{STLSNoHandshake: true})
 	cases := []struct {
 		host  string
 		proto config.Protocol
@@ -177,27 +177,19 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 // AUTH, LOGIN or PASS, unless the person allowed plaintext for this run.
 func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 	lab := labtest.New(t)
-	smtpBE := &smtpBackend{}
+	smtpBE := submission(nil)
 	startSMTP(t, lab, "smtp.example.it", 587, config.Plain, lab.Cert("smtp.example.it"), smtpBE)
 	imapLog := startIMAP(t, lab, "imap.example.it", 143, config.Plain, lab.Cert("imap.example.it"), nil)
 	pop := startPOP3(t, lab, "pop.example.it", 110, config.Plain, lab.Cert("pop.example.it"), nil)
-	popLogins := func() (n int) {
-		for _, c := range pop.Commands() {
-			if strings.HasPrefix(c.Line, "PASS") {
-				n++
-			}
-		}
-		return n
-	}
 	cases := []struct {
 		proto  config.Protocol
 		host   string
 		port   int
 		logins func() int
 	}{
-		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.log.count(); return n }},
-		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.count(); return n }},
-		{config.POP3, "pop.example.it", 110, popLogins},
+		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.Logins().Count("smtp"); return n }},
+		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.Count("imap"); return n }},
+		{config.POP3, "pop.example.it", 110, func() int { n, _ := pop.Logins.Count("pop3"); return n }},
 	}
 	for _, c := range cases {
 		t.Run(string(c.proto), func(t *testing.T) {
@@ -229,7 +221,7 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 
 func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), &smtpBackend{mechs: []string{}})
+	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), submission([]string{}))
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mx.example.it", Port: 25, Security: config.STARTTLS}, noLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "starttls-missing") {
 		t.Fatalf("status %s problems %v", res.Status, codes(res))
@@ -238,8 +230,8 @@ func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 
 func TestProbeExplainsOAuthOnlyAndMissingAuth(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), &smtpBackend{mechs: []string{"XOAUTH2", "OAUTHBEARER"}})
-	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), &smtpBackend{mechs: []string{}})
+	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), submission([]string{"XOAUTH2", "OAUTHBEARER"}))
+	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), submission([]string{}))
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "oauth.example.it", Port: 465, Security: config.TLS}, withLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "oauth-only") || res.Login != LoginSkipped {
 		t.Errorf("oauth: status %s problems %v login %s", res.Status, codes(res), res.Login)
@@ -344,7 +336,7 @@ func TestProbeExplainsOAuthOnlyForEveryProtocol(t *testing.T) {
 			"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
 		}, "%TAG% BAD what\r\n")(tls.Server(c, serverTLS(cert)))
 	})
-	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &pop3test.Server{Capa: []string{"SASL XOAUTH2", "UIDL"}})
+	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &mailserver.POP3{Capa: []string{"SASL XOAUTH2", "UIDL"}})
 	for _, ep := range []config.Server{
 		{Protocol: config.IMAP, Host: "oauth.example.it", Port: 993, Security: config.TLS},
 		{Protocol: config.POP3, Host: "oauth.example.it", Port: 995, Security: config.TLS},

@@ -115,7 +115,7 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 		cert := lab.Cert(c.host)
 		switch c.proto {
 		case config.SMTP:
-			startSMTP(t, lab, c.host, c.port, c.sec, cert, &smtpBackend{})
+			startSMTP(t, lab, c.host, c.port, c.sec, cert, submission(nil))
 		case config.IMAP:
 			startIMAP(t, lab, c.host, c.port, c.sec, cert, nil)
 		case config.POP3:
@@ -163,7 +163,7 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 func TestProbeReportsWrongPasswordWithTheServersWords(t *testing.T) {
 	lab := labtest.New(t)
 	nw := lab.Network()
-	startSMTP(t, lab, "mail.example.it", 465, config.TLS, lab.Cert("mail.example.it"), &smtpBackend{})
+	startSMTP(t, lab, "mail.example.it", 465, config.TLS, lab.Cert("mail.example.it"), submission(nil))
 	startIMAP(t, lab, "mail.example.it", 993, config.TLS, lab.Cert("mail.example.it"), nil)
 	startPOP3(t, lab, "mail.example.it", 995, config.TLS, lab.Cert("mail.example.it"), nil)
 	cases := []struct {

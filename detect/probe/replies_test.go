@@ -12,7 +12,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // lineServer greets, then answers each command line whose first word
@@ -68,7 +68,7 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 		name   string
 		proto  config.Protocol
 		handle func(net.Conn)
-		pop    *pop3test.Server
+		pop    *mailserver.POP3
 		code   string
 	}{
 		{"imap authenticationfailed", config.IMAP, imapReply("%TAG% NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"), nil, "imap-authenticationfailed"},
@@ -80,9 +80,9 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 		{"smtp 534 app password", config.SMTP, smtpReply("534 5.7.9 Application-specific password required\r\n"), nil, "smtp-534"},
 		{"smtp 454", config.SMTP, smtpReply("454 4.7.0 Temporary authentication failure\r\n"), nil, "smtp-454"},
 		{"smtp 530", config.SMTP, smtpReply("530 5.7.0 Must issue a STARTTLS command first\r\n"), nil, "smtp-530"},
-		{"pop3 in-use", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [IN-USE] Mailbox locked"}, "pop3-in-use"},
-		{"pop3 sys/temp", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [SYS/TEMP] Try later"}, "pop3-sys-temp"},
-		{"pop3 auth echoing the password", config.POP3, nil, &pop3test.Server{PassReply: "-ERR [AUTH] bad password " + testPassword}, "pop3-auth"},
+		{"pop3 in-use", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [IN-USE] Mailbox locked"}, "pop3-in-use"},
+		{"pop3 sys/temp", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [SYS/TEMP] Try later"}, "pop3-sys-temp"},
+		{"pop3 auth echoing the password", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [AUTH] bad password " + testPassword}, "pop3-auth"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -238,7 +238,7 @@ func TestProbeUsesAuthenticatePlainWhenIMAPLoginIsDisabled(t *testing.T) {
 func TestProbeUsesPOP3AuthPlainWhenUSERIsNotOffered(t *testing.T) {
 	lab := labtest.New(t)
 	srv := startPOP3(t, lab, "sasl-pop.example.it", 995, config.TLS, lab.Cert("sasl-pop.example.it"),
-		&pop3test.Server{Capa: []string{"SASL PLAIN", "UIDL"}, NoUser: true})
+		&mailserver.POP3{Capa: []string{"SASL PLAIN", "UIDL"}, NoUser: true})
 	ep := config.Server{Protocol: config.POP3, Host: "sasl-pop.example.it", Port: 995, Security: config.TLS}
 	res := probeOnce(t, lab.Network(), ep, withLogin())
 	if res.Login != LoginOK || res.Status != StatusOK {

@@ -2,20 +2,16 @@ package probe
 
 import (
 	"crypto/tls"
-	"io"
 	"net"
 	"sync"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 )
 
 // The account every test server knows. The password is a sentinel:
@@ -25,160 +21,66 @@ const (
 	testPassword = "Sentinel-Pa55-7f3k"
 )
 
-// authLog records every login attempt a test server received and
-// whether it came over TLS, so tests can prove what never happened.
-type authLog struct {
-	mu       sync.Mutex
-	attempts []bool // TLS or not, per attempt
-}
-
-func (a *authLog) add(isTLS bool) {
-	a.mu.Lock()
-	a.attempts = append(a.attempts, isTLS)
-	a.mu.Unlock()
-}
-
-func (a *authLog) count() (total, plain int) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, t := range a.attempts {
-		total++
-		if !t {
-			plain++
-		}
-	}
-	return
-}
-
 func serverTLS(cert tls.Certificate) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
-// --- SMTP: go-smtp's server ---
-
-type smtpBackend struct {
-	mechs []string // AUTH mechanisms offered (default PLAIN)
-	log   authLog
-}
-
-func (b *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return &smtpSession{b: b, c: c}, nil
-}
-
-type smtpSession struct {
-	b *smtpBackend
-	c *smtp.Conn
-}
-
-func (s *smtpSession) AuthMechanisms() []string {
-	if s.b.mechs != nil {
-		return s.b.mechs
-	}
-	return []string{sasl.Plain}
-}
-
-func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
-	_, isTLS := s.c.TLSConnectionState()
-	s.b.log.add(isTLS)
-	if mech != sasl.Plain {
-		return nil, &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 5, 4}, Message: "mechanism not supported"}
-	}
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user == testUser && pass == testPassword {
-			return nil
-		}
-		return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
-	}), nil
-}
-
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *smtpSession) Data(r io.Reader) error {
-	_, err := io.Copy(io.Discard, r)
-	return err
-}
-func (s *smtpSession) Reset()        {}
-func (s *smtpSession) Logout() error { return nil }
-
-// startSMTP runs go-smtp's server for host:port with implicit TLS,
-// STARTTLS or no TLS at all (sec == config.Plain: STARTTLS not offered).
-func startSMTP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, be *smtpBackend) {
-	t.Helper()
-	ln := lab.Listen(host, port)
-	s := smtp.NewServer(be)
-	s.Domain = host
-	s.AllowInsecureAuth = true // so a missing STARTTLS still offers AUTH: the probe must hold back
-	s.MaxMessageBytes = 25 << 20
-	s.ErrorLog = quietLogger{}
+// tlsMode is the lab server's way of offering sec (config.Plain: no
+// STARTTLS offered at all).
+func tlsMode(sec config.Security) mailserver.TLSMode {
 	switch sec {
 	case config.TLS:
-		ln = tls.NewListener(ln, serverTLS(cert))
+		return mailserver.Implicit
 	case config.STARTTLS:
-		s.TLSConfig = serverTLS(cert)
+		return mailserver.StartTLS
 	}
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
+	return mailserver.NoTLS
 }
 
-type quietLogger struct{}
-
-func (quietLogger) Printf(string, ...any) {}
-func (quietLogger) Println(...any)        {}
-
-// --- IMAP: go-imap's imapserver with imapmemserver ---
-
-type imapSession struct {
-	imapserver.Session
-	conn *imapserver.Conn
-	log  *authLog
+// submission is a submission backend for the test account that drops
+// every message; mechs, when non-nil, replace the PLAIN it offers (an
+// empty list offers no AUTH at all). Its Logins count every AUTH.
+func submission(mechs []string) *mailserver.Submission {
+	be := mailserver.NewSubmission(nil, testUser, testPassword, nil)
+	if mechs != nil {
+		be.SetMechanisms(mechs...)
+	}
+	return be
 }
 
-func (s *imapSession) Login(user, pass string) error {
-	_, isTLS := s.conn.NetConn().(*tls.Conn)
-	s.log.add(isTLS)
-	return s.Session.Login(user, pass)
-}
-
-// startIMAP runs imapserver for host:port. With sec == config.Plain the
-// server offers no STARTTLS and accepts LOGIN in the clear.
-func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, caps imap.CapSet) *authLog {
+// startSMTP runs the lab's submission server for host:port with implicit
+// TLS, STARTTLS or no TLS at all (sec == config.Plain: STARTTLS not
+// offered). AUTH is offered before TLS too, so a missing STARTTLS still
+// offers it: the probe must hold back on its own.
+func startSMTP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, be *mailserver.Submission) {
 	t.Helper()
-	mem := imapmemserver.New()
-	mem.AddUser(imapmemserver.NewUser(testUser, testPassword))
-	log := &authLog{}
+	mailserver.ServeSMTPWith(t, lab.Listen(host, port), be, mailserver.SMTPOptions{
+		Domain: host, Cert: cert, TLS: tlsMode(sec), InsecureAuth: true, MaxMessageBytes: 25 << 20,
+	})
+}
+
+// startIMAP runs the lab's IMAP server for host:port (IMAP4rev1 unless
+// caps say otherwise) and returns its login log. With sec ==
+// config.Plain the server offers no STARTTLS and accepts LOGIN in the
+// clear.
+func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, caps imap.CapSet) *mailserver.Logins {
+	t.Helper()
 	if caps == nil {
 		caps = imap.CapSet{imap.CapIMAP4rev1: {}}
 	}
-	opts := &imapserver.Options{
-		NewSession: func(c *imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return &imapSession{Session: mem.NewSession(), conn: c, log: log}, nil, nil
-		},
-		Caps:   caps,
-		Logger: quietLogger{},
-	}
-	ln := lab.Listen(host, port)
-	switch sec {
-	case config.TLS:
-		ln = tls.NewListener(ln, serverTLS(cert))
-	case config.STARTTLS:
-		opts.TLSConfig = serverTLS(cert)
-	default:
-		opts.InsecureAuth = true
-	}
-	s := imapserver.New(opts)
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
+	log := &mailserver.Logins{}
+	mailserver.ServeIMAPWith(t, lab.Listen(host, port), mailserver.IMAPOptions{
+		User: imapmemserver.NewUser(testUser, testPassword), Caps: caps, Cert: cert, TLS: tlsMode(sec), Logins: log,
+	})
 	return log
 }
 
-// --- POP3: detect/pop3's test server ---
-
-func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, s *pop3test.Server) *pop3test.Server {
+// startPOP3 runs the lab's POP3 server s (a default one when nil) for
+// host:port with the test account.
+func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, s *mailserver.POP3) *mailserver.POP3 {
 	t.Helper()
 	if s == nil {
-		s = &pop3test.Server{}
+		s = &mailserver.POP3{}
 	}
 	if s.Users == nil {
 		s.Users = map[string]string{testUser: testPassword}
@@ -192,15 +94,15 @@ func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config
 	case config.STARTTLS:
 		s.TLSConfig = serverTLS(cert)
 	}
-	s.Serve(lab.Listen(host, port))
-	t.Cleanup(s.Close)
-	return s
+	return mailserver.ServePOP3(t, lab.Listen(host, port), s)
 }
 
 // --- raw servers for hostile behaviour ---
 
 // startRaw runs handle for every connection to host:port; the test
-// waits for every handler when it ends.
+// waits for every handler when it ends. It is for replies no real
+// server sends (garbage, endless lines, silence), which the lab's
+// servers cannot be made to say.
 func startRaw(t *testing.T, lab *labtest.Lab, host string, port int, handle func(net.Conn)) {
 	t.Helper()
 	ln := lab.Listen(host, port)
@@ -247,20 +149,11 @@ func drain(c net.Conn) {
 	}
 }
 
-// startIMAPOn serves IMAP on a listener the test prepared (for TLS
+// startIMAPOn serves IMAP on a TLS listener the test prepared (for TLS
 // settings startIMAP does not offer).
 func startIMAPOn(t *testing.T, ln net.Listener) {
 	t.Helper()
-	mem := imapmemserver.New()
-	mem.AddUser(imapmemserver.NewUser(testUser, testPassword))
-	s := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:   imap.CapSet{imap.CapIMAP4rev1: {}},
-		Logger: quietLogger{},
+	mailserver.ServeIMAPWith(t, ln, mailserver.IMAPOptions{
+		User: imapmemserver.NewUser(testUser, testPassword), Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, TLS: mailserver.ListenerTLS,
 	})
-	done := make(chan struct{})
-	go func() { s.Serve(ln); close(done) }()
-	t.Cleanup(func() { s.Close(); <-done })
 }

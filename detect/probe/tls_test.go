@@ -17,6 +17,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -48,19 +49,19 @@ func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
 			}
 			cert := lab.CertWith(c.cert)
 			// Rotate the protocols so each one's TLS path is exercised.
-			var log *authLog
+			var log *mailserver.Logins
 			var ep config.Server
 			switch i % 3 {
 			case 0:
 				log = startIMAP(t, lab, host, 993, config.TLS, cert, nil)
 				ep = config.Server{Protocol: config.IMAP, Host: host, Port: 993, Security: config.TLS}
 			case 1:
-				be := &smtpBackend{}
+				be := submission(nil)
 				startSMTP(t, lab, host, 587, config.STARTTLS, cert, be)
-				log = &be.log
+				log = be.Logins()
 				ep = config.Server{Protocol: config.SMTP, Host: host, Port: 587, Security: config.STARTTLS}
 			case 2:
-				startPOP3(t, lab, host, 995, config.TLS, cert, nil)
+				log = startPOP3(t, lab, host, 995, config.TLS, cert, nil).Logins
 				ep = config.Server{Protocol: config.POP3, Host: host, Port: 995, Security: config.TLS}
 			}
 			res := probeOnce(t, nw, ep, withLogin())
@@ -88,7 +89,7 @@ func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
 				t.Errorf("verdict %q, want %q", res.TLS.Error, c.verdict)
 			}
 			if log != nil {
-				if n, _ := log.count(); n != 0 {
+				if n, _ := log.Count(""); n != 0 {
 					t.Errorf("the server received %d login attempts", n)
 				}
 			}

@@ -395,7 +395,7 @@ func TestRoundTripOverPOP3(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
 			m.be.SetDelay(200 * time.Millisecond)
-			m.drop.add([]byte("Subject: an older message\r\n\r\nhello\r\n"))
+			m.drop.Add([]byte("Subject: an older message\r\n\r\nhello\r\n"))
 			o := m.opts()
 			o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: tc.port, Security: tc.sec}
 			o.Delete = true
@@ -408,7 +408,7 @@ func TestRoundTripOverPOP3(t *testing.T) {
 			if r.Latency < 150*time.Millisecond {
 				t.Errorf("latency %v, delivery took 200ms", r.Latency)
 			}
-			if n := m.drop.len(); n != 1 {
+			if n := m.drop.Len(); n != 1 {
 				t.Errorf("maildrop holds %d messages, want only the older one", n)
 			}
 		})
@@ -417,7 +417,7 @@ func TestRoundTripOverPOP3(t *testing.T) {
 
 func TestRoundTripOverPOP3WithoutTOPIsExplained(t *testing.T) {
 	m := newMailLab(t)
-	m.drop.noTop = true
+	m.drop.SetNoTop(true)
 	o := m.opts()
 	o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: 995, Security: config.TLS}
 	r, _ := run(t, m, o)
@@ -470,7 +470,7 @@ func TestDeleteRemovesOnlyTheEarlierTestMessage(t *testing.T) {
 			if err != nil || !d.Deleted || d.Problem != nil {
 				t.Fatalf("Delete: %+v, %v", d, err)
 			}
-			if n, p := m.count(t, "INBOX"), m.drop.len(); proto == config.IMAP && n != 0 || proto == config.POP3 && p != 0 {
+			if n, p := m.count(t, "INBOX"), m.drop.Len(); proto == config.IMAP && n != 0 || proto == config.POP3 && p != 0 {
 				t.Errorf("left %d (IMAP) %d (POP3) messages", n, p)
 			}
 		})

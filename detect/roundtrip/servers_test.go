@@ -30,7 +30,7 @@ type mailLab struct {
 	nw   *network.Network
 	user *imapmemserver.User
 	be   *mailserver.Submission
-	drop *maildrop
+	drop *mailserver.Maildrop
 	// imapCaps are the IMAP servers' capabilities (default IMAP4rev1 and
 	// UIDPLUS); set before startIMAP.
 	imapCaps imap.CapSet
@@ -43,10 +43,10 @@ func newMailLab(t *testing.T) *mailLab {
 	t.Helper()
 	lab := labtest.New(t)
 	user := mailserver.NewUser(t, testAddr, testPassword, "INBOX", "Junk", "Sent")
-	drop := &maildrop{}
+	drop := &mailserver.Maildrop{}
 	be := mailserver.NewSubmission(user, testAddr, testPassword, func(box string, msg []byte) {
 		if box == "INBOX" {
-			drop.add(msg)
+			drop.Add(msg)
 		}
 	})
 	m := &mailLab{lab: lab, nw: lab.Network(), user: user, drop: drop, be: be}
@@ -63,6 +63,15 @@ func newMailLab(t *testing.T) *mailLab {
 
 func (m *mailLab) startSMTP(t *testing.T, port int, sec config.Security, cert tls.Certificate) {
 	mailserver.ServeSMTP(t, m.lab.Listen(smtpHost, port), m.be, smtpHost, cert, sec == config.TLS)
+}
+
+// startPOP3 serves the maildrop (STLS offered unless implicit).
+func (m *mailLab) startPOP3(t *testing.T, port int, implicit bool, cert tls.Certificate) {
+	mailserver.ServePOP3(t, m.lab.Listen(imapHost, port), &mailserver.POP3{
+		Greeting: "lab POP3 ready", Capa: []string{"USER", "TOP"},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, ImplicitTLS: implicit,
+		Users: map[string]string{testAddr: testPassword}, Drop: m.drop,
+	})
 }
 
 func (m *mailLab) startIMAP(t *testing.T, port int, sec config.Security, cert tls.Certificate) {

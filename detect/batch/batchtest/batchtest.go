@@ -15,7 +15,6 @@ import (
 
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
-	"github.com/postino-mail/postino/detect/pop3/pop3test"
 )
 
 // The lab's ISPDB: providers are found through their customers' MX
@@ -121,7 +120,7 @@ func Host(t testing.TB, lab *labtest.Lab, c *ConnCounter, host string, ports []i
 		case 993, 143:
 			mailserver.ServeIMAP(t, ln, user, nil, cert, port == 993)
 		case 995, 110:
-			srv := &pop3test.Server{Capa: []string{"USER", "UIDL"}, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, ImplicitTLS: port == 995}
+			srv := &mailserver.POP3{Capa: []string{"USER", "UIDL"}, TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, ImplicitTLS: port == 995}
 			srv.Serve(ln)
 			t.Cleanup(srv.Close)
 		default:

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"go.uber.org/goleak"
@@ -95,5 +96,40 @@ func TestSubmissionChecksRecordsAndDelivers(t *testing.T) {
 	}
 	if strings.Join(delivered, ",") != "INBOX,Junk" {
 		t.Errorf("delivered to %v", delivered)
+	}
+	if total, plain := be.Logins().Count("smtp"); total != 4 || plain != 0 || be.Logins().Refused() != 1 {
+		t.Errorf("logins %+v", be.Logins().All())
+	}
+	if l := be.Logins().All()[1]; l != (Login{Proto: "smtp", Mech: "PLAIN", User: "anna@example.test", TLS: true, Password: true}) {
+		t.Errorf("the refused login is logged as %+v", l)
+	}
+}
+
+// An IMAP server without TLS takes LOGIN in the clear, and its log says
+// so: what the plaintext safety tests count.
+func TestIMAPLogsLoginsWithoutTLS(t *testing.T) {
+	lab := labtest.New(t)
+	log := &Logins{}
+	ServeIMAPWith(t, lab.Listen("imap.example.test", 143), IMAPOptions{
+		User: NewUser(t, "anna@example.test", "pw"), TLS: NoTLS, Logins: log,
+	})
+	conn, err := lab.Network().DialContext(context.Background(), "tcp", "imap.example.test:143")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := imapclient.New(conn, nil)
+	defer c.Close()
+	if err := c.Login("anna@example.test", "wrong").Wait(); err == nil {
+		t.Error("a wrong password logged in")
+	}
+	if err := c.Login("anna@example.test", "pw").Wait(); err != nil {
+		t.Fatal(err)
+	}
+	want := []Login{
+		{Proto: "imap", Mech: "LOGIN", User: "anna@example.test", Password: true},
+		{Proto: "imap", Mech: "LOGIN", User: "anna@example.test", Password: true, OK: true},
+	}
+	if got := log.All(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("logins %+v, want %+v", got, want)
 	}
 }

@@ -1,0 +1,164 @@
+// Command demolab runs a fictional mail provider, studio-rossi.it, on
+// loopback addresses for `make screenshots`, `make bench-gui` and the
+// package checks (.ci/screenshots.sh, .ci/check-deb.sh,
+// .ci/check-wine.sh): a DNS zone, a test CA, an HTTPS autoconfig file
+// and the lab's mail servers (detect/labtest/mailserver): IMAP on 993
+// and 143, SMTP on 465 and 587, and a POP3 server whose certificate has
+// expired. Nothing listens on 110, 25 or 2525, so those rows show
+// "Refused".
+//
+// It needs root (real port numbers on 127.0.0.x, labtest RealPorts). It
+// prints the environment that points Postino at it (POSTINO_DNS,
+// SSL_CERT_FILE), then READY, and serves until stdin closes or it gets
+// SIGTERM/SIGINT.
+//
+// The mailbox is mario@studio-rossi.it with the password "demo-password".
+package main
+
+import (
+	"crypto/tls"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
+)
+
+const (
+	domain   = "studio-rossi.it"
+	user     = "mario@" + domain
+	password = "demo-password"
+)
+
+const autoconfigXML = `<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="studio-rossi.it">
+    <domain>studio-rossi.it</domain>
+    <displayName>Studio Rossi Mail</displayName>
+    <displayShortName>Studio Rossi</displayShortName>
+    <incomingServer type="imap">
+      <hostname>imap.studio-rossi.it</hostname>
+      <port>993</port>
+      <socketType>SSL</socketType>
+      <authentication>password-cleartext</authentication>
+      <username>%EMAILADDRESS%</username>
+    </incomingServer>
+    <incomingServer type="pop3">
+      <hostname>pop.studio-rossi.it</hostname>
+      <port>995</port>
+      <socketType>SSL</socketType>
+      <authentication>password-cleartext</authentication>
+      <username>%EMAILADDRESS%</username>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.studio-rossi.it</hostname>
+      <port>465</port>
+      <socketType>SSL</socketType>
+      <authentication>password-cleartext</authentication>
+      <username>%EMAILADDRESS%</username>
+    </outgoingServer>
+    <outgoingServer type="smtp">
+      <hostname>smtp.studio-rossi.it</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <authentication>password-cleartext</authentication>
+      <username>%EMAILADDRESS%</username>
+    </outgoingServer>
+  </emailProvider>
+</clientConfig>
+`
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("demolab: ")
+	lab, err := labtest.Start(labtest.Options{RealPorts: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer lab.Close()
+
+	lab.MX(domain, 10, "mx."+domain)
+	lab.Host("mx." + domain)
+	lab.SRV("_imaps._tcp."+domain, 0, 1, 993, "imap."+domain)
+	lab.SRV("_submission._tcp."+domain, 0, 1, 587, "smtp."+domain)
+	lab.HTTPS("autoconfig."+domain, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/mail/config-v1.1.xml") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		io.WriteString(w, autoconfigXML)
+	}))
+
+	servers := &lifetime{}
+	defer servers.stop()
+	imapCert := lab.Cert("imap." + domain)
+	for port, mode := range map[int]mailserver.TLSMode{993: mailserver.Implicit, 143: mailserver.StartTLS} {
+		mailserver.ServeIMAPWith(servers, lab.Listen("imap."+domain, port), mailserver.IMAPOptions{
+			User: mailserver.NewUser(servers, user, password),
+			Caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}, imap.CapIdle: {}},
+			Cert: imapCert, TLS: mode,
+		})
+	}
+
+	// The submission server takes the demo user's AUTH PLAIN, and mail
+	// only after it, and never relays what it gets.
+	be := mailserver.NewSubmission(nil, user, password, nil)
+	be.RequireAuth(true)
+	smtpCert := lab.Cert("smtp." + domain)
+	for port, mode := range map[int]mailserver.TLSMode{465: mailserver.Implicit, 587: mailserver.StartTLS} {
+		mailserver.ServeSMTPWith(servers, lab.Listen("smtp."+domain, port), be, mailserver.SMTPOptions{
+			Domain: "smtp." + domain, Cert: smtpCert, TLS: mode, MaxMessageBytes: 25 << 20, Timeout: 30 * time.Second,
+		})
+	}
+
+	// POP3 answers just enough for a probe to see a greeting after the
+	// (expired-certificate) TLS handshake; it knows no user, so every
+	// login is refused.
+	expired := lab.CertWith(labtest.CertOptions{
+		Names:     []string{"pop." + domain},
+		NotBefore: time.Now().AddDate(-2, 0, 0),
+		NotAfter:  time.Now().AddDate(0, -3, 0),
+	})
+	mailserver.ServePOP3(servers, lab.Listen("pop."+domain, 995), &mailserver.POP3{
+		Greeting: "Studio Rossi POP3 ready", Capa: []string{"USER", "SASL PLAIN"},
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{expired}}, ImplicitTLS: true,
+		Timeout: 30 * time.Second,
+	})
+
+	for _, kv := range lab.Env() {
+		fmt.Println(kv)
+	}
+	fmt.Println("READY")
+
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		stop <- syscall.SIGTERM
+	}()
+	<-stop
+}
+
+// lifetime is the demo's mailserver.TB: the servers it starts stop, in
+// reverse order, when main returns.
+type lifetime struct{ stops []func() }
+
+func (*lifetime) Helper()               {}
+func (*lifetime) Fatal(args ...any)     { log.Fatal(args...) }
+func (l *lifetime) Cleanup(stop func()) { l.stops = append(l.stops, stop) }
+
+func (l *lifetime) stop() {
+	for i := len(l.stops) - 1; i >= 0; i-- {
+		l.stops[i]()
+	}
+}
