@@ -2,12 +2,12 @@ package probe
 
 import (
 	"context"
-	"errors"
 	"net"
 	"time"
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -152,25 +152,10 @@ func (r *run) probe() {
 	}
 }
 
+// dialFailed records a failed connect and what it says about the
+// endpoint's reachability.
 func (r *run) dialFailed(err error) {
-	var de *network.DialError
-	var dnsErr *network.DNSError
-	kind := network.Unreachable
-	if errors.As(err, &de) {
-		kind = de.Kind
-	}
-	isDNS := errors.As(err, &dnsErr)
-	switch {
-	case r.parentDone():
-		kind = network.Canceled
-	case kind == network.Canceled && isDNS:
-		// The probe's own deadline ran out while resolving: the name
-		// server is too slow, nobody canceled anything.
-		kind = network.Unresolved
-	case kind == network.Canceled:
-		// ... or while connecting: nothing answered in time.
-		kind = network.Filtered
-	}
+	kind, p := mailerr.Dial(err, r.facts(false))
 	switch kind {
 	case network.Unresolved:
 		r.res.Reachability = Unresolved
@@ -183,24 +168,11 @@ func (r *run) dialFailed(err error) {
 	default:
 		r.res.Reachability = Unreachable
 	}
-	dnsTimeout := isDNS && (dnsErr.Timeout || r.ctx.Err() != nil)
-	r.fail(problem.FromDial(kind, err, dnsTimeout, r.data()))
+	r.fail(p)
 }
 
 // data is the template data every network problem can use.
-func (r *run) data() map[string]any {
-	return map[string]any{"Host": r.ep.Host, "Port": r.ep.Port, "Protocol": protocolName(r.ep.Protocol)}
-}
-
-func protocolName(p config.Protocol) string {
-	switch p {
-	case config.IMAP:
-		return "IMAP"
-	case config.POP3:
-		return "POP3"
-	}
-	return "SMTP"
-}
+func (r *run) data() map[string]any { return mailerr.Facts{Server: r.ep}.Data() }
 
 // goodbye shortens the deadline before QUIT or LOGOUT.
 func (r *run) goodbye() { r.raw.Shorten(time.Now().Add(goodbyeTime)) }
