@@ -40,6 +40,10 @@ var ErrLineTooLong = errors.New("pop3: line too long")
 // ErrTooManyLines means a multi-line response exceeded MaxLines.
 var ErrTooManyLines = errors.New("pop3: too many lines in response")
 
+// ErrDataAfterSTLS means the server sent data after its +OK to STLS,
+// before the TLS handshake (see StartTLS).
+var ErrDataAfterSTLS = errors.New("pop3: server sent data after STLS before the TLS handshake")
+
 // Error is a -ERR reply. Code is the extended response code without
 // brackets ("AUTH", "IN-USE", "SYS/TEMP"; RFC 2449 §8, RFC 3206), empty
 // when the server sent none; Text is the rest of the line.
@@ -187,7 +191,7 @@ func (c *Client) StartTLS(upgrade func(net.Conn) (net.Conn, error)) error {
 		return err
 	}
 	if c.br.Buffered() > 0 {
-		return errors.New("pop3: server sent data after STLS before the TLS handshake")
+		return ErrDataAfterSTLS
 	}
 	conn, err := upgrade(c.conn)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/emersion/go-sasl"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
@@ -70,11 +69,9 @@ func (r *run) pop3() {
 				r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(perr.Text))))
 				return
 			default:
-				if strings.Contains(err.Error(), "after STLS") {
-					r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
-				} else {
-					r.failed(err, false)
-				}
+				// Data sent between +OK and the handshake reads as an
+				// injection (pop3.ErrDataAfterSTLS).
+				r.failed(err, false)
 				return
 			}
 		}

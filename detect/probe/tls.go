@@ -9,6 +9,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -49,7 +50,7 @@ func (r *run) startTLS(cmdErr error, br *bufio.Reader) *recordConn {
 		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(errText(cmdErr)))))
 		return nil
 	case br.Buffered() > 0:
-		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
+		r.failed(mailconn.ErrDataBeforeTLS, false)
 		return nil
 	}
 	tc := r.handshake(r.raw)

@@ -3,18 +3,13 @@ package roundtrip
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"io"
 	"net"
-	"strings"
-	"syscall"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
-	"github.com/postino-mail/postino/detect/network"
-	"github.com/postino-mail/postino/detect/pop3"
+	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -56,7 +51,7 @@ func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, 
 		})
 		if err != nil {
 			release()
-			return nil, nil, nil, &tlsError{err}
+			return nil, nil, nil, &mailerr.HandshakeError{Err: err}
 		}
 		conn = tc
 	}
@@ -74,18 +69,13 @@ func (s *session) tlsConfig(host string) *tls.Config {
 	return cfg
 }
 
-// tlsError marks a failed TLS handshake (implicit TLS or after STARTTLS).
-type tlsError struct{ err error }
-
-func (e *tlsError) Error() string { return "TLS: " + e.err.Error() }
-func (e *tlsError) Unwrap() error { return e.err }
-
 // errStartTLSMissing means the server does not offer STARTTLS.
 var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
 
 // explain is explain for this session: a connection that hit a read
 // limit says so, whatever the library made of the error (go-imap and
-// detect/pop3 turn it into text).
+// detect/pop3 turn it into text), and a refused certificate is judged
+// against the Network's roots.
 func (s *session) explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
 	s.mu.Lock()
 	for _, b := range s.budgets {
@@ -94,49 +84,30 @@ func (s *session) explain(ctx context.Context, srv config.Server, err error, log
 		}
 	}
 	s.mu.Unlock()
-	return explain(ctx, srv, err, loginStep)
+	f := facts(ctx, srv, loginStep)
+	f.Roots = s.nw.RootCAs
+	return classify(err, f)
 }
 
-// explain turns an error from talking to srv into a catalogue problem:
-// a server reply becomes its own entry, everything else is about the
-// connection or the certificate.
+// explain turns an error from talking to srv into a catalogue problem
+// (mailerr.Classify, the probe's classifier).
 func explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
-	data := map[string]any{"Host": srv.Host, "Port": srv.Port, "Protocol": strings.ToUpper(string(srv.Protocol))}
-	var de *network.DialError
-	var dnsErr *network.DNSError
-	var cv *tls.CertificateVerificationError
-	switch {
-	case errors.As(err, &de):
-		dnsTimeout := errors.As(err, &dnsErr) && dnsErr.Timeout
-		return problem.FromDial(de.Kind, err, dnsTimeout, data)
-	case errors.Is(err, errStartTLSMissing):
-		return problem.New(problem.StartTLSMissing, data)
-	case errors.As(err, &cv):
-		return certProblem(srv, cv.Err)
-	case errors.Is(err, mailconn.ErrLineTooLong), errors.Is(err, pop3.ErrLineTooLong):
-		return problem.New(problem.LineTooLong, map[string]any{"Limit": mailconn.MaxLine})
-	case errors.Is(err, mailconn.ErrTooMuchData), errors.Is(err, pop3.ErrTooManyLines):
-		return problem.New(problem.TooMuchData, map[string]any{"Limit": mailconn.MaxRead})
+	return classify(err, facts(ctx, srv, loginStep))
+}
+
+// facts is what the round trip knows beyond the error: whether the run
+// was canceled or ran out of time. It keeps no transcript, and its login
+// has no budget of its own.
+func facts(ctx context.Context, srv config.Server, loginStep bool) mailerr.Facts {
+	canceled := errors.Is(ctx.Err(), context.Canceled)
+	return mailerr.Facts{Server: srv, LoginStep: loginStep, Canceled: canceled, Expired: ctx.Err() != nil && !canceled}
+}
+
+func classify(err error, f mailerr.Facts) problem.Problem {
+	if errors.Is(err, errStartTLSMissing) {
+		return problem.New(problem.StartTLSMissing, f.Data())
 	}
-	if p, ok := problem.FromReply(err, loginStep); ok {
-		return p
-	}
-	var tle *tlsError
-	if errors.As(err, &tle) {
-		data["Detail"] = oneLine(tle.err.Error())
-		return problem.New(problem.TLSFailed, data)
-	}
-	if ctx.Err() != nil || mailconn.IsTimeout(err) {
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return problem.New(problem.Canceled, data)
-		}
-		return problem.New(problem.Timeout, data)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
-		return problem.New(problem.Closed, data)
-	}
-	data["Detail"] = oneLine(err.Error())
-	return problem.New(problem.NotThisProtocol, data)
+	return mailerr.Classify(err, f)
 }
 
 // scrubbed returns p with the password removed from the server's words
@@ -158,34 +129,6 @@ func scrubbed(p *problem.Problem, password string) *problem.Problem {
 		}
 	}
 	return &out
-}
-
-// certProblem names what is wrong with a certificate that failed
-// verification.
-func certProblem(srv config.Server, err error) problem.Problem {
-	var he x509.HostnameError
-	var ua x509.UnknownAuthorityError
-	var inv x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &he):
-		names := he.Certificate.DNSNames
-		if len(names) == 0 {
-			names = []string{he.Certificate.Subject.CommonName}
-		}
-		return problem.New(problem.CertWrongHost, map[string]any{"Host": srv.Host, "Names": strings.Join(names, ", ")})
-	case errors.As(err, &ua):
-		if ua.Cert != nil && string(ua.Cert.RawIssuer) == string(ua.Cert.RawSubject) {
-			return problem.New(problem.CertSelfSigned, nil)
-		}
-		issuer := ""
-		if ua.Cert != nil {
-			issuer = ua.Cert.Issuer.CommonName
-		}
-		return problem.New(problem.CertUnknownIssuer, map[string]any{"Issuer": issuer})
-	case errors.As(err, &inv) && inv.Reason == x509.Expired:
-		return problem.New(problem.CertExpired, map[string]any{"Date": inv.Cert.NotAfter.UTC().Format("2006-01-02")})
-	}
-	return problem.New(problem.CertInvalid, map[string]any{"Detail": oneLine(err.Error())})
 }
 
 // oneLine keeps a server's words on one line and bounded.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/internal/wire"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
@@ -74,7 +75,7 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 	b := &imapBox{c: c, release: func() { c.Close(); release() }, abort: func() { conn.Close() }, newMail: newMail}
 	if err := c.WaitGreeting(); err != nil {
 		b.close()
-		return nil, wrapTLS(err)
+		return nil, wrapTLS(err, srv.Security == config.STARTTLS)
 	}
 	if err := c.Login(user, s.opts.Password).Wait(); err != nil {
 		b.close()
@@ -248,14 +249,14 @@ func imapStartTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn
 		break
 	}
 	if br.Buffered() > 0 {
-		return nil, &tlsError{errors.New("the server sent data before the TLS handshake")}
+		return nil, mailconn.ErrDataBeforeTLS
 	}
 	tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
 		tc := tls.Client(under, cfg)
 		return tc, tc.HandshakeContext(ctx)
 	})
 	if err != nil {
-		return nil, wrapTLS(err)
+		return nil, &mailerr.HandshakeError{Err: err, StartTLS: true}
 	}
 	return tc, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 )
@@ -80,17 +81,21 @@ func (b *pop3Box) login(ctx context.Context) (int, error) {
 	if b.srv.Security == config.STARTTLS {
 		cfg := b.s.tlsConfig(b.srv.Host)
 		if err := c.StartTLS(func(conn net.Conn) (net.Conn, error) {
-			return mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
+			tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
 				tc := tls.Client(under, cfg)
 				return tc, tc.HandshakeContext(ctx)
 			})
+			if err != nil {
+				return nil, &mailerr.HandshakeError{Err: err, StartTLS: true}
+			}
+			return tc, nil
 		}); err != nil {
 			b.drop()
 			var pe *pop3.Error
 			if errors.As(err, &pe) {
 				return 0, errStartTLSMissing
 			}
-			return 0, wrapTLS(err)
+			return 0, err
 		}
 	}
 	if err := c.Login(b.user, b.s.opts.Password); err != nil {

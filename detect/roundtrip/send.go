@@ -15,6 +15,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/internal/wire"
 )
 
@@ -45,7 +46,7 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 	// runs on this first write). The name is the probe's RFC 5321
 	// address literal, as in the EHLO before STARTTLS.
 	if err := c.Hello(config.EHLOName); err != nil {
-		return wrapTLS(err)
+		return wrapTLS(err, srv.Security == config.STARTTLS)
 	}
 	if err := s.auth(c, user); err != nil {
 		return err
@@ -103,7 +104,7 @@ func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn, st
 	if br.Buffered() > 0 {
 		// Bytes sent before the handshake would be taken as said inside
 		// TLS: a command injection (RFC 3207 §5).
-		return nil, "", &tlsError{errors.New("the server sent data before the TLS handshake")}
+		return nil, "", mailconn.ErrDataBeforeTLS
 	}
 	tc, _ := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) { return tls.Client(under, cfg), nil })
 	return tc, "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n", nil
@@ -138,7 +139,10 @@ var (
 	errNoUsableAuth = errors.New("the server offers neither AUTH PLAIN nor AUTH LOGIN")
 )
 
-func wrapTLS(err error) error {
+// wrapTLS marks err as a failed handshake when TLS says so: the
+// handshake of a session runs on its first read or write, whose error
+// then comes back from the library's first command.
+func wrapTLS(err error, startTLS bool) error {
 	var cv *tls.CertificateVerificationError
 	if errors.As(err, &cv) {
 		return err
@@ -146,7 +150,7 @@ func wrapTLS(err error) error {
 	var re tls.RecordHeaderError
 	var ae tls.AlertError
 	if errors.As(err, &re) || errors.As(err, &ae) {
-		return &tlsError{err}
+		return &mailerr.HandshakeError{Err: err, StartTLS: startTLS}
 	}
 	return err
 }

@@ -34,6 +34,10 @@ var (
 	ErrLineTooLong = errors.New("mailconn: the server sent an over-long line")
 	// ErrTooMuchData: the server sent more than its budget.
 	ErrTooMuchData = errors.New("mailconn: the server sent too much data")
+	// ErrDataBeforeTLS: the server sent bytes after agreeing to STARTTLS
+	// and before the handshake. They would be read as if they came over
+	// TLS (CVE-2011-0411, RFC 3207 §5), so the session ends.
+	ErrDataBeforeTLS = errors.New("mailconn: the server sent data before the TLS handshake")
 )
 
 // IsTimeout reports whether err means a deadline ran out.

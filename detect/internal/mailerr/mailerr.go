@@ -106,6 +106,8 @@ func Classify(err error, f Facts) problem.Problem {
 	var npe *NotProtocol
 	var he *HandshakeError
 	switch {
+	case errors.Is(err, mailconn.ErrDataBeforeTLS), errors.Is(err, pop3.ErrDataAfterSTLS):
+		return problem.New(problem.StartTLSFailed, withDetail(f.Data(), i18n.T("probe.detail.injection")))
 	case errors.As(err, &he):
 		return handshake(he, f)
 	case f.CutOff:
@@ -252,4 +254,9 @@ func isNoCommonTLS(msg string) bool {
 		}
 	}
 	return false
+}
+
+func withDetail(data map[string]any, detail string) map[string]any {
+	data["Detail"] = detail
+	return data
 }
