@@ -2,12 +2,12 @@ package network
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 )
 
 // exchangeUDPThenTCP asks server over UDP and, on the same server, over
@@ -28,7 +28,7 @@ func exchangeUDPThenTCP(ctx context.Context, q *dns.Msg, server string, timeout 
 	switch {
 	case err == nil && !resp.Truncated:
 		return resp, nil
-	case err != nil && (ctx.Err() != nil || isTimeout(err)):
+	case err != nil && (ctx.Err() != nil || mailconn.IsTimeout(err)):
 		return nil, err
 	}
 	tcp := &dns.Client{Net: "tcp", Timeout: timeout}
@@ -39,10 +39,4 @@ func exchangeUDPThenTCP(ctx context.Context, q *dns.Msg, server string, timeout 
 		return nil, fmt.Errorf("%w (over UDP: %v)", terr, err)
 	}
 	return tresp, terr
-}
-
-// isTimeout reports whether err is a deadline running out.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net/textproto"
 	"strconv"
@@ -170,7 +171,8 @@ func smtpReply(code int, msg string) string {
 
 // errText is the server's words in a reply error, or the error itself.
 func errText(err error) string {
-	if te, ok := err.(*textproto.Error); ok {
+	var te *textproto.Error
+	if errors.As(err, &te) {
 		return fmt.Sprintf("%d %s", te.Code, te.Msg)
 	}
 	return err.Error()

@@ -49,8 +49,16 @@ func IsTimeout(err error) bool {
 
 // IsReset reports whether err means the connection was closed or reset.
 func IsReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
+		return true
+	}
+	for _, e := range platformReset {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // Scrub removes password from a server's text before it is kept: a

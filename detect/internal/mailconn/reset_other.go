@@ -1,0 +1,5 @@
+//go:build !windows
+
+package mailconn
+
+var platformReset []error
