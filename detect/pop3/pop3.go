@@ -154,7 +154,10 @@ func hasPrefixFold(s, prefix string) bool {
 
 // readLines reads the body of a multi-line response up to the line ".",
 // removing dot-stuffing (RFC 1939 §3).
-func (c *Client) readLines() ([]string, error) {
+func (c *Client) readLines() ([]string, error) { return c.readLinesMax(MaxLines) }
+
+// readLinesMax is readLines with a cap of max lines.
+func (c *Client) readLinesMax(max int) ([]string, error) {
 	var lines []string
 	for {
 		line, err := c.r.ReadLine()
@@ -164,7 +167,7 @@ func (c *Client) readLines() ([]string, error) {
 		if line == "." {
 			return lines, nil
 		}
-		if len(lines) == MaxLines {
+		if len(lines) == max {
 			return lines, ErrTooManyLines
 		}
 		lines = append(lines, strings.TrimPrefix(line, "."))
@@ -299,6 +302,27 @@ func (c *Client) Stat() (count, size int, err error) {
 		return 0, 0, &ProtocolError{Line: "+OK " + text}
 	}
 	return count, size, nil
+}
+
+// MaxTopLines caps the lines of a TOP answer: a message's header
+// (Received lines pile up) is longer than any CAPA.
+const MaxTopLines = 2000
+
+// Top returns the header of message n and the first lines of its body
+// (RFC 1939 §7), dot-stuffing removed. TOP is optional: a server without
+// it answers -ERR, returned as *Error.
+func (c *Client) Top(n, lines int) ([]string, error) {
+	if _, err := c.Cmd("TOP %d %d", n, lines); err != nil {
+		return nil, err
+	}
+	return c.readLinesMax(MaxTopLines)
+}
+
+// Dele marks message n deleted (RFC 1939 §5); the server removes it
+// only when the session ends with QUIT (the UPDATE state, §6).
+func (c *Client) Dele(n int) error {
+	_, err := c.Cmd("DELE %d", n)
+	return err
 }
 
 // Quit sends QUIT and closes the connection.

@@ -13,6 +13,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -373,4 +374,50 @@ func FuzzClientSurvivesAnyServer(f *testing.F) {
 		c.Auth(sasl.NewPlainClient("", "u", "p"))
 		c.Quit()
 	})
+}
+
+func TestTopReturnsTheHeaderDotUnstuffed(t *testing.T) {
+	conn := newScripted("+OK hi\r\n+OK top follows\r\nSubject: hello\r\n world\r\n..dotted\r\n\r\n.\r\n")
+	c, _, err := pop3.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := c.Top(3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Subject: hello", " world", ".dotted", ""}; !slices.Equal(lines, want) {
+		t.Errorf("lines = %q, want %q", lines, want)
+	}
+	if got := conn.written.String(); got != "TOP 3 0\r\n" {
+		t.Errorf("sent %q", got)
+	}
+}
+
+func TestTopStopsAnEndlessHeader(t *testing.T) {
+	c, _, err := pop3.NewClient(newScripted("+OK hi\r\n+OK\r\n" + strings.Repeat("X-Spam: 1\r\n", pop3.MaxTopLines+1) + ".\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Top(1, 0); !errors.Is(err, pop3.ErrTooManyLines) {
+		t.Errorf("err = %v, want ErrTooManyLines", err)
+	}
+}
+
+func TestDeleMarksAndReportsRefusals(t *testing.T) {
+	conn := newScripted("+OK hi\r\n+OK marked\r\n-ERR [SYS/PERM] message 9 already deleted\r\n")
+	c, _, err := pop3.NewClient(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Dele(4); err != nil {
+		t.Fatal(err)
+	}
+	var pe *pop3.Error
+	if err := c.Dele(9); !errors.As(err, &pe) || pe.Code != "SYS/PERM" {
+		t.Errorf("err = %v, want -ERR [SYS/PERM]", err)
+	}
+	if got := conn.written.String(); got != "DELE 4\r\nDELE 9\r\n" {
+		t.Errorf("sent %q", got)
+	}
 }

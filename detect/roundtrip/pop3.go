@@ -1,11 +1,9 @@
 package roundtrip
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -20,19 +18,12 @@ import (
 
 // POP3 shows a mailbox as it was at login (RFC 1939 §8: the maildrop is
 // locked for the session), so every poll is a new session: log in, STAT,
-// read the headers of the newest messages with TOP, and QUIT. The login,
-// STLS and STAT go through detect/pop3; TOP, DELE and QUIT, which that
-// client does not offer, are spoken here over the same connection.
+// read the headers of the newest messages with TOP, and QUIT, all through
+// detect/pop3.
 
 // pop3Scan is how many of the newest messages a poll looks at: the test
 // message is the newest or close to it.
 const pop3Scan = 20
-
-// pop3MaxHeaderLines caps what one TOP answer may send.
-const pop3MaxHeaderLines = 2000
-
-// pop3MaxLine caps one line (RFC 5322 §2.1.1 allows 998 octets + CRLF).
-const pop3MaxLine = 4096
 
 type pop3Box struct {
 	s    *session
@@ -40,9 +31,9 @@ type pop3Box struct {
 	user string
 
 	mu          sync.Mutex
-	conn        net.Conn // the open session, if any
+	conn        net.Conn     // the open session's connection, if any
+	c           *pop3.Client // the open session, if any
 	release     func()
-	br          *bufio.Reader
 	interrupted bool
 	found       int // message number of the test message in the open session
 }
@@ -108,12 +99,8 @@ func (b *pop3Box) login(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	endStep()
-	// After a single-line +OK the server sends nothing until our next
-	// command, so the client's buffer is empty and the connection can be
-	// read directly from here on.
 	b.mu.Lock()
-	b.conn = c.Conn()
-	b.br = bufio.NewReaderSize(b.conn, pop3MaxLine)
+	b.conn, b.c = c.Conn(), c
 	b.mu.Unlock()
 	return count, nil
 }
@@ -146,23 +133,17 @@ func (b *pop3Box) pause(ctx context.Context, d time.Duration) error { return net
 // subject reads the Subject header of message n with TOP n 0 (RFC 1939
 // §7).
 func (b *pop3Box) subject(n int) (string, error) {
-	if err := b.cmd("TOP %d 0", n); err != nil {
+	c := b.client()
+	if c == nil {
+		return "", net.ErrClosed
+	}
+	lines, err := c.Top(n, 0)
+	if err != nil {
 		return "", err
 	}
 	subject := ""
 	inSubject := false
-	for i := 0; ; i++ {
-		line, err := b.readLine()
-		if err != nil {
-			return "", err
-		}
-		if line == "." {
-			return subject, nil
-		}
-		if i == pop3MaxHeaderLines {
-			return "", pop3.ErrTooManyLines
-		}
-		line = strings.TrimPrefix(line, ".")
+	for _, line := range lines {
 		switch {
 		case inSubject && (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")):
 			subject += line // folded (RFC 5322 §2.2.3)
@@ -172,6 +153,7 @@ func (b *pop3Box) subject(n int) (string, error) {
 			inSubject = false
 		}
 	}
+	return subject, nil
 }
 
 // remove marks the found message deleted; QUIT makes it final (RFC 1939
@@ -180,10 +162,14 @@ func (b *pop3Box) remove() error {
 	if b.found == 0 {
 		return nil
 	}
-	if err := b.cmd("DELE %d", b.found); err != nil {
+	c := b.client()
+	if c == nil {
+		return net.ErrClosed
+	}
+	if err := c.Dele(b.found); err != nil {
 		return err
 	}
-	if err := b.cmd("QUIT"); err != nil {
+	if err := c.Quit(); err != nil {
 		return err
 	}
 	b.found = 0
@@ -191,60 +177,18 @@ func (b *pop3Box) remove() error {
 	return nil
 }
 
-// cmd sends one command and reads its status line.
-func (b *pop3Box) cmd(format string, args ...any) error {
+func (b *pop3Box) client() *pop3.Client {
 	b.mu.Lock()
-	conn := b.conn
-	b.mu.Unlock()
-	if conn == nil {
-		return net.ErrClosed
-	}
-	if _, err := fmt.Fprintf(conn, format+"\r\n", args...); err != nil {
-		return err
-	}
-	line, err := b.readLine()
-	if err != nil {
-		return err
-	}
-	if strings.HasPrefix(line, "+OK") {
-		return nil
-	}
-	if rest, ok := strings.CutPrefix(line, "-ERR"); ok {
-		return parseERR(strings.TrimSpace(rest))
-	}
-	return &pop3.ProtocolError{Line: oneLine(line)}
-}
-
-// parseERR splits "[CODE] text" (RFC 2449 §8).
-func parseERR(text string) *pop3.Error {
-	if strings.HasPrefix(text, "[") {
-		if code, rest, ok := strings.Cut(text[1:], "]"); ok {
-			return &pop3.Error{Code: code, Text: strings.TrimSpace(rest)}
-		}
-	}
-	return &pop3.Error{Text: text}
-}
-
-func (b *pop3Box) readLine() (string, error) {
-	line, err := b.br.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return "", pop3.ErrLineTooLong
-	}
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(string(line), "\r\n"), nil
+	defer b.mu.Unlock()
+	return b.c
 }
 
 // quit ends the session politely (without deleting anything unless DELE
 // was sent), giving the server a moment to answer.
 func (b *pop3Box) quit() {
-	b.mu.Lock()
-	conn := b.conn
-	b.mu.Unlock()
-	if conn != nil && b.br != nil {
-		conn.SetDeadline(time.Now().Add(logoutGrace))
-		b.cmd("QUIT")
+	if c := b.client(); c != nil {
+		c.Conn().SetDeadline(time.Now().Add(logoutGrace))
+		c.Quit()
 	}
 	b.drop()
 }
@@ -253,7 +197,7 @@ func (b *pop3Box) quit() {
 func (b *pop3Box) drop() {
 	b.mu.Lock()
 	release := b.release
-	b.conn, b.release, b.br = nil, nil, nil
+	b.conn, b.c, b.release = nil, nil, nil
 	b.mu.Unlock()
 	if release != nil {
 		release()
