@@ -184,21 +184,26 @@ func (s *session) run(ctx context.Context) {
 
 	s.wait(ctx, box, token)
 	if s.res.Status == Arrived && o.Delete {
-		s.emit(StepDeleting)
-		delCtx, cancel := context.WithTimeout(ctx, deleteTimeout)
-		stop := context.AfterFunc(delCtx, box.interrupt)
-		err := box.remove()
-		stop()
-		cancel()
-		switch {
-		case errors.Is(err, errNoUIDPlus):
-			s.res.MarkedDeleted = true
-		case err != nil:
-			p := s.explain(ctx, o.Incoming, err, false)
-			s.res.DeleteFailed = &p
-		default:
-			s.res.Deleted = true
-		}
+		s.remove(ctx, box)
+	}
+}
+
+// remove deletes the test message that arrived, within deleteTimeout.
+func (s *session) remove(ctx context.Context, box mailbox) {
+	s.emit(StepDeleting)
+	delCtx, cancel := context.WithTimeout(ctx, deleteTimeout)
+	stop := context.AfterFunc(delCtx, box.interrupt)
+	err := box.remove()
+	stop()
+	cancel()
+	switch {
+	case errors.Is(err, errNoUIDPlus):
+		s.res.MarkedDeleted = true
+	case err != nil:
+		p := s.explain(ctx, s.opts.Incoming, err, false)
+		s.res.DeleteFailed = &p
+	default:
+		s.res.Deleted = true
 	}
 }
 
