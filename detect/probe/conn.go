@@ -1,8 +1,10 @@
 package probe
 
 import (
+	"bufio"
 	"bytes"
 	"net"
+	"net/textproto"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,20 @@ var (
 type guardConn = mailconn.Guard
 
 func newGuardConn(c net.Conn, deadline time.Time) *guardConn { return mailconn.NewGuard(c, deadline) }
+
+// lineSession starts a session whose first lines the probe reads by
+// hand (SMTP and IMAP, until their libraries take over): it records the
+// exchange and reads through br, whose early bytes show a server that
+// spoke out of turn. rec is nil when the session could not start.
+func (r *run) lineSession() (rec *recordConn, br *bufio.Reader, tp *textproto.Reader) {
+	conn := r.session()
+	if conn == nil {
+		return nil, nil, nil
+	}
+	rec = newRecordConn(conn, r.tr)
+	br = bufio.NewReader(rec)
+	return rec, br, textproto.NewReader(br)
+}
 
 // transcript collects the lines of one probe's exchange. It is shared by
 // the plaintext and the TLS layer of a STARTTLS session, and written from

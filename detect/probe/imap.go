@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"bufio"
 	"fmt"
 	"net"
 	"net/textproto"
@@ -24,34 +23,17 @@ import (
 // go-imap's client takes over for CAPABILITY, LOGIN or AUTHENTICATE and
 // LOGOUT.
 func (r *run) imap() {
-	conn := r.session()
-	if conn == nil {
+	rec, br, tp := r.lineSession()
+	if rec == nil {
 		return
 	}
-	rec := newRecordConn(conn, r.tr)
-	br := bufio.NewReader(rec)
-	tp := textproto.NewReader(br)
 
-	r.setPhase(PhaseGreeting)
-	line, err := tp.ReadLine()
-	if err != nil {
-		r.failed(err, false)
-		return
-	}
-	status, code, text, ok := parseIMAPStatus(line, "*")
-	switch {
-	case !ok || (status != "OK" && status != "PREAUTH" && status != "BYE"):
-		r.failed(notProtocol(line), false)
-		return
-	case status == "BYE":
-		r.failed(&imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCode(code), Text: text}, false)
+	line, code, text, ok := r.imapGreeting(tp)
+	if !ok {
 		return
 	}
 	replay := line + "\r\n"
-	if name, _, _ := strings.Cut(code, " "); strings.EqualFold(name, "ALERT") {
-		// RFC 3501 §7.1: the text of an ALERT must be shown to the user.
-		r.warn(problem.FromIMAP(status, "ALERT", text, false))
-	}
+	var err error
 
 	if r.ep.Security != config.TLS {
 		r.setPhase(PhaseCapabilities)
@@ -117,6 +99,32 @@ func (r *run) imap() {
 	}
 	r.goodbye()
 	c.Logout().Wait()
+}
+
+// imapGreeting reads the greeting (RFC 3501 §7.1.1, §7.1.4, §7.1.5):
+// OK or PREAUTH, whose response code may carry the capabilities. A BYE
+// or anything else is recorded, and ok is false.
+func (r *run) imapGreeting(tp *textproto.Reader) (line, code, text string, ok bool) {
+	r.setPhase(PhaseGreeting)
+	line, err := tp.ReadLine()
+	if err != nil {
+		r.failed(err, false)
+		return "", "", "", false
+	}
+	status, code, text, ok := parseIMAPStatus(line, "*")
+	switch {
+	case !ok || (status != "OK" && status != "PREAUTH" && status != "BYE"):
+		r.failed(notProtocol(line), false)
+		return "", "", "", false
+	case status == "BYE":
+		r.failed(&imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCode(code), Text: text}, false)
+		return "", "", "", false
+	}
+	if name, _, _ := strings.Cut(code, " "); strings.EqualFold(name, "ALERT") {
+		// RFC 3501 §7.1: the text of an ALERT must be shown to the user.
+		r.warn(problem.FromIMAP(status, "ALERT", text, false))
+	}
+	return line, code, text, true
 }
 
 func (r *run) imapCapabilities(caps imap.CapSet) {

@@ -1,7 +1,6 @@
 package probe
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"net/textproto"
@@ -30,13 +29,10 @@ var smtpExtensions = []string{
 // (RFC 5321 §3.1, RFC 3207); go-smtp's client takes over on the
 // encrypted session for EHLO, AUTH (RFC 4954) and QUIT.
 func (r *run) smtp() {
-	conn := r.session()
-	if conn == nil {
+	rec, br, tp := r.lineSession()
+	if rec == nil {
 		return
 	}
-	rec := newRecordConn(conn, r.tr)
-	br := bufio.NewReader(rec)
-	tp := textproto.NewReader(br)
 
 	r.setPhase(PhaseGreeting)
 	code, msg, err := tp.ReadResponse(220)
