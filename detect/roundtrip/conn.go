@@ -130,6 +130,3 @@ func scrubbed(p *problem.Problem, password string) *problem.Problem {
 	}
 	return &out
 }
-
-// oneLine keeps a server's words on one line and bounded.
-func oneLine(s string) string { return problem.ServerLine(s) }
