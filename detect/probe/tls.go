@@ -49,8 +49,8 @@ func (r *run) startTLS(cmdErr error, br *bufio.Reader) *recordConn {
 	case cmdErr != nil:
 		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(errText(cmdErr)))))
 		return nil
-	case br.Buffered() > 0:
-		r.failed(mailconn.ErrDataBeforeTLS, false)
+	case mailconn.Unread(br) != nil:
+		r.failed(mailconn.Unread(br), false)
 		return nil
 	}
 	tc := r.handshake(r.raw)

@@ -248,15 +248,11 @@ func imapStartTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn
 		}
 		break
 	}
-	if br.Buffered() > 0 {
-		return nil, mailconn.ErrDataBeforeTLS
-	}
-	tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
+	return mailconn.StartTLS(conn, br, func(under net.Conn) (net.Conn, error) {
 		tc := tls.Client(under, cfg)
-		return tc, tc.HandshakeContext(ctx)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return nil, &mailerr.HandshakeError{Err: err, StartTLS: true}
+		}
+		return tc, nil
 	})
-	if err != nil {
-		return nil, &mailerr.HandshakeError{Err: err, StartTLS: true}
-	}
-	return tc, nil
 }

@@ -101,12 +101,11 @@ func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn, st
 	if err := wire.SMTPCommand(conn, tp, "STARTTLS", 220); err != nil {
 		return nil, "", err
 	}
-	if br.Buffered() > 0 {
-		// Bytes sent before the handshake would be taken as said inside
-		// TLS: a command injection (RFC 3207 §5).
-		return nil, "", mailconn.ErrDataBeforeTLS
+	// The handshake runs on the first command, go-smtp's EHLO.
+	tc, err := mailconn.StartTLS(conn, br, func(under net.Conn) (net.Conn, error) { return tls.Client(under, cfg), nil })
+	if err != nil {
+		return nil, "", err
 	}
-	tc, _ := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) { return tls.Client(under, cfg), nil })
 	return tc, "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n", nil
 }
 

@@ -7,6 +7,7 @@
 package mailconn
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -188,6 +189,26 @@ func (b *Bounded) Read(p []byte) (int, error) {
 		return 0, b.err
 	}
 	return n, err
+}
+
+// StartTLS upgrades c once the server agreed to STARTTLS (see Upgrade).
+// br is the reader the agreement was read through: bytes already waiting
+// there were sent before TLS but would be read as if they came over it
+// (CVE-2011-0411, RFC 3207 §5), so they end the session instead.
+func StartTLS(c net.Conn, br *bufio.Reader, handshake func(net.Conn) (net.Conn, error)) (net.Conn, error) {
+	if err := Unread(br); err != nil {
+		return nil, err
+	}
+	return Upgrade(c, handshake)
+}
+
+// Unread is ErrDataBeforeTLS when bytes the client has not asked for
+// wait in br, for a client that runs the handshake itself.
+func Unread(br *bufio.Reader) error {
+	if br.Buffered() > 0 {
+		return ErrDataBeforeTLS
+	}
+	return nil
 }
 
 // Upgrade runs a TLS client handshake under the bounds and returns the

@@ -1,6 +1,7 @@
 package mailconn
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -52,5 +53,20 @@ func TestScrub(t *testing.T) {
 		if got := Scrub(c.text, c.pw, "[withheld]"); got != c.want {
 			t.Errorf("Scrub(%q, %q) = %q, want %q", c.text, c.pw, got, c.want)
 		}
+	}
+}
+
+// Bytes the server sent after agreeing to STARTTLS, before the
+// handshake, end the session: the handshake is never run.
+func TestStartTLSRefusesDataSentBeforeTheHandshake(t *testing.T) {
+	c := pipe(t, "220 go ahead\r\n250 injected\r\n")
+	br := bufio.NewReader(c)
+	if _, err := br.ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	handshook := false
+	_, err := StartTLS(c, br, func(under net.Conn) (net.Conn, error) { handshook = true; return under, nil })
+	if !errors.Is(err, ErrDataBeforeTLS) || handshook {
+		t.Errorf("err %v, handshake run %v; want ErrDataBeforeTLS and no handshake", err, handshook)
 	}
 }
