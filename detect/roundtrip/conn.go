@@ -34,6 +34,10 @@ func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, 
 	budget := mailconn.NewBudget(mailconn.MaxRead)
 	s.mu.Lock()
 	s.budgets = append(s.budgets, budget)
+	if s.latest == nil {
+		s.latest = map[string]*mailconn.Budget{}
+	}
+	s.latest[srv.Address()] = budget
 	s.mu.Unlock()
 	conn = mailconn.Bound(conn, budget)
 	stopLife := context.AfterFunc(s.life, func() { raw.Close() })
@@ -74,8 +78,10 @@ var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
 
 // explain is explain for this session: a connection that hit a read
 // limit says so, whatever the library made of the error (go-imap and
-// detect/pop3 turn it into text), and a refused certificate is judged
-// against the Network's roots.
+// detect/pop3 turn it into text), a server that accepted the connection
+// and never sent a byte is silent (no-greeting, as in the probe) rather
+// than slow or closed, and a refused certificate is judged against the
+// Network's roots.
 func (s *session) explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
 	s.mu.Lock()
 	for _, b := range s.budgets {
@@ -83,9 +89,11 @@ func (s *session) explain(ctx context.Context, srv config.Server, err error, log
 			err = lerr
 		}
 	}
+	latest := s.latest[srv.Address()]
 	s.mu.Unlock()
 	f := facts(ctx, srv, loginStep)
 	f.Roots = s.nw.RootCAs
+	f.Silent = latest != nil && latest.Used() == 0
 	return classify(err, f)
 }
 

@@ -3,12 +3,15 @@ package roundtrip
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/textproto"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -66,5 +69,32 @@ func TestCodesMatchTheTranslations(t *testing.T) {
 				t.Errorf("%s: %s translated, but %q is not in Codes", lang, k, c)
 			}
 		}
+	}
+}
+
+// A server that took the connection and then said nothing is silent
+// for the round trip as for the probe; one that spoke and then stopped
+// is not.
+func TestExplainTellsASilentServerFromOneThatStopped(t *testing.T) {
+	srv := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS}
+	for _, tc := range []struct {
+		name string
+		read int
+		err  error
+		want string
+	}{
+		{"silent, then closed by the step's deadline", 0, net.ErrClosed, problem.NoGreeting},
+		{"silent, then timed out", 0, os.ErrDeadlineExceeded, problem.NoGreeting},
+		{"greeted, then closed", 20, net.ErrClosed, problem.Closed},
+		{"greeted, then timed out", 20, os.ErrDeadlineExceeded, problem.Timeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := mailconn.NewBudget(mailconn.MaxRead)
+			b.Add(tc.read)
+			s := &session{nw: &network.Network{}, latest: map[string]*mailconn.Budget{srv.Address(): b}}
+			if p := s.explain(context.Background(), srv, tc.err, false); p.Code != tc.want {
+				t.Errorf("explain = %q, want %q", p.Code, tc.want)
+			}
+		})
 	}
 }

@@ -85,6 +85,9 @@ type session struct {
 
 	mu      sync.Mutex         // connections are opened from the waiting goroutines too
 	budgets []*mailconn.Budget // every connection's read budget
+	// latest is the read budget of each server's newest connection, by
+	// address: the one a failure on that server happened on.
+	latest map[string]*mailconn.Budget
 }
 
 // Run sends the test message and waits for it. It returns when the
