@@ -2,7 +2,7 @@ package probe
 
 import (
 	"fmt"
-	"net"
+	"io"
 	"net/textproto"
 	"slices"
 	"strings"
@@ -60,7 +60,7 @@ func (r *run) imap() {
 			}
 			replay = tlsGreeting
 		} else {
-			_, err := imapCommand(rec, tp, "P2", "STARTTLS")
+			_, err := wire.IMAPCommand(rec, tp, "P2", "STARTTLS")
 			if rec = r.startTLS(err, br); rec == nil {
 				return
 			}
@@ -111,7 +111,7 @@ func (r *run) imapGreeting(tp *textproto.Reader) (line, code, text string, ok bo
 		r.failed(err, false)
 		return "", "", "", false
 	}
-	status, code, text, ok := parseIMAPStatus(line, "*")
+	status, code, text, ok := wire.IMAPStatus(line, "*")
 	switch {
 	case !ok || (status != "OK" && status != "PREAUTH" && status != "BYE"):
 		r.failed(notProtocol(line), false)
@@ -166,24 +166,6 @@ func (r *run) imapLogin(c *imapclient.Client, caps imap.CapSet) {
 // capabilities and asks for them.
 const tlsGreeting = "* OK ready\r\n"
 
-// parseIMAPStatus splits "TAG STATUS [CODE args] text" (RFC 3501 §7.1).
-// code is the response code's name and arguments.
-func parseIMAPStatus(line, tag string) (status, code, text string, ok bool) {
-	rest, found := strings.CutPrefix(line, tag+" ")
-	if !found {
-		return "", "", "", false
-	}
-	status, text, _ = strings.Cut(rest, " ")
-	status = strings.ToUpper(status)
-	if strings.HasPrefix(text, "[") {
-		if end := strings.IndexByte(text, ']'); end > 0 {
-			code = text[1:end]
-			text = strings.TrimSpace(text[end+1:])
-		}
-	}
-	return status, code, text, true
-}
-
 // greetingCaps returns the capabilities a greeting carries in a
 // CAPABILITY response code (RFC 3501 §7.1), or nil.
 func greetingCaps(code, _ string) []string {
@@ -203,8 +185,8 @@ func capSet(caps []string) imap.CapSet {
 }
 
 // imapCapability sends CAPABILITY and collects the untagged reply.
-func imapCapability(w net.Conn, tp *textproto.Reader) ([]string, error) {
-	untagged, err := imapCommand(w, tp, "P1", "CAPABILITY")
+func imapCapability(w io.Writer, tp *textproto.Reader) ([]string, error) {
+	untagged, err := wire.IMAPCommand(w, tp, "P1", "CAPABILITY")
 	if err != nil {
 		return nil, err
 	}
@@ -215,34 +197,4 @@ func imapCapability(w net.Conn, tp *textproto.Reader) ([]string, error) {
 		}
 	}
 	return caps, nil
-}
-
-// imapCommand sends one command and reads up to its tagged reply; a NO
-// or BAD reply is returned as *imap.Error.
-func imapCommand(w net.Conn, tp *textproto.Reader, tag, cmd string) ([]string, error) {
-	if _, err := fmt.Fprintf(w, "%s %s\r\n", tag, cmd); err != nil {
-		return nil, err
-	}
-	var untagged []string
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return untagged, err
-		}
-		if strings.HasPrefix(line, "* ") {
-			if len(untagged) < 100 {
-				untagged = append(untagged, line)
-			}
-			continue
-		}
-		status, code, text, ok := parseIMAPStatus(line, tag)
-		if !ok {
-			return untagged, notProtocol(line)
-		}
-		if status != "OK" {
-			name, _, _ := strings.Cut(code, " ")
-			return untagged, &imap.Error{Type: imap.StatusResponseType(status), Code: imap.ResponseCode(strings.ToUpper(name)), Text: text}
-		}
-		return untagged, nil
-	}
 }

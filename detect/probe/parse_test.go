@@ -104,24 +104,7 @@ func TestRecordConnCapsLinesAndVolume(t *testing.T) {
 	}
 }
 
-func TestParseIMAPStatus(t *testing.T) {
-	cases := []struct {
-		line, tag, status, code, text string
-		ok                            bool
-	}{
-		{"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.", "*", "OK", "CAPABILITY IMAP4rev1 STARTTLS", "Dovecot ready.", true},
-		{"* ok hello", "*", "OK", "", "hello", true},
-		{"P1 NO [AUTHENTICATIONFAILED] Invalid", "P1", "NO", "AUTHENTICATIONFAILED", "Invalid", true},
-		{"P1 BAD", "P1", "BAD", "", "", true},
-		{"+OK POP3", "*", "", "", "", false},
-		{"* OK [unterminated", "*", "OK", "", "[unterminated", true},
-	}
-	for _, c := range cases {
-		status, code, text, ok := parseIMAPStatus(c.line, c.tag)
-		if status != c.status || code != c.code || text != c.text || ok != c.ok {
-			t.Errorf("parseIMAPStatus(%q) = %q %q %q %v", c.line, status, code, text, ok)
-		}
-	}
+func TestGreetingCaps(t *testing.T) {
 	if caps := greetingCaps("CAPABILITY IMAP4rev1 starttls", ""); strings.Join(caps, " ") != "IMAP4REV1 STARTTLS" {
 		t.Errorf("greetingCaps = %v", caps)
 	}
@@ -181,7 +164,7 @@ func FuzzIMAPGreetingAndCapability(f *testing.F) {
 		if err != nil {
 			return
 		}
-		status, code, text, ok := parseIMAPStatus(line, "*")
+		status, code, text, ok := wire.IMAPStatus(line, "*")
 		if ok && status != strings.ToUpper(status) {
 			t.Fatalf("status %q not upper case", status)
 		}
@@ -190,7 +173,7 @@ func FuzzIMAPGreetingAndCapability(f *testing.F) {
 				t.Fatalf("capability %q", c)
 			}
 		}
-		untagged, err := imapCommand(rc, tp, "P1", "CAPABILITY")
+		untagged, err := wire.IMAPCommand(rc, tp, "P1", "CAPABILITY")
 		if len(untagged) > 100 {
 			t.Fatalf("%d untagged lines kept", len(untagged))
 		}

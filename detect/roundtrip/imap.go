@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/textproto"
 	"strings"
@@ -219,34 +218,22 @@ func imapStartTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn
 	if err != nil {
 		return nil, err
 	}
-	switch f := strings.Fields(greeting); {
-	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "OK"):
-	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "PREAUTH"):
+	switch status, code, text, ok := wire.IMAPStatus(greeting, "*"); {
+	case ok && status == "OK":
+	case ok && status == "PREAUTH":
 		return nil, errors.New("IMAP server sent PREAUTH before STARTTLS")
-	case len(f) >= 2 && f[0] == "*" && strings.EqualFold(f[1], "BYE"):
-		return nil, &imap.Error{Type: imap.StatusResponseTypeBye, Text: strings.Join(f[2:], " ")}
+	case ok && status == "BYE":
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBye, Code: imap.ResponseCode(code), Text: text}
 	default:
 		return nil, fmt.Errorf("unexpected IMAP greeting %q", problem.ServerLine(greeting))
 	}
-	if _, err := io.WriteString(conn, "T0 STARTTLS\r\n"); err != nil {
+	_, err = wire.IMAPCommand(conn, tp, "T0", "STARTTLS")
+	var refused *imap.Error
+	switch {
+	case errors.As(err, &refused):
+		return nil, errStartTLSMissing
+	case err != nil:
 		return nil, err
-	}
-	for {
-		line, err := tp.ReadLine()
-		if err != nil {
-			return nil, err
-		}
-		if strings.HasPrefix(line, "* ") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) < 2 || f[0] != "T0" {
-			return nil, fmt.Errorf("unexpected reply to STARTTLS %q", problem.ServerLine(line))
-		}
-		if !strings.EqualFold(f[1], "OK") {
-			return nil, errStartTLSMissing
-		}
-		break
 	}
 	return mailconn.StartTLS(conn, br, func(under net.Conn) (net.Conn, error) {
 		tc := tls.Client(under, cfg)

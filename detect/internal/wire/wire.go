@@ -1,6 +1,7 @@
 // Package wire holds the few protocol steps Postino does by hand before
 // handing a session to a client library: the SMTP plaintext EHLO and
-// STARTTLS (RFC 5321 §4.1.1.1, RFC 3207 §4), and the replay of a
+// STARTTLS (RFC 5321 §4.1.1.1, RFC 3207 §4), IMAP's status lines and
+// plaintext commands (RFC 3501 §7.1, §6.2.1), and the replay of a
 // greeting already read. go-smtp v0.25 has no public StartTLS and its own
 // EHLO before STARTTLS says "localhost"; doing these steps here lets the
 // probe and the round trip give the same name (an RFC 5321 address

@@ -3,11 +3,14 @@ package wire
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/textproto"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 func TestParseEHLO(t *testing.T) {
@@ -46,5 +49,54 @@ func TestReplayConnServesThePrefixFirst(t *testing.T) {
 	got, err := io.ReadAll(NewReplayConn(a, "220 mx\r\n"))
 	if err != nil || string(got) != "220 mx\r\nrest" {
 		t.Errorf("read %q, %v", got, err)
+	}
+}
+
+func TestIMAPStatus(t *testing.T) {
+	cases := []struct {
+		line, tag, status, code, text string
+		ok                            bool
+	}{
+		{"* OK [CAPABILITY IMAP4rev1 STARTTLS] Dovecot ready.", "*", "OK", "CAPABILITY IMAP4rev1 STARTTLS", "Dovecot ready.", true},
+		{"* ok hello", "*", "OK", "", "hello", true},
+		{"P1 NO [AUTHENTICATIONFAILED] Invalid", "P1", "NO", "AUTHENTICATIONFAILED", "Invalid", true},
+		{"P1 BAD", "P1", "BAD", "", "", true},
+		{"+OK POP3", "*", "", "", "", false},
+		{"* OK [unterminated", "*", "OK", "", "[unterminated", true},
+	}
+	for _, c := range cases {
+		status, code, text, ok := IMAPStatus(c.line, c.tag)
+		if status != c.status || code != c.code || text != c.text || ok != c.ok {
+			t.Errorf("IMAPStatus(%q) = %q %q %q %v", c.line, status, code, text, ok)
+		}
+	}
+}
+
+func TestIMAPCommandReadsUpToItsTaggedReply(t *testing.T) {
+	for _, tc := range []struct {
+		name, server string
+		untagged     int
+		check        func(error) bool
+	}{
+		{"OK", "* CAPABILITY IMAP4rev1 STARTTLS\r\nT1 OK done\r\n", 1, func(err error) bool { return err == nil }},
+		{"refused", "T1 NO [PRIVACYREQUIRED] not here\r\n", 0, func(err error) bool {
+			var ie *imap.Error
+			return errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo && ie.Code == "PRIVACYREQUIRED"
+		}},
+		{"not IMAP", "220 mx ESMTP\r\n", 0, func(err error) bool {
+			var pe textproto.ProtocolError
+			return errors.As(err, &pe)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var sent bytes.Buffer
+			untagged, err := IMAPCommand(&sent, textproto.NewReader(bufio.NewReader(strings.NewReader(tc.server))), "T1", "CAPABILITY")
+			if !tc.check(err) || len(untagged) != tc.untagged {
+				t.Errorf("untagged %q, err %v", untagged, err)
+			}
+			if sent.String() != "T1 CAPABILITY\r\n" {
+				t.Errorf("sent %q", sent.String())
+			}
+		})
 	}
 }
