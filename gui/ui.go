@@ -91,6 +91,8 @@ type UI struct {
 	hrun           *task
 	// sendRun is the test message's round trip or deletion.
 	sendRun *task
+	// brun is the Batch tab's run; it outlives a rebuilt view.
+	brun *task
 	// fullRenders counts render() calls (tests, make bench-gui: a batch
 	// of events must not re-render everything).
 	fullRenders int
@@ -129,6 +131,7 @@ func (u *UI) setDo(do func(func()), frame time.Duration) {
 	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick}
 	u.hrun = &task{do: do, frame: frame}
 	u.sendRun = &task{do: do, frame: frame}
+	u.brun = &task{do: do, frame: frame}
 }
 
 // Content builds the window content from the current state. It is called
@@ -338,9 +341,7 @@ func (u *UI) wait() {
 func (u *UI) Close() {
 	u.cancelRun()
 	u.hrun.stop()
-	if u.batch != nil {
-		u.batch.cancel()
-	}
+	u.brun.stop()
 }
 
 // addressIsChecked reports whether the address entry still holds the
