@@ -43,9 +43,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
-# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable),
-# and Fyne would parse its 4 MB colour emoji font once per text style (~20 MB).
-go build -tags "${POSTINO_TAGS-no_emoji}" -o "$work/postino" "${POSTINO_MAIN:-.}"
+# The tags every shipped binary has (.ci/app-tags); POSTINO_TAGS= measures
+# a build without them.
+go build -tags "${POSTINO_TAGS-$(sed '/^#/d; /^$/d' .ci/app-tags | paste -sd, -)}" -o "$work/postino" "${POSTINO_MAIN:-.}"
 go build -o "$work/demolab" ./gui/internal/demolab
 
 # The lab serves until its stdin closes: keep a pipe open on fd 3.
