@@ -1,42 +1,10 @@
 package gui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
-
-	"github.com/postino-mail/postino/assets/i18n"
 )
-
-// copyText puts text on the clipboard and says so.
-func (u *UI) copyText(text string) {
-	u.app.Clipboard().SetContent(text)
-	u.notify(i18n.T("gui.copied"))
-}
-
-// notifyFor is how long a short message replaces the summary line.
-const notifyFor = 3 * time.Second
-
-// notify shows a short message in the summary line for a few seconds;
-// then (or at the next update of the run) the summary comes back.
-func (u *UI) notify(msg string) {
-	if u.summary == nil {
-		return
-	}
-	u.summary.SetText(msg)
-	u.notices++
-	n, do := u.notices, u.do
-	time.AfterFunc(notifyFor, func() {
-		do(func() {
-			if n == u.notices && u.summary != nil && u.summary.Text == msg {
-				u.renderSummary()
-			}
-		})
-	})
-}
 
 // installShortcuts registers the window's keyboard shortcuts: Esc cancels
 // (when no entry has focus; the entries handle Esc themselves), Ctrl+L
@@ -106,7 +74,7 @@ func (u *UI) shortcutAction(s fyne.Shortcut) func() {
 	case fyne.KeyR:
 		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(0) }
 	case fyne.KeyD:
-		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(1); u.win.Canvas().Focus(u.status.list) }
+		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(1); u.win.Canvas().Focus(u.grid.list) }
 	}
 	return nil
 }
@@ -136,8 +104,3 @@ func (u *UI) closeTopDialog() bool {
 	}
 	return false
 }
-
-func checkIcon() fyne.Resource     { return theme.SearchIcon() }
-func healthIcon() fyne.Resource    { return theme.ListIcon() }
-func recommendIcon() fyne.Resource { return theme.ConfirmIcon() }
-func detailsIcon() fyne.Resource   { return theme.InfoIcon() }
