@@ -268,7 +268,7 @@ func domainLine(d batchDomain) (string, fyne.Resource) {
 func (v *batchView) chooseList() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, v.u.win)
+			v.u.showError(err)
 			return
 		}
 		if r == nil {
@@ -278,6 +278,7 @@ func (v *batchView) chooseList() {
 		v.loadFile(r.URI().Path())
 	}, v.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv"}))
+	v.u.trackDialog(d)
 	d.Show()
 }
 
@@ -347,15 +348,17 @@ func (v *batchView) loadFile(path string) {
 
 // chooseOutput opens a folder dialog for the output folder.
 func (v *batchView) chooseOutput() {
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, v.u.win)
+			v.u.showError(err)
 			return
 		}
 		if dir != nil {
 			v.output.SetText(dir.Path())
 		}
 	}, v.u.win)
+	v.u.trackDialog(d)
+	d.Show()
 }
 
 // start runs the batch on the engine as a task (u.brun): its events
@@ -480,7 +483,7 @@ func (v *batchView) open(name string) {
 		err = openURL(v.u.app, u)
 	}
 	if err != nil {
-		dialog.ShowError(err, v.u.win)
+		v.u.showError(err)
 	}
 }
 

@@ -13,7 +13,7 @@ func (u *UI) copyText(text string) {
 }
 
 // notifyFor is how long a short message replaces the summary line.
-const notifyFor = 3 * time.Second
+var notifyFor = 3 * time.Second // a var: tests wait less
 
 // notify shows a short message in the summary line for a few seconds;
 // then (or at the next update of the run) the summary comes back.

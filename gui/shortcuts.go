@@ -86,6 +86,9 @@ func (u *UI) showDialog(d dialog.Dialog) {
 	u.win.Canvas().Unfocus() // so Esc reaches the window, not a field
 }
 
+// showError shows err in a dialog that Esc closes.
+func (u *UI) showError(err error) { u.showDialog(dialog.NewError(err, u.win)) }
+
 // trackDialog remembers a dialog shown elsewhere, so Esc closes it.
 func (u *UI) trackDialog(d dialog.Dialog) { u.dialogs = append(u.dialogs, d) }
 
