@@ -150,3 +150,22 @@ func TestEscClosesTheAboutBoxAndErrors(t *testing.T) {
 	h.esc()
 	h.requireNoDialog("an error")
 }
+
+// TestTheRoundTripScrollsItsStatusIntoView: "Send test message" shows its
+// progress where the person is looking, not below the fold.
+func TestTheRoundTripScrollsItsStatusIntoView(t *testing.T) {
+	h := newSendHarness(t)
+	h.win.Resize(fyne.NewSize(900, 600))
+	h.checkWith("pw", probe.LoginOK, probe.LoginOK)
+	sc := h.ui.rec.scroll
+	sc.ScrollToTop()
+	h.press()
+	content, view := sc.Content.MinSize().Height, sc.Size().Height
+	if content <= view {
+		t.Skipf("the card fits (%v in %v): nothing to scroll", content, view)
+	}
+	if y := sc.Offset.Y; y < content-view-1 {
+		t.Fatalf("the round trip's status is below the fold: scrolled to %v of %v", y, content-view)
+	}
+	h.result(arrived("INBOX"))
+}
