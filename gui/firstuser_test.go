@@ -169,3 +169,15 @@ func TestTheRoundTripScrollsItsStatusIntoView(t *testing.T) {
 	}
 	h.result(arrived("INBOX"))
 }
+
+// TestEscClosesTheDialogOnScreenAfterAnotherWasClosedByItsButton: a
+// dialog closed by its own button does not make the next Esc do nothing.
+func TestEscClosesTheDialogOnScreenAfterAnotherWasClosedByItsButton(t *testing.T) {
+	h := newHarness(t)
+	h.ui.showHelp()
+	h.ui.showError(errors.New("the disk is full"))
+	test.Tap(findButton(h.overlay(), "OK")) // closes the error
+	h.requireText(h.overlay(), i18n.T("gui.help.title"))
+	h.esc()
+	h.requireNoDialog("Help, after an error closed by its button")
+}

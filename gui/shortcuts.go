@@ -93,17 +93,22 @@ func (u *UI) showError(err error) { u.showDialog(dialog.NewError(err, u.win)) }
 func (u *UI) trackDialog(d dialog.Dialog) { u.dialogs = append(u.dialogs, d) }
 
 // closeTopDialog hides the last dialog still on screen; it reports
-// whether there was one.
+// whether there was one. Dialogs closed by their own buttons stay in the
+// list, so it hides from the newest down until an overlay goes away.
 func (u *UI) closeTopDialog() bool {
-	if u.win.Canvas().Overlays().Top() == nil {
+	overlays := u.win.Canvas().Overlays()
+	if overlays.Top() == nil {
 		u.dialogs = nil // all closed by their own buttons
 		return false
 	}
-	if n := len(u.dialogs); n > 0 {
+	before := len(overlays.List())
+	for n := len(u.dialogs); n > 0; n-- {
 		d := u.dialogs[n-1]
 		u.dialogs = u.dialogs[:n-1]
-		d.Hide()
-		return true
+		d.Hide() // a no-op for one already closed
+		if len(overlays.List()) < before {
+			return true
+		}
 	}
 	return false
 }
