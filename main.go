@@ -82,9 +82,14 @@ func window(nw *network.Network) (code int) {
 		return cli.ExitUsage
 	}
 	// The display answered but the driver could not start (no OpenGL,
-	// an X server that refuses us): one line, not a stack trace.
+	// an X server that refuses us): one line, not a stack trace. Once the
+	// window is up, a panic is a bug, not the driver: it keeps its stack.
+	started := false
 	defer func() {
 		if r := recover(); r != nil {
+			if started {
+				panic(r)
+			}
 			fmt.Fprintln(os.Stderr, i18n.T("window.display.failed", map[string]any{"Display": displayName(), "Error": fmt.Sprint(r)}))
 			code = cli.ExitUsage
 		}
@@ -117,6 +122,7 @@ func window(nw *network.Network) (code int) {
 	w.SetOnClosed(ui.Close)
 	addr := os.Getenv(envAutoCheck)
 	a.Lifecycle().SetOnStarted(func() {
+		started = true
 		// After start-up, whose font parsing would only be slowed by
 		// collecting sooner; GOMEMLIMIT, when set, wins.
 		if os.Getenv("GOMEMLIMIT") == "" {
