@@ -20,10 +20,9 @@ GOFILES    = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go')
         realservers-start realservers-stop \
         package-linux package-deb package-windows package-macos clean
 
-# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable);
-# without the tag Fyne parses its 4 MB colour emoji font once per text
-# style, about 20 MB of the window's memory (docs/performance.md).
-TAGS_APP  ?= no_emoji
+# The app's build tags live in .ci/app-tags (why each), read by the
+# packages and the screenshots too: every binary shipped is the one run.
+TAGS_APP  ?= $(shell sed '/^\#/d; /^$$/d' .ci/app-tags | paste -sd, -)
 
 run: system-deps
 	$(GO) run -tags $(TAGS_APP) .

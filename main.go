@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -55,6 +57,14 @@ func main() {
 	os.Exit(window(nw))
 }
 
+// memoryLimit is the Go runtime's soft memory limit once the window is
+// up: about twice the ~20 MB a window keeps live (mostly Fyne's parsed
+// fonts), so the garbage of a check is collected before the heap grows to
+// ~50 MB as GOGC alone lets it. It saves ~7 MB of resident memory
+// (docs/performance.md, Memory); a tighter limit saved more but made the
+// collector run through a check.
+const memoryLimit = 40 << 20
+
 // envTimings, when set to the launch time in Unix milliseconds (or to
 // 1), makes the window print its timings to stderr once the
 // POSTINO_AUTOCHECK check is on screen, then quit (make bench-gui).
@@ -72,9 +82,14 @@ func window(nw *network.Network) (code int) {
 		return cli.ExitUsage
 	}
 	// The display answered but the driver could not start (no OpenGL,
-	// an X server that refuses us): one line, not a stack trace.
+	// an X server that refuses us): one line, not a stack trace. Once the
+	// window is up, a panic is a bug, not the driver: it keeps its stack.
+	started := false
 	defer func() {
 		if r := recover(); r != nil {
+			if started {
+				panic(r)
+			}
 			fmt.Fprintln(os.Stderr, i18n.T("window.display.failed", map[string]any{"Display": displayName(), "Error": fmt.Sprint(r)}))
 			code = cli.ExitUsage
 		}
@@ -105,11 +120,20 @@ func window(nw *network.Network) (code int) {
 	w.SetMaster()
 	mark("content")
 	w.SetOnClosed(ui.Close)
-	if addr := os.Getenv(envAutoCheck); addr != "" {
-		// Once the window is up, as a person would: a check that ran
-		// before the first frame would be shown no sooner.
-		a.Lifecycle().SetOnStarted(func() { ui.AutoCheck(addr) })
-	}
+	addr := os.Getenv(envAutoCheck)
+	a.Lifecycle().SetOnStarted(func() {
+		started = true
+		// After start-up, whose font parsing would only be slowed by
+		// collecting sooner; GOMEMLIMIT, when set, wins.
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(memoryLimit)
+		}
+		if addr != "" {
+			// Once the window is up, as a person would: a check that
+			// ran before the first frame would be shown no sooner.
+			ui.AutoCheck(addr)
+		}
+	})
 	w.ShowAndRun()
 	return cli.ExitOK
 }
@@ -154,6 +178,7 @@ type benchTimings struct {
 	engineDone time.Time
 	firstFrame time.Time
 	rendered   time.Time
+	reported   bool
 }
 
 func newBenchTimings(v string, inner gui.Engine, quit func()) *benchTimings {
@@ -184,9 +209,10 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 	case gui.MilestoneCheckRendered:
 		b.rendered = at
 	case gui.MilestoneCheckShown:
-		if b.engineDone.IsZero() {
+		if b.engineDone.IsZero() || b.reported {
 			return
 		}
+		b.reported = true // one report: a second painted frame may follow before quit
 		ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 1, 64) }
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
@@ -201,7 +227,37 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 				f.Close()
 			}
 		}
-		b.quit()
+		copySmaps("during")
+		// The target holds after the check too: with POSTINO_GUI_AFTER
+		// (a duration) the window stays idle that long and reports again.
+		after, _ := time.ParseDuration(os.Getenv("POSTINO_GUI_AFTER"))
+		if after <= 0 {
+			b.quit()
+			return
+		}
+		time.AfterFunc(after, func() {
+			runtime.ReadMemStats(&m)
+			fmt.Fprintf(os.Stderr, "bench-gui after_idle=%s rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f\n", after, rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20))
+			copySmaps("after")
+			b.quit()
+		})
+	}
+}
+
+// copySmaps saves /proc/self/smaps to $POSTINO_GUI_SMAPS.WHEN, so make
+// bench-gui can say which mappings the resident set is made of (the Go
+// heap, the GL driver's libraries and heap, the binary).
+func copySmaps(when string) {
+	if path := os.Getenv("POSTINO_GUI_SMAPS"); path != "" {
+		if data, err := os.ReadFile("/proc/self/smaps"); err == nil {
+			// Go randomises where its heap lives; an address on it
+			// tells the reader which anonymous mappings are Go's (the
+			// arenas grow from there).
+			// (1 MB: too large for the stack, so it is on the heap.)
+			onHeap := make([]byte, 1<<20)
+			hint := fmt.Sprintf("go-heap-hint %x\n", uintptr(unsafe.Pointer(&onHeap[0])))
+			_ = os.WriteFile(path+"."+when, append([]byte(hint), data...), 0o600)
+		}
 	}
 }
 

@@ -116,6 +116,8 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
 	[ -z "$(git status --porcelain --untracked-files=no)" ] || COMMIT="$COMMIT+dirty"
 fi
 LDFLAGS="-s -w -X $PKG.Version=$VERSION -X $PKG.Commit=$COMMIT"
+# The build tags of every binary, as make run has them (.ci/app-tags).
+TAGS=$(sed '/^#/d; /^$/d' .ci/app-tags | paste -sd, -)
 DEB=dist/postino_${VERSION}_amd64.deb
 SETUP=dist/Postino-setup-$VERSION.exe
 
@@ -132,7 +134,16 @@ mkdir -p dist
 build_linux() {
 	# shellcheck disable=SC2086 # a word list
 	step "system packages" apt_install $LINUX_DEPS
-	step "build linux binary" env CGO_ENABLED=1 go build -trimpath -ldflags "$LDFLAGS" -o dist/postino .
+	step "build linux binary" env CGO_ENABLED=1 go build -trimpath -tags "$TAGS" -ldflags "$LDFLAGS" -o dist/postino .
+	check_tags dist/postino
+}
+
+# check_tags BINARY: the binary was built with the app's tags (go version
+# -m reads them from the build information Go embeds).
+check_tags() {
+	local got
+	got=$(go version -m "$1" | sed -n 's/^[[:space:]]*build[[:space:]]*-tags=//p')
+	[ "$got" = "$TAGS" ] || { echo "package: $1 was built with tags '$got', not '$TAGS' (.ci/app-tags)"; exit 1; }
 }
 
 # stage_linux ROOT PREFIX: the files a Linux install holds, under ROOT/PREFIX.
@@ -240,8 +251,9 @@ build_windows() {
 		-i postino.rc -O coff -o resources.syso)
 	cp "$w/resources.syso" "$syso"
 	step "build windows binary" env CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-		GOOS=windows GOARCH=amd64 go build -trimpath -ldflags "$LDFLAGS -H=windowsgui" -o dist/Postino.exe .
+		GOOS=windows GOARCH=amd64 go build -trimpath -tags "$TAGS" -ldflags "$LDFLAGS -H=windowsgui" -o dist/Postino.exe .
 	rm -f "$syso"
+	check_tags dist/Postino.exe
 }
 
 installer() {
@@ -264,7 +276,7 @@ macos() {
 	fyne="$(go env GOPATH)/bin/fyne"
 	"$fyne" version 2>/dev/null | grep -q "$FYNE_VERSION" || step "fyne tool" go install "fyne.io/tools/cmd/fyne@$FYNE_VERSION"
 	cp -p FyneApp.toml "$tmp/FyneApp.toml.orig"
-	step "build and package" "$fyne" package -os darwin -release
+	step "build and package" "$fyne" package -os darwin -release -tags "$TAGS"
 	cp -p "$tmp/FyneApp.toml.orig" FyneApp.toml
 	step "ad-hoc signature" codesign --force --deep --sign - Postino.app
 	rm -rf dist/Postino.app && mv Postino.app dist/

@@ -15,7 +15,9 @@
 # what the window measures of itself (POSTINO_GUI_TIMINGS; see
 # docs/performance.md): launch to first frame, the engine's own check
 # time and when the window painted the finished check, and the resident
-# set size; then the same check by the command line, for comparison.
+# set size, during the check and BENCH_AFTER (3s) after it, by mapping
+# (/proc/PID/smaps: Go heap, C heap, libLLVM, ...); then the same check by
+# the command line, for comparison. BENCH_ENV adds variables (GOGC=50).
 #
 # Needs root (the lab binds the real ports 993, 465, ... on 127.0.0.x),
 # Xvfb, xdotool and ImageMagick:
@@ -43,9 +45,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
-# no_emoji: the window draws no emoji (TestEveryTextTheWindowShowsIsDrawable),
-# and Fyne would parse its 4 MB colour emoji font once per text style (~20 MB).
-go build -tags "${POSTINO_TAGS-no_emoji}" -o "$work/postino" "${POSTINO_MAIN:-.}"
+# The tags every shipped binary has (.ci/app-tags); POSTINO_TAGS= measures
+# a build without them.
+go build -tags "${POSTINO_TAGS-$(sed '/^#/d; /^$/d' .ci/app-tags | paste -sd, -)}" -o "$work/postino" "${POSTINO_MAIN:-.}"
 go build -o "$work/demolab" ./detect/labtest/demolab
 
 # The lab serves until its stdin closes: keep a pipe open on fd 3.
@@ -82,6 +84,33 @@ run_app() {
 
 # bench: the window checks the demo address by itself and reports its
 # timings on stderr, then quits.
+# smaps_breakdown FILE: the resident set of a /proc/PID/smaps copy by
+# what holds it, in MB, largest first. go-heap is Go's heap arenas (the
+# window writes an address on its heap first: Go randomises where the
+# heap lives); [heap] is C's malloc (Mesa's, mostly);
+# other anonymous mappings are C's large mallocs, thread stacks and Go's
+# runtime metadata; files are named.
+smaps_breakdown() {
+	awk '
+		/^go-heap-hint / { hint = $2; next }
+		/^[0-9a-f]+-[0-9a-f]+ / {
+			addr = $1; sub(/-.*/, "", addr); name = (NF >= 6) ? $6 : ""
+			# Anonymous mappings in the 4 GB around an address on the Go
+			# heap (same hex digits but the last 8) are its arenas.
+			if (name == "") key = (length(addr) == length(hint) && substr(addr, 1, length(addr) - 8) == substr(hint, 1, length(hint) - 8)) ? "go-heap" : "anon-other"
+			else if (name == "[heap]") key = "c-heap-brk"
+			else if (name ~ /^\[/) key = name
+			else { n = split(name, p, "/"); key = p[n] }
+			next
+		}
+		/^Rss:/ { rss[key] += $2; total += $2 }
+		END {
+			for (k in rss) if (rss[k] >= 1024) printf "%s=%.1f\n", k, rss[k] / 1024
+			printf "TOTAL=%.1f\n", total / 1024
+		}' "$1" | sort -t= -k2 -rn | tr '\n' ' '
+	echo
+}
+
 if [ "$mode" = bench ]; then
 	mkdir -p "$work/home/.cache"
 	for i in $(seq "${RUNS:-3}"); do
@@ -89,9 +118,13 @@ if [ "$mode" = bench ]; then
 		launch=$(date +%s%3N)
 		env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$cfg" LANG=en_US.UTF-8 \
 			POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
-			POSTINO_AUTOCHECK=mario@studio-rossi.it POSTINO_GUI_TIMINGS="$launch" ${BENCH_ENV:-} \
+			POSTINO_AUTOCHECK=mario@studio-rossi.it POSTINO_GUI_TIMINGS="$launch" \
+			POSTINO_GUI_SMAPS="$work/smaps" POSTINO_GUI_AFTER="${BENCH_AFTER:-3s}" ${BENCH_ENV:-} \
 			timeout 60 "$work/postino" >"$work/bench.out" 2>"$work/bench.err" || true
 		grep '^bench-gui' "$work/bench.err" || { cat "$work/bench.err"; echo "bench-gui: run $i reported nothing"; exit 1; }
+		for when in during after; do
+			[ ! -f "$work/smaps.$when" ] || echo "bench-gui rss_mb_by_mapping($when): $(smaps_breakdown "$work/smaps.$when")"
+		done
 	done
 	start=$(date +%s%N)
 	env -i PATH="$PATH" HOME="$work/home" POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \

@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -44,10 +43,10 @@ type batchState struct {
 	force   bool
 	health  bool
 
-	runID    int
+	// gen is the generation of the last run (u.brun): a rebuilt view
+	// keeps rendering it, and a run the window left is not.
+	gen      int
 	running  bool
-	cancel   context.CancelFunc
-	done     chan struct{}
 	progress batch.Progress
 	domains  []batchDomain
 	byDomain map[string]int
@@ -94,6 +93,9 @@ type batchView struct {
 	bar         *widget.ProgressBar
 	status      *widget.Label
 	domainsList *widget.List
+	// redraws counts the batches of events rendered (tests: one per
+	// frame, not one per event).
+	redraws int
 }
 
 func newBatchView(u *UI, prev *batchView) *batchView {
@@ -266,7 +268,7 @@ func domainLine(d batchDomain) (string, fyne.Resource) {
 func (v *batchView) chooseList() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, v.u.win)
+			v.u.showError(err)
 			return
 		}
 		if r == nil {
@@ -276,6 +278,7 @@ func (v *batchView) chooseList() {
 		v.loadFile(r.URI().Path())
 	}, v.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".txt", ".tsv"}))
+	v.u.trackDialog(d)
 	d.Show()
 }
 
@@ -345,87 +348,105 @@ func (v *batchView) loadFile(path string) {
 
 // chooseOutput opens a folder dialog for the output folder.
 func (v *batchView) chooseOutput() {
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, v.u.win)
+			v.u.showError(err)
 			return
 		}
 		if dir != nil {
 			v.output.SetText(dir.Path())
 		}
 	}, v.u.win)
+	v.u.trackDialog(d)
+	d.Show()
 }
 
-// start runs the batch on the engine; its events come back through
-// u.do and are rendered by handle.
+// start runs the batch on the engine as a task (u.brun): its events
+// reach the window coalesced, at most one fyne.Do per frame, however
+// many domains a long list finishes at once.
 func (v *batchView) start() {
 	s := v.s
 	if s.running || s.list == nil || len(s.list.Users) == 0 || s.output == "" || len(s.formats) == 0 {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.runID++
-	id := s.runID
-	s.running, s.cancel, s.report, s.err = true, cancel, nil, ""
+	s.running, s.report, s.err = true, nil, ""
 	s.progress = batch.Progress{Domains: len(s.domains), Users: len(s.list.Users)}
 	for i := range s.domains {
 		s.domains[i].started, s.domains[i].report = false, nil
 	}
-	done := make(chan struct{})
-	s.done = done
 	req := BatchRequest{List: s.list, Output: s.output, Formats: append([]string{}, s.formats...),
 		Force: s.force, Health: s.health, Settings: v.u.set.engineSettings()}
-	do := v.u.do
 	u := v.u
-	sink := func(ev event.Event) { do(func() { u.batch.handle(id, ev) }) }
 	engine := u.opts.Batch
-	go func() {
-		defer close(done)
-		rep, err := engine.Batch(ctx, req, sink)
-		do(func() { u.batch.finished(id, rep, err) })
-	}()
+	// Written by the work before it returns, read by ended after it: the
+	// task's last fyne.Do orders the two.
+	var rep *batch.Report
+	var err error
+	s.gen = u.brun.start(func(r taskRun) {
+		rep, err = engine.Batch(r.Ctx, req, r.Sink)
+	}, func(gen int, evs []event.Event) {
+		// u.batch, not v: a language change rebuilds the view mid-run.
+		u.batch.handleBatch(gen, evs)
+	}, func(gen int, _, _ bool) {
+		u.batch.finished(gen, rep, err)
+	})
 	v.render()
 }
 
-// cancel stops the running batch; what finished is kept.
-func (v *batchView) cancel() {
-	if v.s.cancel != nil {
-		v.s.cancel()
-	}
-}
+// cancel stops the running batch; what finished is kept, and the
+// engine's report of the cancelled run is shown.
+func (v *batchView) cancel() { v.u.brun.interrupt() }
 
-func (v *batchView) handle(id int, ev event.Event) {
+// handleBatch applies the events of one frame and redraws once: the
+// domains that changed, and the progress line.
+func (v *batchView) handleBatch(gen int, evs []event.Event) {
 	s := v.s
-	if id != s.runID {
+	if gen != s.gen {
 		return
 	}
-	switch e := ev.(type) {
-	case batch.DomainStarted:
-		if i, ok := s.byDomain[e.Domain]; ok {
-			s.domains[i].started = true
+	changed := map[int]bool{}
+	progress := false
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case batch.DomainStarted:
+			if i, ok := s.byDomain[e.Domain]; ok {
+				s.domains[i].started = true
+				changed[i] = true
+			}
+		case batch.DomainFinished:
+			if i, ok := s.byDomain[e.Domain.Domain]; ok {
+				d := e.Domain
+				s.domains[i].report = &d
+				changed[i] = true
+			}
+		case batch.Progress:
+			s.progress = e
+			progress = true
+		}
+	}
+	v.redraws++
+	// Refreshing a few rows is cheaper than the list; many rows (a
+	// backlog of a long list) are one list refresh.
+	if len(changed) > 16 {
+		v.domainsList.Refresh()
+	} else {
+		for i := range changed {
 			v.domainsList.RefreshItem(i)
 		}
-	case batch.DomainFinished:
-		if i, ok := s.byDomain[e.Domain.Domain]; ok {
-			d := e.Domain
-			s.domains[i].report = &d
-			v.domainsList.RefreshItem(i)
-		}
-	case batch.Progress:
-		s.progress = e
+	}
+	if progress {
 		v.renderProgress()
 	}
 }
 
-func (v *batchView) finished(id int, rep *batch.Report, err error) {
+// finished takes in the run's end: its report, or why it failed. It
+// runs whether the window stopped the run or the engine was done.
+func (v *batchView) finished(gen int, rep *batch.Report, err error) {
 	s := v.s
-	if id != s.runID {
+	if gen != s.gen {
 		return
 	}
 	s.running = false
-	if s.cancel != nil {
-		s.cancel()
-	}
 	s.report = rep
 	if err != nil {
 		s.err = err.Error()
@@ -462,7 +483,7 @@ func (v *batchView) open(name string) {
 		err = openURL(v.u.app, u)
 	}
 	if err != nil {
-		dialog.ShowError(err, v.u.win)
+		v.u.showError(err)
 	}
 }
 

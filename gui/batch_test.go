@@ -77,13 +77,11 @@ func newBatchHarnessWith(t *testing.T, engine BatchEngine) *batchHarness {
 	u := New(a, w, Options{Engine: newScriptEngine(), Batch: engine})
 	u.langFn = func(code string) error { i18n.SetLanguage(code); return nil }
 	h := &harness{t: t, app: a, win: w, ui: u, queue: make(chan func(), 1024)}
-	u.do = func(f func()) { h.queue <- f }
+	u.setDo(func(f func()) { h.queue <- f }, 0)
 	w.SetContent(u.Content())
 	t.Cleanup(func() {
 		u.Close()
-		if d := u.batch.s.done; d != nil {
-			<-d
-		}
+		u.brun.wait()
 		h.pump()
 		i18n.SetLanguage("")
 	})
@@ -104,7 +102,7 @@ func (h *batchHarness) send(evs ...event.Event) {
 }
 
 func (h *batchHarness) waitDone() {
-	<-h.ui.batch.s.done
+	h.ui.brun.wait()
 	h.pump()
 }
 

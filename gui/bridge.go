@@ -47,10 +47,10 @@ func (u *UI) redraw(d dirty) {
 		u.sources.render()
 	}
 	if d.layout {
-		u.status.render()
+		u.grid.render()
 	} else {
 		for id := range d.rows {
-			u.status.refreshRow(id)
+			u.grid.refreshRow(id)
 		}
 	}
 	if d.rows[u.selected] {

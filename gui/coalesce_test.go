@@ -182,8 +182,8 @@ func checkEveryRowDone(t *testing.T, u *UI, n int) {
 	if tl := u.state.Tally(); tl.Total != n || tl.OK != n {
 		t.Fatalf("tally %+v; want %d rows, all OK (events lost or applied out of order)", tl, n)
 	}
-	if len(u.status.items) != n+2 {
-		t.Fatalf("grid has %d items, want %d rows and 2 headers", len(u.status.items), n)
+	if len(u.grid.items) != n+2 {
+		t.Fatalf("grid has %d items, want %d rows and 2 headers", len(u.grid.items), n)
 	}
 }
 

@@ -219,7 +219,7 @@ func (e *exportDialog) render(f export.Format) ([]byte, error) {
 func (e *exportDialog) copy(f export.Format) {
 	data, err := e.render(f)
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		e.u.showError(err)
 		return
 	}
 	e.u.copyText(string(data))
@@ -229,20 +229,20 @@ func (e *exportDialog) copy(f export.Format) {
 func (e *exportDialog) save(f export.Format) {
 	data, err := e.render(f)
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		e.u.showError(err)
 		return
 	}
 	withPass := f.Password && e.withPass.Checked
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			e.u.showError(err)
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		if werr := writeSaved(w, data, withPass); werr != nil {
-			dialog.ShowError(werr, e.u.win)
+			e.u.showError(werr)
 			return
 		}
 		e.u.notify(i18n.T("gui.export.saved", map[string]any{"Name": w.URI().Name()}))
@@ -251,6 +251,7 @@ func (e *exportDialog) save(f export.Format) {
 	if f.Ext != "" {
 		d.SetFilter(storage.NewExtensionFileFilter([]string{f.Ext}))
 	}
+	e.u.trackDialog(d)
 	d.Show()
 }
 
@@ -280,7 +281,7 @@ func (e *exportDialog) chooseP12() {
 func (e *exportDialog) openSmallFile(exts []string, use func([]byte) error) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			e.u.showError(err)
 			return
 		}
 		if r == nil {
@@ -295,10 +296,11 @@ func (e *exportDialog) openSmallFile(exts []string, use func([]byte) error) {
 			err = use(data)
 		}
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			e.u.showError(err)
 		}
 	}, e.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	e.u.trackDialog(d)
 	d.Show()
 }
 
@@ -340,11 +342,12 @@ func (e *exportDialog) askP12Password(data []byte) {
 				return
 			}
 			if err := e.loadP12(data, pw.Text); err != nil {
-				dialog.ShowError(err, e.u.win)
+				e.u.showError(err)
 			}
 		}, e.u.win)
 	pw.OnSubmitted = func(string) { d.Submit() }
 	e.p12Password, e.p12Form = pw, d
+	e.u.trackDialog(d)
 	d.Show()
 	e.u.win.Canvas().Focus(pw)
 }
@@ -388,23 +391,24 @@ func (e *exportDialog) domainFiles() ([]export.File, error) {
 func (e *exportDialog) chooseDomainFolder() {
 	files, err := e.domainFiles()
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		e.u.showError(err)
 		return
 	}
 	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			e.u.showError(err)
 			return
 		}
 		if dir == nil {
 			return // cancelled
 		}
 		if dir.Scheme() != "file" {
-			dialog.ShowError(errors.New(i18n.T("domainfiles.gui.not_local")), e.u.win)
+			e.u.showError(errors.New(i18n.T("domainfiles.gui.not_local")))
 			return
 		}
 		e.writeDomainFiles(dir.Path(), files, false)
 	}, e.u.win)
+	e.u.trackDialog(d)
 	d.Show()
 }
 
@@ -419,18 +423,18 @@ func (e *exportDialog) writeDomainFiles(dir string, files []export.File, replace
 			}
 		}
 		if len(existing) > 0 {
-			dialog.ShowConfirm(i18n.T("domainfiles.gui.replace_title"),
+			e.u.showDialog(dialog.NewConfirm(i18n.T("domainfiles.gui.replace_title"),
 				i18n.T("domainfiles.gui.replace", map[string]any{"Files": strings.Join(existing, ", ")}),
 				func(ok bool) {
 					if ok {
 						e.writeDomainFiles(dir, files, true)
 					}
-				}, e.u.win)
+				}, e.u.win))
 			return
 		}
 	}
 	if err := export.WriteTree(dir, files); err != nil {
-		dialog.ShowError(err, e.u.win)
+		e.u.showError(err)
 		return
 	}
 	e.domainStatus.Importance = widget.SuccessImportance

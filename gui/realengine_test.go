@@ -73,7 +73,7 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 		t.Fatalf("sources: %q", texts(u.sources.obj))
 	}
 	if len(u.state.Rows(true)) == 0 || len(u.state.Rows(false)) == 0 {
-		t.Fatalf("rows: %+v", u.status.items)
+		t.Fatalf("rows: %+v", u.grid.items)
 	}
 	row, _ := u.state.Row(u.state.Rows(true)[0])
 	if word, _ := statusWord(row, false); word != "Refused" {

@@ -47,7 +47,7 @@ func TestArrowKeysSelectTheRowDetailsShows(t *testing.T) {
 	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
 		probe.Update{Result: okResult(imapTLS)}, probe.Update{Result: okResult(smtpSub)})
 	h.finish()
-	l := h.ui.status.list
+	l := h.ui.grid.list
 	h.win.Canvas().Focus(l)
 	l.OnHighlighted(3) // what Fyne reports when the mouse hovers a row
 	if h.ui.selected != "" {

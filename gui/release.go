@@ -62,5 +62,5 @@ func (u *UI) showAbout() {
 	details.Selectable = true // to copy it into a support request
 	details.Wrapping = fyne.TextWrapBreak
 	box := container.New(&fixedWidth{w: 460}, container.NewVBox(title, body, details))
-	dialog.ShowCustom(i18n.T("release.gui.about.title"), i18n.T("gui.close"), box, u.win)
+	u.showDialog(dialog.NewCustom(i18n.T("release.gui.about.title"), i18n.T("gui.close"), box, u.win))
 }

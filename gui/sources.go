@@ -130,7 +130,7 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 			l.Selectable = true
 			d := dialog.NewCustom(sourceName(s.Name), i18n.T("gui.close"), l, v.u.win)
 			d.Resize(fyne.NewSize(480, 0))
-			d.Show()
+			v.u.showDialog(d) // so Esc closes it, like every dialog
 		})
 		more.Importance = widget.LowImportance
 		if right != nil {

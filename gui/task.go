@@ -121,6 +121,16 @@ func (t *task) stop() bool {
 	return true
 }
 
+// interrupt cancels the running work but keeps its generation current:
+// what it sends while winding down, and its end, are still applied.
+// (Stop on a batch keeps the domains already done and the report of the
+// cancelled run; stop would drop them.)
+func (t *task) interrupt() {
+	if t.cancel != nil {
+		t.cancel()
+	}
+}
+
 // running reports whether work started here has not ended yet.
 func (t *task) running() bool { return t.cancel != nil }
 

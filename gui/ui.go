@@ -2,8 +2,10 @@
 // (discovery sources, candidates, probe updates, the recommendation) and
 // holds no probing logic: an Engine runs the check in a goroutine and
 // every widget update goes through fyne.Do. One file per view: top.go
-// (address, password, Check), sources.go, status.go (the live grid),
-// details.go, recommend.go, export.go, health.go, settings.go, help.go.
+// (address, password, Check), sources.go, grid.go (the live grid),
+// details.go, recommend.go, export.go, health.go, batch.go, settings.go
+// (the Settings dialog), help.go; settingsstore.go is what is remembered
+// between runs, shortcuts.go the keyboard, clipboard.go copying.
 package gui
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -74,7 +77,7 @@ type UI struct {
 
 	top     *topBar
 	sources *sourcesView
-	status  *statusView
+	grid    *gridView
 	details *detailsView
 	rec     *recommendView
 	health  *healthView
@@ -91,6 +94,8 @@ type UI struct {
 	hrun           *task
 	// sendRun is the test message's round trip or deletion.
 	sendRun *task
+	// brun is the Batch tab's run; it outlives a rebuilt view.
+	brun *task
 	// fullRenders counts render() calls (tests, make bench-gui: a batch
 	// of events must not re-render everything).
 	fullRenders int
@@ -129,6 +134,7 @@ func (u *UI) setDo(do func(func()), frame time.Duration) {
 	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick}
 	u.hrun = &task{do: do, frame: frame}
 	u.sendRun = &task{do: do, frame: frame}
+	u.brun = &task{do: do, frame: frame}
 }
 
 // Content builds the window content from the current state. It is called
@@ -152,7 +158,7 @@ func (u *UI) Content() fyne.CanvasObject {
 	u.top = newTopBar(u)
 	u.top.password.Text = password
 	u.sources = newSourcesView(u)
-	u.status = newStatusView(u)
+	u.grid = newGridView(u)
 	u.details = newDetailsView(u)
 	u.rec = newRecommendView(u)
 	u.summary = widget.NewLabel("")
@@ -162,7 +168,7 @@ func (u *UI) Content() fyne.CanvasObject {
 		container.NewTabItemWithIcon(i18n.T("gui.tab.recommended"), recommendIcon(), u.rec.obj),
 		container.NewTabItemWithIcon(i18n.T("gui.tab.details"), detailsIcon(), u.details.obj),
 	)
-	left := container.NewVSplit(u.sources.obj, u.status.obj)
+	left := container.NewVSplit(u.sources.obj, u.grid.obj)
 	left.Offset = 0.42
 	main := container.NewHSplit(left, newFocusTabs(u.side))
 	main.Offset = 0.56
@@ -223,7 +229,7 @@ func (u *UI) render() {
 	u.fullRenders++
 	u.top.render()
 	u.sources.render()
-	u.status.render()
+	u.grid.render()
 	u.details.render()
 	u.rec.render()
 	u.renderSummary()
@@ -338,9 +344,7 @@ func (u *UI) wait() {
 func (u *UI) Close() {
 	u.cancelRun()
 	u.hrun.stop()
-	if u.batch != nil {
-		u.batch.cancel()
-	}
+	u.brun.stop()
 }
 
 // addressIsChecked reports whether the address entry still holds the
@@ -402,3 +406,9 @@ func summaryLine(s *checkState, now time.Time) string {
 func formatDuration(d time.Duration) string {
 	return i18n.T("gui.seconds", map[string]any{"Seconds": i18n.Seconds(d)})
 }
+
+// The tabs' icons.
+func checkIcon() fyne.Resource     { return theme.SearchIcon() }
+func healthIcon() fyne.Resource    { return theme.ListIcon() }
+func recommendIcon() fyne.Resource { return theme.ConfirmIcon() }
+func detailsIcon() fyne.Resource   { return theme.InfoIcon() }

@@ -76,19 +76,19 @@ func recommendation() detect.RecommendationReady {
 // rowIndex finds the grid item showing endpoint s.
 func (h *harness) rowIndex(s config.Server) int {
 	h.t.Helper()
-	for i, it := range h.ui.status.items {
+	for i, it := range h.ui.grid.items {
 		if it.id == s.Key() {
 			return i
 		}
 	}
-	h.t.Fatalf("no row for %s; items %+v", s, h.ui.status.items)
+	h.t.Fatalf("no row for %s; items %+v", s, h.ui.grid.items)
 	return -1
 }
 
 // rowWidget renders grid item i the way the list does.
 func (h *harness) rowWidget(i int) *gridRow {
 	r := newGridRow()
-	h.ui.status.update(i, r)
+	h.ui.grid.update(i, r)
 	r.Resize(fyne.NewSize(500, r.MinSize().Height))
 	return r
 }
@@ -191,11 +191,11 @@ func TestRowsAppearAsCandidatesArriveAndChangeStateAsProbesAdvance(t *testing.T)
 	h := newHarness(t)
 	h.start("mario@example.com", "")
 	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"))
-	if got := len(h.ui.status.items); got != 4 { // two headers, two rows
-		t.Fatalf("items = %d, want 4 (%+v)", got, h.ui.status.items)
+	if got := len(h.ui.grid.items); got != 4 { // two headers, two rows
+		t.Fatalf("items = %d, want 4 (%+v)", got, h.ui.grid.items)
 	}
-	if h.ui.status.items[0].header != "Incoming mail (IMAP, POP3)" || h.ui.status.items[2].header != "Outgoing mail (SMTP)" {
-		t.Fatalf("groups = %+v", h.ui.status.items)
+	if h.ui.grid.items[0].header != "Incoming mail (IMAP, POP3)" || h.ui.grid.items[2].header != "Outgoing mail (SMTP)" {
+		t.Fatalf("groups = %+v", h.ui.grid.items)
 	}
 	h.send(running(imapTLS, probe.PhaseTLS))
 	row := h.rowWidget(h.rowIndex(imapTLS))
@@ -227,7 +227,7 @@ func TestRowsAppearAsCandidatesArriveAndChangeStateAsProbesAdvance(t *testing.T)
 	}
 	// Rows stay in the order they appeared within their group.
 	if h.rowIndex(imapTLS) > h.rowIndex(imapPlus) || h.rowIndex(imapPlus) > h.rowIndex(smtpSub) {
-		t.Fatalf("order = %+v", h.ui.status.items)
+		t.Fatalf("order = %+v", h.ui.grid.items)
 	}
 	h.requireText(h.ui.summary, "2 of 3 servers tested")
 	h.finish()
@@ -238,7 +238,7 @@ func TestSelectingARowShowsItsDetailsAndCopiesTheTranscript(t *testing.T) {
 	h.start("mario@example.com", "s3cret")
 	h.send(candidate(imapTLS, "builtin"), probe.Update{Result: okResult(imapTLS)})
 	h.finish()
-	h.ui.status.list.Select(h.rowIndex(imapTLS))
+	h.ui.grid.list.Select(h.rowIndex(imapTLS))
 	if h.ui.side.SelectedIndex() != 1 {
 		t.Fatal("selecting a row did not bring Details forward")
 	}
@@ -264,7 +264,7 @@ func TestDetailsExplainAFailureWithItsRemedy(t *testing.T) {
 	h.start("mario@example.com", "")
 	h.send(candidate(imapPlus), probe.Update{Result: refusedResult(imapPlus)})
 	h.finish()
-	h.ui.status.list.Select(h.rowIndex(imapPlus))
+	h.ui.grid.list.Select(h.rowIndex(imapPlus))
 	p := problem.Problem{Code: "refused", Data: map[string]any{"Port": 143, "Host": "imap.example.com"}}
 	h.requireText(h.ui.details.obj, p.Explanation())
 	h.requireText(h.ui.details.obj, "What to do: "+p.Remedy())
@@ -450,8 +450,8 @@ func TestLanguageChangeKeepsTheRunOnScreen(t *testing.T) {
 	if h.ui.top.address.Text != "mario@example.com" {
 		t.Fatalf("address after rebuild = %q", h.ui.top.address.Text)
 	}
-	if len(h.ui.status.items) != 2 {
-		t.Fatalf("rows after rebuild = %+v", h.ui.status.items)
+	if len(h.ui.grid.items) != 2 {
+		t.Fatalf("rows after rebuild = %+v", h.ui.grid.items)
 	}
 }
 
@@ -580,7 +580,7 @@ func TestDetailsListEverySourceThatProposedTheEndpoint(t *testing.T) {
 	later.Update = true
 	h.send(later)
 	h.finish()
-	h.ui.status.list.Select(h.rowIndex(imapTLS))
+	h.ui.grid.list.Select(h.rowIndex(imapTLS))
 	h.requireText(h.ui.details.obj, "Guesses, Autoconfig (HTTPS)")
 }
 
@@ -606,7 +606,7 @@ func TestEscapeInTheGridCancelsTheRunningCheck(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
 	h.send(candidate(imapTLS, "builtin"))
-	h.ui.status.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	h.ui.grid.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if canceled := <-h.eng.canceled; !canceled {
 		t.Fatal("Esc in the grid did not cancel the engine")
 	}

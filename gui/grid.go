@@ -15,11 +15,11 @@ import (
 	"github.com/postino-mail/postino/detect/probe"
 )
 
-// statusView is the live grid: one row per endpoint (host + port +
+// gridView is the live grid: one row per endpoint (host + port +
 // security), grouped Incoming and Outgoing, with a spinner while the
 // probe runs and then an icon and a word, a one-line summary and the
 // time. It is a widget.List, so arrow keys move the selection.
-type statusView struct {
+type gridView struct {
 	u     *UI
 	obj   fyne.CanvasObject
 	list  *escList
@@ -35,8 +35,8 @@ type gridItem struct {
 	id     string
 }
 
-func newStatusView(u *UI) *statusView {
-	v := &statusView{u: u}
+func newGridView(u *UI) *gridView {
+	v := &gridView{u: u}
 	v.list = &escList{onEscape: u.cancelRun}
 	v.list.Length = func() int { return len(v.items) }
 	v.list.CreateItem = func() fyne.CanvasObject { return newGridRow() }
@@ -65,7 +65,7 @@ func newStatusView(u *UI) *statusView {
 	return v
 }
 
-func (v *statusView) render() {
+func (v *gridView) render() {
 	v.items = v.items[:0]
 	s := v.u.state
 	if stack, ok := v.obj.(*fyne.Container); ok && len(stack.Objects) == 2 {
@@ -105,7 +105,7 @@ func (v *statusView) render() {
 }
 
 // refreshRow redraws the row of endpoint id alone.
-func (v *statusView) refreshRow(id string) {
+func (v *gridView) refreshRow(id string) {
 	for i, it := range v.items {
 		if it.id == id {
 			v.list.RefreshItem(i)
@@ -114,7 +114,7 @@ func (v *statusView) refreshRow(id string) {
 	}
 }
 
-func (v *statusView) update(i widget.ListItemID, row *gridRow) {
+func (v *gridView) update(i widget.ListItemID, row *gridRow) {
 	if i >= len(v.items) {
 		return
 	}

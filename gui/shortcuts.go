@@ -1,42 +1,10 @@
 package gui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/theme"
-
-	"github.com/postino-mail/postino/assets/i18n"
 )
-
-// copyText puts text on the clipboard and says so.
-func (u *UI) copyText(text string) {
-	u.app.Clipboard().SetContent(text)
-	u.notify(i18n.T("gui.copied"))
-}
-
-// notifyFor is how long a short message replaces the summary line.
-const notifyFor = 3 * time.Second
-
-// notify shows a short message in the summary line for a few seconds;
-// then (or at the next update of the run) the summary comes back.
-func (u *UI) notify(msg string) {
-	if u.summary == nil {
-		return
-	}
-	u.summary.SetText(msg)
-	u.notices++
-	n, do := u.notices, u.do
-	time.AfterFunc(notifyFor, func() {
-		do(func() {
-			if n == u.notices && u.summary != nil && u.summary.Text == msg {
-				u.renderSummary()
-			}
-		})
-	})
-}
 
 // installShortcuts registers the window's keyboard shortcuts: Esc cancels
 // (when no entry has focus; the entries handle Esc themselves), Ctrl+L
@@ -106,7 +74,7 @@ func (u *UI) shortcutAction(s fyne.Shortcut) func() {
 	case fyne.KeyR:
 		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(0) }
 	case fyne.KeyD:
-		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(1); u.win.Canvas().Focus(u.status.list) }
+		return func() { u.tabs.SelectIndex(0); u.side.SelectIndex(1); u.win.Canvas().Focus(u.grid.list) }
 	}
 	return nil
 }
@@ -118,26 +86,29 @@ func (u *UI) showDialog(d dialog.Dialog) {
 	u.win.Canvas().Unfocus() // so Esc reaches the window, not a field
 }
 
+// showError shows err in a dialog that Esc closes.
+func (u *UI) showError(err error) { u.showDialog(dialog.NewError(err, u.win)) }
+
 // trackDialog remembers a dialog shown elsewhere, so Esc closes it.
 func (u *UI) trackDialog(d dialog.Dialog) { u.dialogs = append(u.dialogs, d) }
 
 // closeTopDialog hides the last dialog still on screen; it reports
-// whether there was one.
+// whether there was one. Dialogs closed by their own buttons stay in the
+// list, so it hides from the newest down until an overlay goes away.
 func (u *UI) closeTopDialog() bool {
-	if u.win.Canvas().Overlays().Top() == nil {
+	overlays := u.win.Canvas().Overlays()
+	if overlays.Top() == nil {
 		u.dialogs = nil // all closed by their own buttons
 		return false
 	}
-	if n := len(u.dialogs); n > 0 {
+	before := len(overlays.List())
+	for n := len(u.dialogs); n > 0; n-- {
 		d := u.dialogs[n-1]
 		u.dialogs = u.dialogs[:n-1]
-		d.Hide()
-		return true
+		d.Hide() // a no-op for one already closed
+		if len(overlays.List()) < before {
+			return true
+		}
 	}
 	return false
 }
-
-func checkIcon() fyne.Resource     { return theme.SearchIcon() }
-func healthIcon() fyne.Resource    { return theme.ListIcon() }
-func recommendIcon() fyne.Resource { return theme.ConfirmIcon() }
-func detailsIcon() fyne.Resource   { return theme.InfoIcon() }
