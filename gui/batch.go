@@ -113,30 +113,7 @@ func newBatchView(u *UI, prev *batchView) *batchView {
 	v.parsed = widget.NewLabel("")
 	v.parsed.Wrapping = fyne.TextWrapWord
 
-	v.rowsList = widget.NewList(
-		func() int { return len(v.s.rows) },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), nil, widget.NewLabel(""))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= len(v.s.rows) {
-				return
-			}
-			r := v.s.rows[id]
-			c := o.(*fyne.Container)
-			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
-			l.Truncation = fyne.TextTruncateEllipsis
-			if r.reason != "" {
-				l.SetText(r.reason)
-				l.Importance = widget.DangerImportance
-				icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
-			} else {
-				l.SetText(fmt.Sprintf("%d  %s", r.line, r.text))
-				l.Importance = widget.MediumImportance
-				icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-			}
-			l.Refresh()
-		})
+	v.rowsList = v.newRowsList()
 
 	// The formats in a grid of four columns: in one row they would make
 	// the window wider than a laptop screen.
@@ -168,22 +145,7 @@ func newBatchView(u *UI, prev *batchView) *batchView {
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
 
-	v.domainsList = widget.NewList(
-		func() int { return len(v.s.domains) },
-		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.MediaPauseIcon()), nil, widget.NewLabel(""))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= len(v.s.domains) {
-				return
-			}
-			c := o.(*fyne.Container)
-			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
-			l.Truncation = fyne.TextTruncateEllipsis
-			text, res := domainLine(v.s.domains[id])
-			l.SetText(text)
-			icon.SetResource(res)
-		})
+	v.domainsList = v.newDomainsList()
 
 	label := func(key string) *widget.Label {
 		return widget.NewLabelWithStyle(i18n.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -208,6 +170,55 @@ func newBatchView(u *UI, prev *batchView) *batchView {
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { v.dropped(uris) })
 	v.render()
 	return v
+}
+
+// newRowsList lists the list's rows: each accepted user, or why a row
+// was skipped.
+func (v *batchView) newRowsList() *widget.List {
+	return widget.NewList(
+		func() int { return len(v.s.rows) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), nil, widget.NewLabel(""))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(v.s.rows) {
+				return
+			}
+			r := v.s.rows[id]
+			c := o.(*fyne.Container)
+			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
+			l.Truncation = fyne.TextTruncateEllipsis
+			if r.reason != "" {
+				l.SetText(r.reason)
+				l.Importance = widget.DangerImportance
+				icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+			} else {
+				l.SetText(fmt.Sprintf("%d  %s", r.line, r.text))
+				l.Importance = widget.MediumImportance
+				icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+			}
+			l.Refresh()
+		})
+}
+
+// newDomainsList lists the batch's domains with their state.
+func (v *batchView) newDomainsList() *widget.List {
+	return widget.NewList(
+		func() int { return len(v.s.domains) },
+		func() fyne.CanvasObject {
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.MediaPauseIcon()), nil, widget.NewLabel(""))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(v.s.domains) {
+				return
+			}
+			c := o.(*fyne.Container)
+			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
+			l.Truncation = fyne.TextTruncateEllipsis
+			text, res := domainLine(v.s.domains[id])
+			l.SetText(text)
+			icon.SetResource(res)
+		})
 }
 
 // layoutForm is a two-column form: labels, then their fields.

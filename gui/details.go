@@ -83,26 +83,8 @@ func (v *detailsView) render() {
 	if r.StartTLSOffered != nil {
 		f.add("gui.details.starttls", yesNo(*r.StartTLSOffered))
 	}
-	if t := r.TLS; t != nil {
-		f.add("gui.details.tls", strings.TrimSpace(t.Version+" · "+t.Cipher))
-		f.add("gui.details.subject", t.Subject)
-		f.add("gui.details.issuer", t.Issuer)
-		if t.SHA256 != "" {
-			f.add("gui.details.sha256", fingerprint(t.SHA256))
-		}
-		if len(t.DNSNames) > 0 {
-			f.add("gui.details.names", strings.Join(t.DNSNames, ", "))
-		}
-		if !t.NotBefore.IsZero() {
-			f.add("gui.details.validity", i18n.T("gui.details.validity.range", map[string]any{
-				"From": t.NotBefore.Format("2006-01-02"), "To": t.NotAfter.Format("2006-01-02"),
-			}))
-		}
-		verdict := i18n.T("gui.details.cert.ok")
-		if !t.Verified {
-			verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.Error})
-		}
-		f.add("gui.details.verdict", verdict)
+	if r.TLS != nil {
+		f.addTLS(r.TLS)
 	}
 	if len(r.Capabilities) > 0 {
 		f.add("gui.details.capabilities", strings.Join(r.Capabilities, " "))
@@ -213,6 +195,30 @@ func (v *detailsView) transcript(lines []probe.Line) fyne.CanvasObject {
 type facts struct{ form *widget.Form }
 
 func newFacts() *facts { return &facts{form: widget.NewForm()} }
+
+// addTLS adds what the TLS handshake showed: version, certificate and
+// whether it verified.
+func (f *facts) addTLS(t *probe.TLSInfo) {
+	f.add("gui.details.tls", strings.TrimSpace(t.Version+" · "+t.Cipher))
+	f.add("gui.details.subject", t.Subject)
+	f.add("gui.details.issuer", t.Issuer)
+	if t.SHA256 != "" {
+		f.add("gui.details.sha256", fingerprint(t.SHA256))
+	}
+	if len(t.DNSNames) > 0 {
+		f.add("gui.details.names", strings.Join(t.DNSNames, ", "))
+	}
+	if !t.NotBefore.IsZero() {
+		f.add("gui.details.validity", i18n.T("gui.details.validity.range", map[string]any{
+			"From": t.NotBefore.Format("2006-01-02"), "To": t.NotAfter.Format("2006-01-02"),
+		}))
+	}
+	verdict := i18n.T("gui.details.cert.ok")
+	if !t.Verified {
+		verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.Error})
+	}
+	f.add("gui.details.verdict", verdict)
+}
 
 func (f *facts) add(key, value string) {
 	if strings.TrimSpace(value) == "" {
