@@ -475,10 +475,6 @@ func (v *batchView) finished(gen int, rep *batch.Report, err error) {
 	v.render()
 }
 
-// openURL opens a URL with the system's viewer (a test seam: Fyne's test
-// app opens nothing).
-var openURL = func(a fyne.App, u *url.URL) error { return a.OpenURL(u) }
-
 // open shows the report (or the folder, for "") with the system's
 // viewer.
 func (v *batchView) open(name string) {
@@ -491,7 +487,7 @@ func (v *batchView) open(name string) {
 	}
 	u, err := url.Parse(storage.NewFileURI(p).String())
 	if err == nil {
-		err = openURL(v.u.app, u)
+		err = v.u.openURL(u)
 	}
 	if err != nil {
 		v.u.showError(err)

@@ -175,9 +175,7 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 		t.Error("after the run: Open report, Open folder and Run enabled")
 	}
 	var opened []string
-	old := openURL
-	t.Cleanup(func() { openURL = old })
-	openURL = func(_ fyne.App, u *url.URL) error { opened = append(opened, u.String()); return nil }
+	v.u.opts.OpenURL = func(u *url.URL) error { opened = append(opened, u.String()); return nil }
 	test.Tap(v.openReport)
 	test.Tap(v.openFolder)
 	if len(opened) != 2 || !strings.HasPrefix(opened[0], "file://") || !strings.HasSuffix(opened[0], "/out/report.html") || !strings.HasSuffix(opened[1], "/out") {

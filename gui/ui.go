@@ -9,6 +9,7 @@
 package gui
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -43,6 +44,18 @@ type Options struct {
 	// Batch prepares profiles for a list of users; nil hides the Batch
 	// tab (see batch.go).
 	Batch BatchEngine
+	// OpenURL shows a file or folder with the system's viewer; nil is
+	// the app's OpenURL. Tests pass their own: Fyne's test app opens
+	// nothing.
+	OpenURL func(*url.URL) error
+}
+
+// openURL shows u with the system's viewer.
+func (u *UI) openURL(target *url.URL) error {
+	if u.opts.OpenURL != nil {
+		return u.opts.OpenURL(target)
+	}
+	return u.app.OpenURL(target)
 }
 
 // frameInterval is the shortest time between two batches of engine
