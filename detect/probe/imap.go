@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net/textproto"
@@ -27,78 +28,104 @@ func (r *run) imap() {
 	if rec == nil {
 		return
 	}
-
-	line, code, text, ok := r.imapGreeting(tp)
-	if !ok {
-		return
+	d := &imapDialect{r: r, rec: rec, br: br, tp: tp}
+	r.drive(d)
+	if d.c != nil {
+		d.c.Close()
 	}
-	replay := line + "\r\n"
-	var err error
+}
 
-	if r.ep.Security != config.TLS {
-		r.setPhase(PhaseCapabilities)
-		caps := greetingCaps(code, text)
-		if caps == nil {
-			if caps, err = imapCapability(rec, tp); err != nil {
-				r.failed(err, false)
-				return
-			}
-		}
-		offered := slices.Contains(caps, string(imap.CapStartTLS))
-		r.setStartTLSOffered(offered)
-		if r.ep.Security != config.STARTTLS || !offered {
-			r.imapCapabilities(capSet(caps))
-			if !r.stayInPlaintext(func() {
-				fmt.Fprintf(rec, "P9 LOGOUT\r\n")
-				tp.ReadLine()
-			}) {
-				return
-			}
-			if br.Buffered() > 0 {
-				r.failed(notProtocol("data before the client spoke"), false)
-				return
-			}
-			replay = tlsGreeting
-		} else {
-			_, err := wire.IMAPCommand(rec, tp, "P2", "STARTTLS")
-			if rec = r.startTLS(err, br); rec == nil {
-				return
-			}
-			// No greeting follows STARTTLS; go-imap expects one. It gets
-			// a neutral one of our own: whatever came before TLS (a
-			// second [CAPABILITY ...] hidden in the greeting's text by
-			// an on-path attacker) is discarded, and go-imap asks
-			// CAPABILITY again inside TLS (RFC 9051 §6.2.1).
-			replay = tlsGreeting
-		}
-	} else if n := br.Buffered(); n > 0 {
-		rest, _ := br.Peek(n)
-		replay += string(rest)
-	}
+// imapDialect is IMAP's words for drive.
+type imapDialect struct {
+	r          *run
+	rec        *recordConn
+	br         *bufio.Reader
+	tp         *textproto.Reader
+	code, text string   // the greeting's response code and text
+	replay     string   // what go-imap reads first: a greeting
+	plain      []string // the capabilities before TLS
+	caps       imap.CapSet
+	c          *imapclient.Client
+}
 
-	r.setPhase(PhaseCapabilities)
-	c := imapclient.New(wire.NewReplayConn(rec, replay), &imapclient.Options{})
-	defer c.Close()
-	if err := c.WaitGreeting(); err != nil {
-		r.failed(err, false)
-		return
-	}
-	caps := c.Caps()
+func (d *imapDialect) greet() bool {
+	line, code, text, ok := d.r.imapGreeting(d.tp)
+	d.code, d.text, d.replay = code, text, line+"\r\n"
+	return ok
+}
+
+func (d *imapDialect) plainCapabilities() (offered, known, ok bool) {
+	caps := greetingCaps(d.code, d.text)
 	if caps == nil {
-		// Caps hides the reason; asking again returns it.
-		if caps, err = c.Capability().Wait(); err != nil {
-			r.failed(err, false)
-			return
+		var err error
+		if caps, err = imapCapability(d.rec, d.tp); err != nil {
+			d.r.failed(err, false)
+			return false, false, false
 		}
 	}
-	if r.encrypted || r.ep.Security != config.TLS {
-		r.imapCapabilities(caps)
+	d.plain = caps
+	return slices.Contains(caps, string(imap.CapStartTLS)), true, true
+}
+
+func (d *imapDialect) startTLS() bool {
+	_, err := wire.IMAPCommand(d.rec, d.tp, "P2", "STARTTLS")
+	if d.rec = d.r.startTLS(err, d.br); d.rec == nil {
+		return false
 	}
-	if c.State() == imap.ConnStateNotAuthenticated {
-		r.imapLogin(c, caps)
+	// No greeting follows STARTTLS; go-imap expects one. It gets a
+	// neutral one of our own: whatever came before TLS (a second
+	// [CAPABILITY ...] hidden in the greeting's text by an on-path
+	// attacker) is discarded, and go-imap asks CAPABILITY again inside
+	// TLS (RFC 9051 §6.2.1).
+	d.replay = tlsGreeting
+	return true
+}
+
+func (d *imapDialect) keepPlainCapabilities() { d.r.imapCapabilities(capSet(d.plain)) }
+
+func (d *imapDialect) continuePlain() bool {
+	// go-imap has had no greeting of its own yet: a neutral one makes
+	// it ask CAPABILITY like on any other session.
+	d.replay = tlsGreeting
+	return d.r.nothingUnasked(d.br)
+}
+
+func (d *imapDialect) capabilities() bool {
+	if d.r.ep.Security == config.TLS {
+		// Responses the server sent along with its greeting.
+		d.replay += buffered(d.br)
 	}
-	r.goodbye()
-	c.Logout().Wait()
+	d.c = imapclient.New(wire.NewReplayConn(d.rec, d.replay), &imapclient.Options{})
+	if err := d.c.WaitGreeting(); err != nil {
+		d.r.failed(err, false)
+		return false
+	}
+	d.caps = d.c.Caps()
+	if d.caps == nil {
+		// Caps hides the reason; asking again returns it.
+		var err error
+		if d.caps, err = d.c.Capability().Wait(); err != nil {
+			d.r.failed(err, false)
+			return false
+		}
+	}
+	d.r.imapCapabilities(d.caps)
+	return true
+}
+
+func (d *imapDialect) login() {
+	if d.c.State() == imap.ConnStateNotAuthenticated {
+		d.r.imapLogin(d.c, d.caps)
+	}
+}
+
+func (d *imapDialect) quit() {
+	if d.c != nil {
+		d.c.Logout().Wait()
+		return
+	}
+	fmt.Fprintf(d.rec, "P9 LOGOUT\r\n")
+	d.tp.ReadLine()
 }
 
 // imapGreeting reads the greeting (RFC 3501 §7.1.1, §7.1.4, §7.1.5):

@@ -8,7 +8,6 @@ import (
 
 	"github.com/emersion/go-sasl"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -24,71 +23,93 @@ func (r *run) pop3() {
 	if conn == nil {
 		return
 	}
-	r.setPhase(PhaseGreeting)
-	c, _, err := pop3.NewClient(newRecordConn(conn, r.tr))
-	if err != nil {
-		r.failed(err, false)
-		return
+	d := &pop3Dialect{r: r, conn: conn}
+	r.drive(d)
+	if d.c != nil {
+		d.c.Close()
 	}
-	defer c.Close()
-
-	r.setPhase(PhaseCapabilities)
-	caps, known, ok := r.pop3Capa(c)
-	if !ok {
-		return
-	}
-	if r.ep.Security != config.TLS {
-		offered := slices.Contains(caps, "STLS")
-		if known {
-			r.setStartTLSOffered(offered)
-		}
-		// A server without CAPA may still know STLS: try it, as mail
-		// clients do.
-		if r.ep.Security == config.STARTTLS && (offered || !known) {
-			err := c.StartTLS(func(net.Conn) (net.Conn, error) {
-				tc := r.handshake(r.raw)
-				if tc == nil {
-					return nil, errRecorded
-				}
-				return newRecordConn(tc, r.tr), nil
-			})
-			var perr *pop3.Error
-			switch {
-			case errors.Is(err, errRecorded):
-				return
-			case err == nil:
-				r.setStartTLSOffered(true)
-				r.setPhase(PhaseCapabilities)
-				if caps, known, ok = r.pop3Capa(c); !ok {
-					return
-				}
-			case !known && errors.As(err, &perr):
-				offered = false
-				r.setStartTLSOffered(false)
-			case errors.As(err, &perr):
-				r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(perr.Text))))
-				return
-			default:
-				// Data sent between +OK and the handshake reads as an
-				// injection (pop3.ErrDataAfterSTLS).
-				r.failed(err, false)
-				return
-			}
-		}
-		if !r.encrypted {
-			r.pop3Capabilities(caps)
-			if !r.stayInPlaintext(func() { c.Quit() }) {
-				return
-			}
-		}
-	}
-	if r.encrypted {
-		r.pop3Capabilities(caps)
-	}
-	r.pop3Login(c, caps, known)
-	r.goodbye()
-	c.Quit()
 }
+
+// pop3Dialect is POP3's words for drive. One client speaks the whole
+// session: it keeps reading after STLS through the TLS connection.
+type pop3Dialect struct {
+	r     *run
+	conn  net.Conn
+	c     *pop3.Client
+	caps  []string
+	known bool // the server answered CAPA
+}
+
+func (d *pop3Dialect) greet() bool {
+	d.r.setPhase(PhaseGreeting)
+	c, _, err := pop3.NewClient(newRecordConn(d.conn, d.r.tr))
+	if err != nil {
+		d.r.failed(err, false)
+		return false
+	}
+	d.c = c
+	return true
+}
+
+func (d *pop3Dialect) plainCapabilities() (offered, known, ok bool) {
+	if d.caps, d.known, ok = d.r.pop3Capa(d.c); !ok {
+		return false, false, false
+	}
+	return slices.Contains(d.caps, "STLS"), d.known, true
+}
+
+func (d *pop3Dialect) startTLS() bool {
+	r := d.r
+	err := d.c.StartTLS(func(net.Conn) (net.Conn, error) {
+		tc := r.handshake(r.raw)
+		if tc == nil {
+			return nil, errRecorded
+		}
+		return newRecordConn(tc, r.tr), nil
+	})
+	var perr *pop3.Error
+	switch {
+	case errors.Is(err, errRecorded):
+		return false
+	case err == nil:
+		r.setStartTLSOffered(true)
+		return true
+	case !d.known && errors.As(err, &perr):
+		// No CAPA, and STLS refused: the server has no STLS.
+		r.setStartTLSOffered(false)
+		return true
+	case errors.As(err, &perr):
+		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(perr.Text))))
+		return false
+	default:
+		// Data sent between +OK and the handshake reads as an
+		// injection (pop3.ErrDataAfterSTLS).
+		r.failed(err, false)
+		return false
+	}
+}
+
+func (d *pop3Dialect) keepPlainCapabilities() { d.r.pop3Capabilities(d.caps) }
+
+// continuePlain: detect/pop3 reads only what it asks for.
+func (d *pop3Dialect) continuePlain() bool { return true }
+
+func (d *pop3Dialect) capabilities() bool {
+	if !d.r.encrypted {
+		// A plaintext session keeps what CAPA said on it.
+		return true
+	}
+	var ok bool
+	if d.caps, d.known, ok = d.r.pop3Capa(d.c); !ok {
+		return false
+	}
+	d.r.pop3Capabilities(d.caps)
+	return true
+}
+
+func (d *pop3Dialect) login() { d.r.pop3Login(d.c, d.caps, d.known) }
+
+func (d *pop3Dialect) quit() { d.c.Quit() }
 
 // pop3Capa asks for CAPA. known is false when the server does not
 // implement it (-ERR), which old servers are allowed to do; ok is false

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"net/textproto"
@@ -33,70 +34,93 @@ func (r *run) smtp() {
 	if rec == nil {
 		return
 	}
+	d := &smtpDialect{r: r, rec: rec, br: br, tp: tp}
+	r.drive(d)
+	if d.c != nil {
+		d.c.Close()
+	}
+}
 
-	r.setPhase(PhaseGreeting)
-	code, msg, err := tp.ReadResponse(220)
+// smtpDialect is SMTP's words for drive.
+type smtpDialect struct {
+	r      *run
+	rec    *recordConn
+	br     *bufio.Reader
+	tp     *textproto.Reader
+	banner string            // the greeting's text, for the replay after STARTTLS
+	replay string            // what go-smtp reads first: the greeting
+	ext    map[string]string // the plaintext EHLO's extensions
+	c      *smtp.Client
+}
+
+func (d *smtpDialect) greet() bool {
+	d.r.setPhase(PhaseGreeting)
+	code, msg, err := d.tp.ReadResponse(220)
 	if err != nil {
-		r.failed(err, false)
-		return
+		d.r.failed(err, false)
+		return false
 	}
-	replay := smtpReply(code, msg)
+	d.banner, d.replay = msg, smtpReply(code, msg)
+	return true
+}
 
-	if r.ep.Security != config.TLS {
-		r.setPhase(PhaseCapabilities)
-		ext, err := wire.EHLO(rec, tp, r.opts.ClientName)
-		if err != nil {
-			r.failed(err, false)
-			return
-		}
-		_, offered := ext["STARTTLS"]
-		r.setStartTLSOffered(offered)
-		upgrade := r.ep.Security == config.STARTTLS && offered
-		if !upgrade {
-			r.smtpCapabilities(ext)
-			if !r.stayInPlaintext(func() {
-				rec.Write([]byte("QUIT\r\n"))
-				tp.ReadResponse(221)
-			}) {
-				return
-			}
-			if br.Buffered() > 0 {
-				r.failed(notProtocol("data before the client spoke"), false)
-				return
-			}
-		} else {
-			if rec = r.startTLS(wire.SMTPCommand(rec, tp, "STARTTLS", 220), br); rec == nil {
-				return
-			}
-			// A new session starts after STARTTLS (RFC 3207 §4.2) with
-			// no greeting; go-smtp expects one, so it gets the first.
-			replay = "220 " + strings.SplitN(msg, "\n", 2)[0] + "\r\n"
-		}
-	} else if n := br.Buffered(); n > 0 {
-		rest, _ := br.Peek(n)
-		replay += string(rest)
+func (d *smtpDialect) plainCapabilities() (offered, known, ok bool) {
+	ext, err := wire.EHLO(d.rec, d.tp, d.r.opts.ClientName)
+	if err != nil {
+		d.r.failed(err, false)
+		return false, false, false
 	}
+	d.ext = ext
+	_, offered = ext["STARTTLS"]
+	return offered, true, true
+}
 
-	r.setPhase(PhaseCapabilities)
-	c := smtp.NewClient(wire.NewReplayConn(rec, replay))
-	defer c.Close()
-	if err := c.Hello(r.opts.ClientName); err != nil {
-		r.failed(err, false)
-		return
+func (d *smtpDialect) startTLS() bool {
+	if d.rec = d.r.startTLS(wire.SMTPCommand(d.rec, d.tp, "STARTTLS", 220), d.br); d.rec == nil {
+		return false
+	}
+	// A new session starts after STARTTLS (RFC 3207 §4.2) with no
+	// greeting; go-smtp expects one, so it gets the first.
+	d.replay = "220 " + strings.SplitN(d.banner, "\n", 2)[0] + "\r\n"
+	return true
+}
+
+func (d *smtpDialect) keepPlainCapabilities() { d.r.smtpCapabilities(d.ext) }
+
+func (d *smtpDialect) continuePlain() bool { return d.r.nothingUnasked(d.br) }
+
+func (d *smtpDialect) capabilities() bool {
+	if d.r.ep.Security == config.TLS {
+		// Replies the server sent along with its greeting.
+		d.replay += buffered(d.br)
+	}
+	d.c = smtp.NewClient(wire.NewReplayConn(d.rec, d.replay))
+	if err := d.c.Hello(d.r.opts.ClientName); err != nil {
+		d.r.failed(err, false)
+		return false
 	}
 	ext := map[string]string{}
 	for _, name := range smtpExtensions {
-		if ok, param := c.Extension(name); ok {
+		if ok, param := d.c.Extension(name); ok {
 			ext[name] = param
 		}
 	}
-	if r.encrypted {
+	if d.r.encrypted {
 		// The capabilities that count are the ones after TLS.
-		r.smtpCapabilities(ext)
+		d.r.smtpCapabilities(ext)
 	}
-	r.smtpLogin(c)
-	r.goodbye()
-	c.Quit()
+	return true
+}
+
+func (d *smtpDialect) login() { d.r.smtpLogin(d.c) }
+
+func (d *smtpDialect) quit() {
+	if d.c != nil {
+		d.c.Quit()
+		return
+	}
+	d.rec.Write([]byte("QUIT\r\n"))
+	d.tp.ReadResponse(221)
 }
 
 // smtpCapabilities records extensions, AUTH mechanisms and SIZE.
