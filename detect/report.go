@@ -107,7 +107,8 @@ func newProbeReport(r probe.Result) ProbeReport {
 }
 
 // In returns a copy of the report with its words in l's language: each
-// probe's problems explained, with a remedy, and the recommendation's
+// probe's summary, certificate verdict and problems explained, with a
+// remedy, and the recommendation's
 // reasons; Language says which. This is what a front end writes (the
 // CLI's --json, the JSON export) or shows as text. A report already
 // rendered (one read back with ReadReport) keeps its words, since the
@@ -125,6 +126,14 @@ func (r *Report) In(l i18n.Localizer) *Report {
 	c.Recommended = r.Recommended.In(l)
 	c.Probes = make([]ProbeReport, len(r.Probes))
 	for i, p := range r.Probes {
+		p.Summary = p.Result.SummaryIn(l)
+		p.Result.Summary = p.Summary
+		if p.Result.TLS != nil {
+			t := *p.Result.TLS
+			t.Error = t.ErrorIn(l)
+			p.Result.TLS = &t
+			p.TLS = &TLSReport{TLSInfo: t, Error: t.Error}
+		}
 		if len(p.Problems) > 0 {
 			p.Problems = append([]ProblemText(nil), p.Problems...)
 			for j := range p.Problems {

@@ -100,7 +100,7 @@ func (v *detailsView) render() {
 		}
 		verdict := i18n.T("gui.details.cert.ok")
 		if !t.Verified {
-			verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.Error})
+			verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.ErrorIn(i18n.For(""))})
 		}
 		f.add("gui.details.verdict", verdict)
 	}

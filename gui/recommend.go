@@ -148,8 +148,8 @@ func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
 	warn := theme.NewWarningThemedResource(theme.WarningIcon())
 	data := map[string]any{"Host": c.Host, "Port": c.Port}
 	if !c.Verified {
-		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.Error != "" {
-			data["Error"] = r.TLS.Error
+		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.ErrorIn(i18n.For("")) != "" {
+			data["Error"] = r.TLS.ErrorIn(i18n.For(""))
 			add(warn, i18n.T("window.rec.caveat.cert_error", data))
 		} else {
 			add(warn, i18n.T("window.rec.caveat.cert", data))

@@ -302,7 +302,7 @@ func rowSummary(r probe.Result) string {
 		parts = append(parts, screenText(r.Problems[0].Explanation()))
 	}
 	if len(parts) == 0 {
-		return r.Summary
+		return r.SummaryIn(i18n.For(""))
 	}
 	return strings.Join(parts, " · ")
 }

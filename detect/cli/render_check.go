@@ -136,8 +136,8 @@ func progressLine(r probe.Result) string {
 	icon, state := "…", i18n.T("check.phase."+string(r.Phase))
 	if r.Phase == probe.PhaseDone {
 		icon, state = statusIcon(r.Status), statusWord(r)
-		if r.Summary != "" {
-			state += " · " + r.Summary
+		if sum := r.SummaryIn(i18n.For("")); sum != "" {
+			state += " · " + sum
 		}
 	}
 	return printable(fmt.Sprintf("%s %-4s %-30s %-8s %s", icon, protoName(r.Endpoint.Protocol),

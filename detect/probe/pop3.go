@@ -8,7 +8,6 @@ import (
 
 	"github.com/emersion/go-sasl"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
@@ -71,7 +70,7 @@ func (r *run) pop3() {
 				return
 			default:
 				if strings.Contains(err.Error(), "after STLS") {
-					r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
+					r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", problem.Msg("probe.detail.injection"))))
 				} else {
 					r.failed(err, false)
 				}

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/problem"
@@ -53,7 +52,7 @@ func (r *run) startTLS(cmdErr error, br *bufio.Reader) *recordConn {
 		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", oneLine(errText(cmdErr)))))
 		return nil
 	case br.Buffered() > 0:
-		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", i18n.T("probe.detail.injection"))))
+		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", problem.Msg("probe.detail.injection"))))
 		return nil
 	}
 	tc := r.handshake(r.raw)
@@ -82,8 +81,9 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 		r.warn(problem.New(problem.OldTLS, map[string]any{"Version": info.Version}))
 	}
 	if len(st.PeerCertificates) == 0 {
-		info.Error = i18n.T("probe.cert.none")
-		r.warn(problem.New(problem.CertInvalid, map[string]any{"Detail": info.Error}))
+		p := problem.New(problem.CertInvalid, map[string]any{"Detail": problem.Msg("probe.cert.none")})
+		info.Cert = &p
+		r.warn(p)
 		return tc
 	}
 	leaf := st.PeerCertificates[0]
@@ -98,7 +98,7 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 		r.certOK = true
 		return tc
 	}
-	info.Error = certVerdict(probs[0])
+	info.Cert = &probs[0]
 	// A certificate problem on a server that otherwise works is a
 	// warning: the endpoint answers, a person can decide. The login is
 	// what it blocks (see mayLogin).
@@ -149,7 +149,7 @@ func (r *run) verify(chain []*x509.Certificate, now time.Time) []problem.Problem
 			// valid; an intermediate that is fine today but was issued
 			// after that moment (a renewed CA) is no news to report.
 			if at.Equal(now) || outOfDate(chain[1:], now) {
-				out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": i18n.T("probe.cert.chain_expired")}))
+				out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": problem.Msg("probe.cert.chain_expired")}))
 			}
 		default:
 			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": err.Error()}))
@@ -167,12 +167,6 @@ func outOfDate(certs []*x509.Certificate, t time.Time) bool {
 		}
 	}
 	return false
-}
-
-// certVerdict is the short plain-words reason shown next to the TLS
-// version ("expired on 2026-01-02").
-func certVerdict(p problem.Problem) string {
-	return i18n.T("probe.cert."+p.Code, p.Data)
 }
 
 func certNames(c *x509.Certificate) []string {
@@ -209,11 +203,11 @@ func (r *run) handshakeFailed(err error) {
 		r.fail(problem.New(problem.StartTLSFailed, r.dataWith("Detail", msg)))
 	case errors.As(err, &rh):
 		// Not TLS at all: most often a plaintext service on a TLS port.
-		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", i18n.T("probe.detail.not_tls"))))
+		r.fail(problem.New(problem.NotThisProtocol, r.dataWith("Detail", problem.Msg("probe.detail.not_tls"))))
 	case isNoCommonTLS(msg):
 		r.fail(problem.New(problem.NoCommonTLS, nil))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), mailconn.IsReset(err):
-		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", i18n.T("probe.detail.closed_in_tls"))))
+		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", problem.Msg("probe.detail.closed_in_tls"))))
 	default:
 		r.fail(problem.New(problem.TLSFailed, r.dataWith("Detail", msg)))
 	}

@@ -34,10 +34,43 @@ func (p Problem) Remedy() string { return p.RemedyIn("") }
 // ExplanationIn and RemedyIn render in a given language ("en", "it";
 // "" = the process-wide one).
 func (p Problem) ExplanationIn(lang string) string {
-	return i18n.TIn(lang, "problem."+p.Code+".explanation", p.Data)
+	return i18n.For(lang).T("problem."+p.Code+".explanation", p.DataIn(i18n.For(lang)))
 }
 func (p Problem) RemedyIn(lang string) string {
-	return i18n.TIn(lang, "problem."+p.Code+".remedy", p.Data)
+	return i18n.For(lang).T("problem."+p.Code+".remedy", p.DataIn(i18n.For(lang)))
+}
+
+// Msg is a piece of template data that is itself words: the engine
+// stores the key of the message, and it is put into words in the
+// language the problem is rendered in, never in the engine's. (A plain
+// string, so problems stay comparable.)
+type Msg string
+
+// In renders m in l's language.
+func (m Msg) In(l i18n.Localizer) string { return l.T(string(m)) }
+
+// DataIn returns p.Data ready for a template in l's language: every Msg
+// value rendered to its text. The map is a copy only when it holds a
+// Msg, so the common case allocates nothing.
+func (p Problem) DataIn(l i18n.Localizer) map[string]any {
+	var out map[string]any
+	for k, v := range p.Data {
+		m, ok := v.(Msg)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(p.Data))
+			for k2, v2 := range p.Data {
+				out[k2] = v2
+			}
+		}
+		out[k] = m.In(l)
+	}
+	if out == nil {
+		return p.Data
+	}
+	return out
 }
 
 // Rendered is a problem in words: its public JSON shape {code,
@@ -54,8 +87,8 @@ type Rendered struct {
 func (p Problem) Render(l i18n.Localizer) Rendered {
 	return Rendered{
 		Code:        p.Code,
-		Explanation: l.T("problem."+p.Code+".explanation", p.Data),
-		Remedy:      l.T("problem."+p.Code+".remedy", p.Data),
+		Explanation: l.T("problem."+p.Code+".explanation", p.DataIn(l)),
+		Remedy:      l.T("problem."+p.Code+".remedy", p.DataIn(l)),
 		ServerText:  p.ServerText,
 	}
 }
