@@ -398,11 +398,14 @@ func (b *run) savedCheck(d domainWork) *detect.Report {
 	return rep
 }
 
+// saveCheck writes the domain's check as `postino check --json` does
+// (docs/json.md): in words, in the batch's language, so a later run
+// that reuses it keeps those words.
 func (b *run) saveCheck(d domainWork, rep *detect.Report, reused bool) error {
 	if reused {
 		return nil
 	}
-	data, err := json.MarshalIndent(rep, "", "  ")
+	data, err := json.MarshalIndent(rep.In(i18n.For(b.opts.Lang)), "", "  ")
 	if err != nil {
 		return err
 	}
