@@ -205,11 +205,12 @@ func runCheck(env *Env) int {
 	}
 	if a.sendTest {
 		rt := sendTest(ctx, env, a, nw, addr, password, rep)
-		doc.Roundtrip = &rt
+		words := rt.In(i18n.For(a.lang))
+		doc.Roundtrip = &words
 		if !a.json {
-			renderRoundtripText(env.Stdout, addr.String(), rt)
+			renderRoundtripText(env.Stdout, i18n.For(a.lang), addr.String(), rt)
 		} else if rt.Status == roundtrip.Refused {
-			fmt.Fprintln(env.Stderr, notSentLine(rt))
+			fmt.Fprintln(env.Stderr, notSentLine(rt, i18n.For(a.lang)))
 			saidWhy = true
 		}
 	}
@@ -284,5 +285,5 @@ func (h hostList) has(host string) bool {
 // the round trip when --send-test was given (docs/json.md).
 type checkDocument struct {
 	*detect.Report
-	Roundtrip *roundtrip.Result `json:"roundtrip,omitempty"`
+	Roundtrip *roundtrip.Rendered `json:"roundtrip,omitempty"`
 }

@@ -168,7 +168,7 @@ func TestDetectAndRoundTripTextRenderEveryCodeTranslated(t *testing.T) {
 				if code == "arrived" || code == "arrived-junk" {
 					r.Status, r.DeleteFailed = roundtrip.Arrived, &p
 				}
-				renderRoundtripText(&out, "anna@example.org", r)
+				renderRoundtripText(&out, i18n.For(lang), "anna@example.org", r)
 			}
 			view := &roundtripView{w: &out}
 			for _, st := range roundtrip.Steps() {

@@ -14,10 +14,10 @@ import (
 // report: what happened in one sentence, when the message was accepted
 // and when it arrived, whether it was deleted, and for anything but a
 // clean arrival the explanation, the server's words and the remedy.
-func renderRoundtripText(w io.Writer, addr string, r roundtrip.Result) {
+func renderRoundtripText(w io.Writer, l i18n.Localizer, addr string, r roundtrip.Result) {
 	fmt.Fprintln(w)
 	if r.Status == roundtrip.Refused {
-		fmt.Fprintln(w, notSentLine(r))
+		fmt.Fprintln(w, notSentLine(r, l))
 		return
 	}
 	fmt.Fprintln(w, i18n.T("check.sendtest.title", map[string]any{"Address": addr}))
@@ -25,7 +25,7 @@ func renderRoundtripText(w io.Writer, addr string, r roundtrip.Result) {
 	if r.Status == roundtrip.Arrived {
 		icon = "✓"
 	}
-	fmt.Fprintf(w, "  %s %s\n", icon, printable(r.Summary()))
+	fmt.Fprintf(w, "  %s %s\n", icon, printable(r.SummaryIn(l)))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
 	row := func(labelKey, value string) { fmt.Fprintf(tw, "  %s\t%s\n", i18n.T(labelKey), printable(value)) }
@@ -48,30 +48,30 @@ func renderRoundtripText(w io.Writer, addr string, r roundtrip.Result) {
 		}
 	}
 	if r.Status == roundtrip.Arrived {
-		row("check.sendtest.deleted", deletedText(r))
+		row("check.sendtest.deleted", deletedText(r, l))
 	}
 	tw.Flush()
 
 	if r.Code != "arrived" {
-		fmt.Fprintf(w, "  %s\n", printable(r.Explanation()))
+		fmt.Fprintf(w, "  %s\n", printable(r.ExplanationIn(l)))
 		if r.Problem != nil && r.Problem.ServerText != "" {
 			fmt.Fprintf(w, "  %s %s\n", i18n.T("check.server_said"), printable(r.Problem.ServerText))
 		}
-		if rem := r.Remedy(); rem != "" {
+		if rem := r.RemedyIn(l); rem != "" {
 			fmt.Fprintf(w, "  → %s\n", printable(rem))
 		}
 	}
 }
 
 // deletedText says what became of an arrived test message.
-func deletedText(r roundtrip.Result) string {
+func deletedText(r roundtrip.Result, l i18n.Localizer) string {
 	switch {
 	case r.Deleted:
 		return i18n.T("check.sendtest.deleted_yes")
 	case r.MarkedDeleted:
 		return i18n.T("check.sendtest.deleted_marked")
 	case r.DeleteFailed != nil:
-		return i18n.T("check.sendtest.deleted_failed", map[string]any{"Explanation": r.DeleteFailed.Explanation()})
+		return i18n.T("check.sendtest.deleted_failed", map[string]any{"Explanation": r.DeleteFailed.Render(l).Explanation})
 	}
 	return i18n.T("check.sendtest.deleted_kept")
 }
