@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/postino-mail/postino/assets/i18n"
 )
 
 func parse(t *testing.T, text string) *List {
@@ -141,8 +143,8 @@ func TestParseRejectsBadRowsWithLineAndGoesOn(t *testing.T) {
 		if want[r.Line] != r.Code {
 			t.Errorf("line %d: code %s, want %s", r.Line, r.Code, want[r.Line])
 		}
-		if r.Text == "" || !strings.Contains(r.Text, fmt.Sprint(r.Line)) {
-			t.Errorf("line %d: text %q does not name the line", r.Line, r.Text)
+		if text := r.In(i18n.For("en")); text == "" || !strings.Contains(text, fmt.Sprint(r.Line)) {
+			t.Errorf("line %d: text %q does not name the line", r.Line, text)
 		}
 		if r.Code == RowDuplicate && r.DuplicateOf != 2 {
 			t.Errorf("duplicate of %d, want 2", r.DuplicateOf)

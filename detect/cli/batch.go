@@ -200,7 +200,7 @@ func readUserList(env *Env, name string) (*batch.List, error) {
 	list, err := batch.Parse(r)
 	var ie *batch.InputError
 	if errors.As(err, &ie) {
-		return nil, usageError(i18n.T("batch.cli.err.input", map[string]any{"File": name, "Error": ie.Error()}))
+		return nil, usageError(i18n.T("batch.cli.err.input", map[string]any{"File": name, "Error": ie.In(i18n.For(""))}))
 	}
 	return list, err
 }

@@ -90,6 +90,7 @@ func runHealth(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	l := i18n.For(a.lang) // the words, in the language of the run
 	domain, err := health.Domain(a.target)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
@@ -110,7 +111,7 @@ func runHealth(env *Env) int {
 		sink = func(e event.Event) {
 			if d, ok := e.(health.CheckDone); ok {
 				mu.Lock()
-				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(d.Check.Name))
+				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(l, d.Check.Name))
 				mu.Unlock()
 			}
 		}
@@ -121,13 +122,13 @@ func runHealth(env *Env) int {
 		doc := struct {
 			*health.Report
 			Worst health.Verdict `json:"worst"`
-		}{r, r.Worst()}
+		}{r.In(l), r.Worst()}
 		if err := writeJSON(env.Stdout, doc); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitUsage
 		}
 	} else {
-		writeHealthText(env.Stdout, r)
+		writeHealthText(env.Stdout, l, r)
 	}
 	if r.HasProblem() {
 		return ExitNotFound
@@ -152,7 +153,7 @@ func verdictMarker(v health.Verdict) string {
 // writeHealthText prints one block per check: marker, verdict word and
 // title, the summary, then (unless all is well) why and what to do, and
 // the details and records.
-func writeHealthText(w io.Writer, r *health.Report) {
+func writeHealthText(w io.Writer, l i18n.Localizer, r *health.Report) {
 	// People read the domain as they typed it; the ASCII form DNS uses
 	// follows when it differs (an internationalised domain).
 	if r.DomainUnicode != "" {
@@ -164,16 +165,16 @@ func writeHealthText(w io.Writer, r *health.Report) {
 	for _, c := range r.Checks {
 		counts[c.Verdict]++
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label()), health.Title(c.Name))
+		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label(l)), health.Title(l, c.Name))
 		// Records and the values quoted from them are the bytes the
 		// domain published: escape what a terminal would obey.
-		fmt.Fprintf(w, "  %s\n", visibleText(c.Summary.String()))
+		fmt.Fprintf(w, "  %s\n", visibleText(c.Summary.In(l)))
 		if c.Verdict != health.OK {
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), visibleText(c.Explanation.String()))
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.todo"), visibleText(c.Remedy.String()))
+			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), visibleText(c.Explanation.In(l)))
+			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.todo"), visibleText(c.Remedy.In(l)))
 		}
 		for _, d := range c.Details {
-			fmt.Fprintf(w, "  - %s\n", visibleText(d.String()))
+			fmt.Fprintf(w, "  - %s\n", visibleText(d.In(l)))
 		}
 		if len(c.Records) > 0 {
 			fmt.Fprintf(w, "  %s:\n", i18n.T("health.cli.records"))
