@@ -219,7 +219,7 @@ func (e *exportDialog) render(f export.Format) ([]byte, error) {
 func (e *exportDialog) copy(f export.Format) {
 	data, err := e.render(f)
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		dialog.ShowError(exportError(err), e.u.win)
 		return
 	}
 	e.u.copyText(string(data))
@@ -229,20 +229,20 @@ func (e *exportDialog) copy(f export.Format) {
 func (e *exportDialog) save(f export.Format) {
 	data, err := e.render(f)
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		dialog.ShowError(exportError(err), e.u.win)
 		return
 	}
 	withPass := f.Password && e.withPass.Checked
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			dialog.ShowError(exportError(err), e.u.win)
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		if werr := writeSaved(w, data, withPass); werr != nil {
-			dialog.ShowError(werr, e.u.win)
+			dialog.ShowError(exportError(werr), e.u.win)
 			return
 		}
 		e.u.notify(i18n.T("gui.export.saved", map[string]any{"Name": w.URI().Name()}))
@@ -280,7 +280,7 @@ func (e *exportDialog) chooseP12() {
 func (e *exportDialog) openSmallFile(exts []string, use func([]byte) error) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			dialog.ShowError(exportError(err), e.u.win)
 			return
 		}
 		if r == nil {
@@ -295,7 +295,7 @@ func (e *exportDialog) openSmallFile(exts []string, use func([]byte) error) {
 			err = use(data)
 		}
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			dialog.ShowError(exportError(err), e.u.win)
 		}
 	}, e.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter(exts))
@@ -340,7 +340,7 @@ func (e *exportDialog) askP12Password(data []byte) {
 				return
 			}
 			if err := e.loadP12(data, pw.Text); err != nil {
-				dialog.ShowError(err, e.u.win)
+				dialog.ShowError(exportError(err), e.u.win)
 			}
 		}, e.u.win)
 	pw.OnSubmitted = func(string) { d.Submit() }
@@ -388,12 +388,12 @@ func (e *exportDialog) domainFiles() ([]export.File, error) {
 func (e *exportDialog) chooseDomainFolder() {
 	files, err := e.domainFiles()
 	if err != nil {
-		dialog.ShowError(err, e.u.win)
+		dialog.ShowError(exportError(err), e.u.win)
 		return
 	}
 	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, e.u.win)
+			dialog.ShowError(exportError(err), e.u.win)
 			return
 		}
 		if dir == nil {
@@ -430,7 +430,7 @@ func (e *exportDialog) writeDomainFiles(dir string, files []export.File, replace
 		}
 	}
 	if err := export.WriteTree(dir, files); err != nil {
-		dialog.ShowError(err, e.u.win)
+		dialog.ShowError(exportError(err), e.u.win)
 		return
 	}
 	e.domainStatus.Importance = widget.SuccessImportance
@@ -455,3 +455,7 @@ func (e *exportDialog) loadDeviceCert(data []byte) error {
 func (e *exportDialog) chooseDeviceCert() {
 	e.openSmallFile([]string{".pem", ".crt", ".cer", ".der"}, e.loadDeviceCert)
 }
+
+// exportError is err with the export package's words in the window's
+// language: export returns codes and data (*export.Error), not text.
+func exportError(err error) error { return errors.New(export.ErrorText(err, i18n.For(""))) }

@@ -222,12 +222,13 @@ func runExport(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	sec, err := readSecrets(env.Stdin, a)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 		return ExitUsage
 	}
-	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
+	opts := export.Options{Lang: loc.Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
 	if a.encryptTo != "" {
 		data, err := readFileCapped(a.encryptTo, maxP12Size)
 		if err == nil {
@@ -236,13 +237,13 @@ func runExport(env *Env) int {
 			err = exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
 		}
 		if err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
@@ -258,7 +259,7 @@ func runExport(env *Env) int {
 		rep, raw, err = runExportCheck(env, a, sec.password)
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 		return ExitUsage
 	}
 	opts.Report = raw
@@ -288,18 +289,18 @@ func runExport(env *Env) int {
 	s.Password = sec.password
 	data, err := f.Export(s, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if a.includePassword {
-		fmt.Fprintln(env.Stderr, export.PasswordWarning(i18n.Language()))
+		fmt.Fprintln(env.Stderr, export.PasswordWarning(loc.Lang()))
 		if opts.EncryptTo == nil && f.Name == "mobileconfig" {
 			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.warn.password_unencrypted"))
 		}
 	}
 	if f.Name == "thunderbird" {
 		for _, l := range export.ThunderbirdLeftOut(s) {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 		}
 	}
 	for _, w := range unverifiedWarnings(rep) {
@@ -307,7 +308,7 @@ func runExport(env *Env) int {
 	}
 	if a.output == "" {
 		if _, err := env.Stdout.Write(data); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 			return ExitUsage
 		}
 		return ExitOK
@@ -317,7 +318,7 @@ func runExport(env *Env) int {
 		mode = 0o600 // the file holds a password: only its owner may read it
 	}
 	if err := writeFileAtomic(a.output, data, mode, a.force); err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 		return ExitUsage
 	}
 	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
@@ -327,9 +328,10 @@ func runExport(env *Env) int {
 // writeDomainFiles writes the tree for the domain's web server under
 // a.domainFiles. Without --force, files already there are not replaced.
 func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
+	loc := i18n.For(a.lang)
 	files, err := export.DomainFiles(s, export.DomainFilesOptions{Lang: a.lang, WebHost: a.webHost, DeclareAbsent: a.declareAbsent})
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {
@@ -350,7 +352,7 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 		return ExitUsage
 	}
 	for _, l := range export.ThunderbirdLeftOut(s) {
-		fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+		fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 	}
 	for _, f := range files {
 		fmt.Fprintln(env.Stderr, "  "+filepath.Join(a.domainFiles, filepath.FromSlash(f.Path)))
