@@ -100,15 +100,15 @@ func TestValidationErrorsSpeakTheUsersLanguage(t *testing.T) {
 	s.Outgoing.Port = 0
 	err := s.Validate()
 	want := it.T("export.err.port", map[string]any{"Server": s.Outgoing.String()})
-	if got := ErrorText(err, it); !errors.Is(err, ErrInvalid) || got != want {
+	if got := i18n.ErrorText(err, it); !errors.Is(err, ErrInvalid) || got != want {
 		t.Errorf("got %q, want %q matching ErrInvalid", got, want)
 	}
 	// A caller's prefix stays; the export's words change language.
-	if got := ErrorText(fmt.Errorf("libero: %w", err), it); got != "libero: "+want {
+	if got := i18n.ErrorText(fmt.Errorf("libero: %w", err), it); got != "libero: "+want {
 		t.Errorf("wrapped: got %q", got)
 	}
 	_, err = JSON(fixtures()["libero"], Options{Report: json.RawMessage(`{`)})
-	if !errors.Is(err, ErrInvalid) || ErrorText(err, it) != it.T("export.err.report_json") {
+	if !errors.Is(err, ErrInvalid) || i18n.ErrorText(err, it) != it.T("export.err.report_json") {
 		t.Errorf("broken report: %q", err)
 	}
 }

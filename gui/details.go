@@ -59,7 +59,7 @@ func (v *detailsView) render() {
 	// What went wrong and what to do come first: that is what a person
 	// opens Details for.
 	for _, p := range r.Problems {
-		v.body.Add(problemCard(p.Explanation(), remedyText(p), p.ServerText))
+		v.body.Add(problemCard(p.ExplanationIn(""), remedyText(p), p.ServerText))
 	}
 	if v.u.canRetryInsecure(r) {
 		v.body.Add(v.retryButton(r))

@@ -458,4 +458,4 @@ func (e *exportDialog) chooseDeviceCert() {
 
 // exportError is err with the export package's words in the window's
 // language: export returns codes and data (*export.Error), not text.
-func exportError(err error) error { return errors.New(export.ErrorText(err, i18n.For(""))) }
+func exportError(err error) error { return errors.New(i18n.ErrorText(err, i18n.For(""))) }

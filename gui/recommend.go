@@ -75,7 +75,7 @@ func (v *recommendView) render() {
 		if len(rec.Reasons) > 0 {
 			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, r := range rec.Reasons {
-				l := widget.NewLabel("• " + screenText(r.Text()))
+				l := widget.NewLabel("• " + screenText(r.TextIn("")))
 				l.Wrapping = fyne.TextWrapWord
 				v.body.Add(l)
 			}
@@ -193,7 +193,7 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 func notesCard(notes []config.Note) fyne.CanvasObject {
 	box := container.NewVBox(heading(i18n.T("gui.rec.notes")))
 	for _, n := range notes {
-		l := widget.NewLabel(providers.NoteText(n))
+		l := widget.NewLabel(providers.NoteTextIn("", n))
 		l.Wrapping = fyne.TextWrapWord
 		row := container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, l)
 		box.Add(row)

@@ -31,7 +31,7 @@ func remedyText(p problem.Problem) string {
 	if s := i18n.T(key, data); s != key {
 		return s
 	}
-	return p.Remedy()
+	return p.RemedyIn("")
 }
 
 // canRetryInsecure reports whether Details offers to try the login on

@@ -309,7 +309,7 @@ func (v *sendTestView) renderDelete(run *sendTestRun, blocker string) {
 			v.obj.Add(wrapped(run.deleteErr))
 		}
 	case d.Problem != nil:
-		v.obj.Add(problemCard(d.Problem.Explanation(), remedyText(*d.Problem), d.Problem.ServerText))
+		v.obj.Add(problemCard(d.Problem.ExplanationIn(""), remedyText(*d.Problem), d.Problem.ServerText))
 	case d.MarkedDeleted:
 		v.obj.Add(wrapped(i18n.T("gui.sendtest.marked_deleted")))
 	case d.NotFound:

@@ -481,7 +481,7 @@ func (b *run) failedUserWith(ui int, code string, err error) UserReport {
 	ur.Status = UserFailed
 	data := map[string]any{"Domain": ur.Domain, "Error": ""}
 	if err != nil {
-		data["Error"] = export.ErrorText(err, b.loc)
+		data["Error"] = i18n.ErrorText(err, b.loc)
 	}
 	ur.Reason = &Reason{Code: code, Text: b.loc.T("batch.reason."+code, data)}
 	return ur

@@ -170,7 +170,7 @@ func writeProvider(w io.Writer, p *config.Provider) {
 		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": p.DisplayName}))
 	}
 	for _, n := range p.Notes {
-		text := oneLine(providers.NoteText(n))
+		text := oneLine(providers.NoteTextIn(i18n.Language(), n))
 		if n.Untrusted {
 			// Anyone on the path could have written it: no link.
 			fmt.Fprintln(w, "  - "+i18n.T("security.note.untrusted", map[string]any{"Text": text}))

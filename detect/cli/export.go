@@ -225,7 +225,7 @@ func runExport(env *Env) int {
 	loc := i18n.For(a.lang) // the words, in the language of the run
 	sec, err := readSecrets(env.Stdin, a)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	opts := export.Options{Lang: loc.Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
@@ -237,13 +237,13 @@ func runExport(env *Env) int {
 			err = exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
 		}
 		if err != nil {
-			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
-			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
@@ -259,7 +259,7 @@ func runExport(env *Env) int {
 		rep, raw, err = runExportCheck(env, a, sec.password)
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	opts.Report = raw
@@ -289,7 +289,7 @@ func runExport(env *Env) int {
 	s.Password = sec.password
 	data, err := f.Export(s, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if a.includePassword {
@@ -308,7 +308,7 @@ func runExport(env *Env) int {
 	}
 	if a.output == "" {
 		if _, err := env.Stdout.Write(data); err != nil {
-			fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 		return ExitOK
@@ -318,7 +318,7 @@ func runExport(env *Env) int {
 		mode = 0o600 // the file holds a password: only its owner may read it
 	}
 	if err := writeFileAtomic(a.output, data, mode, a.force); err != nil {
-		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
@@ -331,7 +331,7 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 	loc := i18n.For(a.lang)
 	files, err := export.DomainFiles(s, export.DomainFilesOptions{Lang: a.lang, WebHost: a.webHost, DeclareAbsent: a.declareAbsent})
 	if err != nil {
-		fmt.Fprintln(env.Stderr, export.ErrorText(err, loc))
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {

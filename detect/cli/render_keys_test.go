@@ -64,7 +64,7 @@ func everyCodeReport() *detect.Report {
 		if i == 0 {
 			for _, code := range problem.Codes {
 				p := problem.New(code, templateData)
-				pr.Problems = append(pr.Problems, detect.ProblemText{Code: code, Explanation: p.Explanation(), Remedy: p.Remedy(), ServerText: "NO nope"})
+				pr.Problems = append(pr.Problems, detect.ProblemText{Code: code, Explanation: p.ExplanationIn(""), Remedy: p.RemedyIn(""), ServerText: "NO nope"})
 			}
 		}
 		rep.Probes = append(rep.Probes, pr)

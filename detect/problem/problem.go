@@ -25,14 +25,9 @@ type Problem struct {
 	ServerText string
 }
 
-// Explanation says what happened, in the process-wide language.
-func (p Problem) Explanation() string { return p.ExplanationIn("") }
-
-// Remedy says what to do about it, in the process-wide language.
-func (p Problem) Remedy() string { return p.RemedyIn("") }
-
-// ExplanationIn and RemedyIn render in a given language ("en", "it";
-// "" = the process-wide one).
+// ExplanationIn says what happened and RemedyIn what to do about it, in
+// a given language ("en", "it"; "" = the interface language, for the
+// window).
 func (p Problem) ExplanationIn(lang string) string {
 	return i18n.For(lang).T("problem."+p.Code+".explanation", p.DataIn(i18n.For(lang)))
 }
@@ -93,10 +88,10 @@ func (p Problem) Render(l i18n.Localizer) Rendered {
 	}
 }
 
-// MarshalJSON writes the Rendered shape in the process-wide language,
-// for values written without going through Render first (a round trip's
-// result). The check report renders its problems explicitly
-// (detect.Report.In).
+// MarshalJSON writes the Rendered shape in English, for a value written
+// without going through Render first: front ends render explicitly
+// (detect.Report.In, roundtrip.Result.In), and the engine does not
+// guess a language.
 func (p Problem) MarshalJSON() ([]byte, error) {
-	return json.Marshal(p.Render(i18n.Localizer{}))
+	return json.Marshal(p.Render(i18n.For("en")))
 }
