@@ -148,13 +148,13 @@ func runCheck(env *Env) int {
 	}
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, i18n.For(a.lang))))
 		return ExitUsage
 	}
 	var password string
 	if a.passwordStdin {
 		if password, err = readPassword(env.Stdin); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, i18n.For(a.lang)))
 			return ExitUsage
 		}
 	}

@@ -76,7 +76,7 @@ func runDetect(env *Env) int {
 	}
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, i18n.For(a.lang))))
 		return ExitUsage
 	}
 	netw, err := env.networkWithCA(a.dns, a.caFile)

@@ -446,7 +446,7 @@ func reportIsFor(given string, rep *detect.Report) bool {
 func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		return nil, nil, usageError(oneLine(err.Error()))
+		return nil, nil, usageError(oneLine(i18n.ErrorText(err, i18n.For(a.lang))))
 	}
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err

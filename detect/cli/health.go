@@ -93,7 +93,7 @@ func runHealth(env *Env) int {
 	l := i18n.For(a.lang) // the words, in the language of the run
 	domain, err := health.Domain(a.target)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, l)))
 		return ExitUsage
 	}
 	nw, err := env.networkWithCA(a.dns, a.caFile)

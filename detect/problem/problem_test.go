@@ -173,10 +173,8 @@ func TestFromPOP3ClassifiesResponseCodes(t *testing.T) {
 	}
 }
 
-func TestMarshalJSONCarriesTextsAndServerWords(t *testing.T) {
-	defer i18n.SetLanguage("")
-	i18n.SetLanguage("it")
-	b, err := json.Marshal(FromSMTP(535, "5.7.8", "Authentication credentials invalid"))
+func TestRenderedJSONCarriesTextsAndServerWords(t *testing.T) {
+	b, err := json.Marshal(FromSMTP(535, "5.7.8", "Authentication credentials invalid").Render(i18n.For("it")))
 	if err != nil {
 		t.Fatal(err)
 	}
