@@ -267,19 +267,19 @@ func runExport(env *Env) int {
 	// An interrupted check has not tested every server: its choice may
 	// not be the best one, so nothing is written from it.
 	if rep.Canceled {
-		fmt.Fprintln(env.Stderr, i18n.T("export.cli.err.canceled", map[string]any{"Address": rep.Address}))
+		fmt.Fprintln(env.Stderr, loc.T("export.cli.err.canceled", map[string]any{"Address": rep.Address}))
 		return ExitNotFound
 	}
 	s, ok := settingsFromReport(rep, a.name)
 	if !ok {
-		fmt.Fprintln(env.Stderr, nothingToExport(rep))
+		fmt.Fprintln(env.Stderr, nothingToExport(loc, rep))
 		return ExitNotFound
 	}
 	if a.domainFiles != "" || f.Name == "dns" {
 		// What is published for the whole domain holds only servers
 		// that passed the check with a verified certificate.
 		if s, err = rep.DomainSettings(); err != nil {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.err.not_verified", map[string]any{"Address": rep.Address}))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.err.not_verified", map[string]any{"Address": rep.Address}))
 			return ExitNotFound
 		}
 	}
@@ -295,15 +295,15 @@ func runExport(env *Env) int {
 	if a.includePassword {
 		fmt.Fprintln(env.Stderr, export.PasswordWarning(loc.Lang()))
 		if opts.EncryptTo == nil && f.Name == "mobileconfig" {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.warn.password_unencrypted"))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.warn.password_unencrypted"))
 		}
 	}
 	if f.Name == "thunderbird" {
 		for _, l := range export.ThunderbirdLeftOut(s) {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 		}
 	}
-	for _, w := range unverifiedWarnings(rep) {
+	for _, w := range unverifiedWarnings(loc, rep) {
 		fmt.Fprintln(env.Stderr, w)
 	}
 	if a.output == "" {
@@ -321,7 +321,7 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
-	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
+	fmt.Fprintln(env.Stderr, loc.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
 	return ExitOK
 }
 
@@ -335,7 +335,7 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 		return ExitUsage
 	}
 	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {
-		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": i18n.T("domainfiles.cli.err.not_dir")}))
+		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": loc.T("domainfiles.cli.err.not_dir")}))
 		return ExitUsage
 	}
 	if !a.force {
@@ -352,12 +352,12 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 		return ExitUsage
 	}
 	for _, l := range export.ThunderbirdLeftOut(s) {
-		fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
+		fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 	}
 	for _, f := range files {
 		fmt.Fprintln(env.Stderr, "  "+filepath.Join(a.domainFiles, filepath.FromSlash(f.Path)))
 	}
-	fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.wrote", map[string]any{"Dir": a.domainFiles, "Count": len(files), "Readme": filepath.Join(a.domainFiles, export.DomainFileReadme)}))
+	fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.wrote", map[string]any{"Dir": a.domainFiles, "Count": len(files), "Readme": filepath.Join(a.domainFiles, export.DomainFileReadme)}))
 	return ExitOK
 }
 
@@ -444,9 +444,10 @@ func reportIsFor(given string, rep *detect.Report) bool {
 // runExportCheck runs the same check as `postino check` and returns its
 // report and the report's JSON (for the JSON export).
 func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		return nil, nil, usageError(oneLine(i18n.ErrorText(err, i18n.For(a.lang))))
+		return nil, nil, usageError(oneLine(i18n.ErrorText(err, loc)))
 	}
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err
@@ -460,7 +461,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	var sink event.Sink = event.Discard
 	var progress *progressView
 	if env.StderrIsTerminal {
-		progress = newProgressView(env.Stderr)
+		progress = newProgressView(env.Stderr, loc)
 		sink = progress.Handle
 	}
 	rep := env.check()(ctx, detect.CheckOptions{
@@ -474,7 +475,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if progress != nil {
 		progress.Close()
 	}
-	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
+	rep = rep.In(loc) // the words, in the language of the run
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return nil, nil, err
