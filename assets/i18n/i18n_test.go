@@ -167,3 +167,10 @@ func TestErrorTextSaysTheTypedErrorInTheLanguageAndKeepsPrefixes(t *testing.T) {
 		}
 	}
 }
+
+func TestAnErrorInTheDataIsSaidInTheLanguageOfTheMessage(t *testing.T) {
+	got := For("it").T("batch.row.bad-address", map[string]any{"Line": 3, "Value": "x", "Error": sayingError{}})
+	if !strings.Contains(got, "in it") || strings.Contains(got, "in English") {
+		t.Errorf("T = %q, want the error said in Italian", got)
+	}
+}

@@ -259,7 +259,7 @@ func (l *List) addRow(rec []string, line int, col columns, seen map[string]int) 
 	}
 	addr, err := address.Parse(raw)
 	if err != nil {
-		reject(RowBadAddress, raw, map[string]any{"Error": err.Error()})
+		reject(RowBadAddress, raw, map[string]any{"Error": err}) // said in the report's language
 		return
 	}
 	key := strings.ToLower(addr.String())

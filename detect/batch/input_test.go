@@ -225,3 +225,16 @@ func TestSafeName(t *testing.T) {
 		t.Errorf("long names: %d bytes, distinct %v", len(a), a != b)
 	}
 }
+
+// A rejected row says the address's own error in the report's language,
+// not in English or the language of the process that parsed the list.
+func TestRejectedRowSaysTheAddressErrorInTheReportsLanguage(t *testing.T) {
+	l := parse(t, "email\nmario.rossi.libero.it\n")
+	if len(l.Rejected) != 1 || l.Rejected[0].Code != RowBadAddress {
+		t.Fatalf("rejected %+v", l.Rejected)
+	}
+	got := l.Rejected[0].In(i18n.For("it"))
+	if !strings.Contains(got, "non è un indirizzo valido") || !strings.Contains(got, "ha bisogno di una @") {
+		t.Errorf("row text %q is not all in Italian", got)
+	}
+}

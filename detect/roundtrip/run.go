@@ -121,7 +121,7 @@ func (s *session) run(ctx context.Context) {
 	o := &s.opts
 	addr, err := address.Parse(o.Address)
 	if err != nil {
-		s.refuse("bad-address", map[string]any{"Error": err.Error()})
+		s.refuse("bad-address", map[string]any{"Error": err}) // said in the result's language
 		return
 	}
 	from := addr.String()
