@@ -15,8 +15,11 @@
 //     an export in a chosen language, a test);
 //   - T, Seconds and Language use the process-wide language: the person's
 //     choice (SetLanguage: GUI settings, CLI --lang) or else the system
-//     locale. They remain for the window and the engine's text that has
-//     not yet moved to codes.
+//     locale. They are for the front ends only (the window, the CLI's
+//     flag parsing): the engine keeps codes and data, and its typed
+//     errors say themselves with In (ErrorText), so no package under
+//     detect/ but detect/cli, nor export/, uses them
+//     (detect/internal/deptest).
 package i18n
 
 import (
