@@ -128,6 +128,12 @@ func (r *Report) In(l i18n.Localizer) *Report {
 	for i, p := range r.Probes {
 		p.Summary = p.Result.SummaryIn(l)
 		p.Result.Summary = p.Summary
+		// A server text that held the password is a marker until now.
+		p.Greeting = problem.ServerWordsIn(p.Greeting, l)
+		p.Result.Greeting = problem.ServerWordsIn(p.Result.Greeting, l)
+		p.Result.LoginMessage = problem.ServerWordsIn(p.Result.LoginMessage, l)
+		p.Transcript = serverLinesIn(p.Transcript, l)
+		p.Result.Transcript = serverLinesIn(p.Result.Transcript, l)
 		if p.Result.TLS != nil {
 			t := *p.Result.TLS
 			t.Error = t.ErrorIn(l)
@@ -148,6 +154,22 @@ func (r *Report) In(l i18n.Localizer) *Report {
 		c.Probes[i] = p
 	}
 	return &c
+}
+
+// serverLinesIn is a copy of lines with a withheld server text said in
+// l's language (problem.ServerWordsIn); lines itself when none is.
+func serverLinesIn(lines []probe.Line, l i18n.Localizer) []probe.Line {
+	for i, ln := range lines {
+		if ln.Text != problem.Withheld {
+			continue
+		}
+		out := append([]probe.Line(nil), lines...)
+		for j := i; j < len(out); j++ {
+			out[j].Text = problem.ServerWordsIn(out[j].Text, l)
+		}
+		return out
+	}
+	return lines
 }
 
 // MaxReportSize bounds what ReadReport accepts: a real report is tens of

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -55,7 +56,7 @@ func renderRoundtripText(w io.Writer, loc i18n.Localizer, addr string, r roundtr
 	if r.Code != "arrived" {
 		fmt.Fprintf(w, "  %s\n", printable(r.ExplanationIn(loc)))
 		if r.Problem != nil && r.Problem.ServerText != "" {
-			fmt.Fprintf(w, "  %s %s\n", loc.T("check.server_said"), printable(r.Problem.ServerText))
+			fmt.Fprintf(w, "  %s %s\n", loc.T("check.server_said"), printable(problem.ServerWordsIn(r.Problem.ServerText, loc)))
 		}
 		if rem := r.RemedyIn(loc); rem != "" {
 			fmt.Fprintf(w, "  → %s\n", printable(rem))

@@ -94,7 +94,7 @@ func shortReason(failures []problem.Problem, l i18n.Localizer) string {
 	if s := l.T(key, p.DataIn(l)); s != key {
 		return s
 	}
-	text := p.ServerText
+	text := problem.ServerWordsIn(p.ServerText, l)
 	text = truncate(text, 60)
 	if text == "" {
 		text = p.Code

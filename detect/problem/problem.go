@@ -35,6 +35,24 @@ func (p Problem) RemedyIn(lang string) string {
 	return i18n.For(lang).T("problem."+p.Code+".remedy", p.DataIn(i18n.For(lang)))
 }
 
+// Withheld stands, whole, for a server's text that held the password
+// (mailconn.Scrub: a password too short to cut out of it). The engine
+// writes this fixed marker when it captures the text, before any front
+// end exists; front ends say it in their language with ServerWordsIn
+// (Render and detect.Report.In do). It is the English sentence itself,
+// so text shown unrendered still reads right.
+const Withheld = "[withheld: this text contained the password]"
+
+// ServerWordsIn returns a server's text (a reply, a greeting, a
+// transcript line) as a front end shows it in l's language: the text
+// itself, or the note that it was withheld.
+func ServerWordsIn(text string, l i18n.Localizer) string {
+	if text == Withheld {
+		return l.T("security.withheld")
+	}
+	return text
+}
+
 // Msg is a piece of template data that is itself words: the engine
 // stores the key of the message, and it is put into words in the
 // language the problem is rendered in, never in the engine's. (A plain
@@ -45,13 +63,21 @@ type Msg string
 func (m Msg) In(l i18n.Localizer) string { return l.T(string(m)) }
 
 // DataIn returns p.Data ready for a template in l's language: every Msg
-// value rendered to its text. The map is a copy only when it holds a
+// value rendered to its text, and a Withheld server text said in l. The map is a copy only when it holds a
 // Msg, so the common case allocates nothing.
 func (p Problem) DataIn(l i18n.Localizer) map[string]any {
 	var out map[string]any
 	for k, v := range p.Data {
-		m, ok := v.(Msg)
-		if !ok {
+		var text string
+		switch v := v.(type) {
+		case Msg:
+			text = v.In(l)
+		case string:
+			if v != Withheld {
+				continue
+			}
+			text = ServerWordsIn(v, l)
+		default:
 			continue
 		}
 		if out == nil {
@@ -60,7 +86,7 @@ func (p Problem) DataIn(l i18n.Localizer) map[string]any {
 				out[k2] = v2
 			}
 		}
-		out[k] = m.In(l)
+		out[k] = text
 	}
 	if out == nil {
 		return p.Data
@@ -84,7 +110,7 @@ func (p Problem) Render(l i18n.Localizer) Rendered {
 		Code:        p.Code,
 		Explanation: l.T("problem."+p.Code+".explanation", p.DataIn(l)),
 		Remedy:      l.T("problem."+p.Code+".remedy", p.DataIn(l)),
-		ServerText:  p.ServerText,
+		ServerText:  ServerWordsIn(p.ServerText, l),
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
@@ -145,7 +144,7 @@ func scrubbed(p *problem.Problem, password string) *problem.Problem {
 	if p == nil {
 		return nil
 	}
-	withheld := i18n.T("security.withheld")
+	withheld := problem.Withheld
 	out := *p
 	out.ServerText = mailconn.Scrub(out.ServerText, password, withheld)
 	if len(p.Data) > 0 {

@@ -24,17 +24,9 @@ var processWide = map[string]bool{
 
 // stillProcessWide lists the uses the engine keeps, each with why, as
 // "file: call". An entry that is no longer needed fails the test too, so
-// the list only shrinks.
-var stillProcessWide = map[string]string{
-	// The placeholder for a server text that held the password is
-	// written into the server's own words when they are captured (the
-	// transcript, the greeting, a problem's ServerText), before any
-	// front end exists. Rendering it late needs a fixed marker that
-	// every renderer of server text (text, JSON, window) replaces;
-	// both files belong to the error-classifier refactor in progress.
-	"detect/probe/conn.go: i18n.T":     "password placeholder in server text",
-	"detect/roundtrip/conn.go: i18n.T": "password placeholder in server text",
-}
+// the list only shrinks. It is empty: keep it so, and when a use must
+// stay, name it here with the reason.
+var stillProcessWide = map[string]string{}
 
 // processWideUses returns, for one Go file, every use of the process-
 // wide language: a call or reference to one of processWide, the zero
