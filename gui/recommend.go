@@ -14,6 +14,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -159,7 +160,7 @@ func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
 	case probe.LoginFailed:
 		for _, rl := range v.u.state.Recommendation.PasswordRefusedBy {
 			if rl.Host == c.Host && rl.Port == c.Port && rl.Protocol == c.Protocol {
-				data["Said"] = rl.ServerText
+				data["Said"] = problem.ServerWordsIn(rl.ServerText, i18n.For(""))
 			}
 		}
 		key := "window.rec.caveat.refused"

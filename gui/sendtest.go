@@ -8,6 +8,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -264,7 +265,7 @@ func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
 		remedy := r.RemedyIn(i18n.For(""))
 		server := ""
 		if r.Problem != nil {
-			remedy, server = remedyText(*r.Problem), r.Problem.ServerText
+			remedy, server = remedyText(*r.Problem), problem.ServerWordsIn(r.Problem.ServerText, i18n.For(""))
 		}
 		v.obj.Add(problemCard(r.ExplanationIn(i18n.For("")), remedy, server))
 		if !r.SentAt.IsZero() {
@@ -309,7 +310,7 @@ func (v *sendTestView) renderDelete(run *sendTestRun, blocker string) {
 			v.obj.Add(wrapped(run.deleteErr))
 		}
 	case d.Problem != nil:
-		v.obj.Add(problemCard(d.Problem.ExplanationIn(""), remedyText(*d.Problem), d.Problem.ServerText))
+		v.obj.Add(problemCard(d.Problem.ExplanationIn(""), remedyText(*d.Problem), problem.ServerWordsIn(d.Problem.ServerText, i18n.For(""))))
 	case d.MarkedDeleted:
 		v.obj.Add(wrapped(i18n.T("gui.sendtest.marked_deleted")))
 	case d.NotFound:
