@@ -122,7 +122,7 @@ func csvSafe(rec []string) []string {
 }
 
 // htmlFuncs are the page's template functions; t and t1 write in the
-// report's language (wordsIn binds them for one page).
+// report's language (reportHTML binds them for one page).
 func htmlFuncs(l i18n.Localizer) template.FuncMap {
 	return template.FuncMap{
 		"t":  func(key string, data ...any) string { return l.T(key, data...) },
