@@ -13,21 +13,28 @@ import (
 // another, so it is refused before any connection.
 var ErrControlInCredentials = errors.New("a user name or password contains CR, LF or NUL")
 
-// CheckCredentials returns a translated error wrapping
+// CheckCredentials returns an error (said in a language with
+// i18n.ErrorText) wrapping
 // ErrControlInCredentials when user or password holds a CR, LF or NUL.
 // Check itself never sends such credentials (it probes without logging
 // in); front ends call this first to tell the person why.
 func CheckCredentials(user, password string) error {
 	switch {
 	case strings.ContainsAny(user, "\r\n\x00"):
-		return &credentialError{i18n.T("check.error.user_control")}
+		return &credentialError{"check.error.user_control"}
 	case strings.ContainsAny(password, "\r\n\x00"):
-		return &credentialError{i18n.T("check.error.password_control")}
+		return &credentialError{"check.error.password_control"}
 	}
 	return nil
 }
 
-type credentialError struct{ msg string }
+// credentialError is the key of the message saying which credential
+// holds a control character.
+type credentialError struct{ key string }
 
-func (e *credentialError) Error() string { return e.msg }
+// In says it in l's language.
+func (e *credentialError) In(l i18n.Localizer) string { return l.T(e.key) }
+
+// Error says it in English, for logs; front ends show i18n.ErrorText.
+func (e *credentialError) Error() string { return e.In(i18n.For("en")) }
 func (e *credentialError) Unwrap() error { return ErrControlInCredentials }

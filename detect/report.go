@@ -107,7 +107,8 @@ func newProbeReport(r probe.Result) ProbeReport {
 }
 
 // In returns a copy of the report with its words in l's language: each
-// probe's problems explained, with a remedy, and the recommendation's
+// probe's summary, certificate verdict and problems explained, with a
+// remedy, and the recommendation's
 // reasons; Language says which. This is what a front end writes (the
 // CLI's --json, the JSON export) or shows as text. A report already
 // rendered (one read back with ReadReport) keeps its words, since the
@@ -125,6 +126,20 @@ func (r *Report) In(l i18n.Localizer) *Report {
 	c.Recommended = r.Recommended.In(l)
 	c.Probes = make([]ProbeReport, len(r.Probes))
 	for i, p := range r.Probes {
+		p.Summary = p.Result.SummaryIn(l)
+		p.Result.Summary = p.Summary
+		// A server text that held the password is a marker until now.
+		p.Greeting = problem.ServerWordsIn(p.Greeting, l)
+		p.Result.Greeting = problem.ServerWordsIn(p.Result.Greeting, l)
+		p.Result.LoginMessage = problem.ServerWordsIn(p.Result.LoginMessage, l)
+		p.Transcript = serverLinesIn(p.Transcript, l)
+		p.Result.Transcript = serverLinesIn(p.Result.Transcript, l)
+		if p.Result.TLS != nil {
+			t := *p.Result.TLS
+			t.Error = t.ErrorIn(l)
+			p.Result.TLS = &t
+			p.TLS = &TLSReport{TLSInfo: t, Error: t.Error}
+		}
 		if len(p.Problems) > 0 {
 			p.Problems = append([]ProblemText(nil), p.Problems...)
 			for j := range p.Problems {
@@ -139,6 +154,22 @@ func (r *Report) In(l i18n.Localizer) *Report {
 		c.Probes[i] = p
 	}
 	return &c
+}
+
+// serverLinesIn is a copy of lines with a withheld server text said in
+// l's language (problem.ServerWordsIn); lines itself when none is.
+func serverLinesIn(lines []probe.Line, l i18n.Localizer) []probe.Line {
+	for i, ln := range lines {
+		if ln.Text != problem.Withheld {
+			continue
+		}
+		out := append([]probe.Line(nil), lines...)
+		for j := i; j < len(out); j++ {
+			out[j].Text = problem.ServerWordsIn(out[j].Text, l)
+		}
+		return out
+	}
+	return lines
 }
 
 // MaxReportSize bounds what ReadReport accepts: a real report is tens of

@@ -166,3 +166,34 @@ func TestReadReportRejectsWhatIsNotAReport(t *testing.T) {
 		t.Error("a document over the size cap was accepted")
 	}
 }
+
+// A probe keeps codes; the summary and the certificate verdict are words
+// only in the report a front end renders, in the language it names,
+// whatever the process-wide language is.
+func TestReportInWritesSummariesAndCertificateVerdictsInItsLanguage(t *testing.T) {
+	i18n.SetLanguage("en")
+	defer i18n.SetLanguage("")
+	ep := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 143, Security: config.STARTTLS}
+	expired := problem.New(problem.CertExpired, map[string]any{"Date": "2026-01-02"})
+	res := probe.Result{
+		ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Reachability: probe.Open, Status: probe.StatusWarning,
+		TLS:            &probe.TLSInfo{Version: "TLS 1.3", Cert: &expired},
+		AuthMechanisms: []string{"PLAIN"}, Login: probe.LoginSkipped,
+		Phases:   []probe.PhaseTime{{Phase: probe.PhaseCapabilities}},
+		Problems: []problem.Problem{expired},
+	}
+	rep := &Report{Probes: []ProbeReport{newProbeReport(res)}}
+	if got := rep.Probes[0].Summary; got != "" {
+		t.Errorf("the engine's report holds words: summary %q", got)
+	}
+	p := rep.In(i18n.For("it")).Probes[0]
+	if !strings.HasPrefix(p.Summary, "STARTTLS → TLS 1.3 · certificato: scaduto il 2026-01-02 · PLAIN · ") {
+		t.Errorf("summary %q, want it in Italian", p.Summary)
+	}
+	if p.TLS == nil || p.TLS.Error != "scaduto il 2026-01-02" || p.Result.TLS.Error != p.TLS.Error {
+		t.Errorf("certificate verdict %+v, want it in Italian", p.TLS)
+	}
+	if rep.Probes[0].Summary != "" || rep.Probes[0].Result.TLS.Error != "" {
+		t.Error("In changed the report it was called on")
+	}
+}

@@ -195,7 +195,7 @@ func (e oauthError) Is(target error) bool { return target == ErrOAuthOnly || tar
 func refuseOAuthOnly(s Settings, lang, format string) error {
 	for _, srv := range []config.Server{s.Incoming, s.Outgoing} {
 		if oauthOnly(srv) {
-			return oauthError{i18n.TIn(lang, "domainfiles.err.oauth_only."+format, map[string]any{"Provider": s.providerName(), "Server": srv.String()})}
+			return oauthError{i18n.For(lang).T("domainfiles.err.oauth_only."+format, map[string]any{"Provider": s.providerName(), "Server": srv.String()})}
 		}
 	}
 	return nil

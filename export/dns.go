@@ -53,7 +53,7 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 		return nil, invalid("export.err.webhost", map[string]any{"Host": opts.WebHost})
 	}
 	lng := opts.lang()
-	t := func(key string, data ...any) string { return i18n.TIn(lng, key, data...) }
+	t := func(key string, data ...any) string { return i18n.For(lng).T(key, data...) }
 	domain := fqdn(s.Domain)
 	all := append(append([]config.Server{s.Incoming}, s.AlternativesIn...), append([]config.Server{s.Outgoing}, s.AlternativesOut...)...)
 	for _, srv := range all {

@@ -13,7 +13,7 @@ import (
 // to a static file with 405, so the 405 is turned into the file itself
 // (an error_page redirect to a URI is made as a GET).
 func nginxSnippet(s Settings, lang string) []byte {
-	t := func(key string) string { return i18n.TIn(lang, key, map[string]any{"Domain": lowerDomain(s)}) }
+	t := func(key string) string { return i18n.For(lang).T(key, map[string]any{"Domain": lowerDomain(s)}) }
 	var b strings.Builder
 	for _, line := range strings.Split(t("domainfiles.web.nginx_header"), "\n") {
 		b.WriteString("# " + line + "\n")
@@ -40,7 +40,7 @@ location ~* ^/autodiscover/autodiscover\.xml$ {
 // handler answers POST as well as GET; mod_rewrite maps any letter case
 // of the Autodiscover path onto the file.
 func apacheSnippet(s Settings, lang string) []byte {
-	t := func(key string) string { return i18n.TIn(lang, key, map[string]any{"Domain": lowerDomain(s)}) }
+	t := func(key string) string { return i18n.For(lang).T(key, map[string]any{"Domain": lowerDomain(s)}) }
 	var b strings.Builder
 	for _, line := range strings.Split(t("domainfiles.web.apache_header"), "\n") {
 		b.WriteString("# " + line + "\n")
@@ -66,7 +66,7 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut, noAutodis
 	lang := Options{Lang: opts.Lang}.lang()
 	domain := lowerDomain(s)
 	data := map[string]any{"Domain": domain, "Provider": s.providerName(), "WebHost": opts.WebHost}
-	t := func(key string) string { return i18n.TIn(lang, key, data) }
+	t := func(key string) string { return i18n.For(lang).T(key, data) }
 	var b strings.Builder
 	title := t("domainfiles.readme.title")
 	b.WriteString(title + "\n" + strings.Repeat("=", len([]rune(title))) + "\n\n")
@@ -100,7 +100,7 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut, noAutodis
 	all := append(append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...),
 		append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)...)
 	for _, srv := range all {
-		fmt.Fprintf(&b, "* %s %s:%d, %s\n", protocolName(srv.Protocol), strings.ToLower(srv.Host), srv.Port, i18n.TIn(lang, "domainfiles.security."+string(srv.Security)))
+		fmt.Fprintf(&b, "* %s %s:%d, %s\n", protocolName(srv.Protocol), strings.ToLower(srv.Host), srv.Port, i18n.For(lang).T("domainfiles.security."+string(srv.Security)))
 	}
 	b.WriteString("\n" + t("domainfiles.readme.verified_only") + "\n\n")
 	if len(left) > 0 {

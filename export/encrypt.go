@@ -10,8 +10,6 @@ import (
 
 	"github.com/smallstep/pkcs7"
 	"howett.net/plist"
-
-	"github.com/postino-mail/postino/assets/i18n"
 )
 
 // pkcs7Mu guards the pkcs7 package's algorithm settings, which are
@@ -42,22 +40,22 @@ func LoadEncryptionCert(data []byte) (*x509.Certificate, error) {
 	der := data
 	if blk, _ := pem.Decode(data); blk != nil {
 		if blk.Type != "CERTIFICATE" {
-			return nil, invalidError{i18n.T("domainfiles.err.encrypt_cert", map[string]any{"Error": blk.Type})}
+			return nil, invalid("domainfiles.err.encrypt_cert", map[string]any{"Error": blk.Type})
 		}
 		der = blk.Bytes
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, invalidError{i18n.T("domainfiles.err.encrypt_cert", map[string]any{"Error": err.Error()})}
+		return nil, invalid("domainfiles.err.encrypt_cert", map[string]any{"Error": err.Error()})
 	}
 	if _, ok := cert.PublicKey.(*rsa.PublicKey); !ok {
-		return nil, invalidError{i18n.T("domainfiles.err.encrypt_cert_rsa", map[string]any{"Subject": cert.Subject.String()})}
+		return nil, invalid("domainfiles.err.encrypt_cert_rsa", map[string]any{"Subject": cert.Subject.String()})
 	}
 	now := time.Now()
 	if now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
-		return nil, invalidError{i18n.T("domainfiles.err.encrypt_cert_validity", map[string]any{
+		return nil, invalid("domainfiles.err.encrypt_cert_validity", map[string]any{
 			"Subject": cert.Subject.String(), "NotBefore": cert.NotBefore.UTC().Format(time.DateOnly), "NotAfter": cert.NotAfter.UTC().Format(time.DateOnly),
-		})}
+		})
 	}
 	return cert, nil
 }

@@ -49,7 +49,7 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 		return instructions{}, err
 	}
 	lng := opts.lang()
-	t := func(key string, data ...any) string { return i18n.TIn(lng, key, data...) }
+	t := func(key string, data ...any) string { return i18n.For(lng).T(key, data...) }
 	in := instructions{
 		Lang:       lng,
 		Title:      t("export.text.title", map[string]any{"Address": s.displayAddress()}),
@@ -178,14 +178,14 @@ func encryptionName(lng string, s config.Security) string {
 	case config.STARTTLS:
 		return "STARTTLS"
 	}
-	return i18n.TIn(lng, "export.enc.none")
+	return i18n.For(lng).T("export.enc.none")
 }
 
 // authName names a method the way Thunderbird's settings do ("Normal
 // password", "Encrypted password", "OAuth2").
 func authName(lng string, a config.Auth) string {
 	key := "export.auth." + string(a)
-	if out := i18n.TIn(lng, key); out != key {
+	if out := i18n.For(lng).T(key); out != key {
 		return out
 	}
 	return string(a)
@@ -197,7 +197,7 @@ func noteData(n config.Note) map[string]any {
 
 // noteLookup translates note keys. The texts belong to another area, so
 // golden tests replace it to stay stable while those texts are edited.
-var noteLookup = i18n.TIn
+var noteLookup = func(lng, key string, data ...any) string { return i18n.For(lng).T(key, data...) }
 
 // noteText is the provider note in the given language. The texts belong
 // to the providers area (note.CODE); a code nobody translated falls back
@@ -212,5 +212,5 @@ func noteText(lng string, n config.Note) string {
 	if n.Text != "" {
 		return n.Text
 	}
-	return i18n.TIn(lng, "export.note.unknown", map[string]any{"Code": n.Code})
+	return i18n.For(lng).T("export.note.unknown", map[string]any{"Code": n.Code})
 }

@@ -35,7 +35,7 @@ type LeftOut struct {
 // Text is the left-out entry in words, in lang.
 func (l LeftOut) Text(lang string) string {
 	data := map[string]any{"Server": l.Server.String(), "Method": string(l.Auth)}
-	return i18n.TIn(lang, "domainfiles.leftout."+l.Reason, data)
+	return i18n.For(lang).T("domainfiles.leftout."+l.Reason, data)
 }
 
 // tbMethods are the only authentication values Thunderbird for Android
@@ -169,7 +169,7 @@ func tbNothingLeft(lang string, left []LeftOut) error {
 	for _, l := range left {
 		reasons = append(reasons, l.Text(lang))
 	}
-	return invalidError{i18n.TIn(lang, "domainfiles.err.thunderbird_empty", map[string]any{"Reasons": strings.Join(reasons, " ")})}
+	return invalidError{i18n.For(lang).T("domainfiles.err.thunderbird_empty", map[string]any{"Reasons": strings.Join(reasons, " ")})}
 }
 
 // writeLeftOutComment puts the list of what was left out at the top of
@@ -179,7 +179,7 @@ func writeLeftOutComment(b *bytes.Buffer, lang string, left []LeftOut) {
 	if len(left) == 0 {
 		return
 	}
-	b.WriteString("<!--\n  " + xmlCommentText(i18n.TIn(lang, "domainfiles.leftout.header")) + "\n")
+	b.WriteString("<!--\n  " + xmlCommentText(i18n.For(lang).T("domainfiles.leftout.header")) + "\n")
 	for _, l := range left {
 		// A comment cannot hold "--": internationalised names are
 		// written as people read them (xn--citt-3na.it as città.it).

@@ -86,7 +86,7 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	t := func(key string) string {
-		return i18n.TIn(lng, key, map[string]any{"Address": s.Address, "Provider": s.providerName()})
+		return i18n.For(lng).T(key, map[string]any{"Address": s.Address, "Provider": s.providerName()})
 	}
 	org := opts.Organization
 	if org == "" {

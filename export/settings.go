@@ -60,8 +60,9 @@ type Settings struct {
 
 // Options tune an export. The zero value is a sensible default.
 type Options struct {
-	// Lang is "en" or "it"; empty follows the interface language
-	// (i18n.Language), which follows the system locale.
+	// Lang is "en" or "it": the language of the texts the export writes.
+	// Empty follows the interface language (i18n.For("")), for callers
+	// that have not chosen one.
 	Lang string
 	// IncludePassword writes Settings.Password into formats that can
 	// carry one (the Apple profile). Anyone holding such a file can read
@@ -94,27 +95,25 @@ type Options struct {
 	Report any
 }
 
-func (o Options) lang() string {
-	if l := i18n.Normalize(o.Lang); l != "" {
-		return l
-	}
-	return i18n.Language()
-}
+func (o Options) lang() string { return i18n.For(o.Lang).Lang() }
 
 // ErrInvalid is wrapped by every validation error, so callers can tell
 // bad input (exit code 2) from a failure to write.
 var ErrInvalid = errors.New("invalid settings")
 
-// invalidError is a translated validation message that matches
-// ErrInvalid with errors.Is; its text is only the translation, so no
-// English prefix reaches an Italian user.
+// invalidError is a validation message already in words, in the
+// export's language (Options.Lang), that matches ErrInvalid with
+// errors.Is; its text is only the translation, so no English prefix
+// reaches an Italian user.
 type invalidError struct{ msg string }
 
 func (e invalidError) Error() string        { return e.msg }
 func (e invalidError) Is(target error) bool { return target == ErrInvalid }
 
+// invalid is bad input as a code and data (*Error matching ErrInvalid),
+// put into words by the front end.
 func invalid(key string, data map[string]any) error {
-	return invalidError{i18n.T(key, data)}
+	return &Error{Key: key, Data: data, invalid: true}
 }
 
 // LocalPart and AddressDomain split Address at its last "@".
@@ -316,7 +315,7 @@ func auths(srv config.Server) []config.Auth {
 // PasswordWarning is the warning to show whenever a password is written
 // into an export (Options.IncludePassword).
 func PasswordWarning(lang string) string {
-	return i18n.TIn(lang, "export.warn.password")
+	return i18n.For(lang).T("export.warn.password")
 }
 
 // marshalIndent is json.MarshalIndent without HTML escaping, so names

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -89,21 +90,25 @@ func TestFormatsAreListedOnceAndFoundByName(t *testing.T) {
 	}
 }
 
-// TestValidationErrorsSpeakTheUsersLanguage: the message is only the
-// translation (no English prefix in an Italian sentence) and still
-// matches ErrInvalid.
+// TestValidationErrorsSpeakTheUsersLanguage: the message is a code and
+// data the front end renders in its language, only the translation (no
+// English prefix in an Italian sentence), and it still matches
+// ErrInvalid.
 func TestValidationErrorsSpeakTheUsersLanguage(t *testing.T) {
-	i18n.SetLanguage("it")
-	defer i18n.SetLanguage("")
+	it := i18n.For("it")
 	s := fixtures()["libero"]
 	s.Outgoing.Port = 0
 	err := s.Validate()
-	want := i18n.TIn("it", "export.err.port", map[string]any{"Server": s.Outgoing.String()})
-	if !errors.Is(err, ErrInvalid) || err.Error() != want {
-		t.Errorf("got %q, want %q matching ErrInvalid", err, want)
+	want := it.T("export.err.port", map[string]any{"Server": s.Outgoing.String()})
+	if got := i18n.ErrorText(err, it); !errors.Is(err, ErrInvalid) || got != want {
+		t.Errorf("got %q, want %q matching ErrInvalid", got, want)
+	}
+	// A caller's prefix stays; the export's words change language.
+	if got := i18n.ErrorText(fmt.Errorf("libero: %w", err), it); got != "libero: "+want {
+		t.Errorf("wrapped: got %q", got)
 	}
 	_, err = JSON(fixtures()["libero"], Options{Report: json.RawMessage(`{`)})
-	if !errors.Is(err, ErrInvalid) || err.Error() != i18n.TIn("it", "export.err.report_json") {
+	if !errors.Is(err, ErrInvalid) || i18n.ErrorText(err, it) != it.T("export.err.report_json") {
 		t.Errorf("broken report: %q", err)
 	}
 }

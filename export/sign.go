@@ -3,13 +3,10 @@ package export
 import (
 	"crypto"
 	"crypto/x509"
-	"fmt"
 	"time"
 
 	"github.com/smallstep/pkcs7"
 	"software.sslmate.com/src/go-pkcs12"
-
-	"github.com/postino-mail/postino/assets/i18n"
 )
 
 // Signer signs configuration profiles with a certificate and its private
@@ -26,19 +23,19 @@ type Signer struct {
 func LoadSigner(p12 []byte, password string) (*Signer, error) {
 	key, cert, chain, err := pkcs12.DecodeChain(p12, password)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", i18n.T("export.err.p12"), err)
+		return nil, failure("export.err.p12", nil, err)
 	}
 	now := time.Now()
 	if now.After(cert.NotAfter) || now.Before(cert.NotBefore) {
-		return nil, fmt.Errorf("%s", i18n.T("export.err.p12_validity", map[string]any{
+		return nil, failure("export.err.p12_validity", map[string]any{
 			"Subject":   cert.Subject.String(),
 			"NotBefore": cert.NotBefore.UTC().Format(time.DateOnly),
 			"NotAfter":  cert.NotAfter.UTC().Format(time.DateOnly),
-		}))
+		}, nil)
 	}
 	signer, ok := key.(crypto.Signer)
 	if !ok || !publicKeysEqual(signer.Public(), cert.PublicKey) {
-		return nil, fmt.Errorf("%s", i18n.T("export.err.p12_key"))
+		return nil, failure("export.err.p12_key", nil, nil)
 	}
 	return &Signer{cert: cert, key: key, chain: chain}, nil
 }
@@ -86,19 +83,19 @@ func (s *Signer) Subject() string { return s.cert.Subject.String() }
 func (s *Signer) Sign(data []byte) ([]byte, error) {
 	sd, err := pkcs7.NewSignedData(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", i18n.T("export.err.sign"), err)
+		return nil, failure("export.err.sign", nil, err)
 	}
 	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
 	path, rest := orderChain(s.cert, s.chain)
 	if err := sd.AddSignerChain(s.cert, s.key, path, pkcs7.SignerInfoConfig{}); err != nil {
-		return nil, fmt.Errorf("%s: %w", i18n.T("export.err.sign"), err)
+		return nil, failure("export.err.sign", nil, err)
 	}
 	for _, c := range rest {
 		sd.AddCertificate(c)
 	}
 	out, err := sd.Finish()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", i18n.T("export.err.sign"), err)
+		return nil, failure("export.err.sign", nil, err)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -325,6 +326,9 @@ func (v *batchView) loadFile(path string) {
 	}
 	if err != nil {
 		s.listErr = err.Error()
+		if ie := (*batch.InputError)(nil); errors.As(err, &ie) {
+			s.listErr = ie.In(i18n.For(""))
+		}
 		v.render()
 		return
 	}
@@ -336,7 +340,7 @@ func (v *batchView) loadFile(path string) {
 		s.rows = append(s.rows, batchRow{line: u.Line, text: text})
 	}
 	for _, r := range s.list.Rejected {
-		s.rows = append(s.rows, batchRow{line: r.Line, text: r.Value, reason: r.Text})
+		s.rows = append(s.rows, batchRow{line: r.Line, text: r.Value, reason: r.In(i18n.For(""))})
 	}
 	sort.SliceStable(s.rows, func(i, j int) bool { return s.rows[i].line < s.rows[j].line })
 	s.byDomain = map[string]int{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // detailsView shows everything known about the selected row: greeting,
@@ -59,7 +60,7 @@ func (v *detailsView) render() {
 	// What went wrong and what to do come first: that is what a person
 	// opens Details for.
 	for _, p := range r.Problems {
-		v.body.Add(problemCard(p.Explanation(), remedyText(p), p.ServerText))
+		v.body.Add(problemCard(p.ExplanationIn(""), remedyText(p), problem.ServerWordsIn(p.ServerText, i18n.For(""))))
 	}
 	if v.u.canRetryInsecure(r) {
 		v.body.Add(v.retryButton(r))
@@ -79,7 +80,7 @@ func (v *detailsView) render() {
 	if r.Reachability != "" {
 		f.add("gui.details.reachability", translated("gui.reach."+string(r.Reachability), string(r.Reachability)))
 	}
-	f.add("gui.details.greeting", r.Greeting)
+	f.add("gui.details.greeting", problem.ServerWordsIn(r.Greeting, i18n.For("")))
 	if r.StartTLSOffered != nil {
 		f.add("gui.details.starttls", yesNo(*r.StartTLSOffered))
 	}
@@ -131,9 +132,9 @@ func loginText(r probe.Result) string {
 	case probe.LoginOK:
 		return i18n.T("gui.login.ok")
 	case probe.LoginFailed:
-		return strings.TrimSpace(i18n.T("gui.login.failed") + " " + r.LoginMessage)
+		return strings.TrimSpace(i18n.T("gui.login.failed") + " " + problem.ServerWordsIn(r.LoginMessage, i18n.For("")))
 	case probe.LoginSkipped:
-		return strings.TrimSpace(i18n.T("gui.login.skipped") + " " + r.LoginMessage)
+		return strings.TrimSpace(i18n.T("gui.login.skipped") + " " + problem.ServerWordsIn(r.LoginMessage, i18n.For("")))
 	}
 	return i18n.T("gui.login.not_tried")
 }
@@ -175,7 +176,7 @@ func (v *detailsView) transcript(lines []probe.Line) fyne.CanvasObject {
 		if l.Dir == "C" {
 			arrow = "C:"
 		}
-		fmt.Fprintf(&b, "%s %s\n", arrow, l.Text)
+		fmt.Fprintf(&b, "%s %s\n", arrow, problem.ServerWordsIn(l.Text, i18n.For("")))
 	}
 	text := strings.TrimRight(b.String(), "\n")
 	label := widget.NewLabel(text)
@@ -215,7 +216,7 @@ func (f *facts) addTLS(t *probe.TLSInfo) {
 	}
 	verdict := i18n.T("gui.details.cert.ok")
 	if !t.Verified {
-		verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.Error})
+		verdict = i18n.T("gui.details.cert.bad", map[string]any{"Reason": t.ErrorIn(i18n.For(""))})
 	}
 	f.add("gui.details.verdict", verdict)
 }

@@ -274,7 +274,7 @@ func rowSummary(r probe.Result) string {
 		return i18n.T("gui.row.standard_port")
 	}
 	if r.Status == probe.StatusFailed && len(r.Problems) > 0 {
-		return screenText(r.Problems[0].Explanation())
+		return screenText(r.Problems[0].ExplanationIn(""))
 	}
 	var parts []string
 	if r.TLS != nil {
@@ -299,10 +299,10 @@ func rowSummary(r probe.Result) string {
 		parts = append(parts, i18n.T("gui.login.skipped"))
 	}
 	if r.Status == probe.StatusWarning && len(r.Problems) > 0 {
-		parts = append(parts, screenText(r.Problems[0].Explanation()))
+		parts = append(parts, screenText(r.Problems[0].ExplanationIn("")))
 	}
 	if len(parts) == 0 {
-		return r.Summary
+		return r.SummaryIn(i18n.For(""))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -202,13 +202,13 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 		l.Importance = imp
 		box.Add(l)
 	}
-	addText(c.Summary.String(), widget.MediumImportance)
-	addText(c.Explanation.String(), widget.MediumImportance)
+	addText(c.Summary.In(i18n.For("")), widget.MediumImportance)
+	addText(c.Explanation.In(i18n.For("")), widget.MediumImportance)
 	if r := healthRemedy(c.Remedy); strings.TrimSpace(r) != "" && c.Verdict != health.OK {
 		addText(i18n.T("gui.details.remedy", map[string]any{"Remedy": r}), widget.MediumImportance)
 	}
 	for _, d := range c.Details {
-		addText("• "+d.String(), widget.MediumImportance)
+		addText("• "+d.In(i18n.For("")), widget.MediumImportance)
 	}
 	for _, r := range c.Records {
 		l := widget.NewLabel(r)
@@ -227,10 +227,10 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 func healthRemedy(r health.Text) string {
 	if r.Key != "" {
 		if key := "gui." + r.Key; i18n.T(key) != key {
-			return health.Text{Key: key, Data: r.Data}.String()
+			return health.Text{Key: key, Data: r.Data}.In(i18n.For(""))
 		}
 	}
-	return r.String()
+	return r.In(i18n.For(""))
 }
 
 // heading is a compact section title (card titles are too large to fit

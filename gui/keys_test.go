@@ -137,7 +137,7 @@ func TestEveryEngineValueRendersInBothLanguages(t *testing.T) {
 		}
 		for _, code := range problem.Codes {
 			p := problem.Problem{Code: code, Data: map[string]any{"Host": "imap.example.com", "Port": 993}}
-			check("problem "+code, p.Explanation())
+			check("problem "+code, p.ExplanationIn(""))
 			rem := remedyText(p)
 			check("remedy "+code, rem)
 			if strings.Contains(rem, "--") {

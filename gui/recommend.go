@@ -14,6 +14,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/providers"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -75,7 +76,7 @@ func (v *recommendView) render() {
 		if len(rec.Reasons) > 0 {
 			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, r := range rec.Reasons {
-				l := widget.NewLabel("• " + screenText(r.Text()))
+				l := widget.NewLabel("• " + screenText(r.TextIn("")))
 				l.Wrapping = fyne.TextWrapWord
 				v.body.Add(l)
 			}
@@ -148,8 +149,8 @@ func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
 	warn := theme.NewWarningThemedResource(theme.WarningIcon())
 	data := map[string]any{"Host": c.Host, "Port": c.Port}
 	if !c.Verified {
-		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.Error != "" {
-			data["Error"] = r.TLS.Error
+		if r, ok := v.u.state.Row(c.Result); ok && r.TLS != nil && r.TLS.ErrorIn(i18n.For("")) != "" {
+			data["Error"] = r.TLS.ErrorIn(i18n.For(""))
 			add(warn, i18n.T("window.rec.caveat.cert_error", data))
 		} else {
 			add(warn, i18n.T("window.rec.caveat.cert", data))
@@ -159,7 +160,7 @@ func (v *recommendView) caveats(c *recommend.Choice) []fyne.CanvasObject {
 	case probe.LoginFailed:
 		for _, rl := range v.u.state.Recommendation.PasswordRefusedBy {
 			if rl.Host == c.Host && rl.Port == c.Port && rl.Protocol == c.Protocol {
-				data["Said"] = rl.ServerText
+				data["Said"] = problem.ServerWordsIn(rl.ServerText, i18n.For(""))
 			}
 		}
 		key := "window.rec.caveat.refused"
@@ -193,7 +194,7 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 func notesCard(notes []config.Note) fyne.CanvasObject {
 	box := container.NewVBox(heading(i18n.T("gui.rec.notes")))
 	for _, n := range notes {
-		l := widget.NewLabel(providers.NoteText(n))
+		l := widget.NewLabel(providers.NoteTextIn("", n))
 		l.Wrapping = fyne.TextWrapWord
 		row := container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.InfoIcon())), nil, l)
 		box.Add(row)

@@ -25,13 +25,13 @@ import (
 func remedyText(p problem.Problem) string {
 	key := "gui.remedy." + p.Code
 	data := map[string]any{"Setting": i18n.T("gui.settings.allow_plain")}
-	for k, v := range p.Data {
+	for k, v := range p.DataIn(i18n.For("")) {
 		data[k] = v
 	}
 	if s := i18n.T(key, data); s != key {
 		return s
 	}
-	return p.Remedy()
+	return p.RemedyIn("")
 }
 
 // canRetryInsecure reports whether Details offers to try the login on

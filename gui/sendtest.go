@@ -8,6 +8,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -260,13 +261,13 @@ func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
 		return
 	}
 	if r.Status != roundtrip.Arrived {
-		v.obj.Add(statusLine(screenText(r.Summary()), theme.NewErrorThemedResource(theme.ErrorIcon())))
-		remedy := r.Remedy()
+		v.obj.Add(statusLine(screenText(r.SummaryIn(i18n.For(""))), theme.NewErrorThemedResource(theme.ErrorIcon())))
+		remedy := r.RemedyIn(i18n.For(""))
 		server := ""
 		if r.Problem != nil {
-			remedy, server = remedyText(*r.Problem), r.Problem.ServerText
+			remedy, server = remedyText(*r.Problem), problem.ServerWordsIn(r.Problem.ServerText, i18n.For(""))
 		}
-		v.obj.Add(problemCard(r.Explanation(), remedy, server))
+		v.obj.Add(problemCard(r.ExplanationIn(i18n.For("")), remedy, server))
 		if !r.SentAt.IsZero() {
 			v.obj.Add(wrapped(i18n.T("gui.sendtest.sent", map[string]any{
 				"Time": clock(r), "Duration": formatDuration(r.Send),
@@ -278,7 +279,7 @@ func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
 	if r.Code == "arrived-junk" {
 		icon = theme.NewWarningThemedResource(theme.WarningIcon())
 	}
-	v.obj.Add(statusLine(screenText(r.Summary()), icon))
+	v.obj.Add(statusLine(screenText(r.SummaryIn(i18n.For(""))), icon))
 	v.obj.Add(wrapped(i18n.T("gui.sendtest.sent", map[string]any{"Time": clock(r), "Duration": formatDuration(r.Send)})))
 	v.obj.Add(wrapped(i18n.T("gui.sendtest.arrived", map[string]any{
 		"Time": r.ArrivedAt.Format("15:04:05"), "Folder": r.Folder,
@@ -288,8 +289,8 @@ func (v *sendTestView) renderResult(run *sendTestRun, blocker string) {
 		// Spam is the one arrival a person must act on: say so as
 		// plainly as a failure.
 		v.obj.Add(problemCard(
-			i18n.T("gui.sendtest.spam", map[string]any{"Folder": r.Folder})+" "+r.Explanation(),
-			translated("gui.sendtest.remedy.arrived-junk", r.Remedy()), ""))
+			i18n.T("gui.sendtest.spam", map[string]any{"Folder": r.Folder})+" "+r.ExplanationIn(i18n.For("")),
+			translated("gui.sendtest.remedy.arrived-junk", r.RemedyIn(i18n.For(""))), ""))
 	}
 	v.renderDelete(run, blocker)
 }
@@ -309,7 +310,7 @@ func (v *sendTestView) renderDelete(run *sendTestRun, blocker string) {
 			v.obj.Add(wrapped(run.deleteErr))
 		}
 	case d.Problem != nil:
-		v.obj.Add(problemCard(d.Problem.Explanation(), remedyText(*d.Problem), d.Problem.ServerText))
+		v.obj.Add(problemCard(d.Problem.ExplanationIn(""), remedyText(*d.Problem), problem.ServerWordsIn(d.Problem.ServerText, i18n.For(""))))
 	case d.MarkedDeleted:
 		v.obj.Add(wrapped(i18n.T("gui.sendtest.marked_deleted")))
 	case d.NotFound:

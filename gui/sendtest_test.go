@@ -302,7 +302,7 @@ func TestSendTestFailureShowsTheExplanationAndRemedy(t *testing.T) {
 	h.result(roundtrip.Result{Status: roundtrip.SendFailed, Code: "send-failed", Problem: &p})
 	r := h.ui.rec.obj
 	h.requireText(r, "The test message could not be sent.")
-	h.requireText(r, screenText(p.Explanation()))
+	h.requireText(r, screenText(p.ExplanationIn("")))
 	h.requireText(r, "What to do: "+screenText(remedyText(p)))
 	h.requireText(r, "Sender address rejected")
 	if findButton(r, "Delete the test message") != nil {
@@ -347,7 +347,7 @@ func TestDeletingTheTestMessageSaysWhatHappened(t *testing.T) {
 	}{
 		{"marked only", roundtrip.DeleteResult{MarkedDeleted: true}, "marked as deleted"},
 		{"already gone", roundtrip.DeleteResult{NotFound: true}, "no longer in the mailbox"},
-		{"refused", roundtrip.DeleteResult{Problem: &refused}, screenText(refused.Explanation())},
+		{"refused", roundtrip.DeleteResult{Problem: &refused}, screenText(refused.ExplanationIn(""))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,9 +1,13 @@
 package gui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/postino-mail/postino/assets/i18n"
 )
 
 // installShortcuts registers the window's keyboard shortcuts: Esc cancels
@@ -87,7 +91,10 @@ func (u *UI) showDialog(d dialog.Dialog) {
 }
 
 // showError shows err in a dialog that Esc closes.
-func (u *UI) showError(err error) { u.showDialog(dialog.NewError(err, u.win)) }
+func (u *UI) showError(err error) {
+	// The engine's errors are codes: say them in the window's language.
+	u.showDialog(dialog.NewError(errors.New(i18n.ErrorText(err, i18n.For(""))), u.win))
+}
 
 // trackDialog remembers a dialog shown elsewhere, so Esc closes it.
 func (u *UI) trackDialog(d dialog.Dialog) { u.dialogs = append(u.dialogs, d) }

@@ -89,7 +89,7 @@ func (t *topBar) addressChanged(s string) {
 		return
 	}
 	if _, err := address.Parse(s); err != nil {
-		t.showError(err.Error())
+		t.showError(i18n.ErrorText(err, i18n.For("")))
 		return
 	}
 	t.showError("")

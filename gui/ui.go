@@ -254,14 +254,14 @@ func (u *UI) startCheck() {
 	raw := strings.TrimSpace(u.top.address.Text)
 	addr, err := address.Parse(raw)
 	if err != nil {
-		u.top.showError(err.Error())
+		u.top.showError(i18n.ErrorText(err, i18n.For("")))
 		u.win.Canvas().Focus(u.top.address)
 		return
 	}
 	// A CR, LF or NUL could inject a protocol command: refuse before
 	// the engine runs (detect.CheckCredentials says why, translated).
 	if err := detect.CheckCredentials("", u.top.password.Text); err != nil {
-		u.top.showError(err.Error())
+		u.top.showError(i18n.ErrorText(err, i18n.For("")))
 		u.win.Canvas().Focus(u.top.password)
 		return
 	}

@@ -266,8 +266,8 @@ func TestDetailsExplainAFailureWithItsRemedy(t *testing.T) {
 	h.finish()
 	h.ui.grid.list.Select(h.rowIndex(imapPlus))
 	p := problem.Problem{Code: "refused", Data: map[string]any{"Port": 143, "Host": "imap.example.com"}}
-	h.requireText(h.ui.details.obj, p.Explanation())
-	h.requireText(h.ui.details.obj, "What to do: "+p.Remedy())
+	h.requireText(h.ui.details.obj, p.ExplanationIn(""))
+	h.requireText(h.ui.details.obj, "What to do: "+p.RemedyIn(""))
 }
 
 func TestTheRecommendationFillsInWithCopyButtonsAndReasons(t *testing.T) {
@@ -594,7 +594,7 @@ func TestRecommendationShowsProviderNotesAndAlternatives(t *testing.T) {
 	h.send(c, rec)
 	h.finish()
 	h.requireText(h.ui.rec.obj, "Good to know")
-	h.requireText(h.ui.rec.obj, providers.NoteText(config.Note{Code: "app-password"}))
+	h.requireText(h.ui.rec.obj, providers.NoteTextIn("", config.Note{Code: "app-password"}))
 	h.requireText(h.ui.rec.obj, "These also work")
 	h.requireText(h.ui.rec.obj, "IMAP imap.example.com:143 · STARTTLS")
 	if got := h.ui.exportSettings(false).Notes; len(got) != 1 || got[0].Code != "app-password" {

@@ -15,8 +15,11 @@
 //     an export in a chosen language, a test);
 //   - T, Seconds and Language use the process-wide language: the person's
 //     choice (SetLanguage: GUI settings, CLI --lang) or else the system
-//     locale. They remain for the window and the engine's text that has
-//     not yet moved to codes.
+//     locale. They are for the front ends only (the window, the CLI's
+//     flag parsing): the engine keeps codes and data, and its typed
+//     errors say themselves with In (ErrorText), so no package under
+//     detect/ but detect/cli, nor export/, uses them
+//     (detect/internal/deptest).
 package i18n
 
 import (
@@ -189,11 +192,16 @@ func (l Localizer) Lang() string {
 
 // T translates key with optional template data (a map or a struct, used
 // as {{.Name}} in the message). A missing key returns the key itself, so
-// a forgotten translation is visible rather than blank.
+// a forgotten translation is visible rather than blank. An error in a
+// map's values is said in l's language too (ErrorText), so the engine
+// can keep the error itself in its data rather than English words.
 func (l Localizer) T(key string, data ...any) string {
 	var d any
 	if len(data) > 0 {
 		d = data[0]
+	}
+	if m, ok := d.(map[string]any); ok {
+		d = sayErrors(m, l)
 	}
 	fallback, ok := cat.english[key]
 	if !ok {
@@ -215,3 +223,26 @@ func T(key string, data ...any) string { return Localizer{}.T(key, data...) }
 // TIn translates key into a given language ("" = the process-wide one);
 // the same as For(lng).T.
 func TIn(lng, key string, data ...any) string { return For(lng).T(key, data...) }
+
+// sayErrors returns m with its error values as text in l's language; m
+// itself when it holds none.
+func sayErrors(m map[string]any, l Localizer) map[string]any {
+	var out map[string]any
+	for k, v := range m {
+		err, ok := v.(error)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(m))
+			for k2, v2 := range m {
+				out[k2] = v2
+			}
+		}
+		out[k] = ErrorText(err, l)
+	}
+	if out == nil {
+		return m
+	}
+	return out
+}

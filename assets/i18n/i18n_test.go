@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -141,5 +143,34 @@ func TestSystemLanguageIsAShippedOne(t *testing.T) {
 	SetLanguage("")
 	if Language() != got {
 		t.Fatalf("Language() = %q with no override, SystemLanguage() = %q", Language(), got)
+	}
+}
+
+type sayingError struct{}
+
+func (sayingError) Error() string         { return "in English" }
+func (sayingError) In(l Localizer) string { return "in " + l.Lang() }
+
+func TestErrorTextSaysTheTypedErrorInTheLanguageAndKeepsPrefixes(t *testing.T) {
+	it := For("it")
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{sayingError{}, "in it"},
+		{fmt.Errorf("reading x: %w", sayingError{}), "reading x: in it"},
+		{fmt.Errorf("%w: %w", errors.New("malformed"), sayingError{}), "malformed: in it"},
+		{errors.New("plain"), "plain"},
+	} {
+		if got := ErrorText(tc.err, it); got != tc.want {
+			t.Errorf("ErrorText(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+func TestAnErrorInTheDataIsSaidInTheLanguageOfTheMessage(t *testing.T) {
+	got := For("it").T("batch.row.bad-address", map[string]any{"Line": 3, "Value": "x", "Error": sayingError{}})
+	if !strings.Contains(got, "in it") || strings.Contains(got, "in English") {
+		t.Errorf("T = %q, want the error said in Italian", got)
 	}
 }

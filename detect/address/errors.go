@@ -48,9 +48,13 @@ type Error struct {
 	Err error
 }
 
-// Error returns a specific sentence in the current language.
-func (e *Error) Error() string {
-	return i18n.T("address.err."+e.Code, map[string]any{
+// Error says it in English, for logs; front ends show In (or
+// i18n.ErrorText) in the person's language.
+func (e *Error) Error() string { return e.In(i18n.For("en")) }
+
+// In returns a specific sentence in l's language.
+func (e *Error) In(l i18n.Localizer) string {
+	return l.T("address.err."+e.Code, map[string]any{
 		"Input":  e.Input,
 		"Part":   e.Part,
 		"Length": e.Length,

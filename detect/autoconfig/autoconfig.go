@@ -43,24 +43,29 @@ type Error struct {
 	Err    error // the *xmltree.Error, for syntax and safety failures
 }
 
-func (e *Error) Error() string {
+// In says why, in l's language.
+func (e *Error) In(l i18n.Localizer) string {
 	if e.Err != nil {
-		return i18n.T("autoconfig.err.xml", map[string]any{"Detail": e.Err.Error()})
+		return l.T("autoconfig.err.xml", map[string]any{"Detail": i18n.ErrorText(e.Err, l)})
 	}
-	return i18n.T("autoconfig.err."+e.Code, map[string]any{"Detail": e.Detail})
+	return l.T("autoconfig.err."+e.Code, map[string]any{"Detail": e.Detail})
 }
+
+// Error says it in English, for logs and the source report's technical
+// reason; front ends show In.
+func (e *Error) Error() string { return e.In(i18n.For("en")) }
 
 func (e *Error) Unwrap() error { return e.Err }
 
 // Parse reads a clientConfig document. It returns the provider, one
-// warning (a sentence in the current language) per section or value it
-// skipped, and an error only when the document is unsafe, malformed, or
+// warning (a code and data, said with Warning.In) per section or value
+// it skipped, and an error only when the document is unsafe, malformed, or
 // holds no usable server.
 //
 // Usernames keep their placeholders (%EMAILADDRESS%, %EMAILLOCALPART%,
 // %EMAILDOMAIN%) as templates; host names may contain them too (some
 // hosting companies publish "mail.%EMAILDOMAIN%"), lowercased otherwise.
-func Parse(data []byte) (*config.Provider, []string, error) {
+func Parse(data []byte) (*config.Provider, []Warning, error) {
 	root, err := xmltree.Parse(data, xmltree.Limits{MaxBytes: MaxSize, MaxDepth: 32, MaxElements: 10000})
 	if err != nil {
 		return nil, nil, &Error{Code: "xml", Err: err}
@@ -89,8 +94,19 @@ func Parse(data []byte) (*config.Provider, []string, error) {
 	return p, r.warnings, nil
 }
 
+// Warning is a section or value Parse skipped: a code (key
+// "autoconfig.warn.CODE") and its data, with the Line it is on.
+type Warning struct {
+	Code string
+	Line int
+	Data map[string]any
+}
+
+// In says what was skipped and why, in l's language.
+func (w Warning) In(l i18n.Localizer) string { return l.T("autoconfig.warn."+w.Code, w.Data) }
+
 type reader struct {
-	warnings []string
+	warnings []Warning
 }
 
 func (r *reader) warn(code string, line int, data map[string]any) {
@@ -98,7 +114,7 @@ func (r *reader) warn(code string, line int, data map[string]any) {
 		data = map[string]any{}
 	}
 	data["Line"] = line
-	r.warnings = append(r.warnings, i18n.T("autoconfig.warn."+code, data))
+	r.warnings = append(r.warnings, Warning{Code: code, Line: line, Data: data})
 }
 
 func (r *reader) provider(ep *xmltree.Node) *config.Provider {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
 	"github.com/postino-mail/postino/detect/config"
 )
@@ -169,7 +170,7 @@ func TestParseReadsQuirkyRealWorldFiles(t *testing.T) {
 			check("documentation", p.Documentation, w.docs)
 			check("notes", p.Notes, w.notes)
 			if len(warnings) != w.warnings {
-				t.Errorf("%d warnings, want %d:\n%s", len(warnings), w.warnings, strings.Join(warnings, "\n"))
+				t.Errorf("%d warnings, want %d:\n%s", len(warnings), w.warnings, strings.Join(warningTexts(warnings), "\n"))
 			}
 			for _, s := range append(p.Incoming, p.Outgoing...) {
 				if strings.Contains(describe(s), "never-read-this") {
@@ -193,7 +194,7 @@ func TestParseWarningsNameTheSkippedSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := strings.Join(warnings, "\n")
+	all := strings.Join(warningTexts(warnings), "\n")
 	for _, want := range []string{"nine-nine-three", "70000", "quantum", "https://imap.broken.example/", "Line 8:", "must be SMTP"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings do not mention %q:\n%s", want, all)
@@ -293,4 +294,13 @@ func containsServer(list []config.Server, s config.Server) bool {
 		}
 	}
 	return false
+}
+
+// warningTexts says the warnings in English.
+func warningTexts(ws []Warning) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.In(i18n.For("en"))
+	}
+	return out
 }

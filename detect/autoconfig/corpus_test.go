@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/postino-mail/postino/assets/i18n"
 )
 
 // TestParsesEveryFileOfALocalISPDBCorpus runs the parser over a folder of
@@ -33,7 +35,7 @@ func TestParsesEveryFileOfALocalISPDBCorpus(t *testing.T) {
 		}
 		t.Logf("%s: id=%s domains=%d name=%q short=%q in=%v out=%v docs=%d notes=%+v", name, p.ID, len(p.Domains), p.DisplayName, p.ShortName, p.Incoming, p.Outgoing, len(p.Documentation), p.Notes)
 		for _, w := range warnings {
-			t.Logf("%s: warning: %s", name, w)
+			t.Logf("%s: warning: %s", name, w.In(i18n.For("en")))
 		}
 	}
 }

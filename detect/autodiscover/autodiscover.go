@@ -96,15 +96,20 @@ type Error struct {
 	Err        error
 }
 
-func (e *Error) Error() string {
+// In says why, in l's language.
+func (e *Error) In(l i18n.Localizer) string {
 	detail := e.Detail
 	if e.Err != nil {
-		detail = e.Err.Error()
+		detail = i18n.ErrorText(e.Err, l)
 	}
-	return i18n.T("autodiscover.err."+e.Code, map[string]any{
+	return l.T("autodiscover.err."+e.Code, map[string]any{
 		"Detail": detail, "ServerCode": e.ServerCode, "Message": e.Message,
 	})
 }
+
+// Error says it in English, for logs and the source report's technical
+// reason; front ends show In.
+func (e *Error) Error() string { return e.In(i18n.For("en")) }
 
 func (e *Error) Unwrap() error { return e.Err }
 

@@ -111,18 +111,22 @@ func Run(ctx context.Context, opts Options, list *List, sink event.Sink) (*Repor
 		return nil, err
 	}
 
-	b := &run{ctx: ctx, opts: opts, list: list, sink: sink, start: start}
+	b := &run{ctx: ctx, opts: opts, list: list, sink: sink, start: start, loc: i18n.For(opts.Lang)}
 	b.cache = newProbeCache(ctx, opts.PerHost, func(probe.Result) { b.progress() })
 	b.groupByDomain()
 	b.rep = &Report{
-		Format: ReportFormat, Version: ReportVersion, Language: i18n.Language(),
+		Format: ReportFormat, Version: ReportVersion, Language: b.loc.Lang(),
 		IgnoredPasswordColumn: list.IgnoredPasswordColumn,
-		Rejected:              append([]RowError{}, list.Rejected...),
+		Rejected:              make([]RowError, len(list.Rejected)),
 		Domains:               make([]DomainReport, len(b.domains)),
 		Users:                 make([]UserReport, len(list.Users)),
 	}
 	for _, f := range opts.Formats {
 		b.rep.Formats = append(b.rep.Formats, f.Name)
+	}
+	for i, e := range list.Rejected {
+		e.Text = e.In(b.loc)
+		b.rep.Rejected[i] = e
 	}
 	b.emit(Started{Users: len(list.Users), Domains: len(b.domains), Rejected: len(list.Rejected),
 		Rows: b.rep.Rejected, IgnoredPasswordColumn: list.IgnoredPasswordColumn})
@@ -230,6 +234,8 @@ type run struct {
 	sink  event.Sink
 	start time.Time
 	cache *probeCache
+	// loc writes the report's words, in the batch's language.
+	loc i18n.Localizer
 
 	domains []domainWork
 
@@ -306,7 +312,7 @@ func (b *run) domain(i int) {
 	dr.Reused = reused
 	users := b.settle(d, rep, reused, &dr)
 	if healthDone != nil {
-		dr.Health = healthVerdicts(<-healthDone)
+		dr.Health = healthVerdicts(<-healthDone, b.loc)
 	}
 	dr.ElapsedMS = time.Since(start).Milliseconds()
 
@@ -421,11 +427,14 @@ func (b *run) savedCheck(d domainWork) *detect.Report {
 	return rep
 }
 
+// saveCheck writes the domain's check as `postino check --json` does
+// (docs/json.md): in words, in the batch's language, so a later run
+// that reuses it keeps those words.
 func (b *run) saveCheck(d domainWork, rep *detect.Report, reused bool) error {
 	if reused {
 		return nil
 	}
-	data, err := json.MarshalIndent(rep, "", "  ")
+	data, err := json.MarshalIndent(rep.In(b.loc), "", "  ")
 	if err != nil {
 		return err
 	}
@@ -437,7 +446,7 @@ func (b *run) path(rel string) string { return pathJoin(b.opts.Output, rel) }
 
 func (b *run) exportOptions(lang string) export.Options {
 	if lang == "" {
-		lang = b.opts.Lang
+		lang = b.loc.Lang()
 	}
 	return export.Options{Lang: lang, Organization: b.opts.Organization, Signer: b.opts.Signer}
 }
@@ -480,9 +489,7 @@ func (b *run) userReport(ui int) UserReport {
 	u := b.list.Users[ui]
 	lang := u.Language
 	if lang == "" {
-		if lang = i18n.Normalize(b.opts.Lang); lang == "" {
-			lang = i18n.Language()
-		}
+		lang = b.loc.Lang()
 	}
 	return UserReport{Line: u.Line, Address: u.Address.String(), Name: u.Name, Domain: u.Address.Domain,
 		Language: lang, Files: []string{}}
@@ -497,9 +504,9 @@ func (b *run) failedUserWith(ui int, code string, err error) UserReport {
 	ur.Status = UserFailed
 	data := map[string]any{"Domain": ur.Domain, "Error": ""}
 	if err != nil {
-		data["Error"] = err.Error()
+		data["Error"] = i18n.ErrorText(err, b.loc)
 	}
-	ur.Reason = &Reason{Code: code, Text: i18n.T("batch.reason."+code, data)}
+	ur.Reason = &Reason{Code: code, Text: b.loc.T("batch.reason."+code, data)}
 	return ur
 }
 
@@ -594,14 +601,14 @@ func problemsOf(rep *detect.Report) []Problem {
 	return out
 }
 
-func healthVerdicts(r *health.Report) []HealthVerdict {
+func healthVerdicts(r *health.Report, l i18n.Localizer) []HealthVerdict {
 	if r == nil {
 		return nil
 	}
 	out := make([]HealthVerdict, 0, len(r.Checks))
 	for _, c := range r.Checks {
 		out = append(out, HealthVerdict{Name: c.Name, Verdict: string(c.Verdict), Code: c.Code,
-			Summary: c.Summary.String(), Remedy: c.Remedy.String()})
+			Summary: c.Summary.In(l), Remedy: c.Remedy.In(l)})
 	}
 	return out
 }

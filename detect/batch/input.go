@@ -57,8 +57,12 @@ type RowError struct {
 	Code string `json:"code"`
 	// Value is the offending cell as written.
 	Value string `json:"value"`
-	// Text says what is wrong in the report's language.
+	// Text says what is wrong in the report's language: empty from
+	// Parse, which keeps the code and Data; the batch's report fills it
+	// (In).
 	Text string `json:"text"`
+	// Data fills the message of Code.
+	Data map[string]any `json:"-"`
 	// DuplicateOf is the line of the first row with the same address
 	// (code "duplicate" only).
 	DuplicateOf int `json:"duplicate_of,omitempty"`
@@ -81,17 +85,29 @@ type List struct {
 	IgnoredPasswordColumn string
 }
 
-// InputError is a list that cannot be used at all (exit code 2). Its
-// text is translated.
-type InputError struct {
-	Code string
-	msg  string
+// In says what is wrong with the row, in l's language.
+func (e RowError) In(l i18n.Localizer) string {
+	if e.Text != "" {
+		return e.Text
+	}
+	return l.T("batch.row."+e.Code, e.Data)
 }
 
-func (e *InputError) Error() string { return e.msg }
+// InputError is a list that cannot be used at all (exit code 2): a code
+// and its data, which a front end puts into words with In.
+type InputError struct {
+	Code string
+	Data map[string]any
+}
 
-func inputError(code string, data ...any) error {
-	return &InputError{Code: code, msg: i18n.T("batch.input."+code, data...)}
+// In says what is wrong with the list, in l's language.
+func (e *InputError) In(l i18n.Localizer) string { return l.T("batch.input."+e.Code, e.Data) }
+
+// Error is the English text, for logs; front ends show In.
+func (e *InputError) Error() string { return e.In(i18n.For("en")) }
+
+func inputError(code string, data map[string]any) error {
+	return &InputError{Code: code, Data: data}
 }
 
 // Column names people use, lowercase, without spaces, dashes or dots.
@@ -234,7 +250,7 @@ func (l *List) addRow(rec []string, line int, col columns, seen map[string]int) 
 		}
 		data["Value"] = value
 		data["Line"] = line
-		l.Rejected = append(l.Rejected, RowError{Line: line, Code: code, Value: value, Text: i18n.T("batch.row."+code, data)})
+		l.Rejected = append(l.Rejected, RowError{Line: line, Code: code, Value: value, Data: data})
 	}
 	raw := strings.TrimPrefix(strings.TrimPrefix(cell(col.email), "mailto:"), "MAILTO:")
 	if raw == "" {
@@ -243,7 +259,7 @@ func (l *List) addRow(rec []string, line int, col columns, seen map[string]int) 
 	}
 	addr, err := address.Parse(raw)
 	if err != nil {
-		reject(RowBadAddress, raw, map[string]any{"Error": err.Error()})
+		reject(RowBadAddress, raw, map[string]any{"Error": err}) // said in the report's language
 		return
 	}
 	key := strings.ToLower(addr.String())

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/postino-mail/postino/assets/i18n"
 )
 
 func parse(t *testing.T, text string) *List {
@@ -141,8 +143,8 @@ func TestParseRejectsBadRowsWithLineAndGoesOn(t *testing.T) {
 		if want[r.Line] != r.Code {
 			t.Errorf("line %d: code %s, want %s", r.Line, r.Code, want[r.Line])
 		}
-		if r.Text == "" || !strings.Contains(r.Text, fmt.Sprint(r.Line)) {
-			t.Errorf("line %d: text %q does not name the line", r.Line, r.Text)
+		if text := r.In(i18n.For("en")); text == "" || !strings.Contains(text, fmt.Sprint(r.Line)) {
+			t.Errorf("line %d: text %q does not name the line", r.Line, text)
 		}
 		if r.Code == RowDuplicate && r.DuplicateOf != 2 {
 			t.Errorf("duplicate of %d, want 2", r.DuplicateOf)
@@ -221,5 +223,18 @@ func TestSafeName(t *testing.T) {
 	a, b := SafeName(long), SafeName(long+"x")
 	if len(a) > maxNameBytes || a == b {
 		t.Errorf("long names: %d bytes, distinct %v", len(a), a != b)
+	}
+}
+
+// A rejected row says the address's own error in the report's language,
+// not in English or the language of the process that parsed the list.
+func TestRejectedRowSaysTheAddressErrorInTheReportsLanguage(t *testing.T) {
+	l := parse(t, "email\nmario.rossi.libero.it\n")
+	if len(l.Rejected) != 1 || l.Rejected[0].Code != RowBadAddress {
+		t.Fatalf("rejected %+v", l.Rejected)
+	}
+	got := l.Rejected[0].In(i18n.For("it"))
+	if !strings.Contains(got, "non è un indirizzo valido") || !strings.Contains(got, "ha bisogno di una @") {
+		t.Errorf("row text %q is not all in Italian", got)
 	}
 }

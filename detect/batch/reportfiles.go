@@ -121,9 +121,16 @@ func csvSafe(rec []string) []string {
 	return rec
 }
 
-var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"t":      func(key string, data ...any) string { return i18n.T(key, data...) },
-	"t1":     func(key, name string, v any) string { return i18n.T(key, map[string]any{name: v}) },
+// htmlFuncs are the page's template functions; t and t1 write in the
+// report's language (reportHTML binds them for one page).
+func htmlFuncs(l i18n.Localizer) template.FuncMap {
+	return template.FuncMap{
+		"t":  func(key string, data ...any) string { return l.T(key, data...) },
+		"t1": func(key, name string, v any) string { return l.T(key, map[string]any{name: v}) },
+	}
+}
+
+var htmlPage = template.Must(template.New("report").Funcs(htmlFuncs(i18n.For("en"))).Funcs(template.FuncMap{
 	"server": serverText,
 	// href makes a relative link of a /-separated path whose names may
 	// hold %XX escapes of their own (SafeName).
@@ -182,9 +189,14 @@ small{color:#555}
 </html>
 `))
 
+// reportHTML writes the page in the report's language (Report.Language).
 func reportHTML(r *Report) ([]byte, error) {
+	page, err := htmlPage.Clone()
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
-	if err := htmlPage.Execute(&b, r); err != nil {
+	if err := page.Funcs(htmlFuncs(i18n.For(r.Language))).Execute(&b, r); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

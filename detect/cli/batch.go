@@ -126,6 +126,7 @@ func runBatch(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	opts := batch.Options{Output: a.output, Formats: formats, Lang: a.lang, Organization: a.org,
 		Force: a.force, Health: a.health, NoHTTP: a.noHTTP, ProbeTimeout: a.timeout,
 		Domains: a.domains, PerHost: a.perHost, OverrideDir: env.Getenv(EnvISPDir)}
@@ -157,14 +158,14 @@ func runBatch(env *Env) int {
 
 	ctx, stop := batchSignals()
 	defer stop()
-	view := &batchView{w: env.Stderr, live: env.StderrIsTerminal || isTerminal(env.Stderr)}
+	view := &batchView{w: env.Stderr, loc: loc, live: env.StderrIsTerminal || isTerminal(env.Stderr)}
 	rep, err := batch.Run(ctx, opts, list, view.Handle)
 	view.Close()
 	if rep == nil {
-		return fail(usageError(i18n.T("batch.cli.err.output", map[string]any{"Dir": a.output, "Error": fileError(err)})))
+		return fail(usageError(loc.T("batch.cli.err.output", map[string]any{"Dir": a.output, "Error": fileError(err)})))
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.T("batch.cli.err.report", map[string]any{"Dir": a.output, "Error": fileError(err)}))
+		fmt.Fprintln(env.Stderr, loc.T("batch.cli.err.report", map[string]any{"Dir": a.output, "Error": fileError(err)}))
 	}
 	if a.json {
 		data, err := batch.MarshalReport(rep)
@@ -173,7 +174,7 @@ func runBatch(env *Env) int {
 		}
 		env.Stdout.Write(data)
 	} else {
-		renderBatchText(env.Stdout, rep, a.output)
+		renderBatchText(env.Stdout, loc, rep, a.output)
 	}
 	if rep.AllDone() && err == nil {
 		return ExitOK
@@ -200,7 +201,7 @@ func readUserList(env *Env, name string) (*batch.List, error) {
 	list, err := batch.Parse(r)
 	var ie *batch.InputError
 	if errors.As(err, &ie) {
-		return nil, usageError(i18n.T("batch.cli.err.input", map[string]any{"File": name, "Error": ie.Error()}))
+		return nil, usageError(i18n.T("batch.cli.err.input", map[string]any{"File": name, "Error": ie.In(i18n.For(""))}))
 	}
 	return list, err
 }
@@ -211,6 +212,7 @@ func readUserList(env *Env, name string) (*batch.List, error) {
 // second.
 type batchView struct {
 	w    io.Writer
+	loc  i18n.Localizer
 	live bool
 
 	mu     sync.Mutex
@@ -228,22 +230,22 @@ func (v *batchView) Handle(e event.Event) {
 	switch e := e.(type) {
 	case batch.Started:
 		if e.IgnoredPasswordColumn != "" {
-			fmt.Fprintln(v.w, i18n.T("batch.password_column", map[string]any{"Column": e.IgnoredPasswordColumn}))
+			fmt.Fprintln(v.w, v.loc.T("batch.password_column", map[string]any{"Column": e.IgnoredPasswordColumn}))
 		}
 		for _, r := range e.Rows {
-			fmt.Fprintln(v.w, i18n.T("batch.cli.rejected", map[string]any{"Line": r.Line, "Text": r.Text}))
+			fmt.Fprintln(v.w, v.loc.T("batch.cli.rejected", map[string]any{"Line": r.Line, "Text": r.Text}))
 		}
 	case batch.Progress:
 		if !v.live || (time.Since(v.last) < 100*time.Millisecond && e.UsersDone < e.Users) {
 			return
 		}
 		v.last = time.Now()
-		line := i18n.T("batch.cli.progress", map[string]any{
+		line := v.loc.T("batch.cli.progress", map[string]any{
 			"DomainsDone": e.DomainsDone, "Domains": e.Domains, "UsersDone": e.UsersDone, "Users": e.Users,
 			"Endpoints": e.EndpointsProbed,
 		})
 		if eta := e.ETA(); eta > 0 {
-			line += " · " + i18n.T("batch.cli.eta", map[string]any{"Seconds": int(eta.Seconds() + 0.5)})
+			line += " · " + v.loc.T("batch.cli.eta", map[string]any{"Seconds": int(eta.Seconds() + 0.5)})
 		}
 		fmt.Fprintf(v.w, "\r\x1b[K%s", line)
 		v.shown = true
@@ -262,9 +264,9 @@ func (v *batchView) Close() {
 
 // renderBatchText prints the outcome: each domain with its settings or
 // its problem, each user without a profile and why, and the totals.
-func renderBatchText(w io.Writer, r *batch.Report, dir string) {
+func renderBatchText(w io.Writer, loc i18n.Localizer, r *batch.Report, dir string) {
 	for _, d := range r.Domains {
-		status := i18n.T("batch.domain." + string(d.Status))
+		status := loc.T("batch.domain." + string(d.Status))
 		fmt.Fprintf(w, "%s: %s\n", d.Domain, status)
 		if d.Incoming != nil && d.Outgoing != nil {
 			fmt.Fprintf(w, "  %s\n  %s\n", d.Incoming.String(), d.Outgoing.String())
@@ -283,9 +285,9 @@ func renderBatchText(w io.Writer, r *batch.Report, dir string) {
 			fmt.Fprintf(w, "%s: %s\n", u.Address, u.Reason.Text)
 		}
 	}
-	fmt.Fprintln(w, i18n.T("batch.report.summary", r.Summary))
+	fmt.Fprintln(w, loc.T("batch.report.summary", r.Summary))
 	if r.Canceled {
-		fmt.Fprintln(w, i18n.T("batch.report.canceled"))
+		fmt.Fprintln(w, loc.T("batch.report.canceled"))
 	}
-	fmt.Fprintln(w, i18n.T("batch.cli.report_at", map[string]any{"Dir": dir, "Endpoints": r.EndpointsProbed}))
+	fmt.Fprintln(w, loc.T("batch.cli.report_at", map[string]any{"Dir": dir, "Endpoints": r.EndpointsProbed}))
 }

@@ -146,15 +146,16 @@ func runCheck(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
 		return ExitUsage
 	}
 	var password string
 	if a.passwordStdin {
 		if password, err = readPassword(env.Stdin); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
@@ -174,7 +175,7 @@ func runCheck(env *Env) int {
 	var sink event.Sink = event.Discard
 	var progress *progressView
 	if env.StderrIsTerminal || isTerminal(env.Stderr) {
-		progress = newProgressView(env.Stderr)
+		progress = newProgressView(env.Stderr, loc)
 		sink = progress.Handle
 	}
 	rep := detect.Check(ctx, detect.CheckOptions{
@@ -193,7 +194,7 @@ func runCheck(env *Env) int {
 	if progress != nil {
 		progress.Close()
 	}
-	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
+	rep = rep.In(loc) // the words, in the language of the run
 
 	// The round trip runs after the check: its live line follows the
 	// check's, and in text mode the check's table is already on screen
@@ -201,15 +202,16 @@ func runCheck(env *Env) int {
 	doc := checkDocument{Report: rep}
 	saidWhy := false // the one line saying why the exit is 1 is out
 	if !a.json {
-		renderCheckText(env.Stdout, rep)
+		renderCheckText(env.Stdout, loc, rep)
 	}
 	if a.sendTest {
 		rt := sendTest(ctx, env, a, nw, addr, password, rep)
-		doc.Roundtrip = &rt
+		words := rt.In(loc)
+		doc.Roundtrip = &words
 		if !a.json {
-			renderRoundtripText(env.Stdout, addr.String(), rt)
+			renderRoundtripText(env.Stdout, loc, addr.String(), rt)
 		} else if rt.Status == roundtrip.Refused {
-			fmt.Fprintln(env.Stderr, notSentLine(rt))
+			fmt.Fprintln(env.Stderr, notSentLine(rt, loc))
 			saidWhy = true
 		}
 	}
@@ -219,9 +221,9 @@ func runCheck(env *Env) int {
 			return ExitNotFound
 		}
 	}
-	why := exitCaveat(rep, password != "", a.trustHosts)
+	why := exitCaveat(loc, rep, password != "", a.trustHosts)
 	if why == "" && doc.Roundtrip != nil && doc.Roundtrip.Status != roundtrip.Arrived {
-		why = i18n.T("check.exit.caveat.roundtrip")
+		why = loc.T("check.exit.caveat.roundtrip")
 	}
 	if why != "" {
 		// The recommendation (if any) is printed above; one line says
@@ -238,19 +240,19 @@ func runCheck(env *Env) int {
 // recommended incoming and outgoing endpoints must both exist, have a
 // verified certificate (or be a host the person trusted explicitly with
 // --trust-host) and, when a password was given, have logged in.
-func exitCaveat(rep *detect.Report, withPassword bool, trusted hostList) string {
+func exitCaveat(loc i18n.Localizer, rep *detect.Report, withPassword bool, trusted hostList) string {
 	if !rep.Working() {
-		return i18n.T("check.exit.caveat.no_recommendation")
+		return loc.T("check.exit.caveat.no_recommendation")
 	}
 	for _, c := range []*recommend.Choice{rep.Recommended.Incoming, rep.Recommended.Outgoing} {
 		ep := map[string]any{"Endpoint": net.JoinHostPort(c.Host, strconv.Itoa(c.Port))}
 		switch {
 		case !c.Verified && !trusted.has(c.Host):
-			return i18n.T("check.exit.caveat.cert", ep)
+			return loc.T("check.exit.caveat.cert", ep)
 		case withPassword && c.Login == probe.LoginSkipped:
-			return i18n.T("check.exit.caveat.login_not_tried", ep)
+			return loc.T("check.exit.caveat.login_not_tried", ep)
 		case withPassword && c.Login != probe.LoginOK:
-			return i18n.T("check.exit.caveat.login_failed", ep)
+			return loc.T("check.exit.caveat.login_failed", ep)
 		}
 	}
 	return ""
@@ -284,5 +286,5 @@ func (h hostList) has(host string) bool {
 // the round trip when --send-test was given (docs/json.md).
 type checkDocument struct {
 	*detect.Report
-	Roundtrip *roundtrip.Result `json:"roundtrip,omitempty"`
+	Roundtrip *roundtrip.Rendered `json:"roundtrip,omitempty"`
 }

@@ -295,7 +295,7 @@ func TestPasswordAppearsInNoOutput(t *testing.T) {
 // the cursor back over what it drew, then rewrites each line in place.
 func TestProgressRewritesOneLinePerEndpointInPlace(t *testing.T) {
 	var buf bytes.Buffer
-	p := newProgressView(&buf)
+	p := newProgressView(&buf, i18n.For("en"))
 	a := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 993, Security: config.TLS}
 	b := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 465, Security: config.TLS}
 	p.Handle(detect.CheckStarted{Address: "anna@example.org", Domain: "example.org"})
@@ -333,7 +333,7 @@ func TestProgressStaysShorterThanASmallTerminal(t *testing.T) {
 	i18n.SetLanguage("en")
 	t.Cleanup(func() { i18n.SetLanguage("") })
 	var buf bytes.Buffer
-	p := newProgressView(&buf)
+	p := newProgressView(&buf, i18n.For("en"))
 	var eps []config.Server
 	for i := 0; i < 30; i++ {
 		ep := config.Server{Protocol: config.SMTP, Host: fmt.Sprintf("h%d.example.org", i), Port: 587, Security: config.STARTTLS}
@@ -438,14 +438,13 @@ func TestCheckWithEveryDNSLookupFailingNamesTheFailedSources(t *testing.T) {
 // "These also work" must not hide that an endpoint only works with an
 // unverified certificate, or that the password was never tried there.
 func TestChoiceTextNamesEveryCaveat(t *testing.T) {
-	i18n.SetLanguage("en")
-	t.Cleanup(func() { i18n.SetLanguage("") })
+	loc := i18n.For("en")
 	srv := config.Server{Protocol: config.POP3, Host: "pop.example.org", Port: 995, Security: config.TLS, Username: "anna@example.org"}
-	clean := choiceText(&recommend.Choice{Server: srv, Verified: true, Login: probe.LoginOK})
+	clean := choiceText(loc, &recommend.Choice{Server: srv, Verified: true, Login: probe.LoginOK})
 	if strings.Contains(clean, "—") {
 		t.Errorf("a verified endpoint with a working login has no caveat: %q", clean)
 	}
-	got := choiceText(&recommend.Choice{Server: srv, Verified: false, Login: probe.LoginSkipped})
+	got := choiceText(loc, &recommend.Choice{Server: srv, Verified: false, Login: probe.LoginSkipped})
 	for _, want := range []string{"pop.example.org:995", "certificate not verified", "password not tried there"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("choiceText = %q, lacks %q", got, want)

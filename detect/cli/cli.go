@@ -255,7 +255,9 @@ func reportParseError(env *Env, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	fmt.Fprintln(env.Stderr, err)
+	// Parsing comes before the run's Localizer: the process-wide
+	// language, which main set from --lang.
+	fmt.Fprintln(env.Stderr, i18n.ErrorText(err, i18n.For("")))
 	return ExitUsage
 }
 

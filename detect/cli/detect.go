@@ -74,9 +74,10 @@ func runDetect(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
 		return ExitUsage
 	}
 	netw, err := env.networkWithCA(a.dns, a.caFile)
@@ -94,7 +95,7 @@ func runDetect(env *Env) int {
 	defer stop()
 	var sink event.Sink
 	if !a.json && env.StderrIsTerminal {
-		sink = liveSourceLines(env.Stderr)
+		sink = liveSourceLines(env.Stderr, loc)
 	}
 	res := discover.Run(ctx, discover.Options{
 		Network:     netw,
@@ -110,7 +111,7 @@ func runDetect(env *Env) int {
 			return ExitUsage
 		}
 	} else {
-		writeDetectText(env.Stdout, res)
+		writeDetectText(env.Stdout, loc, res)
 	}
 	if res.HasIncoming() && res.HasOutgoing() {
 		return ExitOK
@@ -125,36 +126,40 @@ func oneLine(s string) string {
 
 // liveSourceLines prints one line per finished source while the run goes
 // on, so a person at a terminal sees progress.
-func liveSourceLines(w io.Writer) event.Sink {
+func liveSourceLines(w io.Writer, loc i18n.Localizer) event.Sink {
 	return func(e event.Event) {
 		if f, ok := e.(discover.SourceFinished); ok {
-			fmt.Fprintf(w, "  %s: %s\n", sourceLabel(f.Source), statusLabel(f.Status))
+			fmt.Fprintf(w, "  %s: %s\n", sourceLabel(loc, f.Source), statusLabel(loc, f.Status))
 		}
 	}
 }
 
-func sourceLabel(s discover.SourceName) string { return i18n.T("discover.source." + string(s)) }
+func sourceLabel(loc i18n.Localizer, s discover.SourceName) string {
+	return loc.T("discover.source." + string(s))
+}
 
 // shortSources names a candidate's sources briefly, in the person's
 // language, for the narrow column of the candidates table.
-func shortSources(names []string) string {
+func shortSources(loc i18n.Localizer, names []string) string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = i18n.T("discover.short." + n)
+		out[i] = loc.T("discover.short." + n)
 	}
 	return strings.Join(out, ", ")
 }
 
-func statusLabel(s discover.Status) string { return i18n.T("discover.status." + string(s)) }
+func statusLabel(loc i18n.Localizer, s discover.Status) string {
+	return loc.T("discover.status." + string(s))
+}
 
 // sourceDetail says what a source found or why it failed.
-func sourceDetail(s discover.SourceReport) string {
+func sourceDetail(loc i18n.Localizer, s discover.SourceReport) string {
 	var parts []string
 	if s.Provider != "" {
 		parts = append(parts, s.Provider)
 	}
 	if s.ErrorCode != "" && !(s.Status == discover.StatusNotFound && s.ErrorCode == discover.CodeNotFound) {
-		parts = append(parts, i18n.T("discover.error."+s.ErrorCode))
+		parts = append(parts, loc.T("discover.error."+s.ErrorCode))
 	}
 	if s.URL != "" {
 		parts = append(parts, s.URL)
@@ -165,15 +170,15 @@ func sourceDetail(s discover.SourceReport) string {
 // writeProvider names the recognised provider and says what a person
 // must know before configuring a mail program (an app password, IMAP to
 // switch on, ...), with the provider's own documentation.
-func writeProvider(w io.Writer, p *config.Provider) {
+func writeProvider(w io.Writer, loc i18n.Localizer, p *config.Provider) {
 	if p.DisplayName != "" {
-		fmt.Fprintln(w, i18n.T("detect.text.provider", map[string]any{"Name": p.DisplayName}))
+		fmt.Fprintln(w, loc.T("detect.text.provider", map[string]any{"Name": p.DisplayName}))
 	}
 	for _, n := range p.Notes {
-		text := oneLine(providers.NoteText(n))
+		text := oneLine(providers.NoteTextIn(loc.Lang(), n))
 		if n.Untrusted {
 			// Anyone on the path could have written it: no link.
-			fmt.Fprintln(w, "  - "+i18n.T("security.note.untrusted", map[string]any{"Text": text}))
+			fmt.Fprintln(w, "  - "+loc.T("security.note.untrusted", map[string]any{"Text": text}))
 			continue
 		}
 		if n.URL != "" && !strings.Contains(text, n.URL) {
@@ -182,60 +187,60 @@ func writeProvider(w io.Writer, p *config.Provider) {
 		fmt.Fprintln(w, "  - "+text)
 	}
 	for _, u := range p.Documentation {
-		fmt.Fprintln(w, i18n.T("detect.text.documentation", map[string]any{"URL": u}))
+		fmt.Fprintln(w, loc.T("detect.text.documentation", map[string]any{"URL": u}))
 	}
 }
 
-func writeDetectText(w io.Writer, res *discover.Result) {
+func writeDetectText(w io.Writer, loc i18n.Localizer, res *discover.Result) {
 	// People read the domain as they typed it; the ASCII form DNS uses
 	// follows when it differs (an internationalised domain).
 	addr, domain := res.Address, res.Domain
 	if res.DomainUnicode != "" && res.DomainUnicode != res.Domain {
 		addr = strings.TrimSuffix(res.Address, res.Domain) + res.DomainUnicode
 	}
-	fmt.Fprintln(w, i18n.T("detect.text.title", map[string]any{"Address": addr, "Domain": domain}))
+	fmt.Fprintln(w, loc.T("detect.text.title", map[string]any{"Address": addr, "Domain": domain}))
 	if res.Provider != nil {
-		writeProvider(w, res.Provider)
+		writeProvider(w, loc, res.Provider)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, i18n.T("detect.text.sources"))
+	fmt.Fprintln(w, loc.T("detect.text.sources"))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", i18n.T("detect.col.source"), i18n.T("detect.col.result"),
-		i18n.T("detect.col.servers"), i18n.T("detect.col.trust"), i18n.T("detect.col.details"))
+	fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", loc.T("detect.col.source"), loc.T("detect.col.result"),
+		loc.T("detect.col.servers"), loc.T("detect.col.trust"), loc.T("detect.col.details"))
 	for _, s := range res.Sources {
-		trust := i18n.T("discover.trust." + string(s.Trust))
-		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", sourceLabel(s.Name), statusLabel(s.Status), s.Candidates, trust, sourceDetail(s))
+		trust := loc.T("discover.trust." + string(s.Trust))
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\t%s\n", sourceLabel(loc, s.Name), statusLabel(loc, s.Status), s.Candidates, trust, sourceDetail(loc, s))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
 	if len(res.Candidates) == 0 {
-		fmt.Fprintln(w, i18n.T("detect.text.none"))
+		fmt.Fprintln(w, loc.T("detect.text.none"))
 		return
 	}
-	fmt.Fprintln(w, i18n.T("detect.text.candidates"))
+	fmt.Fprintln(w, loc.T("detect.text.candidates"))
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  #\t%s\t%s\t%s\t%s\t%s\t%s\n",
-		i18n.T("detect.col.protocol"), i18n.T("detect.col.server"), i18n.T("detect.col.security"),
-		i18n.T("detect.col.username"), i18n.T("detect.col.sources"), i18n.T("detect.col.trust"))
+		loc.T("detect.col.protocol"), loc.T("detect.col.server"), loc.T("detect.col.security"),
+		loc.T("detect.col.username"), loc.T("detect.col.sources"), loc.T("detect.col.trust"))
 	for i, c := range res.Candidates {
-		trust := i18n.T("detect.text.trusted")
+		trust := loc.T("detect.text.trusted")
 		if !c.Trusted {
-			trust = i18n.T("detect.text.untrusted")
+			trust = loc.T("detect.text.untrusted")
 		}
 		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, strings.ToUpper(string(c.Protocol)), c.Address(),
-			i18n.T("discover.security."+string(c.Security)), res.Login(c), shortSources(c.Sources), trust)
+			loc.T("discover.security."+string(c.Security)), res.Login(c), shortSources(loc, c.Sources), trust)
 	}
 	tw.Flush()
 	for _, c := range res.Candidates {
 		if !c.Trusted {
 			// Say once what the word in the last column means.
 			fmt.Fprintln(w)
-			fmt.Fprintln(w, i18n.T("detect.text.untrusted_legend"))
+			fmt.Fprintln(w, loc.T("detect.text.untrusted_legend"))
 			break
 		}
 	}
 	if !res.HasIncoming() || !res.HasOutgoing() {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, i18n.T("detect.text.incomplete"))
+		fmt.Fprintln(w, loc.T("detect.text.incomplete"))
 	}
 }

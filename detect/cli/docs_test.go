@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/batch"
 	"github.com/postino-mail/postino/detect/discover"
@@ -103,14 +104,14 @@ func TestJSONDocExamplesAreValidDocumentsOfTheirCommand(t *testing.T) {
 }
 
 // fullRoundtrip is a round-trip result with every field set.
-func fullRoundtrip() roundtrip.Result {
+func fullRoundtrip() roundtrip.Rendered {
 	now := time.Now()
 	p := problem.New(problem.Closed, nil)
 	return roundtrip.Result{
 		Status: roundtrip.Arrived, Code: "arrived", Problem: &p, Token: "t", MessageID: "m", Subject: "s",
 		SentAt: now, ArrivedAt: now, Send: time.Second, Latency: time.Second, Folder: "INBOX", Polls: 1,
 		Deleted: true, DeleteFailed: &p, MarkedDeleted: true,
-	}
+	}.In(i18n.For("en"))
 }
 
 // fullHealth is what postino health --json prints, with every field set.

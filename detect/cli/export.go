@@ -222,12 +222,13 @@ func runExport(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	sec, err := readSecrets(env.Stdin, a)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
-	opts := export.Options{Lang: i18n.For(a.lang).Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
+	opts := export.Options{Lang: loc.Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
 	if a.encryptTo != "" {
 		data, err := readFileCapped(a.encryptTo, maxP12Size)
 		if err == nil {
@@ -236,13 +237,13 @@ func runExport(env *Env) int {
 			err = exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
 		}
 		if err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
 	if a.signP12 != "" {
 		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 	}
@@ -258,7 +259,7 @@ func runExport(env *Env) int {
 		rep, raw, err = runExportCheck(env, a, sec.password)
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	opts.Report = raw
@@ -266,19 +267,19 @@ func runExport(env *Env) int {
 	// An interrupted check has not tested every server: its choice may
 	// not be the best one, so nothing is written from it.
 	if rep.Canceled {
-		fmt.Fprintln(env.Stderr, i18n.T("export.cli.err.canceled", map[string]any{"Address": rep.Address}))
+		fmt.Fprintln(env.Stderr, loc.T("export.cli.err.canceled", map[string]any{"Address": rep.Address}))
 		return ExitNotFound
 	}
 	s, ok := settingsFromReport(rep, a.name)
 	if !ok {
-		fmt.Fprintln(env.Stderr, nothingToExport(rep))
+		fmt.Fprintln(env.Stderr, nothingToExport(loc, rep))
 		return ExitNotFound
 	}
 	if a.domainFiles != "" || f.Name == "dns" {
 		// What is published for the whole domain holds only servers
 		// that passed the check with a verified certificate.
 		if s, err = rep.DomainSettings(); err != nil {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.err.not_verified", map[string]any{"Address": rep.Address}))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.err.not_verified", map[string]any{"Address": rep.Address}))
 			return ExitNotFound
 		}
 	}
@@ -288,26 +289,26 @@ func runExport(env *Env) int {
 	s.Password = sec.password
 	data, err := f.Export(s, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if a.includePassword {
-		fmt.Fprintln(env.Stderr, export.PasswordWarning(i18n.Language()))
+		fmt.Fprintln(env.Stderr, export.PasswordWarning(loc.Lang()))
 		if opts.EncryptTo == nil && f.Name == "mobileconfig" {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.warn.password_unencrypted"))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.warn.password_unencrypted"))
 		}
 	}
 	if f.Name == "thunderbird" {
 		for _, l := range export.ThunderbirdLeftOut(s) {
-			fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+			fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 		}
 	}
-	for _, w := range unverifiedWarnings(rep) {
+	for _, w := range unverifiedWarnings(loc, rep) {
 		fmt.Fprintln(env.Stderr, w)
 	}
 	if a.output == "" {
 		if _, err := env.Stdout.Write(data); err != nil {
-			fmt.Fprintln(env.Stderr, err)
+			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 			return ExitUsage
 		}
 		return ExitOK
@@ -317,23 +318,24 @@ func runExport(env *Env) int {
 		mode = 0o600 // the file holds a password: only its owner may read it
 	}
 	if err := writeFileAtomic(a.output, data, mode, a.force); err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
-	fmt.Fprintln(env.Stderr, i18n.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
+	fmt.Fprintln(env.Stderr, loc.T("export.cli.wrote", map[string]any{"File": a.output, "Format": f.Name}))
 	return ExitOK
 }
 
 // writeDomainFiles writes the tree for the domain's web server under
 // a.domainFiles. Without --force, files already there are not replaced.
 func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
+	loc := i18n.For(a.lang)
 	files, err := export.DomainFiles(s, export.DomainFilesOptions{Lang: a.lang, WebHost: a.webHost, DeclareAbsent: a.declareAbsent})
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
 	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {
-		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": i18n.T("domainfiles.cli.err.not_dir")}))
+		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": loc.T("domainfiles.cli.err.not_dir")}))
 		return ExitUsage
 	}
 	if !a.force {
@@ -350,12 +352,12 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 		return ExitUsage
 	}
 	for _, l := range export.ThunderbirdLeftOut(s) {
-		fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(i18n.Language())}))
+		fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.left_out", map[string]any{"Text": l.Text(loc.Lang())}))
 	}
 	for _, f := range files {
 		fmt.Fprintln(env.Stderr, "  "+filepath.Join(a.domainFiles, filepath.FromSlash(f.Path)))
 	}
-	fmt.Fprintln(env.Stderr, i18n.T("domainfiles.cli.wrote", map[string]any{"Dir": a.domainFiles, "Count": len(files), "Readme": filepath.Join(a.domainFiles, export.DomainFileReadme)}))
+	fmt.Fprintln(env.Stderr, loc.T("domainfiles.cli.wrote", map[string]any{"Dir": a.domainFiles, "Count": len(files), "Readme": filepath.Join(a.domainFiles, export.DomainFileReadme)}))
 	return ExitOK
 }
 
@@ -442,9 +444,10 @@ func reportIsFor(given string, rep *detect.Report) bool {
 // runExportCheck runs the same check as `postino check` and returns its
 // report and the report's JSON (for the JSON export).
 func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		return nil, nil, usageError(oneLine(err.Error()))
+		return nil, nil, usageError(oneLine(i18n.ErrorText(err, loc)))
 	}
 	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
 		return nil, nil, err
@@ -458,7 +461,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	var sink event.Sink = event.Discard
 	var progress *progressView
 	if env.StderrIsTerminal {
-		progress = newProgressView(env.Stderr)
+		progress = newProgressView(env.Stderr, loc)
 		sink = progress.Handle
 	}
 	rep := env.check()(ctx, detect.CheckOptions{
@@ -472,7 +475,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if progress != nil {
 		progress.Close()
 	}
-	rep = rep.In(i18n.For(a.lang)) // the words, in the language of the run
+	rep = rep.In(loc) // the words, in the language of the run
 	raw, err := json.Marshal(rep)
 	if err != nil {
 		return nil, nil, err

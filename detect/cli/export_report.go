@@ -24,7 +24,7 @@ func settingsFromReport(rep *detect.Report, displayName string) (s export.Settin
 // server, the login refusals behind it (the usual cause when a password
 // was given: the server answered but said no), and where to see every
 // test.
-func nothingToExport(rep *detect.Report) string {
+func nothingToExport(loc i18n.Localizer, rep *detect.Report) string {
 	why := "export.cli.err.no_servers"
 	switch {
 	case len(rep.Probes) == 0:
@@ -35,7 +35,7 @@ func nothingToExport(rep *detect.Report) string {
 		why = "export.cli.err.no_incoming"
 	}
 	var b strings.Builder
-	b.WriteString(i18n.T("export.cli.err.nothing", map[string]any{"Address": rep.Address, "Why": i18n.T(why)}))
+	b.WriteString(loc.T("export.cli.err.nothing", map[string]any{"Address": rep.Address, "Why": loc.T(why)}))
 	seen := map[string]bool{}
 	for _, p := range rep.Probes {
 		if p.Login != probe.LoginFailed {
@@ -52,7 +52,7 @@ func nothingToExport(rep *detect.Report) string {
 			}
 		}
 	}
-	b.WriteString("\n" + i18n.T("export.cli.err.see_check", map[string]any{"Address": rep.Address}))
+	b.WriteString("\n" + loc.T("export.cli.err.see_check", map[string]any{"Address": rep.Address}))
 	return b.String()
 }
 
@@ -60,11 +60,11 @@ func nothingToExport(rep *detect.Report) string {
 // certificate did not verify (the only one that answered, for example a
 // self-signed server of one's own): every mail program set up from the
 // file will warn about it, so the person exporting should know first.
-func unverifiedWarnings(rep *detect.Report) []string {
+func unverifiedWarnings(loc i18n.Localizer, rep *detect.Report) []string {
 	var out []string
 	for _, c := range []*recommend.Choice{rep.Recommended.Incoming, rep.Recommended.Outgoing} {
 		if c != nil && !c.Verified {
-			out = append(out, i18n.T("export.cli.warn.unverified", map[string]any{
+			out = append(out, loc.T("export.cli.warn.unverified", map[string]any{
 				"Server": fmt.Sprintf("%s %s", protoName(c.Protocol), c.Address()),
 			}))
 		}

@@ -90,9 +90,10 @@ func runHealth(env *Env) int {
 	if a.lang != "" {
 		i18n.SetLanguage(a.lang)
 	}
+	loc := i18n.For(a.lang) // the words, in the language of the run
 	domain, err := health.Domain(a.target)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(err.Error()))
+		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
 		return ExitUsage
 	}
 	nw, err := env.networkWithCA(a.dns, a.caFile)
@@ -110,7 +111,7 @@ func runHealth(env *Env) int {
 		sink = func(e event.Event) {
 			if d, ok := e.(health.CheckDone); ok {
 				mu.Lock()
-				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(d.Check.Name))
+				fmt.Fprintf(env.Stderr, "  %s %s\n", verdictMarker(d.Check.Verdict), health.Title(loc, d.Check.Name))
 				mu.Unlock()
 			}
 		}
@@ -121,13 +122,13 @@ func runHealth(env *Env) int {
 		doc := struct {
 			*health.Report
 			Worst health.Verdict `json:"worst"`
-		}{r, r.Worst()}
+		}{r.In(loc), r.Worst()}
 		if err := writeJSON(env.Stdout, doc); err != nil {
 			fmt.Fprintln(env.Stderr, err)
 			return ExitUsage
 		}
 	} else {
-		writeHealthText(env.Stdout, r)
+		writeHealthText(env.Stdout, loc, r)
 	}
 	if r.HasProblem() {
 		return ExitNotFound
@@ -152,40 +153,40 @@ func verdictMarker(v health.Verdict) string {
 // writeHealthText prints one block per check: marker, verdict word and
 // title, the summary, then (unless all is well) why and what to do, and
 // the details and records.
-func writeHealthText(w io.Writer, r *health.Report) {
+func writeHealthText(w io.Writer, loc i18n.Localizer, r *health.Report) {
 	// People read the domain as they typed it; the ASCII form DNS uses
 	// follows when it differs (an internationalised domain).
 	if r.DomainUnicode != "" {
-		fmt.Fprintln(w, i18n.T("health.cli.header_idn", map[string]any{"Domain": r.Domain, "Unicode": r.DomainUnicode}))
+		fmt.Fprintln(w, loc.T("health.cli.header_idn", map[string]any{"Domain": r.Domain, "Unicode": r.DomainUnicode}))
 	} else {
-		fmt.Fprintln(w, i18n.T("health.cli.header", map[string]any{"Domain": r.Domain}))
+		fmt.Fprintln(w, loc.T("health.cli.header", map[string]any{"Domain": r.Domain}))
 	}
 	counts := map[health.Verdict]int{}
 	for _, c := range r.Checks {
 		counts[c.Verdict]++
 		fmt.Fprintln(w)
-		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label()), health.Title(c.Name))
+		fmt.Fprintf(w, "%s %s  %s\n", verdictMarker(c.Verdict), strings.ToUpper(c.Verdict.Label(loc)), health.Title(loc, c.Name))
 		// Records and the values quoted from them are the bytes the
 		// domain published: escape what a terminal would obey.
-		fmt.Fprintf(w, "  %s\n", visibleText(c.Summary.String()))
+		fmt.Fprintf(w, "  %s\n", visibleText(c.Summary.In(loc)))
 		if c.Verdict != health.OK {
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.why"), visibleText(c.Explanation.String()))
-			fmt.Fprintf(w, "  %s: %s\n", i18n.T("health.cli.todo"), visibleText(c.Remedy.String()))
+			fmt.Fprintf(w, "  %s: %s\n", loc.T("health.cli.why"), visibleText(c.Explanation.In(loc)))
+			fmt.Fprintf(w, "  %s: %s\n", loc.T("health.cli.todo"), visibleText(c.Remedy.In(loc)))
 		}
 		for _, d := range c.Details {
-			fmt.Fprintf(w, "  - %s\n", visibleText(d.String()))
+			fmt.Fprintf(w, "  - %s\n", visibleText(d.In(loc)))
 		}
 		if len(c.Records) > 0 {
-			fmt.Fprintf(w, "  %s:\n", i18n.T("health.cli.records"))
+			fmt.Fprintf(w, "  %s:\n", loc.T("health.cli.records"))
 			for _, rec := range c.Records {
 				fmt.Fprintf(w, "    %s\n", visibleText(shortenKey(rec)))
 			}
 		}
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, i18n.T("health.cli.total", map[string]any{
+	fmt.Fprintln(w, loc.T("health.cli.total", map[string]any{
 		"OK": counts[health.OK], "Warnings": counts[health.Warning], "Problems": counts[health.Problem],
-		"NotFound": counts[health.NotFound], "Seconds": i18n.Seconds(time.Duration(r.ElapsedMS) * time.Millisecond),
+		"NotFound": counts[health.NotFound], "Seconds": loc.Seconds(time.Duration(r.ElapsedMS) * time.Millisecond),
 	}))
 }
 

@@ -26,6 +26,7 @@ const progressWidth = 79
 // cursor movements (CSI n A: cursor up; CSI 2 K: erase line) as events
 // arrive from many goroutines.
 type progressView struct {
+	loc   i18n.Localizer
 	w     io.Writer
 	mu    sync.Mutex
 	ids   []string
@@ -40,8 +41,8 @@ type progressView struct {
 	closed   bool
 }
 
-func newProgressView(w io.Writer) *progressView {
-	return &progressView{w: w, lines: map[string]string{}, finished: map[string]bool{}}
+func newProgressView(w io.Writer, loc i18n.Localizer) *progressView {
+	return &progressView{w: w, loc: loc, lines: map[string]string{}, finished: map[string]bool{}}
 }
 
 // Handle is an event.Sink.
@@ -53,7 +54,7 @@ func (p *progressView) Handle(e event.Event) {
 	}
 	switch e := e.(type) {
 	case detect.CheckStarted:
-		p.status = i18n.T("check.progress.discovering", map[string]any{"Address": e.Address})
+		p.status = p.loc.T("check.progress.discovering", map[string]any{"Address": e.Address})
 	case discover.SourceStarted:
 		p.started++
 		p.status = p.sourcesLine()
@@ -70,10 +71,10 @@ func (p *progressView) Handle(e event.Event) {
 		if _, ok := p.lines[e.Result.ID]; !ok {
 			p.ids = append(p.ids, e.Result.ID)
 		}
-		p.lines[e.Result.ID] = progressLine(e.Result)
+		p.lines[e.Result.ID] = progressLine(p.loc, e.Result)
 		p.finished[e.Result.ID] = e.Result.Phase == probe.PhaseDone
 	case detect.RecommendationReady:
-		p.status = i18n.T("check.progress.done")
+		p.status = p.loc.T("check.progress.done")
 	default:
 		return
 	}
@@ -81,7 +82,7 @@ func (p *progressView) Handle(e event.Event) {
 }
 
 func (p *progressView) sourcesLine() string {
-	return i18n.T("check.progress.sources", map[string]any{"Done": p.done, "Started": p.started, "Count": p.found})
+	return p.loc.T("check.progress.sources", map[string]any{"Done": p.done, "Started": p.started, "Count": p.found})
 }
 
 // Close stops drawing; later events (none are expected) are ignored.
@@ -124,7 +125,7 @@ func (p *progressView) redraw() {
 				shown++
 			}
 		}
-		write(i18n.T("check.progress.finished", map[string]any{"Done": done, "Total": len(p.ids)}))
+		write(p.loc.T("check.progress.finished", map[string]any{"Done": done, "Total": len(p.ids)}))
 	}
 	// Erase what a taller previous frame left below (CSI J).
 	b.WriteString("\x1b[J")
@@ -132,16 +133,16 @@ func (p *progressView) redraw() {
 	io.WriteString(p.w, b.String())
 }
 
-func progressLine(r probe.Result) string {
-	icon, state := "…", i18n.T("check.phase."+string(r.Phase))
+func progressLine(loc i18n.Localizer, r probe.Result) string {
+	icon, state := "…", loc.T("check.phase."+string(r.Phase))
 	if r.Phase == probe.PhaseDone {
-		icon, state = statusIcon(r.Status), statusWord(r)
-		if r.Summary != "" {
-			state += " · " + r.Summary
+		icon, state = statusIcon(r.Status), statusWord(loc, r)
+		if sum := r.SummaryIn(loc); sum != "" {
+			state += " · " + sum
 		}
 	}
 	return printable(fmt.Sprintf("%s %-4s %-30s %-8s %s", icon, protoName(r.Endpoint.Protocol),
-		r.Endpoint.Address(), securityName(r.Endpoint.Security), state))
+		r.Endpoint.Address(), securityName(loc, r.Endpoint.Security), state))
 }
 
 func clip(s string, n int) string {
@@ -164,63 +165,63 @@ func statusIcon(s probe.Status) string {
 	return "·"
 }
 
-func statusWord(r probe.Result) string {
+func statusWord(loc i18n.Localizer, r probe.Result) string {
 	if r.Phase != probe.PhaseDone || r.Status == "" {
-		return i18n.T("check.status.unfinished")
+		return loc.T("check.status.unfinished")
 	}
-	return i18n.T("check.status." + string(r.Status))
+	return loc.T("check.status." + string(r.Status))
 }
 
 func protoName(p config.Protocol) string { return strings.ToUpper(string(p)) }
 
-func securityName(s config.Security) string {
+func securityName(loc i18n.Localizer, s config.Security) string {
 	if !s.Valid() {
 		return "?"
 	}
-	return i18n.T("check.security." + string(s))
+	return loc.T("check.security." + string(s))
 }
 
 // renderCheckText writes the final table, the recommendation with its
 // reasons, the alternatives, and every problem with its explanation and
 // remedy.
-func renderCheckText(w io.Writer, rep *detect.Report) {
-	fmt.Fprintln(w, i18n.T("check.title", map[string]any{"Address": rep.Address}))
+func renderCheckText(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
+	fmt.Fprintln(w, loc.T("check.title", map[string]any{"Address": rep.Address}))
 	if rep.Canceled {
-		fmt.Fprintln(w, i18n.T("check.canceled"))
+		fmt.Fprintln(w, loc.T("check.canceled"))
 	}
 	fmt.Fprintln(w)
 	if len(rep.Probes) == 0 {
-		fmt.Fprintln(w, i18n.T("check.no_candidates"))
-		writeFailedSources(w, rep.Sources)
+		fmt.Fprintln(w, loc.T("check.no_candidates"))
+		writeFailedSources(w, loc, rep.Sources)
 	} else {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", i18n.T("check.col.protocol"), i18n.T("check.col.server"),
-			i18n.T("check.col.security"), i18n.T("check.col.status"), i18n.T("check.col.time"), i18n.T("check.col.details"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", loc.T("check.col.protocol"), loc.T("check.col.server"),
+			loc.T("check.col.security"), loc.T("check.col.status"), loc.T("check.col.time"), loc.T("check.col.details"))
 		for _, p := range rep.Probes {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s %s\t%s\t%s\n", protoName(p.Protocol), p.Endpoint.Address(),
-				securityName(p.Security), statusIcon(p.Status), statusWord(p.Result),
-				i18n.T("check.ms", map[string]any{"MS": p.ElapsedMS}), printable(p.Summary))
+				securityName(loc, p.Security), statusIcon(p.Status), statusWord(loc, p.Result),
+				loc.T("check.ms", map[string]any{"MS": p.ElapsedMS}), printable(p.Summary))
 		}
 		tw.Flush()
 	}
 
 	rec := rep.Recommended
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, i18n.T("check.recommended"))
-	fmt.Fprintln(w, "  "+i18n.T("check.incoming")+" "+choiceText(rec.Incoming))
-	fmt.Fprintln(w, "  "+i18n.T("check.outgoing")+" "+choiceText(rec.Outgoing))
+	fmt.Fprintln(w, loc.T("check.recommended"))
+	fmt.Fprintln(w, "  "+loc.T("check.incoming")+" "+choiceText(loc, rec.Incoming))
+	fmt.Fprintln(w, "  "+loc.T("check.outgoing")+" "+choiceText(loc, rec.Outgoing))
 	if len(rec.Reasons) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, i18n.T("check.why"))
+		fmt.Fprintln(w, loc.T("check.why"))
 		for _, r := range rec.Reasons {
 			fmt.Fprintln(w, "  - "+r.Text())
 		}
 	}
 	if len(rec.Alternatives) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, i18n.T("check.alternatives"))
+		fmt.Fprintln(w, loc.T("check.alternatives"))
 		for i := range rec.Alternatives {
-			fmt.Fprintln(w, "  - "+choiceText(&rec.Alternatives[i]))
+			fmt.Fprintln(w, "  - "+choiceText(loc, &rec.Alternatives[i]))
 		}
 	}
 	// A closed port that no trusted source lists (Postino tried it
@@ -245,14 +246,14 @@ func renderCheckText(w io.Writer, rep *detect.Report) {
 		}
 		if !printed {
 			fmt.Fprintln(w)
-			fmt.Fprintln(w, i18n.T("check.problems"))
+			fmt.Fprintln(w, loc.T("check.problems"))
 			printed = true
 		}
-		fmt.Fprintf(w, "  %s %s %s (%s)\n", statusIcon(p.Status), protoName(p.Protocol), p.Endpoint.Address(), securityName(p.Security))
+		fmt.Fprintf(w, "  %s %s %s (%s)\n", statusIcon(p.Status), protoName(p.Protocol), p.Endpoint.Address(), securityName(loc, p.Security))
 		for _, pr := range p.Problems {
 			fmt.Fprintf(w, "      %s\n", printable(pr.Explanation))
 			if pr.ServerText != "" {
-				fmt.Fprintf(w, "      %s %s\n", i18n.T("check.server_said"), printable(pr.ServerText))
+				fmt.Fprintf(w, "      %s %s\n", loc.T("check.server_said"), printable(pr.ServerText))
 			}
 			if pr.Remedy != "" {
 				fmt.Fprintf(w, "      → %s\n", printable(pr.Remedy))
@@ -261,29 +262,29 @@ func renderCheckText(w io.Writer, rep *detect.Report) {
 	}
 	if len(closed) > 0 {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, i18n.T("check.closed_ports", map[string]any{"List": strings.Join(closed, ", ")}))
+		fmt.Fprintln(w, loc.T("check.closed_ports", map[string]any{"List": strings.Join(closed, ", ")}))
 	}
 }
 
-func choiceText(c *recommend.Choice) string {
+func choiceText(loc i18n.Localizer, c *recommend.Choice) string {
 	if c == nil {
-		return i18n.T("check.none")
+		return loc.T("check.none")
 	}
-	s := fmt.Sprintf("%s %s (%s)", protoName(c.Protocol), c.Address(), securityName(c.Security))
+	s := fmt.Sprintf("%s %s (%s)", protoName(c.Protocol), c.Address(), securityName(loc, c.Security))
 	if c.Username != "" {
-		s += ", " + i18n.T("check.user", map[string]any{"User": c.Username})
+		s += ", " + loc.T("check.user", map[string]any{"User": c.Username})
 	}
 	// A choice that works only with a caveat says so on its own line of
 	// the list: "these also work" must not hide an expired certificate.
 	var caveats []string
 	if !c.Verified {
-		caveats = append(caveats, i18n.T("check.caveat.unverified"))
+		caveats = append(caveats, loc.T("check.caveat.unverified"))
 	}
 	switch c.Login {
 	case probe.LoginSkipped:
-		caveats = append(caveats, i18n.T("check.caveat.login_skipped"))
+		caveats = append(caveats, loc.T("check.caveat.login_skipped"))
 	case probe.LoginFailed:
-		caveats = append(caveats, i18n.T("check.caveat.login_refused"))
+		caveats = append(caveats, loc.T("check.caveat.login_refused"))
 	}
 	if len(caveats) > 0 {
 		s += " — " + strings.Join(caveats, ", ")
@@ -308,7 +309,7 @@ func printable(s string) string {
 // writeFailedSources says, when nothing was found, which sources failed
 // and why: "no server found" after a dead DNS server or a broken network
 // must not read like a domain without mail.
-func writeFailedSources(w io.Writer, sources []discover.SourceReport) {
+func writeFailedSources(w io.Writer, loc i18n.Localizer, sources []discover.SourceReport) {
 	var failed []discover.SourceReport
 	for _, s := range sources {
 		if s.Status == discover.StatusError {
@@ -318,13 +319,13 @@ func writeFailedSources(w io.Writer, sources []discover.SourceReport) {
 	if len(failed) == 0 {
 		return
 	}
-	fmt.Fprintln(w, i18n.T("check.sources_failed", map[string]any{"Count": len(failed), "Total": len(sources)}))
+	fmt.Fprintln(w, loc.T("check.sources_failed", map[string]any{"Count": len(failed), "Total": len(sources)}))
 	for _, s := range failed {
 		why := s.Error
 		if s.ErrorCode != "" {
-			why = i18n.T("discover.error." + s.ErrorCode)
+			why = loc.T("discover.error." + s.ErrorCode)
 		}
-		fmt.Fprintf(w, "  - %s: %s\n", sourceLabel(s.Name), printable(why))
+		fmt.Fprintf(w, "  - %s: %s\n", sourceLabel(loc, s.Name), printable(why))
 	}
-	fmt.Fprintln(w, i18n.T("check.sources_failed_hint"))
+	fmt.Fprintln(w, loc.T("check.sources_failed_hint"))
 }

@@ -64,7 +64,7 @@ func everyCodeReport() *detect.Report {
 		if i == 0 {
 			for _, code := range problem.Codes {
 				p := problem.New(code, templateData)
-				pr.Problems = append(pr.Problems, detect.ProblemText{Code: code, Explanation: p.Explanation(), Remedy: p.Remedy(), ServerText: "NO nope"})
+				pr.Problems = append(pr.Problems, detect.ProblemText{Code: code, Explanation: p.ExplanationIn(""), Remedy: p.RemedyIn(""), ServerText: "NO nope"})
 			}
 		}
 		rep.Probes = append(rep.Probes, pr)
@@ -89,6 +89,7 @@ func TestCheckTextRendersEveryCodeTranslated(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
 			i18n.SetLanguage(lang)
+			loc := i18n.For(lang)
 			var out bytes.Buffer
 			ep := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 587, Security: config.STARTTLS}
 			for _, ph := range probe.Phases() {
@@ -96,10 +97,10 @@ func TestCheckTextRendersEveryCodeTranslated(t *testing.T) {
 				if ph == probe.PhaseDone {
 					r.Status = probe.StatusOK
 				}
-				out.WriteString(progressLine(r) + "\n")
+				out.WriteString(progressLine(loc, r) + "\n")
 			}
 			rep := everyCodeReport()
-			renderCheckText(&out, rep)
+			renderCheckText(&out, loc, rep)
 			text := out.String()
 			if m := key.FindAllString(text, -1); len(m) > 0 {
 				t.Errorf("untranslated keys %q in:\n%s", m, text)
@@ -153,9 +154,10 @@ func TestDetectAndRoundTripTextRenderEveryCodeTranslated(t *testing.T) {
 	for _, lang := range i18n.Languages {
 		t.Run(lang, func(t *testing.T) {
 			i18n.SetLanguage(lang)
+			loc := i18n.For(lang)
 			var out bytes.Buffer
-			writeDetectText(&out, everySourceResult())
-			liveSourceLines(&out)(discover.SourceFinished{Source: discover.Sources[0], Status: discover.StatusFound})
+			writeDetectText(&out, loc, everySourceResult())
+			liveSourceLines(&out, loc)(discover.SourceFinished{Source: discover.Sources[0], Status: discover.StatusFound})
 			if strings.Contains(out.String(), "<no value>") || strings.Contains(out.String(), "{{") {
 				t.Errorf("a template lacks data:\n%s", out.String())
 			}
@@ -168,9 +170,9 @@ func TestDetectAndRoundTripTextRenderEveryCodeTranslated(t *testing.T) {
 				if code == "arrived" || code == "arrived-junk" {
 					r.Status, r.DeleteFailed = roundtrip.Arrived, &p
 				}
-				renderRoundtripText(&out, "anna@example.org", r)
+				renderRoundtripText(&out, loc, "anna@example.org", r)
 			}
-			view := &roundtripView{w: &out}
+			view := &roundtripView{w: &out, loc: loc}
 			for _, st := range roundtrip.Steps() {
 				view.Handle(roundtrip.Progress{Step: st, Elapsed: 2500 * time.Millisecond, Polls: 2})
 			}

@@ -54,10 +54,11 @@ func sendTest(ctx context.Context, env *Env, a *checkArgs, nw *network.Network, 
 	opts.Deadline = a.sendDeadline
 	opts.Delete = a.deleteTest
 	opts.AllowInsecureTLS = a.allowInsecureTLS
+	opts.Lang = i18n.For(a.lang).Lang()
 	var sink event.Sink = event.Discard
 	var view *roundtripView
 	if env.StderrIsTerminal || isTerminal(env.Stderr) {
-		view = &roundtripView{w: env.Stderr}
+		view = &roundtripView{w: env.Stderr, loc: i18n.For(a.lang)}
 		sink = view.Handle
 	}
 	return roundtrip.Run(ctx, nw, opts, sink)
@@ -65,7 +66,7 @@ func sendTest(ctx context.Context, env *Env, a *checkArgs, nw *network.Network, 
 
 // notSentLine is the one line saying why no test message was sent (the
 // summary of a Refused result, which says so).
-func notSentLine(r roundtrip.Result) string { return oneLine(r.Summary()) }
+func notSentLine(r roundtrip.Result, loc i18n.Localizer) string { return oneLine(r.SummaryIn(loc)) }
 
 // roundtripView is the live line of a running round trip on a terminal,
 // drawn below the check's live view in the same style: one line
@@ -73,6 +74,7 @@ func notSentLine(r roundtrip.Result) string { return oneLine(r.Summary()) }
 // known.
 type roundtripView struct {
 	w    io.Writer
+	loc  i18n.Localizer
 	mu   sync.Mutex
 	done bool
 }
@@ -90,15 +92,15 @@ func (v *roundtripView) Handle(e event.Event) {
 		if e.Step == roundtrip.StepDone {
 			return
 		}
-		line = "… " + i18n.T("check.sendtest.step."+string(e.Step), map[string]any{
-			"Seconds": i18n.Seconds(e.Elapsed), "Polls": e.Polls,
+		line = "… " + v.loc.T("check.sendtest.step."+string(e.Step), map[string]any{
+			"Seconds": v.loc.Seconds(e.Elapsed), "Polls": e.Polls,
 		})
 	case roundtrip.Finished:
 		icon := "✗"
 		if e.Result.Status == roundtrip.Arrived {
 			icon = "✓"
 		}
-		line = icon + " " + i18n.T("check.sendtest.finished", map[string]any{"Summary": e.Result.Summary()})
+		line = icon + " " + v.loc.T("check.sendtest.finished", map[string]any{"Summary": e.Result.SummaryIn(v.loc)})
 		v.done = true
 	default:
 		return

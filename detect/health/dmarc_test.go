@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
 )
 
@@ -98,11 +99,11 @@ func TestDMARCChecksAtMostTenReportServices(t *testing.T) {
 	}
 	n := 1
 	for _, d := range c.Details {
-		if strings.Contains(d.In("en"), "has not agreed") {
+		if strings.Contains(d.In(i18n.For("en")), "has not agreed") {
 			n++
 		}
-		if strings.Contains(d.In("en"), "Reports go to r1.test,") {
-			t.Errorf("r1.test agreed but is reported: %s", d.In("en"))
+		if strings.Contains(d.In(i18n.For("en")), "Reports go to r1.test,") {
+			t.Errorf("r1.test agreed but is reported: %s", d.In(i18n.For("en")))
 		}
 	}
 	if n != maxReportTargets-1 {
@@ -169,10 +170,10 @@ func TestDMARCMissingAuthorisationNamesTheRecordToPublish(t *testing.T) {
 	lab.TXT("_dmarc."+domain, "v=DMARC1; p=reject; rua=mailto:d@reports.test")
 	c := checkDMARC(testCtx(t), nw, domain, domain)
 	assertCheck(t, c, Warning, "dmarc-rua-unauthorized")
-	if r := c.Remedy.In("en"); !strings.Contains(r, `"v=DMARC1" at example.test._report._dmarc.reports.test`) {
+	if r := c.Remedy.In(i18n.For("en")); !strings.Contains(r, `"v=DMARC1" at example.test._report._dmarc.reports.test`) {
 		t.Errorf("remedy %q does not name the record", r)
 	}
-	if r := c.Remedy.In("it"); !strings.Contains(r, "example.test._report._dmarc.reports.test") {
+	if r := c.Remedy.In(i18n.For("it")); !strings.Contains(r, "example.test._report._dmarc.reports.test") {
 		t.Errorf("Italian remedy %q does not name the record", r)
 	}
 }

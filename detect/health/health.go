@@ -194,9 +194,29 @@ func orgDomain(domain string) string {
 	return org
 }
 
-// Title is the check's name for people ("SPF: allowed senders"), in the
-// current language.
-func Title(name string) string { return i18n.T("health.check." + name) }
+// Title is the check's name for people ("SPF: allowed senders"), in l's
+// language.
+func Title(l i18n.Localizer, name string) string { return l.T("health.check." + name) }
 
-// Label is the verdict for people ("Warning", "Attenzione").
-func (v Verdict) Label() string { return i18n.T("health.verdict." + string(v)) }
+// Label is the verdict for people ("Warning", "Attenzione"), in l's
+// language.
+func (v Verdict) Label(l i18n.Localizer) string { return l.T("health.verdict." + string(v)) }
+
+// In returns a copy of the report with every text in words in l's
+// language: what a front end writes as JSON (postino health --json).
+func (r *Report) In(l i18n.Localizer) *Report {
+	c := *r
+	c.Checks = make([]Check, len(r.Checks))
+	for i, ch := range r.Checks {
+		ch.Summary, ch.Explanation, ch.Remedy = ch.Summary.Rendered(l), ch.Explanation.Rendered(l), ch.Remedy.Rendered(l)
+		if ch.Details != nil {
+			ds := make([]Text, len(ch.Details))
+			for j, d := range ch.Details {
+				ds[j] = d.Rendered(l)
+			}
+			ch.Details = ds
+		}
+		c.Checks[i] = ch
+	}
+	return &c
+}

@@ -79,7 +79,7 @@ func assertTranslated(t *testing.T, c Check) {
 	texts := append([]Text{c.Summary, c.Explanation, c.Remedy}, c.Details...)
 	for _, lng := range i18n.Languages {
 		for _, tx := range texts {
-			out := tx.In(lng)
+			out := tx.In(i18n.For(lng))
 			if out == "" || strings.HasPrefix(out, "health.") || strings.Contains(out, "<no value>") || strings.Contains(out, "health.") {
 				t.Errorf("%s: text %q renders as %q in %s", c.Name, tx.Key, out, lng)
 			}
@@ -89,9 +89,9 @@ func assertTranslated(t *testing.T, c Check) {
 
 func dump(c Check) string {
 	var b strings.Builder
-	b.WriteString("  " + c.Summary.In("en") + "\n")
+	b.WriteString("  " + c.Summary.In(i18n.For("en")) + "\n")
 	for _, d := range c.Details {
-		b.WriteString("  - " + d.In("en") + "\n")
+		b.WriteString("  - " + d.In(i18n.For("en")) + "\n")
 	}
 	for _, r := range c.Records {
 		b.WriteString("  | " + r + "\n")
@@ -101,7 +101,7 @@ func dump(c Check) string {
 
 func hasDetail(c Check, substr string) bool {
 	for _, d := range c.Details {
-		if strings.Contains(d.In("en"), substr) {
+		if strings.Contains(d.In(i18n.For("en")), substr) {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
 )
 
@@ -169,8 +170,8 @@ func TestMTASTSCheckedLikeSendersCheckIt(t *testing.T) {
 			tc.setup(lab)
 			c := checkMTASTS(testCtx(t), nw, domain)
 			assertCheck(t, c, tc.verdict, tc.code)
-			if tc.says != "" && !strings.Contains(c.Explanation.In("en"), tc.says) {
-				t.Errorf("explanation %q does not say %q", c.Explanation.In("en"), tc.says)
+			if tc.says != "" && !strings.Contains(c.Explanation.In(i18n.For("en")), tc.says) {
+				t.Errorf("explanation %q does not say %q", c.Explanation.In(i18n.For("en")), tc.says)
 			}
 		})
 	}
@@ -182,10 +183,10 @@ func TestMTASTSUncoveredMXInEnforceModeIsSaidPlainly(t *testing.T) {
 	servePolicy(lab, "version: STSv1\nmode: enforce\nmx: mail.provider.test\nmax_age: 604800\n")
 	c := checkMTASTS(testCtx(t), nw, domain)
 	assertCheck(t, c, Problem, "mtasts-mx-uncovered")
-	if s := c.Summary.In("en"); s != "Senders that enforce MTA-STS will not deliver mail to mx1.example.test, mx2.example.test: the policy does not list any of your mail servers." {
+	if s := c.Summary.In(i18n.For("en")); s != "Senders that enforce MTA-STS will not deliver mail to mx1.example.test, mx2.example.test: the policy does not list any of your mail servers." {
 		t.Errorf("summary %q", s)
 	}
-	if s := c.Summary.In("it"); !strings.Contains(s, "non consegneranno posta a mx1.example.test, mx2.example.test") {
+	if s := c.Summary.In(i18n.For("it")); !strings.Contains(s, "non consegneranno posta a mx1.example.test, mx2.example.test") {
 		t.Errorf("Italian summary %q", s)
 	}
 

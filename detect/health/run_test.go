@@ -75,11 +75,9 @@ func TestRunReportsEveryCheckInOrderWithEvents(t *testing.T) {
 	}
 }
 
-func TestReportJSONRendersTextsInTheCurrentLanguage(t *testing.T) {
+func TestReportJSONRendersTextsInTheLanguageOfIn(t *testing.T) {
 	_, r, _ := healthyLab(t)
-	i18n.SetLanguage("it")
-	defer i18n.SetLanguage("")
-	out, err := json.Marshal(r)
+	out, err := json.Marshal(r.In(i18n.For("it")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +136,12 @@ func TestDomainAcceptsAddressesAndUnicode(t *testing.T) {
 }
 
 func TestTitlesAndLabelsAreTranslated(t *testing.T) {
-	i18n.SetLanguage("it")
-	defer i18n.SetLanguage("")
-	if got := Title(NameDMARC); got != "DMARC: politica per la posta falsificata" {
+	it := i18n.For("it")
+	if got := Title(it, NameDMARC); got != "DMARC: politica per la posta falsificata" {
 		t.Errorf("Title = %q", got)
 	}
 	for _, v := range []Verdict{OK, Warning, Problem, NotFound} {
-		if l := v.Label(); l == "" || strings.HasPrefix(l, "health.") {
+		if l := v.Label(it); l == "" || strings.HasPrefix(l, "health.") {
 			t.Errorf("%s has no label", v)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
 )
 
@@ -109,7 +110,7 @@ func every255(n int, extra []int) []int {
 func render(c Check) []string {
 	out := []string{string(c.Verdict), c.Code}
 	for _, tx := range append([]Text{c.Summary, c.Explanation, c.Remedy}, c.Details...) {
-		out = append(out, tx.In("en"), tx.In("it"))
+		out = append(out, tx.In(i18n.For("en")), tx.In(i18n.For("it")))
 	}
 	return append(out, c.Records...)
 }

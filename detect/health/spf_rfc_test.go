@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
 )
 
@@ -156,10 +157,10 @@ func TestSPFIncludedRecordWithAPermerrorIsNamedInBothLanguages(t *testing.T) {
 	lab.TXT("_spf.provider.test", "v=spf1 ip4:192.0.2.0/032 ~all")
 	c := checkSPF(testCtx(t), nw, domain)
 	assertCheck(t, c, Problem, "spf-target-broken")
-	if en := c.Explanation.In("en"); !strings.Contains(en, `"ip4:192.0.2.0/032" has an invalid prefix length`) {
+	if en := c.Explanation.In(i18n.For("en")); !strings.Contains(en, `"ip4:192.0.2.0/032" has an invalid prefix length`) {
 		t.Errorf("English explanation %q", en)
 	}
-	if it := c.Explanation.In("it"); !strings.Contains(it, `"ip4:192.0.2.0/032" ha una lunghezza di prefisso non valida`) {
+	if it := c.Explanation.In(i18n.For("it")); !strings.Contains(it, `"ip4:192.0.2.0/032" ha una lunghezza di prefisso non valida`) {
 		t.Errorf("Italian explanation %q", it)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/labtest"
 )
 
@@ -119,11 +120,11 @@ func TestSPFLookupCountAgreesBetweenSummaryAndDetails(t *testing.T) {
 	c := checkSPF(testCtx(t), nw, domain)
 	assertCheck(t, c, Problem, "spf-too-many-lookups")
 	count := c.Summary.Data["Count"]
-	if !strings.Contains(c.Summary.In("en"), fmt.Sprintf("at least %v DNS lookups", count)) {
-		t.Errorf("summary %q does not say the count is a lower bound", c.Summary.In("en"))
+	if !strings.Contains(c.Summary.In(i18n.For("en")), fmt.Sprintf("at least %v DNS lookups", count)) {
+		t.Errorf("summary %q does not say the count is a lower bound", c.Summary.In(i18n.For("en")))
 	}
-	if !strings.Contains(c.Summary.In("it"), fmt.Sprintf("almeno %v ricerche", count)) {
-		t.Errorf("Italian summary %q", c.Summary.In("it"))
+	if !strings.Contains(c.Summary.In(i18n.For("it")), fmt.Sprintf("almeno %v ricerche", count)) {
+		t.Errorf("Italian summary %q", c.Summary.In(i18n.For("it")))
 	}
 	if !hasDetail(c, fmt.Sprintf("DNS lookups: at least %v of at most 10", count)) {
 		t.Errorf("details disagree with the summary's %v lookups:\n%s", count, dump(c))
@@ -140,7 +141,7 @@ func TestSPFShowsTheQualifierOfABareAll(t *testing.T) {
 	lab2, nw2 := newLab(t)
 	lab2.TXT(domain, "v=spf1 mx -all")
 	c = checkSPF(testCtx(t), nw2, domain)
-	if !hasDetail(c, "DNS lookups: 1 of at most 10") || !strings.Contains(c.Summary.In("en"), "ends in -all") {
+	if !hasDetail(c, "DNS lookups: 1 of at most 10") || !strings.Contains(c.Summary.In(i18n.For("en")), "ends in -all") {
 		t.Errorf("an exact count is not a lower bound:\n%s", dump(c))
 	}
 }
@@ -166,8 +167,8 @@ func TestSPFDetailsListTheRulesWithTheirQualifiers(t *testing.T) {
 	}
 	it := ""
 	for _, d := range c.Details {
-		if strings.HasPrefix(d.In("it"), "Regole") {
-			it = d.In("it")
+		if strings.HasPrefix(d.In(i18n.For("it")), "Regole") {
+			it = d.In(i18n.For("it"))
 		}
 	}
 	if it != "Regole, in ordine: mx → autorizzato, ~ip4:192.0.2.1 → sospetto, ?a:web.example.test → neutro, -all → rifiutato" {

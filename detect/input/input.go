@@ -49,8 +49,9 @@ func (e *Error) Data() map[string]any {
 // In says what is wrong and how to write it, in l's language.
 func (e *Error) In(l i18n.Localizer) string { return l.T("input.err."+e.Code, e.Data()) }
 
-// Error says it in the process-wide language.
-func (e *Error) Error() string { return e.In(i18n.Localizer{}) }
+// Error says it in English, for logs; front ends show In (or
+// i18n.ErrorText) in the person's language.
+func (e *Error) Error() string { return e.In(i18n.For("en")) }
 
 // DefaultDNSPort is the port of a DNS server written without one.
 const DefaultDNSPort = "53"

@@ -16,6 +16,10 @@ func (r Result) Clone() Result {
 	if r.TLS != nil {
 		t := *r.TLS
 		t.DNSNames = append([]string(nil), t.DNSNames...)
+		if t.Cert != nil {
+			c := *t.Cert
+			t.Cert = &c
+		}
 		out.TLS = &t
 	}
 	if r.StartTLSOffered != nil {

@@ -11,8 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // Limits on what a server may send: the shared connection layer's
@@ -164,9 +164,10 @@ func truncate(s string, n int) string {
 // received must not make the password appear in a report. A password of
 // four characters or more is replaced by "***"; a shorter one cannot be
 // replaced without garbling the text (every "a"), so a text holding it
-// is withheld whole, with a note saying so.
+// is withheld whole, with a note saying so (problem.Withheld, said in a
+// language by the front end).
 func scrub(text, password string) string {
-	return mailconn.Scrub(text, password, i18n.T("security.withheld"))
+	return mailconn.Scrub(text, password, problem.Withheld)
 }
 
 // redact hides the credentials in a client line sent while the probe

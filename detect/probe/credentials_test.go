@@ -90,10 +90,10 @@ func TestALateLoginReplyIsNoAnswerInTimeNotAnotherProtocol(t *testing.T) {
 	opts.LoginTimeout = 400 * time.Millisecond
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 993, Security: config.TLS}, opts)
 	if res.Login != LoginFailed || !hasProblem(res, problem.LoginTimeout) || hasProblem(res, problem.NotThisProtocol) {
-		t.Fatalf("login %s problems %v summary %q", res.Login, codes(res), res.Summary)
+		t.Fatalf("login %s problems %v summary %q", res.Login, codes(res), res.SummaryIn(en))
 	}
-	if !strings.Contains(res.Summary, "login") {
-		t.Errorf("summary %q should say the login got no answer", res.Summary)
+	if !strings.Contains(res.SummaryIn(en), "login") {
+		t.Errorf("summary %q should say the login got no answer", res.SummaryIn(en))
 	}
 }
 

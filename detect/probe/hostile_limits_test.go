@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/problem"
 )
 
 // Hostile servers beyond hostile_test.go (issue 6): the same rule, every
@@ -355,7 +355,7 @@ func TestProbeWarnsAboutTLS10OnlyServersOnEveryProtocol(t *testing.T) {
 // handshake (CVE-2011-0411) as the STARTTLS failure.
 func hasInjection(res Result) bool {
 	for _, p := range res.Problems {
-		if p.Code == "starttls-failed" && p.Data["Detail"] == i18n.T("probe.detail.injection") {
+		if p.Code == "starttls-failed" && p.Data["Detail"] == problem.Msg("probe.detail.injection") {
 			return true
 		}
 	}

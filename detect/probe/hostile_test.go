@@ -281,8 +281,8 @@ func TestUpdatesAreIndependentSnapshotsInPhaseOrder(t *testing.T) {
 		t.Errorf("phases %q, want %q", strings.Join(phases, " "), want)
 	}
 	last := c.updates[len(c.updates)-1]
-	if last.Status != StatusOK || last.Summary == "" {
-		t.Errorf("last update status %s summary %q", last.Status, last.Summary)
+	if last.Status != StatusOK || last.SummaryIn(en) == "" {
+		t.Errorf("last update status %s summary %q", last.Status, last.SummaryIn(en))
 	}
 	// A front end keeps snapshots; changing one must not change another.
 	first := c.updates[0]

@@ -213,7 +213,7 @@ func (r *run) snapshot() Result {
 
 func (r *run) emit() { r.sink.Emit(Update{Result: r.snapshot()}) }
 
-// finish closes the last phase, decides the status and the summary and
+// finish closes the last phase, decides the status and
 // publishes the final result.
 //
 // The status follows from what was recorded: failed when anything makes
@@ -233,7 +233,6 @@ func (r *run) finish() Result {
 	default:
 		r.res.Status = StatusOK
 	}
-	r.res.Summary = r.summary()
 	final := r.snapshot()
 	r.sink.Emit(Update{Result: final.Clone()})
 	return final

@@ -109,7 +109,6 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 }
 
 func TestSummaryIsLocalized(t *testing.T) {
-	defer i18n.SetLanguage("")
 	lab := labtest.New(t)
 	startIMAP(t, lab, "imap.example.it", 993, config.TLS, lab.Cert("imap.example.it"), nil)
 	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS}
@@ -117,15 +116,13 @@ func TestSummaryIsLocalized(t *testing.T) {
 		"en": "TLS 1.3 · certificate OK · PLAIN · login OK",
 		"it": "TLS 1.3 · certificato valido · PLAIN · accesso riuscito",
 	} {
-		i18n.SetLanguage(lang)
-		if got := probeOnce(t, lab.Network(), ep, withLogin()).Summary; got != want {
+		if got := probeOnce(t, lab.Network(), ep, withLogin()).SummaryIn(i18n.For(lang)); got != want {
 			t.Errorf("%s summary %q, want %q", lang, got, want)
 		}
 	}
-	i18n.SetLanguage("it")
 	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
-	if res.Summary != "connessione rifiutata" {
-		t.Errorf("refused summary %q", res.Summary)
+	if got := res.SummaryIn(i18n.For("it")); got != "connessione rifiutata" {
+		t.Errorf("refused summary %q", got)
 	}
 }
 

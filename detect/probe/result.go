@@ -72,8 +72,13 @@ type TLSInfo struct {
 	Version  string `json:"version"` // "TLS 1.3"
 	Cipher   string `json:"cipher,omitempty"`
 	Verified bool   `json:"verified"`
-	// Error is the plain-words reason verification failed, in the current
-	// language ("expired on 2026-01-02", "issued for mail.other.example").
+	// Cert is why verification failed, as a code and data (the most
+	// telling of the certificate problems); ErrorIn puts it into words.
+	Cert *problem.Problem `json:"-"`
+	// Error is the plain-words reason verification failed ("expired on
+	// 2026-01-02", "issued for mail.other.example"): empty from a probe,
+	// which keeps codes (Cert); filled by a front end that renders the
+	// result in a language (ErrorIn), and when read back from a report.
 	Error string `json:"error,omitempty"`
 	// SHA256 is the leaf certificate's fingerprint (CertFingerprint):
 	// what a person compares, and what a pinned retry accepts.
@@ -121,7 +126,10 @@ type Result struct {
 	Login        Login  `json:"login"`
 	LoginMessage string `json:"login_message,omitempty"`
 
-	Status  Status `json:"status,omitempty"`
+	Status Status `json:"status,omitempty"`
+	// Summary is the one-line verdict in words: empty from a probe,
+	// which keeps codes; filled by the front end that renders the result
+	// (SummaryIn, Report.In), and when read back from a report.
 	Summary string `json:"summary,omitempty"`
 	// Problems lists every failure and warning, the most important first.
 	Problems []problem.Problem `json:"problems,omitempty"`

@@ -8,48 +8,70 @@ import (
 	"github.com/postino-mail/postino/detect/problem"
 )
 
-// summary is the one-line verdict shown next to an endpoint, in the
-// current language: "TLS 1.3 · certificate OK · PLAIN LOGIN · login OK".
-func (r *run) summary() string {
-	res := &r.res
+// SummaryIn is the one-line verdict shown next to an endpoint, in l's
+// language: "TLS 1.3 · certificate OK · PLAIN LOGIN · login OK". It is
+// "" until the probe finished. A result read back from a report keeps
+// the words it was written with (Summary), since the data behind them
+// is not in the JSON; a result straight from a probe holds only codes
+// and is put into words here, at the edge.
+func (res Result) SummaryIn(l i18n.Localizer) string {
+	if res.Summary != "" || res.Status == "" {
+		return res.Summary
+	}
+	// finish makes a probe failed exactly when it recorded a failure,
+	// and Problems lists the failures before the warnings.
+	var failures []problem.Problem
+	if res.Status == StatusFailed {
+		failures = res.Problems
+	}
 	var parts []string
 	if res.Reachability != Open {
-		return r.shortReason()
+		return shortReason(failures, l)
 	}
 	if res.TLS != nil {
-		if r.ep.Security == config.STARTTLS {
-			parts = append(parts, i18n.T("probe.summary.starttls", map[string]any{"Version": res.TLS.Version}))
+		if res.Endpoint.Security == config.STARTTLS {
+			parts = append(parts, l.T("probe.summary.starttls", map[string]any{"Version": res.TLS.Version}))
 		} else {
 			parts = append(parts, res.TLS.Version)
 		}
 		if res.TLS.Verified {
-			parts = append(parts, i18n.T("probe.summary.cert_ok"))
+			parts = append(parts, l.T("probe.summary.cert_ok"))
 		} else {
-			parts = append(parts, i18n.T("probe.summary.cert_bad", map[string]any{"Error": res.TLS.Error}))
+			parts = append(parts, l.T("probe.summary.cert_bad", map[string]any{"Error": res.TLS.ErrorIn(l)}))
 		}
 	} else if reached(res.Phases, PhaseCapabilities) {
-		parts = append(parts, i18n.T("probe.summary.no_tls"))
+		parts = append(parts, l.T("probe.summary.no_tls"))
 	}
 	if reached(res.Phases, PhaseCapabilities) {
 		if len(res.AuthMechanisms) > 0 {
 			parts = append(parts, strings.Join(res.AuthMechanisms, " "))
 		} else {
-			parts = append(parts, i18n.T("probe.summary.no_mechanisms"))
+			parts = append(parts, l.T("probe.summary.no_mechanisms"))
 		}
 	}
 	switch res.Login {
 	case LoginOK:
-		parts = append(parts, i18n.T("probe.summary.login_ok"))
+		parts = append(parts, l.T("probe.summary.login_ok"))
 	case LoginFailed:
-		parts = append(parts, i18n.T("probe.summary.login_failed"))
+		parts = append(parts, l.T("probe.summary.login_failed"))
 	case LoginSkipped:
-		parts = append(parts, r.skipReason())
+		parts = append(parts, skipReason(res.Problems, l))
 	}
-	notTried := len(r.failures) > 0 && (r.failures[0].Code == problem.LoginNotTried || r.failures[0].Code == problem.LoginNotTriedNoAnswer)
-	if len(r.failures) > 0 && res.Login != LoginFailed && !notTried {
-		parts = append(parts, r.shortReason())
+	notTried := len(failures) > 0 && (failures[0].Code == problem.LoginNotTried || failures[0].Code == problem.LoginNotTriedNoAnswer)
+	if len(failures) > 0 && res.Login != LoginFailed && !notTried {
+		parts = append(parts, shortReason(failures, l))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// ErrorIn is the plain-words reason the certificate did not verify, in
+// l's language ("expired on 2026-01-02"); "" when it verified. Like
+// SummaryIn, words read back from a report (Error) are kept.
+func (t TLSInfo) ErrorIn(l i18n.Localizer) string {
+	if t.Error != "" || t.Cert == nil {
+		return t.Error
+	}
+	return l.T("probe.cert."+t.Cert.Code, t.Cert.DataIn(l))
 }
 
 // reached reports whether the probe entered phase p.
@@ -63,31 +85,31 @@ func reached(phases []PhaseTime, p Phase) bool {
 }
 
 // shortReason names the first failure in a few words.
-func (r *run) shortReason() string {
-	if len(r.failures) == 0 {
+func shortReason(failures []problem.Problem, l i18n.Localizer) string {
+	if len(failures) == 0 {
 		return ""
 	}
-	p := r.failures[0]
+	p := failures[0]
 	key := "probe.short." + p.Code
-	if s := i18n.T(key, p.Data); s != key {
+	if s := l.T(key, p.DataIn(l)); s != key {
 		return s
 	}
-	text := p.ServerText
+	text := problem.ServerWordsIn(p.ServerText, l)
 	text = truncate(text, 60)
 	if text == "" {
 		text = p.Code
 	}
-	return i18n.T("probe.short.reply", map[string]any{"Text": text})
+	return l.T("probe.short.reply", map[string]any{"Text": text})
 }
 
 // skipReason says in a few words why the password was not sent, for the
 // reasons that are about where it may go rather than about the session.
-func (r *run) skipReason() string {
-	for _, p := range append(append([]problem.Problem(nil), r.failures...), r.warnings...) {
+func skipReason(problems []problem.Problem, l i18n.Localizer) string {
+	for _, p := range problems {
 		key := "probe.summary.skip." + p.Code
-		if s := i18n.T(key, p.Data); s != key {
+		if s := l.T(key, p.DataIn(l)); s != key {
 			return s
 		}
 	}
-	return i18n.T("probe.summary.login_skipped")
+	return l.T("probe.summary.login_skipped")
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
@@ -79,8 +78,9 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 		r.warn(problem.New(problem.OldTLS, map[string]any{"Version": info.Version}))
 	}
 	if len(st.PeerCertificates) == 0 {
-		info.Error = i18n.T("probe.cert.none")
-		r.warn(problem.New(problem.CertInvalid, map[string]any{"Detail": info.Error}))
+		p := problem.New(problem.CertInvalid, map[string]any{"Detail": problem.Msg("probe.cert.none")})
+		info.Cert = &p
+		r.warn(p)
 		return tc
 	}
 	leaf := st.PeerCertificates[0]
@@ -95,7 +95,7 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 		r.certOK = true
 		return tc
 	}
-	info.Error = certVerdict(probs[0])
+	info.Cert = &probs[0]
 	// A certificate problem on a server that otherwise works is a
 	// warning: the endpoint answers, a person can decide. The login is
 	// what it blocks (see mayLogin).
@@ -110,12 +110,6 @@ func (r *run) handshake(conn net.Conn) *tls.Conn {
 // too).
 func (r *run) verify(chain []*x509.Certificate, now time.Time) []problem.Problem {
 	return mailerr.Certificate(chain, r.ep.Host, r.nw.VerifyOptions("", chain[1:]), now)
-}
-
-// certVerdict is the short plain-words reason shown next to the TLS
-// version ("expired on 2026-01-02").
-func certVerdict(p problem.Problem) string {
-	return i18n.T("probe.cert."+p.Code, p.Data)
 }
 
 // handshakeFailed records a failed handshake (mailerr.Classify).

@@ -173,10 +173,8 @@ func TestFromPOP3ClassifiesResponseCodes(t *testing.T) {
 	}
 }
 
-func TestMarshalJSONCarriesTextsAndServerWords(t *testing.T) {
-	defer i18n.SetLanguage("")
-	i18n.SetLanguage("it")
-	b, err := json.Marshal(FromSMTP(535, "5.7.8", "Authentication credentials invalid"))
+func TestRenderedJSONCarriesTextsAndServerWords(t *testing.T) {
+	b, err := json.Marshal(FromSMTP(535, "5.7.8", "Authentication credentials invalid").Render(i18n.For("it")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,5 +200,25 @@ func TestSTARTTLSRemediesNameTheRightImplicitPort(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The marker a probe writes for a server text that held the password is
+// the English sentence, so English output is what it was, and any other
+// language says it in its own words.
+func TestWithheldIsTheEnglishNoteAndIsSaidInEveryLanguage(t *testing.T) {
+	if got := i18n.For("en").T("security.withheld"); got != Withheld {
+		t.Errorf("English note %q, marker %q: they must be the same sentence", got, Withheld)
+	}
+	it := i18n.For("it")
+	p := Problem{Code: Closed, ServerText: Withheld, Data: map[string]any{"Detail": Withheld}}
+	if r := p.Render(it); r.ServerText != it.T("security.withheld") {
+		t.Errorf("server text %q, want the Italian note", r.ServerText)
+	}
+	if d := p.DataIn(it)["Detail"]; d != it.T("security.withheld") {
+		t.Errorf("data %q, want the Italian note", d)
+	}
+	if got := ServerWordsIn("NO nope", it); got != "NO nope" {
+		t.Errorf("a server's own words changed: %q", got)
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 // Note codes. Each is stable and names the translation key "note.<code>"
 // in the providers area, so a front end shows any config.Note with
-// NoteText. The autoconfig parser uses the same vocabulary for what it
+// NoteTextIn. The autoconfig parser uses the same vocabulary for what it
 // reads from <enable>, <instruction> and <restriction>.
 const (
 	// NoteAppPassword: the account password does not work for mail
@@ -58,14 +58,10 @@ var NoteCodes = []string{
 	NoteSMTPAuthRequired, NoteClientIP, NotePEC, NoteFullAddress, NoteBusiness, NoteRegional,
 }
 
-// NoteText returns the sentence for n in the current language. The
-// provider's own words (n.Text) and link (n.URL) are available to the
-// message as {{.Text}} and {{.URL}}; front ends show the URL as a link.
-func NoteText(n config.Note) string {
-	return i18n.T("note."+n.Code, map[string]any{"Text": n.Text, "URL": n.URL})
-}
-
-// NoteTextIn is NoteText in a given language ("" follows the system).
+// NoteTextIn returns the sentence for n in a given language ("en",
+// "it"; "" = the interface language, for the window). The provider's
+// own words (n.Text) and link (n.URL) are available to the message as
+// {{.Text}} and {{.URL}}; front ends show the URL as a link.
 func NoteTextIn(lang string, n config.Note) string {
-	return i18n.TIn(lang, "note."+n.Code, map[string]any{"Text": n.Text, "URL": n.URL})
+	return i18n.For(lang).T("note."+n.Code, map[string]any{"Text": n.Text, "URL": n.URL})
 }

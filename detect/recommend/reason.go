@@ -17,8 +17,8 @@ type Reason struct {
 	// Data fills the message template ({{.Host}}, {{.OtherPort}}, ...).
 	Data map[string]any
 
-	// lang is the language MarshalJSON writes the text in (In sets it);
-	// "" is the process-wide language.
+	// lang is the language Text and MarshalJSON write the text in (In
+	// sets it); "" is English, for a reason no front end rendered.
 	lang string
 }
 
@@ -41,13 +41,19 @@ func ReasonCodes() []string {
 		"no-incoming", "no-outgoing", "login-refused", "plaintext-excluded")
 }
 
-// Text renders the reason in its language (see In; by default the
-// process-wide one).
-func (r Reason) Text() string { return r.TextIn(r.lang) }
+// Text renders the reason in its language (see In; English when no
+// front end chose one: the engine does not guess).
+func (r Reason) Text() string {
+	if r.lang == "" {
+		return r.TextIn("en")
+	}
+	return r.TextIn(r.lang)
+}
 
-// TextIn renders the reason in a given language ("en", "it").
+// TextIn renders the reason in a given language ("en", "it"; "" = the
+// interface language, for the window).
 func (r Reason) TextIn(lang string) string {
-	return i18n.TIn(lang, "recommend.reason."+r.Code, r.Data)
+	return i18n.For(lang).T("recommend.reason."+r.Code, r.Data)
 }
 
 type reasonJSON struct {
@@ -58,7 +64,7 @@ type reasonJSON struct {
 }
 
 // MarshalJSON renders {code, for, text, data} with the text in the
-// reason's language (In), by default the process-wide one.
+// reason's language (In; English by default).
 func (r Reason) MarshalJSON() ([]byte, error) {
 	return json.Marshal(reasonJSON{Code: r.Code, For: r.For, Text: r.Text(), Data: r.Data})
 }

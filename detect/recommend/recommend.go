@@ -79,7 +79,8 @@ type Recommendation struct {
 }
 
 // In returns a copy of the recommendation whose reasons are written in
-// l's language.
+// l's language, as is a refused login's withheld server text
+// (problem.ServerWordsIn).
 func (rec Recommendation) In(l i18n.Localizer) Recommendation {
 	if rec.Reasons != nil {
 		reasons := make([]Reason, len(rec.Reasons))
@@ -87,6 +88,13 @@ func (rec Recommendation) In(l i18n.Localizer) Recommendation {
 			reasons[i] = r.In(l)
 		}
 		rec.Reasons = reasons
+	}
+	if rec.PasswordRefusedBy != nil {
+		refused := append([]RefusedLogin(nil), rec.PasswordRefusedBy...)
+		for i := range refused {
+			refused[i].ServerText = problem.ServerWordsIn(refused[i].ServerText, l)
+		}
+		rec.PasswordRefusedBy = refused
 	}
 	return rec
 }

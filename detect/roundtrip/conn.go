@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
@@ -124,7 +123,7 @@ func scrubbed(p *problem.Problem, password string) *problem.Problem {
 	if p == nil {
 		return nil
 	}
-	withheld := i18n.T("security.withheld")
+	withheld := problem.Withheld
 	out := *p
 	out.ServerText = mailconn.Scrub(out.ServerText, password, withheld)
 	if len(p.Data) > 0 {

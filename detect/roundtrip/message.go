@@ -38,7 +38,7 @@ func newToken() string {
 // message builds the test message (RFC 5322) with CRLF line ends. It is
 // marked Auto-Submitted (RFC 3834) so that vacation responders and
 // mailing-list software do not answer it.
-func message(addr, token, msgID string, now time.Time) (subject string, body []byte) {
+func message(l i18n.Localizer, addr, token, msgID string, now time.Time) (subject string, body []byte) {
 	subject = subjectPrefix + token
 	var b strings.Builder
 	h := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
@@ -55,7 +55,7 @@ func message(addr, token, msgID string, now time.Time) (subject string, body []b
 	h("Auto-Submitted", "auto-generated")
 	h("X-Postino-Test", token)
 	b.WriteString("\r\n")
-	text := i18n.T("roundtrip.message.body", map[string]any{"Address": addr, "Token": token})
+	text := l.T("roundtrip.message.body", map[string]any{"Address": addr, "Token": token})
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\n", "\r\n") + "\r\n"
 	qp := quotedprintable.NewWriter(&b)
 	qp.Write([]byte(text))

@@ -39,7 +39,7 @@ func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 				Delete:       true,
 			}, nil)
 			if r.Status != Arrived || !r.Deleted {
-				t.Fatalf("status %s/%s deleted %v: %s %s (%+v)", r.Status, r.Code, r.Deleted, r.Summary(), r.Explanation(), r.Problem)
+				t.Fatalf("status %s/%s deleted %v: %s %s (%+v)", r.Status, r.Code, r.Deleted, r.SummaryIn(en), r.ExplanationIn(en), r.Problem)
 			}
 			t.Logf("submission %v, arrival after %v (%d polls)", r.Send, r.Latency, r.Polls)
 		})
@@ -60,5 +60,5 @@ func TestRoundTripExplainsAWrongPasswordAtRealServers(t *testing.T) {
 	if r.Status != ReceiveFailed || r.Problem == nil {
 		t.Fatalf("status %s problem %+v", r.Status, r.Problem)
 	}
-	t.Logf("%s: %s", r.Problem.Code, r.Explanation())
+	t.Logf("%s: %s", r.Problem.Code, r.ExplanationIn(en))
 }

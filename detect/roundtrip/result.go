@@ -8,7 +8,6 @@
 package roundtrip
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
@@ -83,9 +82,9 @@ type Finished struct{ Result Result }
 // EventKind implements event.Event.
 func (Finished) EventKind() string { return "roundtrip-finished" }
 
-// Result is what a round trip found. Its sentences are rendered in the
-// current language when asked for (Summary, Explanation, Remedy) and when
-// marshalled to JSON.
+// Result is what a round trip found: codes and typed data. Its sentences
+// are rendered by the front end in the language it chooses (SummaryIn,
+// ExplanationIn, RemedyIn, and In for the JSON shape).
 type Result struct {
 	Status Status
 	// Code is a stable reason: the Status, or a more precise one
@@ -123,76 +122,86 @@ type Result struct {
 	data map[string]any
 }
 
-// Summary is one sentence saying what happened.
-func (r Result) Summary() string { return i18n.T("roundtrip."+r.Code+".summary", r.templateData()) }
-
-// Explanation says why, in plain words: the server's refusal from the
-// problem catalogue when there is one.
-func (r Result) Explanation() string {
-	if r.Problem != nil {
-		return r.Problem.Explanation()
-	}
-	return i18n.T("roundtrip."+r.Code+".explanation", r.templateData())
+// SummaryIn is one sentence saying what happened, in l's language.
+func (r Result) SummaryIn(l i18n.Localizer) string {
+	return l.T("roundtrip."+r.Code+".summary", r.templateData(l))
 }
 
-// Remedy says what to do.
-func (r Result) Remedy() string {
+// ExplanationIn says why, in plain words in l's language: the server's
+// refusal from the problem catalogue when there is one.
+func (r Result) ExplanationIn(l i18n.Localizer) string {
 	if r.Problem != nil {
-		return r.Problem.Remedy()
+		return r.Problem.Render(l).Explanation
 	}
-	return i18n.T("roundtrip."+r.Code+".remedy", r.templateData())
+	return l.T("roundtrip."+r.Code+".explanation", r.templateData(l))
 }
 
-func (r Result) templateData() map[string]any {
+// RemedyIn says what to do, in l's language.
+func (r Result) RemedyIn(l i18n.Localizer) string {
+	if r.Problem != nil {
+		return r.Problem.Render(l).Remedy
+	}
+	return l.T("roundtrip."+r.Code+".remedy", r.templateData(l))
+}
+
+func (r Result) templateData(l i18n.Localizer) map[string]any {
 	d := map[string]any{
-		"Seconds": seconds(r.Latency),
-		"Send":    seconds(r.Send),
+		"Seconds": l.Seconds(r.Latency),
+		"Send":    l.Seconds(r.Send),
 		"Folder":  r.Folder,
 		"Polls":   r.Polls,
 	}
 	for k, v := range r.data {
 		if dur, ok := v.(time.Duration); ok {
 			// Durations are written when the sentence is, so that they
-			// follow the language it is rendered in.
-			v = seconds(dur)
+			// follow the language it is rendered in (Localizer.Seconds:
+			// hundredths below a second, tenths above, the language's
+			// decimal separator).
+			v = l.Seconds(dur)
 		}
 		d[k] = v
 	}
 	return d
 }
 
-// seconds writes d in seconds for a sentence in the current language
-// (i18n.Seconds: hundredths below a second, tenths above, the language's
-// decimal separator).
-func seconds(d time.Duration) string { return i18n.Seconds(d) }
+// Rendered is a result in words: its public JSON shape (docs/json.md).
+type Rendered struct {
+	Status       Status            `json:"status"`
+	Code         string            `json:"code"`
+	Summary      string            `json:"summary"`
+	Explanation  string            `json:"explanation"`
+	Remedy       string            `json:"remedy"`
+	Problem      *problem.Rendered `json:"problem,omitempty"`
+	Token        string            `json:"token,omitempty"`
+	MessageID    string            `json:"message_id,omitempty"`
+	Subject      string            `json:"subject,omitempty"`
+	SentAt       *time.Time        `json:"sent_at,omitempty"`
+	ArrivedAt    *time.Time        `json:"arrived_at,omitempty"`
+	SendMS       int64             `json:"send_ms"`
+	LatencyMS    int64             `json:"latency_ms"`
+	Folder       string            `json:"folder,omitempty"`
+	Polls        int               `json:"polls"`
+	Deleted      bool              `json:"deleted"`
+	DeleteFailed *problem.Rendered `json:"delete_failed,omitempty"`
+	Marked       bool              `json:"marked_deleted,omitempty"`
+}
 
-// MarshalJSON renders the public JSON shape (see docs/json.md).
-func (r Result) MarshalJSON() ([]byte, error) {
-	type doc struct {
-		Status       Status           `json:"status"`
-		Code         string           `json:"code"`
-		Summary      string           `json:"summary"`
-		Explanation  string           `json:"explanation"`
-		Remedy       string           `json:"remedy"`
-		Problem      *problem.Problem `json:"problem,omitempty"`
-		Token        string           `json:"token,omitempty"`
-		MessageID    string           `json:"message_id,omitempty"`
-		Subject      string           `json:"subject,omitempty"`
-		SentAt       *time.Time       `json:"sent_at,omitempty"`
-		ArrivedAt    *time.Time       `json:"arrived_at,omitempty"`
-		SendMS       int64            `json:"send_ms"`
-		LatencyMS    int64            `json:"latency_ms"`
-		Folder       string           `json:"folder,omitempty"`
-		Polls        int              `json:"polls"`
-		Deleted      bool             `json:"deleted"`
-		DeleteFailed *problem.Problem `json:"delete_failed,omitempty"`
-		Marked       bool             `json:"marked_deleted,omitempty"`
-	}
-	d := doc{
-		Status: r.Status, Code: r.Code, Summary: r.Summary(), Explanation: r.Explanation(), Remedy: r.Remedy(),
-		Problem: r.Problem, Token: r.Token, MessageID: r.MessageID, Subject: r.Subject,
+// In puts the result into words in l's language, in its public JSON
+// shape: what a front end writes (the CLI's check --json).
+func (r Result) In(l i18n.Localizer) Rendered {
+	d := Rendered{
+		Status: r.Status, Code: r.Code, Summary: r.SummaryIn(l), Explanation: r.ExplanationIn(l), Remedy: r.RemedyIn(l),
+		Token: r.Token, MessageID: r.MessageID, Subject: r.Subject,
 		SendMS: r.Send.Milliseconds(), LatencyMS: r.Latency.Milliseconds(), Folder: r.Folder,
-		Polls: r.Polls, Deleted: r.Deleted, DeleteFailed: r.DeleteFailed, Marked: r.MarkedDeleted,
+		Polls: r.Polls, Deleted: r.Deleted, Marked: r.MarkedDeleted,
+	}
+	if r.Problem != nil {
+		p := r.Problem.Render(l)
+		d.Problem = &p
+	}
+	if r.DeleteFailed != nil {
+		p := r.DeleteFailed.Render(l)
+		d.DeleteFailed = &p
 	}
 	if !r.SentAt.IsZero() {
 		t := r.SentAt.UTC()
@@ -202,5 +211,5 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		t := r.ArrivedAt.UTC()
 		d.ArrivedAt = &t
 	}
-	return json.Marshal(d)
+	return d
 }

@@ -19,6 +19,10 @@ import (
 	"github.com/postino-mail/postino/detect/event"
 )
 
+// en renders results in English: a result keeps codes, and the tests
+// read its words in one fixed language.
+var en = i18n.For("en")
+
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func run(t *testing.T, m *mailLab, o Options) (Result, []event.Event) {
@@ -52,7 +56,7 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 			o.Incoming.Port, o.Incoming.Security = tc.imap, tc.sec
 			r, events := run(t, m, o)
 			if r.Status != Arrived || r.Code != "arrived" || r.Folder != "INBOX" {
-				t.Fatalf("status %s/%s: %s %s %v", r.Status, r.Code, r.Summary(), r.Explanation(), r.Problem)
+				t.Fatalf("status %s/%s: %s %s %v", r.Status, r.Code, r.SummaryIn(en), r.ExplanationIn(en), r.Problem)
 			}
 			if r.Latency < 250*time.Millisecond || r.Latency > 3*time.Second {
 				t.Errorf("latency %v, the server delivered after 300ms", r.Latency)
@@ -142,8 +146,8 @@ func TestRoundTripFindsTheMessageInSpam(t *testing.T) {
 	if r.Status != Arrived || r.Code != "arrived-junk" || r.Folder != "Junk" {
 		t.Fatalf("status %s/%s folder %q", r.Status, r.Code, r.Folder)
 	}
-	if !strings.Contains(r.Summary(), "spam folder (Junk)") {
-		t.Errorf("summary %q", r.Summary())
+	if !strings.Contains(r.SummaryIn(en), "spam folder (Junk)") {
+		t.Errorf("summary %q", r.SummaryIn(en))
 	}
 }
 
@@ -160,8 +164,8 @@ func TestRoundTripReportsAServerThatAcceptsAndNeverDelivers(t *testing.T) {
 	if r.Status != NotArrived || r.Code != "not-arrived" || r.Polls < 2 {
 		t.Fatalf("status %s/%s polls %d", r.Status, r.Code, r.Polls)
 	}
-	if !strings.Contains(r.Summary(), "did not arrive within 0.7 s") || !strings.Contains(r.Remedy(), "Message-ID") {
-		t.Errorf("not explained: %q / %q", r.Summary(), r.Remedy())
+	if !strings.Contains(r.SummaryIn(en), "did not arrive within 0.7 s") || !strings.Contains(r.RemedyIn(en), "Message-ID") {
+		t.Errorf("not explained: %q / %q", r.SummaryIn(en), r.RemedyIn(en))
 	}
 }
 
@@ -188,8 +192,8 @@ func TestRoundTripExplainsSMTPRejections(t *testing.T) {
 			if r.Problem.ServerText != tc.reject.Message {
 				t.Errorf("server text %q", r.Problem.ServerText)
 			}
-			if r.Explanation() != r.Problem.Explanation() || r.Remedy() == "" {
-				t.Errorf("explanation not from the catalogue: %q", r.Explanation())
+			if r.ExplanationIn(en) != r.Problem.Render(en).Explanation || r.RemedyIn(en) == "" {
+				t.Errorf("explanation not from the catalogue: %q", r.ExplanationIn(en))
 			}
 		})
 	}
@@ -322,7 +326,7 @@ func TestRoundTripRefusesIncompleteOptions(t *testing.T) {
 				t.Errorf("status %s/%s, want refused/%s", r.Status, r.Code, tc.code)
 			}
 			for _, lng := range i18n.Languages {
-				s := i18n.TIn(lng, "roundtrip."+r.Code+".summary", r.templateData())
+				s := i18n.For(lng).T("roundtrip."+r.Code+".summary", r.templateData(i18n.For(lng)))
 				if strings.HasPrefix(s, "roundtrip.") || strings.Contains(s, "<no value>") {
 					t.Errorf("%s: summary %q", lng, s)
 				}
@@ -368,7 +372,7 @@ func TestRoundTripStopsWhenCanceled(t *testing.T) {
 func TestResultJSONShape(t *testing.T) {
 	m := newMailLab(t)
 	r, _ := run(t, m, m.opts())
-	out, err := json.Marshal(r)
+	out, err := json.Marshal(r.In(en))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,9 +432,7 @@ func TestRoundTripOverPOP3WithoutTOPIsExplained(t *testing.T) {
 }
 
 func TestTestMessageIsSevenBitWithCRLF(t *testing.T) {
-	i18n.SetLanguage("it")
-	defer i18n.SetLanguage("")
-	_, msg := message("anna@example.test", "0123456789abcdef", "postino.x@example.test", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	_, msg := message(i18n.For("it"), "anna@example.test", "0123456789abcdef", "postino.x@example.test", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	for i, c := range msg {
 		if c > 127 {
 			t.Fatalf("byte %d is not 7-bit: %q", i, msg[max(0, i-20):i+1])
@@ -499,7 +501,7 @@ func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T
 		t.Errorf("status %s problem %+v, want receive-failed/refused", r.Status, r.Problem)
 	}
 	// Nothing was refused at login: the sentence must not blame the password.
-	if s := r.Summary(); !strings.Contains(s, "mailbox could not be opened") {
+	if s := r.SummaryIn(en); !strings.Contains(s, "mailbox could not be opened") {
 		t.Errorf("summary %q", s)
 	}
 	d, err := Delete(ctx, nil, o, strings.Repeat("a", 16))
@@ -511,23 +513,21 @@ func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T
 func TestDurationsFollowTheLanguageOfTheSentence(t *testing.T) {
 	arrived := Result{Status: Arrived, Code: "arrived", Folder: "INBOX", Send: 12 * time.Millisecond, Latency: 2500 * time.Millisecond}
 	late := Result{Status: NotArrived, Code: "not-arrived", data: map[string]any{"Deadline": 700 * time.Millisecond}}
-	defer i18n.SetLanguage("")
 	for _, tc := range []struct {
 		lang string
 		r    Result
-		text func(Result) string
+		text func(Result, i18n.Localizer) string
 		want string
 	}{
-		{"en", arrived, Result.Summary, "arrived in 2.5 s"},
-		{"it", arrived, Result.Summary, "arrivato in 2,5 s"},
+		{"en", arrived, Result.SummaryIn, "arrived in 2.5 s"},
+		{"it", arrived, Result.SummaryIn, "arrivato in 2,5 s"},
 		// A submission of a few milliseconds is not "0.0 s".
-		{"en", arrived, Result.Explanation, "accepted in 0.01 s"},
-		{"it", arrived, Result.Explanation, "accettato in 0,01 s"},
-		{"en", late, Result.Summary, "within 0.7 s"},
-		{"it", late, Result.Summary, "entro 0,7 s"},
+		{"en", arrived, Result.ExplanationIn, "accepted in 0.01 s"},
+		{"it", arrived, Result.ExplanationIn, "accettato in 0,01 s"},
+		{"en", late, Result.SummaryIn, "within 0.7 s"},
+		{"it", late, Result.SummaryIn, "entro 0,7 s"},
 	} {
-		i18n.SetLanguage(tc.lang)
-		if got := tc.text(tc.r); !strings.Contains(got, tc.want) {
+		if got := tc.text(tc.r, i18n.For(tc.lang)); !strings.Contains(got, tc.want) {
 			t.Errorf("%s: %q lacks %q", tc.lang, got, tc.want)
 		}
 	}

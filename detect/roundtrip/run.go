@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
@@ -60,6 +61,9 @@ type Options struct {
 	// AllowInsecureTLS lets the password go to servers whose certificate
 	// failed verification (still only over TLS).
 	AllowInsecureTLS bool
+	// Lang is the language of the test message's text ("en", "it"; ""
+	// = the process-wide one): the person's, chosen by the front end.
+	Lang string
 }
 
 // mailbox is an incoming server being watched.
@@ -120,7 +124,7 @@ func (s *session) run(ctx context.Context) {
 	o := &s.opts
 	addr, err := address.Parse(o.Address)
 	if err != nil {
-		s.refuse("bad-address", map[string]any{"Error": err.Error()})
+		s.refuse("bad-address", map[string]any{"Error": err}) // said in the result's language
 		return
 	}
 	from := addr.String()
@@ -170,7 +174,7 @@ func (s *session) run(ctx context.Context) {
 	defer box.close()
 
 	s.emit(StepSending)
-	subject, msg := message(from, token, s.res.MessageID, time.Now())
+	subject, msg := message(i18n.For(s.opts.Lang), from, token, s.res.MessageID, time.Now())
 	s.res.Subject = subject
 	start := time.Now()
 	sendCtx, cancel := context.WithTimeout(ctx, connectTimeout)

@@ -52,9 +52,13 @@ type Error struct {
 	Err    error
 }
 
-func (e *Error) Error() string {
-	return i18n.T("xml.err."+e.Code, map[string]any{"Limit": e.Limit, "Detail": e.Detail})
+// In says why, in l's language.
+func (e *Error) In(l i18n.Localizer) string {
+	return l.T("xml.err."+e.Code, map[string]any{"Limit": e.Limit, "Detail": e.Detail})
 }
+
+// Error says it in English, for logs; front ends show In.
+func (e *Error) Error() string { return e.In(i18n.For("en")) }
 
 func (e *Error) Unwrap() error { return e.Err }
 

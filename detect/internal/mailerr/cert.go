@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -55,7 +54,7 @@ func Certificate(chain []*x509.Certificate, host string, opts x509.VerifyOptions
 			// valid; an intermediate that is fine today but was issued
 			// after that moment (a renewed CA) is no news to report.
 			if at.Equal(now) || outOfDate(chain[1:], now) {
-				out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": i18n.T("probe.cert.chain_expired")}))
+				out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": problem.Msg("probe.cert.chain_expired")}))
 			}
 		default:
 			out = append(out, problem.New(problem.CertInvalid, map[string]any{"Detail": err.Error()}))

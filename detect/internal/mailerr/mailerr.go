@@ -18,7 +18,6 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/network"
@@ -107,7 +106,7 @@ func Classify(err error, f Facts) problem.Problem {
 	var he *HandshakeError
 	switch {
 	case errors.Is(err, mailconn.ErrDataBeforeTLS), errors.Is(err, pop3.ErrDataAfterSTLS):
-		return problem.New(problem.StartTLSFailed, withDetail(f.Data(), i18n.T("probe.detail.injection")))
+		return problem.New(problem.StartTLSFailed, withDetail(f.Data(), problem.Msg("probe.detail.injection")))
 	case errors.As(err, &he):
 		return handshake(he, f)
 	case f.CutOff:
@@ -233,12 +232,12 @@ func handshake(he *HandshakeError, f Facts) problem.Problem {
 		return problem.New(problem.StartTLSFailed, data)
 	case errors.As(he.Err, &rh):
 		// Not TLS at all: most often a plaintext service on a TLS port.
-		data["Detail"] = i18n.T("probe.detail.not_tls")
+		data["Detail"] = problem.Msg("probe.detail.not_tls")
 		return problem.New(problem.NotThisProtocol, data)
 	case isNoCommonTLS(msg):
 		return problem.New(problem.NoCommonTLS, nil)
 	case Closed(he.Err):
-		data["Detail"] = i18n.T("probe.detail.closed_in_tls")
+		data["Detail"] = problem.Msg("probe.detail.closed_in_tls")
 		return problem.New(problem.TLSFailed, data)
 	}
 	data["Detail"] = msg
@@ -256,7 +255,7 @@ func isNoCommonTLS(msg string) bool {
 	return false
 }
 
-func withDetail(data map[string]any, detail string) map[string]any {
+func withDetail(data map[string]any, detail any) map[string]any {
 	data["Detail"] = detail
 	return data
 }
