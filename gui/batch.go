@@ -325,7 +325,7 @@ func (v *batchView) loadFile(path string) {
 		f.Close()
 	}
 	if err != nil {
-		s.listErr = err.Error()
+		s.listErr = i18n.ErrorText(err, i18n.For(""))
 		if ie := (*batch.InputError)(nil); errors.As(err, &ie) {
 			s.listErr = ie.In(i18n.For(""))
 		}
@@ -390,7 +390,7 @@ func (v *batchView) start() {
 		s.domains[i].started, s.domains[i].report = false, nil
 	}
 	req := BatchRequest{List: s.list, Output: s.output, Formats: append([]string{}, s.formats...),
-		Force: s.force, Health: s.health, Settings: v.u.set.engineSettings()}
+		Force: s.force, Health: s.health, Lang: i18n.Language(), Settings: v.u.set.engineSettings()}
 	u := v.u
 	engine := u.opts.Batch
 	// Written by the work before it returns, read by ended after it: the
@@ -464,7 +464,7 @@ func (v *batchView) finished(gen int, rep *batch.Report, err error) {
 	s.running = false
 	s.report = rep
 	if err != nil {
-		s.err = err.Error()
+		s.err = i18n.ErrorText(err, i18n.For(""))
 	}
 	if rep != nil {
 		s.progress.UsersDone, s.progress.DomainsDone = rep.Summary.Users, rep.Summary.Domains

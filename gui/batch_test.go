@@ -150,6 +150,10 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 	if req.Output != out || strings.Join(req.Formats, ",") != "thunderbird,mobileconfig,text" || len(req.List.Users) != 2 {
 		t.Fatalf("request %+v formats %v", req.Output, req.Formats)
 	}
+	if req.Lang != i18n.Language() {
+		// The engine would otherwise choose a language of its own.
+		t.Errorf("request language %q, want the window's %q", req.Lang, i18n.Language())
+	}
 	if !v.run.Disabled() || v.stop.Disabled() || !v.openReport.Disabled() {
 		t.Error("while running: Run and Open report disabled, Stop enabled")
 	}

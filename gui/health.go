@@ -92,7 +92,7 @@ func (u *UI) startHealth() {
 	}
 	selectors, err := parseSelectors(u.health.selector.Text)
 	if err != nil {
-		u.hstate = &healthState{err: err.Error()}
+		u.hstate = &healthState{err: i18n.ErrorText(err, i18n.For(""))}
 		u.health.render()
 		return
 	}

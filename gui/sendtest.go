@@ -75,6 +75,8 @@ func (u *UI) startSendTest() {
 	}
 	s := u.state
 	opts, _ := s.Report.RoundTripOptions(s.reportAddress(), "", u.top.password.Text)
+	// The test message is written in the window's language.
+	opts.Lang = i18n.Language()
 	run := &sendTestRun{check: s, active: true}
 	u.sendtest = run
 	settings := u.set.engineSettings()
@@ -93,7 +95,7 @@ func (u *UI) startSendTest() {
 		run.active = false
 		run.result = &res
 		if err != nil {
-			run.err = err.Error()
+			run.err = i18n.ErrorText(err, i18n.For(""))
 		}
 		u.rec.sendTest.render()
 	})
@@ -125,7 +127,7 @@ func (u *UI) deleteTestMessage() {
 		case canceled:
 			run.deleteErr = i18n.T("gui.sendtest.delete_stopped")
 		case err != nil:
-			run.deleteErr = err.Error()
+			run.deleteErr = i18n.ErrorText(err, i18n.For(""))
 		default:
 			run.deleted = &res
 		}

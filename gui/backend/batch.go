@@ -16,10 +16,13 @@ type BatchEngine interface {
 
 // BatchRequest is one batch the person asked for.
 type BatchRequest struct {
-	List     *batch.List
-	Output   string
-	Formats  []string
-	Force    bool
-	Health   bool
+	List    *batch.List
+	Output  string
+	Formats []string
+	Force   bool
+	Health  bool
+	// Lang is the language of the profiles' texts and the report: the
+	// window's.
+	Lang     string
 	Settings Settings
 }

@@ -31,7 +31,7 @@ func (b Batch) Batch(ctx context.Context, req backend.BatchRequest, sink event.S
 		}
 	}
 	return batch.Run(ctx, batch.Options{
-		Output: req.Output, Formats: formats, Force: req.Force, Health: req.Health,
+		Output: req.Output, Formats: formats, Force: req.Force, Health: req.Health, Lang: req.Lang,
 		Network: nw, ISPDBURL: req.Settings.ISPDBURL, NoHTTP: !req.Settings.AllowHTTPAutoconfig,
 		ProbeTimeout: req.Settings.ProbeTimeout,
 	}, req.List, sink)
