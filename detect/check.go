@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -147,20 +147,20 @@ func check(ctx context.Context, opts CheckOptions, addr address.Address, sink ev
 }
 
 // username is the login name to use on a candidate's endpoints.
-func username(opts CheckOptions, addr address.Address, c config.Candidate) string {
+func username(opts CheckOptions, addr address.Address, c mail.Candidate) string {
 	if opts.Username != "" {
 		return opts.Username
 	}
-	return config.ExpandUsername(c.Username, addr.Local, addr.Domain)
+	return mail.ExpandUsername(c.Username, addr.Local, addr.Domain)
 }
 
 // sortResults orders results for display: incoming before outgoing, IMAP
 // before POP3, hosts in the order they were first proposed, and each
-// host's ports in the order of config.StandardPorts (other ports last).
+// host's ports in the order of mail.StandardPorts (other ports last).
 func sortResults(rs []probe.Result, hostOrder map[string]int) {
-	protoRank := map[config.Protocol]int{config.IMAP: 0, config.POP3: 1, config.SMTP: 2}
-	portRank := func(s config.Server) int {
-		for i, sp := range config.StandardPorts(s.Protocol) {
+	protoRank := map[mail.Protocol]int{mail.IMAP: 0, mail.POP3: 1, mail.SMTP: 2}
+	portRank := func(s mail.Server) int {
+		for i, sp := range mail.StandardPorts(s.Protocol) {
 			if sp.Port == s.Port && sp.Security == s.Security {
 				return i
 			}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -25,7 +25,7 @@ type e2eOptions struct {
 	lab *labtest.Lab
 }
 
-func e2eProvider(t *testing.T) (e2eOptions, []config.Candidate) {
+func e2eProvider(t *testing.T) (e2eOptions, []mail.Candidate) {
 	lab := labtest.New(t)
 	m := newMailHost(t, lab, "mail.example.org", "anna@example.org", e2ePassword)
 	m.IMAP(t, 993, true)
@@ -33,11 +33,11 @@ func e2eProvider(t *testing.T) (e2eOptions, []config.Candidate) {
 	m.SMTP(t, 465, true)
 	m.SMTP(t, 587, false)
 	lab.Filter("mail.example.org", 25)
-	cands := []config.Candidate{
-		cand(config.IMAP, "mail.example.org", 143, config.STARTTLS, config.PlaceholderAddress),
-		cand(config.IMAP, "mail.example.org", 993, config.TLS, config.PlaceholderAddress),
-		cand(config.SMTP, "mail.example.org", 587, config.STARTTLS, config.PlaceholderAddress),
-		cand(config.SMTP, "mail.example.org", 465, config.TLS, config.PlaceholderAddress),
+	cands := []mail.Candidate{
+		cand(mail.IMAP, "mail.example.org", 143, mail.STARTTLS, mail.PlaceholderAddress),
+		cand(mail.IMAP, "mail.example.org", 993, mail.TLS, mail.PlaceholderAddress),
+		cand(mail.SMTP, "mail.example.org", 587, mail.STARTTLS, mail.PlaceholderAddress),
+		cand(mail.SMTP, "mail.example.org", 465, mail.TLS, mail.PlaceholderAddress),
 	}
 	return e2eOptions{CheckOptions{Network: lab.Network(), ProbeTimeout: 1500 * time.Millisecond, OverrideDir: "-"}, lab}, cands
 }
@@ -76,7 +76,7 @@ func TestCheckRecommendsImplicitTLSAndExplainsWhy(t *testing.T) {
 	}
 	byPort := map[int]ProbeReport{}
 	for _, p := range rep.In(i18n.For("en")).Probes { // the words, as a front end renders them
-		if p.Protocol == config.SMTP || p.Protocol == config.IMAP {
+		if p.Protocol == mail.SMTP || p.Protocol == mail.IMAP {
 			byPort[p.Port] = p
 		}
 	}
@@ -154,13 +154,13 @@ func server(dir, typ string, port int, socket string) string {
 // left behind.
 func TestCheckCancelsRealProbesPromptly(t *testing.T) {
 	lab := labtest.New(t)
-	var cands []config.Candidate
+	var cands []mail.Candidate
 	for _, h := range []string{"a.example.org", "b.example.org"} {
 		lab.Host(h)
 		for _, p := range []int{993, 143, 995, 110, 465, 587, 25, 2525} {
 			lab.Filter(h, p)
 		}
-		cands = append(cands, cand(config.IMAP, h, 993, config.TLS, ""), cand(config.POP3, h, 995, config.TLS, ""), cand(config.SMTP, h, 465, config.TLS, ""))
+		cands = append(cands, cand(mail.IMAP, h, 993, mail.TLS, ""), cand(mail.POP3, h, 995, mail.TLS, ""), cand(mail.SMTP, h, 465, mail.TLS, ""))
 	}
 	run := fakes(t, cands, nil, nil)
 	run.probe = probe.Run
@@ -188,9 +188,9 @@ func TestCheckPrefersAVerifiedCertificateOverImplicitTLS(t *testing.T) {
 	good.IMAP(t, 143, false)
 	bad.SMTP(t, 465, true)
 	good.SMTP(t, 587, false)
-	run := fakes(t, []config.Candidate{
-		cand(config.IMAP, "mail.example.org", 993, config.TLS, ""),
-		cand(config.SMTP, "mail.example.org", 465, config.TLS, ""),
+	run := fakes(t, []mail.Candidate{
+		cand(mail.IMAP, "mail.example.org", 993, mail.TLS, ""),
+		cand(mail.SMTP, "mail.example.org", 465, mail.TLS, ""),
 	}, nil, nil)
 	run.probe = probe.Run
 	rep := check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 3 * time.Second, Password: e2ePassword},

@@ -13,9 +13,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // fakes replaces discovery and probing for one test: discovery announces
 // cands one by one (then runs during, if set) and every probe is answered
 // by probeFn.
-func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Context), probeFn func(ctx context.Context, ep config.Server, o probe.Options) probe.Result) stages {
+func fakes(t *testing.T, cands []mail.Candidate, during func(ctx context.Context), probeFn func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result) stages {
 	t.Helper()
 	var run stages
 	run.discover = func(ctx context.Context, o discover.Options, a address.Address, sink event.Sink) *discover.Result {
@@ -37,7 +37,7 @@ func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Conte
 		}
 		return &discover.Result{Candidates: cands}
 	}
-	run.probe = func(ctx context.Context, nw *network.Network, ep config.Server, sources []string, o probe.Options, sink event.Sink) probe.Result {
+	run.probe = func(ctx context.Context, nw *network.Network, ep mail.Server, sources []string, o probe.Options, sink event.Sink) probe.Result {
 		r := probeFn(ctx, ep, o)
 		r.ID, r.Endpoint, r.Sources, r.Phase = ep.Key(), ep, sources, probe.PhaseDone
 		sink.Emit(probe.Update{Result: r})
@@ -46,13 +46,13 @@ func fakes(t *testing.T, cands []config.Candidate, during func(ctx context.Conte
 	return run
 }
 
-func working(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+func working(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 	return probe.Result{Reachability: probe.Open, Status: probe.StatusOK, TLS: &probe.TLSInfo{Version: "TLS 1.3", Verified: true}}
 }
 
-func cand(p config.Protocol, host string, port int, sec config.Security, user string) config.Candidate {
-	return config.Candidate{
-		Server:  config.Server{Protocol: p, Host: host, Port: port, Security: sec, Username: user},
+func cand(p mail.Protocol, host string, port int, sec mail.Security, user string) mail.Candidate {
+	return mail.Candidate{
+		Server:  mail.Server{Protocol: p, Host: host, Port: port, Security: sec, Username: user},
 		Sources: []string{"autoconfig"}, Trusted: true, Rank: 2,
 	}
 }
@@ -75,12 +75,12 @@ func keys(rep *Report) []string {
 }
 
 func TestCheckProbesEveryStandardPortOfEachCandidateHostOnce(t *testing.T) {
-	run := fakes(t, []config.Candidate{
-		cand(config.IMAP, "imap.example.org", 993, config.TLS, ""),
-		cand(config.IMAP, "IMAP.example.org.", 143, config.STARTTLS, ""), // same host, other spelling
-		cand(config.SMTP, "smtp.example.org", 587, config.STARTTLS, ""),
-		cand(config.SMTP, "smtp.example.org", 8025, config.STARTTLS, ""), // not a standard port: probed too
-		cand(config.POP3, "pop.example.org", 995, config.TLS, ""),
+	run := fakes(t, []mail.Candidate{
+		cand(mail.IMAP, "imap.example.org", 993, mail.TLS, ""),
+		cand(mail.IMAP, "IMAP.example.org.", 143, mail.STARTTLS, ""), // same host, other spelling
+		cand(mail.SMTP, "smtp.example.org", 587, mail.STARTTLS, ""),
+		cand(mail.SMTP, "smtp.example.org", 8025, mail.STARTTLS, ""), // not a standard port: probed too
+		cand(mail.POP3, "pop.example.org", 995, mail.TLS, ""),
 	}, nil, working)
 	rep := check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil, run)
 	want := []string{
@@ -111,7 +111,7 @@ func TestCheckProbesEveryStandardPortOfEachCandidateHostOnce(t *testing.T) {
 // (autodiscover, guesses) must not delay the first verdict.
 func TestCheckStartsProbingBeforeDiscoveryEnds(t *testing.T) {
 	started := make(chan struct{}, 16)
-	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")},
+	run := fakes(t, []mail.Candidate{cand(mail.IMAP, "imap.example.org", 993, mail.TLS, "")},
 		func(ctx context.Context) {
 			select {
 			case <-started:
@@ -119,7 +119,7 @@ func TestCheckStartsProbingBeforeDiscoveryEnds(t *testing.T) {
 				t.Error("no probe started while discovery was still running")
 			}
 		},
-		func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+		func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 			started <- struct{}{}
 			return working(ctx, ep, o)
 		})
@@ -128,11 +128,11 @@ func TestCheckStartsProbingBeforeDiscoveryEnds(t *testing.T) {
 
 func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
 	var cur, peak atomic.Int32
-	var cands []config.Candidate
+	var cands []mail.Candidate
 	for _, h := range []string{"a.example.org", "b.example.org", "c.example.org"} {
-		cands = append(cands, cand(config.SMTP, h, 587, config.STARTTLS, ""))
+		cands = append(cands, cand(mail.SMTP, h, 587, mail.STARTTLS, ""))
 	}
-	run := fakes(t, cands, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, cands, nil, func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 		n := cur.Add(1)
 		for {
 			p := peak.Load()
@@ -154,10 +154,10 @@ func TestCheckBoundsTheNumberOfProbesAtOnce(t *testing.T) {
 }
 
 func TestCheckStopsPromptlyWhenCanceled(t *testing.T) {
-	run := fakes(t, []config.Candidate{
-		cand(config.IMAP, "imap.example.org", 993, config.TLS, ""),
-		cand(config.SMTP, "smtp.example.org", 465, config.TLS, ""),
-	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, []mail.Candidate{
+		cand(mail.IMAP, "imap.example.org", 993, mail.TLS, ""),
+		cand(mail.SMTP, "smtp.example.org", 465, mail.TLS, ""),
+	}, nil, func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 		<-ctx.Done() // a server that never answers
 		return probe.Result{Reachability: probe.Filtered, Status: probe.StatusFailed}
 	})
@@ -183,10 +183,10 @@ func TestCheckStopsPromptlyWhenCanceled(t *testing.T) {
 func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]probe.Options{}
-	run := fakes(t, []config.Candidate{
-		cand(config.IMAP, "imap.example.org", 993, config.TLS, config.PlaceholderLocalPart),
-		cand(config.SMTP, "smtp.example.org", 465, config.TLS, ""),
-	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, []mail.Candidate{
+		cand(mail.IMAP, "imap.example.org", 993, mail.TLS, mail.PlaceholderLocalPart),
+		cand(mail.SMTP, "smtp.example.org", 465, mail.TLS, ""),
+	}, nil, func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 		if _, ok := ctx.Deadline(); !ok {
 			t.Errorf("%s: probe context has no deadline", ep)
 		}
@@ -228,7 +228,7 @@ func TestCheckPassesLoginAndDeadlineToEveryProbe(t *testing.T) {
 // probe events, RecommendationReady, and CheckFinished last, carrying the
 // returned report.
 func TestCheckFramesTheEventStream(t *testing.T) {
-	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil, working)
+	run := fakes(t, []mail.Candidate{cand(mail.IMAP, "imap.example.org", 993, mail.TLS, "")}, nil, working)
 	var mu sync.Mutex
 	var kinds []string
 	var finished *Report
@@ -259,9 +259,9 @@ func TestCheckFramesTheEventStream(t *testing.T) {
 // A source that lists hundreds of hosts must not turn one check into an
 // hour of probing: the number of endpoints is capped and the rest counted.
 func TestCheckCapsTheNumberOfEndpoints(t *testing.T) {
-	var cands []config.Candidate
+	var cands []mail.Candidate
 	for i := 0; i < 100; i++ {
-		cands = append(cands, cand(config.SMTP, fmt.Sprintf("h%d.example.org", i), 587, config.STARTTLS, ""))
+		cands = append(cands, cand(mail.SMTP, fmt.Sprintf("h%d.example.org", i), 587, mail.STARTTLS, ""))
 	}
 	run := fakes(t, cands, nil, working)
 	rep := check(context.Background(), CheckOptions{}, mustAddr(t, "anna@example.org"), nil, run)
@@ -275,8 +275,8 @@ func TestCheckCapsTheNumberOfEndpoints(t *testing.T) {
 func TestCheckNeverSendsCredentialsWithLineBreaks(t *testing.T) {
 	var mu sync.Mutex
 	var got []probe.Options
-	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.org", 993, config.TLS, "")}, nil,
-		func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, []mail.Candidate{cand(mail.IMAP, "imap.example.org", 993, mail.TLS, "")}, nil,
+		func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 			mu.Lock()
 			got = append(got, o)
 			mu.Unlock()

@@ -7,15 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
-func untrustedCand(p config.Protocol, host string, port int, sec config.Security, source string) config.Candidate {
-	return config.Candidate{
-		Server:  config.Server{Protocol: p, Host: host, Port: port, Security: sec, Username: config.PlaceholderAddress},
+func untrustedCand(p mail.Protocol, host string, port int, sec mail.Security, source string) mail.Candidate {
+	return mail.Candidate{
+		Server:  mail.Server{Protocol: p, Host: host, Port: port, Security: sec, Username: mail.PlaceholderAddress},
 		Sources: []string{source}, Trusted: false, Rank: 8,
 	}
 }
@@ -37,10 +37,10 @@ func TestUntrustedHostsReceiveNoLoginWhateverTheFlags(t *testing.T) {
 	lab := labtest.New(t)
 	attacker := newMailHost(t, lab, "imap.attacker.example", "anna@example.org", e2ePassword)
 	attacker.All(t)
-	cands := []config.Candidate{
-		untrustedCand(config.IMAP, "imap.attacker.example", 993, config.TLS, "autoconfig-http"),
-		untrustedCand(config.POP3, "imap.attacker.example", 995, config.TLS, "autoconfig-http"),
-		untrustedCand(config.SMTP, "imap.attacker.example", 465, config.TLS, "autoconfig-http"),
+	cands := []mail.Candidate{
+		untrustedCand(mail.IMAP, "imap.attacker.example", 993, mail.TLS, "autoconfig-http"),
+		untrustedCand(mail.POP3, "imap.attacker.example", 995, mail.TLS, "autoconfig-http"),
+		untrustedCand(mail.SMTP, "imap.attacker.example", 465, mail.TLS, "autoconfig-http"),
 	}
 	run := fakes(t, cands, nil, nil)
 	run.probe = probe.Run
@@ -139,15 +139,15 @@ func TestForgedAutoconfigCannotCollectThePassword(t *testing.T) {
 func TestAWrongPasswordIsTriedOncePerProtocol(t *testing.T) {
 	lab := labtest.New(t)
 	var hosts []*mailHost
-	var cands []config.Candidate
+	var cands []mail.Candidate
 	for _, h := range []string{"mail.example.org", "imap.example.org", "smtp.example.org"} {
 		m := newMailHost(t, lab, h, "anna@example.org", e2ePassword)
 		m.All(t)
 		hosts = append(hosts, m)
 		cands = append(cands,
-			cand(config.IMAP, h, 993, config.TLS, config.PlaceholderAddress),
-			cand(config.POP3, h, 995, config.TLS, config.PlaceholderAddress),
-			cand(config.SMTP, h, 465, config.TLS, config.PlaceholderAddress))
+			cand(mail.IMAP, h, 993, mail.TLS, mail.PlaceholderAddress),
+			cand(mail.POP3, h, 995, mail.TLS, mail.PlaceholderAddress),
+			cand(mail.SMTP, h, 465, mail.TLS, mail.PlaceholderAddress))
 	}
 	run := fakes(t, cands, nil, nil)
 	run.probe = probe.Run
@@ -207,7 +207,7 @@ func TestADelayedRefusalIsARefusalNotAStall(t *testing.T) {
 	m := newMailHost(t, lab, "imap.example.test", "anna@example.test", e2ePassword)
 	m.seen.SetRefuseDelay(7 * time.Second)
 	m.IMAP(t, 993, true)
-	run := fakes(t, []config.Candidate{cand(config.IMAP, "imap.example.test", 993, config.TLS, config.PlaceholderAddress)}, nil, nil)
+	run := fakes(t, []mail.Candidate{cand(mail.IMAP, "imap.example.test", 993, mail.TLS, mail.PlaceholderAddress)}, nil, nil)
 	run.probe = probe.Run
 	rep := check(context.Background(), CheckOptions{Network: lab.Network(), ProbeTimeout: 5 * time.Second, Password: "wrong"},
 		mustAddr(t, "anna@example.test"), nil, run)

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -64,17 +64,17 @@ func TestDomainFilesServedOverHTTPSAreDetectedBack(t *testing.T) {
 	if !found {
 		t.Fatalf("no autoconfig source in %+v", res.Sources)
 	}
-	var got []config.Server
+	var got []mail.Server
 	for _, c := range res.Candidates {
 		if slices.Contains(c.Sources, string(discover.SourceAutoconfig)) {
 			got = append(got, c.Server)
 		}
 	}
-	want := append(append([]config.Server{s.Incoming}, s.AlternativesIn...), append([]config.Server{s.Outgoing}, s.AlternativesOut...)...)
+	want := append(append([]mail.Server{s.Incoming}, s.AlternativesIn...), append([]mail.Server{s.Outgoing}, s.AlternativesOut...)...)
 	if len(want) != 4 {
 		t.Fatalf("the check verified %d servers, want all 4: %v", len(want), want)
 	}
-	key := func(l []config.Server, proto ...config.Protocol) []string {
+	key := func(l []mail.Server, proto ...mail.Protocol) []string {
 		var out []string
 		for _, srv := range l {
 			if slices.Contains(proto, srv.Protocol) {
@@ -83,14 +83,14 @@ func TestDomainFilesServedOverHTTPSAreDetectedBack(t *testing.T) {
 		}
 		return out
 	}
-	for _, dir := range [][]config.Protocol{{config.IMAP, config.POP3}, {config.SMTP}} {
+	for _, dir := range [][]mail.Protocol{{mail.IMAP, mail.POP3}, {mail.SMTP}} {
 		if g, w := key(got, dir...), key(want, dir...); !slices.Equal(g, w) {
 			t.Errorf("detected %v, want %v (same servers, same order)", g, w)
 		}
 	}
 	for _, c := range got {
-		if c.Username != config.PlaceholderAddress {
-			t.Errorf("%s: username %q, want %s", c, c.Username, config.PlaceholderAddress)
+		if c.Username != mail.PlaceholderAddress {
+			t.Errorf("%s: username %q, want %s", c, c.Username, mail.PlaceholderAddress)
 		}
 	}
 	again := Check(context.Background(), opts.CheckOptions, addr, nil)

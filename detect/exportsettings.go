@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
@@ -52,12 +52,12 @@ func (r *Report) ExportSettings(displayName string) (export.Settings, error) {
 }
 
 // mechanisms are the SASL mechanisms each probed endpoint announced, by
-// config.Server.Key(), so exports can tell CRAM-MD5 from SCRAM.
+// mail.Server.Key(), so exports can tell CRAM-MD5 from SCRAM.
 func (r *Report) mechanisms() map[string][]string {
 	out := map[string][]string{}
 	for _, p := range r.Probes {
 		if len(p.AuthMechanisms) > 0 {
-			ep := config.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security}
+			ep := mail.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security}
 			out[ep.Key()] = p.AuthMechanisms
 		}
 	}
@@ -83,7 +83,7 @@ func exportable(alt recommend.Choice, rec recommend.Recommendation) bool {
 // endpoint does not carry them: first what the provider published for
 // the same endpoint (it knows best, e.g. OAuth2 only), then what the
 // server announced when probed.
-func (r *Report) withAuth(srv config.Server) config.Server {
+func (r *Report) withAuth(srv mail.Server) mail.Server {
 	if len(srv.Auth) > 0 {
 		return srv
 	}
@@ -95,7 +95,7 @@ func (r *Report) withAuth(srv config.Server) config.Server {
 		}
 	}
 	for _, p := range r.Probes {
-		ep := config.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security}
+		ep := mail.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security}
 		if ep.Key() == key {
 			srv.Auth = authFromMechanisms(p.AuthMechanisms)
 			break
@@ -107,24 +107,24 @@ func (r *Report) withAuth(srv config.Server) config.Server {
 // authFromMechanisms maps SASL mechanism names (RFC 4422; POP3's USER
 // command, RFC 1939, counts as a plain password) to autoconfig methods,
 // the plain password first because every client supports it.
-func authFromMechanisms(mechs []string) []config.Auth {
-	has := map[config.Auth]bool{}
+func authFromMechanisms(mechs []string) []mail.Auth {
+	has := map[mail.Auth]bool{}
 	for _, m := range mechs {
 		switch m = strings.ToUpper(m); {
 		case m == "PLAIN" || m == "LOGIN" || m == "USER":
-			has[config.AuthPasswordCleartext] = true
+			has[mail.AuthPasswordCleartext] = true
 		case m == "CRAM-MD5" || m == "DIGEST-MD5" || strings.HasPrefix(m, "SCRAM-"):
-			has[config.AuthPasswordEncrypted] = true
+			has[mail.AuthPasswordEncrypted] = true
 		case m == "XOAUTH2" || m == "OAUTHBEARER":
-			has[config.AuthOAuth2] = true
+			has[mail.AuthOAuth2] = true
 		case m == "NTLM":
-			has[config.AuthNTLM] = true
+			has[mail.AuthNTLM] = true
 		case m == "GSSAPI":
-			has[config.AuthGSSAPI] = true
+			has[mail.AuthGSSAPI] = true
 		}
 	}
-	var out []config.Auth
-	for _, a := range []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted, config.AuthOAuth2, config.AuthNTLM, config.AuthGSSAPI} {
+	var out []mail.Auth
+	for _, a := range []mail.Auth{mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted, mail.AuthOAuth2, mail.AuthNTLM, mail.AuthGSSAPI} {
 		if has[a] {
 			out = append(out, a)
 		}
@@ -135,10 +135,10 @@ func authFromMechanisms(mechs []string) []config.Auth {
 // notes gathers the provider's notes and those attached to the chosen
 // endpoints' candidates, once per code: a note about a server the export
 // does not name would only confuse.
-func (r *Report) notes(chosen ...config.Server) []config.Note {
-	var notes []config.Note
+func (r *Report) notes(chosen ...mail.Server) []mail.Note {
+	var notes []mail.Note
 	seen := map[string]bool{}
-	add := func(ns []config.Note) {
+	add := func(ns []mail.Note) {
 		for _, n := range ns {
 			// An untrusted source's note (and its link) is not written
 			// into a file people hand on (docs/security.md).
@@ -179,19 +179,19 @@ func (r *Report) DomainSettings() (export.Settings, error) {
 	verified := map[string]bool{}
 	rec := r.Recommended
 	for _, c := range append([]recommend.Choice{*rec.Incoming, *rec.Outgoing}, rec.Alternatives...) {
-		if c.Verified && c.Security != config.Plain {
+		if c.Verified && c.Security != mail.Plain {
 			verified[c.Key()] = true
 		}
 	}
-	keep := func(chosen config.Server, alts []config.Server) (config.Server, []config.Server, bool) {
-		var list []config.Server
-		for _, srv := range append([]config.Server{chosen}, alts...) {
+	keep := func(chosen mail.Server, alts []mail.Server) (mail.Server, []mail.Server, bool) {
+		var list []mail.Server
+		for _, srv := range append([]mail.Server{chosen}, alts...) {
 			if verified[srv.Key()] {
 				list = append(list, srv)
 			}
 		}
 		if len(list) == 0 {
-			return config.Server{}, nil, false
+			return mail.Server{}, nil, false
 		}
 		return list[0], list[1:], true
 	}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -106,7 +106,7 @@ func normalHost(h string) string {
 	return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(h), "."))
 }
 
-func groupKey(ep config.Server) string { return string(ep.Protocol) + "\x00" + ep.Username }
+func groupKey(ep mail.Server) string { return string(ep.Protocol) + "\x00" + ep.Username }
 
 // hostTrusted reports whether the password may go to host.
 func (g *loginGate) hostTrusted(host string) (bool, []string) {
@@ -124,7 +124,7 @@ func inDomain(host, domain string) bool {
 }
 
 // Allowed implements probe.LoginGate.
-func (g *loginGate) Allowed(ep config.Server) *problem.Problem {
+func (g *loginGate) Allowed(ep mail.Server) *problem.Problem {
 	ok, sources := g.hostTrusted(ep.Host)
 	if ok {
 		return nil
@@ -136,7 +136,7 @@ func (g *loginGate) Allowed(ep config.Server) *problem.Problem {
 }
 
 // started records a probe that is running and may come to the gate.
-func (g *loginGate) started(ep config.Server, rank endpointRank) {
+func (g *loginGate) started(ep mail.Server, rank endpointRank) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.pending[ep.Key()] = pendingProbe{group: groupKey(ep), rank: rank}
@@ -144,7 +144,7 @@ func (g *loginGate) started(ep config.Server, rank endpointRank) {
 
 // ended records a probe that finished: it no longer holds back a worse
 // ranked one.
-func (g *loginGate) ended(ep config.Server) {
+func (g *loginGate) ended(ep mail.Server) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	delete(g.pending, ep.Key())
@@ -166,7 +166,7 @@ func (g *loginGate) group(key string) *gateGroup {
 }
 
 // Wait implements probe.LoginGate.
-func (g *loginGate) Wait(ctx context.Context, ep config.Server) *problem.Problem {
+func (g *loginGate) Wait(ctx context.Context, ep mail.Server) *problem.Problem {
 	key, gk := ep.Key(), groupKey(ep)
 	start := time.Now()
 	g.mu.Lock()
@@ -246,7 +246,7 @@ func (g *loginGate) turnLocked(gr *gateGroup, gk, key string) (bool, time.Durati
 }
 
 // Done implements probe.LoginGate.
-func (g *loginGate) Done(ep config.Server, outcome probe.LoginOutcome) {
+func (g *loginGate) Done(ep mail.Server, outcome probe.LoginOutcome) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	gr := g.group(groupKey(ep))

@@ -3,8 +3,8 @@ package detect
 import (
 	"context"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -17,4 +17,4 @@ import (
 // replacement that queues probes behind others may run them under a
 // context of its own instead, as long as that ends when the caller's
 // work is canceled.
-type ProbeFunc func(ctx context.Context, nw *network.Network, ep config.Server, sources []string, opts probe.Options, sink event.Sink) probe.Result
+type ProbeFunc func(ctx context.Context, nw *network.Network, ep mail.Server, sources []string, opts probe.Options, sink event.Sink) probe.Result

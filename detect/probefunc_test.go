@@ -5,8 +5,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -15,10 +15,10 @@ import (
 // (the batch's shared probe cache), and what it returns is what the
 // report and the recommendation use.
 func TestCheckProbesThroughOptionsProbe(t *testing.T) {
-	run := fakes(t, []config.Candidate{
-		cand(config.IMAP, "mail.example.org", 993, config.TLS, "%EMAILADDRESS%"),
-		cand(config.SMTP, "mail.example.org", 465, config.TLS, "%EMAILADDRESS%"),
-	}, nil, func(ctx context.Context, ep config.Server, o probe.Options) probe.Result {
+	run := fakes(t, []mail.Candidate{
+		cand(mail.IMAP, "mail.example.org", 993, mail.TLS, "%EMAILADDRESS%"),
+		cand(mail.SMTP, "mail.example.org", 465, mail.TLS, "%EMAILADDRESS%"),
+	}, nil, func(ctx context.Context, ep mail.Server, o probe.Options) probe.Result {
 		t.Errorf("probe.Run was used for %s although CheckOptions.Probe is set", ep)
 		return probe.Result{}
 	})
@@ -26,7 +26,7 @@ func TestCheckProbesThroughOptionsProbe(t *testing.T) {
 	asked := map[string]int{}
 	rep := check(context.Background(), CheckOptions{
 		Network: &network.Network{},
-		Probe: func(ctx context.Context, _ *network.Network, ep config.Server, sources []string, o probe.Options, _ event.Sink) probe.Result {
+		Probe: func(ctx context.Context, _ *network.Network, ep mail.Server, sources []string, o probe.Options, _ event.Sink) probe.Result {
 			mu.Lock()
 			asked[ep.Key()]++
 			mu.Unlock()

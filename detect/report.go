@@ -7,8 +7,8 @@ import (
 	"io"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -47,11 +47,11 @@ type Report struct {
 // (null or "" when they do not apply) and scripts can rely on them; they
 // hold the same values as the embedded Result's.
 type ProbeReport struct {
-	Protocol config.Protocol `json:"protocol"`
-	Host     string          `json:"host"`
-	Port     int             `json:"port"`
-	Security config.Security `json:"security"`
-	Username string          `json:"username,omitempty"`
+	Protocol mail.Protocol `json:"protocol"`
+	Host     string        `json:"host"`
+	Port     int           `json:"port"`
+	Security mail.Security `json:"security"`
+	Username string        `json:"username,omitempty"`
 	probe.Result
 
 	Reachability    probe.Reachability `json:"reachability"`
@@ -203,7 +203,7 @@ func readReport(r io.Reader, maxSize int64) (*Report, error) {
 		if !p.Protocol.Valid() || p.Host == "" || p.Port < 1 || p.Port > 65535 || !p.Security.Valid() {
 			return nil, fmt.Errorf("%w: probe %d has no valid endpoint", ErrNotAReport, i)
 		}
-		p.Endpoint = config.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security, Username: p.Username}
+		p.Endpoint = mail.Server{Protocol: p.Protocol, Host: p.Host, Port: p.Port, Security: p.Security, Username: p.Username}
 		if p.ID == "" {
 			p.ID = p.Endpoint.Key()
 		}

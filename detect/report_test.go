@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -17,8 +17,8 @@ import (
 
 func sampleReport() *Report {
 	offered := true
-	imap := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 143, Security: config.STARTTLS, Username: "anna@example.org"}
-	smtp := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 25, Security: config.STARTTLS, Username: "anna@example.org"}
+	imap := mail.Server{Protocol: mail.IMAP, Host: "mail.example.org", Port: 143, Security: mail.STARTTLS, Username: "anna@example.org"}
+	smtp := mail.Server{Protocol: mail.SMTP, Host: "mail.example.org", Port: 25, Security: mail.STARTTLS, Username: "anna@example.org"}
 	results := []probe.Result{
 		{ID: imap.Key(), Endpoint: imap, Sources: []string{"autoconfig"}, Phase: probe.PhaseDone, Reachability: probe.Open,
 			Greeting: "* OK ready", TLS: &probe.TLSInfo{Version: "TLS 1.3", Verified: true}, StartTLSOffered: &offered,
@@ -38,7 +38,7 @@ func sampleReport() *Report {
 // the language asked for, without touching the engine's value (the
 // window keeps it and may render it again in another language).
 func TestReportWordsAreRenderedAtTheEdgeInTheLanguageAsked(t *testing.T) {
-	results := []probe.Result{{ID: "x", Endpoint: config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 25, Security: config.STARTTLS},
+	results := []probe.Result{{ID: "x", Endpoint: mail.Server{Protocol: mail.SMTP, Host: "mail.example.org", Port: 25, Security: mail.STARTTLS},
 		Phase: probe.PhaseDone, Reachability: probe.Filtered, Status: probe.StatusFailed,
 		Problems: []problem.Problem{{Code: "filtered", Data: map[string]any{"Port": 25}, ServerText: "x"}}}}
 	engine := &Report{Result: discover.Result{Address: "anna@example.org", Domain: "example.org"}, Probes: []ProbeReport{newProbeReport(results[0])}}
@@ -173,7 +173,7 @@ func TestReadReportRejectsWhatIsNotAReport(t *testing.T) {
 func TestReportInWritesSummariesAndCertificateVerdictsInItsLanguage(t *testing.T) {
 	i18n.SetLanguage("en")
 	defer i18n.SetLanguage("")
-	ep := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 143, Security: config.STARTTLS}
+	ep := mail.Server{Protocol: mail.IMAP, Host: "mail.example.org", Port: 143, Security: mail.STARTTLS}
 	expired := problem.New(problem.CertExpired, map[string]any{"Date": "2026-01-02"})
 	res := probe.Result{
 		ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Reachability: probe.Open, Status: probe.StatusWarning,

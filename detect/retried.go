@@ -3,7 +3,7 @@ package detect
 import (
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -37,7 +37,7 @@ func (r *Report) WithRetried(res probe.Result) *Report {
 
 // expandedCandidates are the report's candidates with the login names
 // the probes used (or the address's, expanded from the template).
-func (r *Report) expandedCandidates() []config.Candidate {
+func (r *Report) expandedCandidates() []mail.Candidate {
 	local, domain, _ := strings.Cut(r.Address, "@")
 	if r.Domain != "" {
 		domain = r.Domain
@@ -48,12 +48,12 @@ func (r *Report) expandedCandidates() []config.Candidate {
 			used[p.Endpoint.Key()] = p.Endpoint.Username
 		}
 	}
-	out := make([]config.Candidate, len(r.Candidates))
+	out := make([]mail.Candidate, len(r.Candidates))
 	for i, c := range r.Candidates {
 		if u, ok := used[c.Server.Key()]; ok {
 			c.Username = u
 		} else {
-			c.Username = config.ExpandUsername(c.Username, local, domain)
+			c.Username = mail.ExpandUsername(c.Username, local, domain)
 		}
 		c.Host = strings.TrimSuffix(strings.TrimSpace(c.Host), ".")
 		out[i] = c

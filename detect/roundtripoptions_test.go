@@ -4,16 +4,16 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
 func TestRoundTripOptionsNeedARecommendedPairThatAcceptedThePassword(t *testing.T) {
-	imap := config.Server{Protocol: config.IMAP, Host: "imap.example.org", Port: 993, Security: config.TLS, Username: "anna@example.org"}
-	smtp := config.Server{Protocol: config.SMTP, Host: "smtp.example.org", Port: 465, Security: config.TLS, Username: "anna@example.org"}
-	choice := func(s config.Server, l probe.Login) *recommend.Choice { return &recommend.Choice{Server: s, Login: l} }
+	imap := mail.Server{Protocol: mail.IMAP, Host: "imap.example.org", Port: 993, Security: mail.TLS, Username: "anna@example.org"}
+	smtp := mail.Server{Protocol: mail.SMTP, Host: "smtp.example.org", Port: 465, Security: mail.TLS, Username: "anna@example.org"}
+	choice := func(s mail.Server, l probe.Login) *recommend.Choice { return &recommend.Choice{Server: s, Login: l} }
 	tests := []struct {
 		name     string
 		rep      *Report

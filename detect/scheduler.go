@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -25,10 +25,10 @@ const maxEndpoints = 256
 
 // scheduler turns candidates into probes: each candidate host is
 // expanded to every standard port of its protocol, endpoints are
-// de-duplicated by config.Server.Key, and at most opts.Parallel probes
+// de-duplicated by mail.Server.Key, and at most opts.Parallel probes
 // run at once.
 // probeFunc is the signature of probe.Run.
-type probeFunc = func(context.Context, *network.Network, config.Server, []string, probe.Options, event.Sink) probe.Result
+type probeFunc = func(context.Context, *network.Network, mail.Server, []string, probe.Options, event.Sink) probe.Result
 
 type scheduler struct {
 	ctx  context.Context
@@ -57,7 +57,7 @@ type scheduler struct {
 
 // slot is one endpoint to probe and, once done, its result.
 type slot struct {
-	endpoint config.Server
+	endpoint mail.Server
 	sources  []string
 	result   probe.Result
 }
@@ -98,7 +98,7 @@ func (s *scheduler) rankOf(sl *slot) endpointRank {
 		named = 0
 	}
 	port := 100
-	for i, sp := range config.StandardPorts(sl.endpoint.Protocol) {
+	for i, sp := range mail.StandardPorts(sl.endpoint.Protocol) {
 		if sp.Port == sl.endpoint.Port && sp.Security == sl.endpoint.Security {
 			port = i
 		}
@@ -109,7 +109,7 @@ func (s *scheduler) rankOf(sl *slot) endpointRank {
 // add schedules a probe of every standard port of c's host, plus c's own
 // endpoint when it is not a standard one. Calling it again for an
 // endpoint already scheduled only records the extra sources.
-func (s *scheduler) add(c config.Candidate) {
+func (s *scheduler) add(c mail.Candidate) {
 	host := strings.TrimSuffix(strings.TrimSpace(c.Host), ".")
 	if host == "" || !c.Protocol.Valid() || c.Port < 1 || c.Port > 65535 || !c.Security.Valid() {
 		return
@@ -117,8 +117,8 @@ func (s *scheduler) add(c config.Candidate) {
 	user := username(s.opts, s.addr, c)
 	own := c.Server
 	own.Host, own.Username = host, user
-	endpoints := []config.Server{own}
-	for _, sp := range config.StandardPorts(c.Protocol) {
+	endpoints := []mail.Server{own}
+	for _, sp := range mail.StandardPorts(c.Protocol) {
 		sp.Host, sp.Username = host, user
 		endpoints = append(endpoints, sp)
 	}
@@ -243,8 +243,8 @@ func (s *scheduler) wait() []probe.Result {
 
 // expandedCandidates returns the candidates with the login name the
 // probes used, for the recommendation.
-func (s *scheduler) expandedCandidates(cands []config.Candidate) []config.Candidate {
-	out := make([]config.Candidate, len(cands))
+func (s *scheduler) expandedCandidates(cands []mail.Candidate) []mail.Candidate {
+	out := make([]mail.Candidate, len(cands))
 	for i, c := range cands {
 		c.Username = username(s.opts, s.addr, c)
 		c.Host = strings.TrimSuffix(strings.TrimSpace(c.Host), ".")

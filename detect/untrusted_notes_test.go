@@ -3,7 +3,7 @@ package detect
 import (
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -12,15 +12,15 @@ import (
 // path could have written it, link included) is not written into the
 // settings exports are made from; a trusted one is.
 func TestUntrustedNotesAreNotExported(t *testing.T) {
-	imap := config.Server{Protocol: config.IMAP, Host: "imap.example.org", Port: 993, Security: config.TLS, Username: "anna@example.org"}
-	smtp := config.Server{Protocol: config.SMTP, Host: "smtp.example.org", Port: 465, Security: config.TLS, Username: "anna@example.org"}
+	imap := mail.Server{Protocol: mail.IMAP, Host: "imap.example.org", Port: 993, Security: mail.TLS, Username: "anna@example.org"}
+	smtp := mail.Server{Protocol: mail.SMTP, Host: "smtp.example.org", Port: 465, Security: mail.TLS, Username: "anna@example.org"}
 	rep := &Report{}
 	rep.Address, rep.Domain = "anna@example.org", "example.org"
-	rep.Provider = &config.Provider{ID: "example.org", Notes: []config.Note{
+	rep.Provider = &mail.Provider{ID: "example.org", Notes: []mail.Note{
 		{Code: "app-password", URL: "https://example.org/help"},
 		{Code: "enable-imap", URL: "https://phish.example.net/login", Untrusted: true},
 	}}
-	rep.Candidates = []config.Candidate{{Server: imap, Trusted: true}, {Server: smtp, Trusted: true}}
+	rep.Candidates = []mail.Candidate{{Server: imap, Trusted: true}, {Server: smtp, Trusted: true}}
 	rep.Recommended = recommend.Recommendation{
 		Incoming: &recommend.Choice{Server: imap, Verified: true, Login: probe.LoginOK},
 		Outgoing: &recommend.Choice{Server: smtp, Verified: true, Login: probe.LoginOK},

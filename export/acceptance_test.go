@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // TestGoldenExportsPassEveryConsumer: each fixture's Thunderbird file is
@@ -18,7 +18,7 @@ func TestGoldenExportsPassEveryConsumer(t *testing.T) {
 	for name, s := range fixtures() {
 		t.Run(name, func(t *testing.T) {
 			tb := must(Thunderbird(s, Options{}))
-			if err := checkThunderbirdAndroid(tb, s.Address); err != nil && !(errors.Is(err, errNoIMAPForAndroid) && s.Incoming.Protocol == config.POP3) {
+			if err := checkThunderbirdAndroid(tb, s.Address); err != nil && !(errors.Is(err, errNoIMAPForAndroid) && s.Incoming.Protocol == mail.POP3) {
 				t.Errorf("Thunderbird for Android rejects the file: %v", err)
 			}
 			if _, dropped, err := checkThunderbirdDesktop(tb); err != nil || dropped > 0 {
@@ -95,12 +95,12 @@ func genSettings(r *rand.Rand) Settings {
 	pick := func(list ...string) string { return list[r.IntN(len(list))] }
 	names := []string{`Tom & "Jerry" <IT>`, "O'Brien & Co", "Università di Bologna", "Почта", "メール", "北京邮箱", "a<b>c", `x"y'z`, "Ελληνικά & <λ>"}
 	hosts := []string{"mail.example.it", "imap.example.it", "smtp-1.example.it", "relay_1.example.it", "192.0.2.7", "2001:db8::25", "MAIL.Example.IT", "x.y", "a-b.c-d.example"}
-	methods := []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted, config.AuthOAuth2, config.AuthNTLM, config.AuthGSSAPI, config.AuthClientIP, config.AuthTLSClientCert, config.AuthNone}
-	secs := []config.Security{config.TLS, config.STARTTLS, config.Plain}
-	server := func(p config.Protocol) config.Server {
-		srv := config.Server{Protocol: p, Host: pick(hosts...), Port: 1 + r.IntN(65535), Security: secs[r.IntN(3)]}
+	methods := []mail.Auth{mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted, mail.AuthOAuth2, mail.AuthNTLM, mail.AuthGSSAPI, mail.AuthClientIP, mail.AuthTLSClientCert, mail.AuthNone}
+	secs := []mail.Security{mail.TLS, mail.STARTTLS, mail.Plain}
+	server := func(p mail.Protocol) mail.Server {
+		srv := mail.Server{Protocol: p, Host: pick(hosts...), Port: 1 + r.IntN(65535), Security: secs[r.IntN(3)]}
 		if r.IntN(3) > 0 {
-			srv.Security = config.TLS
+			srv.Security = mail.TLS
 		}
 		for i := r.IntN(4); i > 0; i-- {
 			srv.Auth = append(srv.Auth, methods[r.IntN(len(methods))])
@@ -108,9 +108,9 @@ func genSettings(r *rand.Rand) Settings {
 		srv.Username = pick("", "%EMAILADDRESS%", "%EMAILLOCALPART%", "DOM\\user", "ü&<>")
 		return srv
 	}
-	in := config.IMAP
+	in := mail.IMAP
 	if r.IntN(3) == 0 {
-		in = config.POP3
+		in = mail.POP3
 	}
 	s := Settings{
 		Address:      pick("mario.rossi", "o'brien", "a+b", "x&y") + "@example.it",
@@ -118,14 +118,14 @@ func genSettings(r *rand.Rand) Settings {
 		Domain:       "example.it",
 		ProviderName: pick(names...),
 		Incoming:     server(in),
-		Outgoing:     server(config.SMTP),
-		Notes:        []config.Note{{Code: "x-" + fmt.Sprint(r.IntN(9)), Text: pick(names...)}},
+		Outgoing:     server(mail.SMTP),
+		Notes:        []mail.Note{{Code: "x-" + fmt.Sprint(r.IntN(9)), Text: pick(names...)}},
 	}
 	for i := r.IntN(4); i > 0; i-- {
-		s.AlternativesIn = append(s.AlternativesIn, server([]config.Protocol{config.IMAP, config.POP3}[r.IntN(2)]))
+		s.AlternativesIn = append(s.AlternativesIn, server([]mail.Protocol{mail.IMAP, mail.POP3}[r.IntN(2)]))
 	}
 	for i := r.IntN(4); i > 0; i-- {
-		s.AlternativesOut = append(s.AlternativesOut, server(config.SMTP))
+		s.AlternativesOut = append(s.AlternativesOut, server(mail.SMTP))
 	}
 	return s
 }

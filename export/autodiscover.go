@@ -8,7 +8,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Namespaces of the Autodiscover "plain old XML" response (MS-OXDSCLI).
@@ -56,11 +56,11 @@ type adProtocol struct {
 // adEncryption uses Outlook's meaning of the words, which several
 // servers get backwards: "SSL" is TLS from the first byte (993, 995,
 // 465), "TLS" is STARTTLS (143, 110, 587).
-func adEncryption(s config.Security) string {
+func adEncryption(s mail.Security) string {
 	switch s {
-	case config.TLS:
+	case mail.TLS:
 		return "SSL"
-	case config.STARTTLS:
+	case mail.STARTTLS:
 		return "TLS"
 	}
 	return "None"
@@ -68,7 +68,7 @@ func adEncryption(s config.Security) string {
 
 // needsLogin is false only for a server that says it takes mail without
 // a login (an ISP's SMTP relay that trusts its own addresses).
-func needsLogin(srv config.Server) bool {
+func needsLogin(srv mail.Server) bool {
 	for _, a := range auths(srv) {
 		if loginMethod(a) {
 			return true
@@ -113,7 +113,7 @@ func autodiscoverFile(s Settings, opts Options, domainWide bool) ([]byte, error)
 	if err := refuseOAuthOnly(s, opts.lang(), "autodiscover"); err != nil {
 		return nil, err
 	}
-	servers := []config.Server{s.Incoming, s.Outgoing}
+	servers := []mail.Server{s.Incoming, s.Outgoing}
 	for _, a := range alternatives(s.Incoming, s.AlternativesIn) {
 		if a.Protocol != s.Incoming.Protocol && !oauthOnly(a) {
 			servers = append(servers, a)
@@ -128,7 +128,7 @@ func autodiscoverFile(s Settings, opts Options, domainWide bool) ([]byte, error)
 			Port:           srv.Port,
 			DomainRequired: "off",
 			SPA:            onOff(spa(srv)),
-			SSL:            onOff(srv.Security != config.Plain),
+			SSL:            onOff(srv.Security != mail.Plain),
 			AuthRequired:   onOff(srv.Protocol.Incoming() || needsLogin(srv)),
 			Encryption:     adEncryption(srv.Security),
 		}
@@ -154,13 +154,13 @@ func autodiscoverFile(s Settings, opts Options, domainWide bool) ([]byte, error)
 
 // spa is true when NTLM is the way the server takes a password: it
 // offers NTLM and no plain or encrypted password.
-func spa(srv config.Server) bool {
+func spa(srv mail.Server) bool {
 	ntlm := false
 	for _, a := range auths(srv) {
 		switch a {
-		case config.AuthPasswordCleartext, config.AuthPasswordEncrypted:
+		case mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted:
 			return false
-		case config.AuthNTLM:
+		case mail.AuthNTLM:
 			ntlm = true
 		}
 	}
@@ -169,10 +169,10 @@ func spa(srv config.Server) bool {
 
 // oauthOnly is true for a server whose only login is OAuth2: no setting
 // in an Apple profile or an Autodiscover file can log in there.
-func oauthOnly(srv config.Server) bool {
+func oauthOnly(srv mail.Server) bool {
 	oauth := false
 	for _, a := range auths(srv) {
-		if a == config.AuthOAuth2 {
+		if a == mail.AuthOAuth2 {
 			oauth = true
 		} else if loginMethod(a) {
 			return false
@@ -193,7 +193,7 @@ func (e oauthError) Is(target error) bool { return target == ErrOAuthOnly || tar
 // refuseOAuthOnly explains, in lang, why format cannot be written for
 // an OAuth2-only chosen server and how to add the account instead.
 func refuseOAuthOnly(s Settings, lang, format string) error {
-	for _, srv := range []config.Server{s.Incoming, s.Outgoing} {
+	for _, srv := range []mail.Server{s.Incoming, s.Outgoing} {
 		if oauthOnly(srv) {
 			return oauthError{i18n.For(lang).T("domainfiles.err.oauth_only."+format, map[string]any{"Provider": s.providerName(), "Server": srv.String()})}
 		}

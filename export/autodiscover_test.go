@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 func decodeAutodiscover(t *testing.T, data []byte) adRoot {
@@ -67,12 +67,12 @@ func TestAutodiscoverResponseElementIsInTheOutlookNamespace(t *testing.T) {
 
 func TestAutodiscoverEncryptionTable(t *testing.T) {
 	for _, tc := range []struct {
-		sec       config.Security
+		sec       mail.Security
 		ssl, encr string
 	}{
-		{config.TLS, "on", "SSL"},
-		{config.STARTTLS, "on", "TLS"},
-		{config.Plain, "off", "None"},
+		{mail.TLS, "on", "SSL"},
+		{mail.STARTTLS, "on", "TLS"},
+		{mail.Plain, "off", "None"},
 	} {
 		s := fixtures()["libero"]
 		s.Incoming.Security = tc.sec
@@ -103,8 +103,8 @@ func TestAutodiscoverSaysNoLoginOnlyForRelaysWithoutAuth(t *testing.T) {
 // children follow the order of Microsoft's POX reference.
 func TestAutodiscoverSPAOnlyForNTLMAndSchemaOrder(t *testing.T) {
 	s := fixtures()["libero"]
-	s.Incoming.Auth = []config.Auth{config.AuthNTLM}
-	s.Outgoing.Auth = []config.Auth{config.AuthNTLM, config.AuthPasswordCleartext}
+	s.Incoming.Auth = []mail.Auth{mail.AuthNTLM}
+	s.Outgoing.Auth = []mail.Auth{mail.AuthNTLM, mail.AuthPasswordCleartext}
 	ps := decodeAutodiscover(t, must(Autodiscover(s, Options{}))).Response.Account.Protocols
 	if ps[0].SPA != "on" || ps[1].SPA != "off" {
 		t.Errorf("SPA %s/%s, want on (NTLM only) / off (password offered)", ps[0].SPA, ps[1].SPA)

@@ -6,24 +6,24 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // srvService is one of the six RFC 6186 / RFC 8314 service labels.
 type srvService struct {
 	label    string
-	protocol config.Protocol
-	security config.Security
+	protocol mail.Protocol
+	security mail.Security
 }
 
 // srvServices in the order they are written.
 var srvServices = []srvService{
-	{"_submissions._tcp", config.SMTP, config.TLS}, // RFC 8314 §5.1
-	{"_submission._tcp", config.SMTP, config.STARTTLS},
-	{"_imaps._tcp", config.IMAP, config.TLS},
-	{"_imap._tcp", config.IMAP, config.STARTTLS},
-	{"_pop3s._tcp", config.POP3, config.TLS},
-	{"_pop3._tcp", config.POP3, config.STARTTLS},
+	{"_submissions._tcp", mail.SMTP, mail.TLS}, // RFC 8314 §5.1
+	{"_submission._tcp", mail.SMTP, mail.STARTTLS},
+	{"_imaps._tcp", mail.IMAP, mail.TLS},
+	{"_imap._tcp", mail.IMAP, mail.STARTTLS},
+	{"_pop3s._tcp", mail.POP3, mail.TLS},
+	{"_pop3._tcp", mail.POP3, mail.STARTTLS},
 }
 
 const dnsTTL = 3600
@@ -55,9 +55,9 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 	lng := opts.lang()
 	t := func(key string, data ...any) string { return i18n.For(lng).T(key, data...) }
 	domain := fqdn(s.Domain)
-	all := append(append([]config.Server{s.Incoming}, s.AlternativesIn...), append([]config.Server{s.Outgoing}, s.AlternativesOut...)...)
+	all := append(append([]mail.Server{s.Incoming}, s.AlternativesIn...), append([]mail.Server{s.Outgoing}, s.AlternativesOut...)...)
 	for _, srv := range all {
-		if srv.Security != config.Plain && net.ParseIP(srv.Host) != nil {
+		if srv.Security != mail.Plain && net.ParseIP(srv.Host) != nil {
 			return nil, invalid("export.err.srv_ip", map[string]any{"Server": srv.String()})
 		}
 	}
@@ -126,7 +126,7 @@ func DNS(s Settings, opts Options) ([]byte, error) {
 
 type srvRecord struct {
 	priority int
-	srv      config.Server
+	srv      mail.Server
 }
 
 // srvRecords lists the servers offering svc, chosen first, with
@@ -134,17 +134,17 @@ type srvRecord struct {
 // for submissions), 10 for its STARTTLS, 20 and 30 for the other
 // incoming protocol; later servers of the same service get +1 each.
 func srvRecords(s Settings, svc srvService) []srvRecord {
-	var list []config.Server
-	if svc.protocol == config.SMTP {
-		list = append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)
+	var list []mail.Server
+	if svc.protocol == mail.SMTP {
+		list = append([]mail.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)
 	} else {
-		list = append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...)
+		list = append([]mail.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...)
 	}
 	base := 0
-	if svc.security == config.STARTTLS {
+	if svc.security == mail.STARTTLS {
 		base = 10
 	}
-	if svc.protocol != config.SMTP && svc.protocol != s.Incoming.Protocol {
+	if svc.protocol != mail.SMTP && svc.protocol != s.Incoming.Protocol {
 		base += 20
 	}
 	var out []srvRecord

@@ -7,7 +7,7 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // parseZone reads the snippet with a real zone-file parser.
@@ -81,9 +81,9 @@ func TestDNSPublishesAllSixServicesWithImplicitTLSPreferred(t *testing.T) {
 
 func TestDNSRanksTheChosenIncomingProtocolFirstAndSkipsPlaintext(t *testing.T) {
 	s := fixtures()["tiscali"]
-	s.AlternativesIn = []config.Server{
-		{Protocol: config.IMAP, Host: "imap.tiscali.it", Port: 993, Security: config.TLS},
-		{Protocol: config.IMAP, Host: "imap.tiscali.it", Port: 143, Security: config.Plain},
+	s.AlternativesIn = []mail.Server{
+		{Protocol: mail.IMAP, Host: "imap.tiscali.it", Port: 993, Security: mail.TLS},
+		{Protocol: mail.IMAP, Host: "imap.tiscali.it", Port: 143, Security: mail.Plain},
 	}
 	srv := srvByName(parseZone(t, string(must(DNS(s, Options{})))))
 	if r := srv["_pop3s._tcp.tiscali.it."]; len(r) != 1 || r[0].Priority != 0 {

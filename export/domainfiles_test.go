@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/autodiscover"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 func domainFiles(t *testing.T, s Settings, opts DomainFilesOptions) map[string]File {
@@ -108,7 +108,7 @@ func TestDomainFilesRefuseBadInput(t *testing.T) {
 	if _, err := DomainFiles(s, DomainFilesOptions{DeclareAbsent: []string{"_http._tcp"}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("unknown service: %v", err)
 	}
-	s.Incoming.Auth = []config.Auth{config.AuthOAuth2}
+	s.Incoming.Auth = []mail.Auth{mail.AuthOAuth2}
 	s.AlternativesIn = nil
 	if _, err := DomainFiles(s, DomainFilesOptions{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("OAuth2-only: %v", err)
@@ -389,8 +389,8 @@ func TestWriteTreeChangesNothingWhenAFileCannotBeWritten(t *testing.T) {
 func TestDomainFilesForAnOAuth2OnlyProvider(t *testing.T) {
 	s := Settings{
 		Address: "anna@studio.example", Domain: "studio.example", ProviderName: "Microsoft 365",
-		Incoming: config.Server{Protocol: config.IMAP, Host: "outlook.office365.com", Port: 993, Security: config.TLS, Auth: []config.Auth{config.AuthOAuth2}},
-		Outgoing: config.Server{Protocol: config.SMTP, Host: "smtp.office365.com", Port: 587, Security: config.STARTTLS, Auth: []config.Auth{config.AuthOAuth2}},
+		Incoming: mail.Server{Protocol: mail.IMAP, Host: "outlook.office365.com", Port: 993, Security: mail.TLS, Auth: []mail.Auth{mail.AuthOAuth2}},
+		Outgoing: mail.Server{Protocol: mail.SMTP, Host: "smtp.office365.com", Port: 587, Security: mail.STARTTLS, Auth: []mail.Auth{mail.AuthOAuth2}},
 	}
 	files := domainFiles(t, s, DomainFilesOptions{Lang: "en", WebHost: "www.studio.example"})
 	if _, ok := files[DomainFileAutodiscover]; ok {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // nginxSnippet serves the tree from nginx. Outlook POSTs its request to
@@ -97,8 +97,8 @@ func domainReadme(s Settings, opts DomainFilesOptions, left []LeftOut, noAutodis
 	}
 
 	section("domainfiles.readme.servers")
-	all := append(append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...),
-		append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)...)
+	all := append(append([]mail.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...),
+		append([]mail.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...)...)
 	for _, srv := range all {
 		fmt.Fprintf(&b, "* %s %s:%d, %s\n", protocolName(srv.Protocol), strings.ToLower(srv.Host), srv.Port, i18n.For(lang).T("domainfiles.security."+string(srv.Security)))
 	}

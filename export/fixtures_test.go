@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -22,16 +22,16 @@ func fixtures() map[string]Settings {
 			DisplayName:  "Mario Rossi",
 			Domain:       "libero.it",
 			ProviderName: "Libero Mail",
-			Incoming:     config.Server{Protocol: config.IMAP, Host: "imapmail.libero.it", Port: 993, Security: config.TLS, Username: "mario.rossi@libero.it", Auth: []config.Auth{config.AuthPasswordCleartext}},
-			Outgoing:     config.Server{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 465, Security: config.TLS, Username: "mario.rossi@libero.it", Auth: []config.Auth{config.AuthPasswordCleartext}},
-			AlternativesIn: []config.Server{
-				{Protocol: config.IMAP, Host: "imapmail.libero.it", Port: 143, Security: config.STARTTLS, Username: "mario.rossi@libero.it"},
-				{Protocol: config.POP3, Host: "popmail.libero.it", Port: 995, Security: config.TLS, Username: "mario.rossi@libero.it"},
+			Incoming:     mail.Server{Protocol: mail.IMAP, Host: "imapmail.libero.it", Port: 993, Security: mail.TLS, Username: "mario.rossi@libero.it", Auth: []mail.Auth{mail.AuthPasswordCleartext}},
+			Outgoing:     mail.Server{Protocol: mail.SMTP, Host: "smtp.libero.it", Port: 465, Security: mail.TLS, Username: "mario.rossi@libero.it", Auth: []mail.Auth{mail.AuthPasswordCleartext}},
+			AlternativesIn: []mail.Server{
+				{Protocol: mail.IMAP, Host: "imapmail.libero.it", Port: 143, Security: mail.STARTTLS, Username: "mario.rossi@libero.it"},
+				{Protocol: mail.POP3, Host: "popmail.libero.it", Port: 995, Security: mail.TLS, Username: "mario.rossi@libero.it"},
 			},
-			AlternativesOut: []config.Server{
-				{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 587, Security: config.STARTTLS, Username: "mario.rossi@libero.it"},
+			AlternativesOut: []mail.Server{
+				{Protocol: mail.SMTP, Host: "smtp.libero.it", Port: 587, Security: mail.STARTTLS, Username: "mario.rossi@libero.it"},
 			},
-			Notes: []config.Note{
+			Notes: []mail.Note{
 				{Code: "enable-imap", URL: "https://aiuto.libero.it/articolo/mail/imap/"},
 				{Code: "app-password"},
 			},
@@ -43,12 +43,12 @@ func fixtures() map[string]Settings {
 			Address:      "utente@tiscali.it",
 			Domain:       "tiscali.it",
 			ProviderName: "Tiscali",
-			Incoming:     config.Server{Protocol: config.POP3, Host: "pop.tiscali.it", Port: 995, Security: config.TLS, Username: "utente", Auth: []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted}},
-			Outgoing:     config.Server{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 587, Security: config.STARTTLS, Username: "utente"},
-			AlternativesOut: []config.Server{
-				{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 2525, Security: config.STARTTLS, Username: "utente"},
+			Incoming:     mail.Server{Protocol: mail.POP3, Host: "pop.tiscali.it", Port: 995, Security: mail.TLS, Username: "utente", Auth: []mail.Auth{mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted}},
+			Outgoing:     mail.Server{Protocol: mail.SMTP, Host: "smtp.tiscali.it", Port: 587, Security: mail.STARTTLS, Username: "utente"},
+			AlternativesOut: []mail.Server{
+				{Protocol: mail.SMTP, Host: "smtp.tiscali.it", Port: 2525, Security: mail.STARTTLS, Username: "utente"},
 			},
-			Notes: []config.Note{
+			Notes: []mail.Note{
 				{Code: "use-2525"},
 				{Code: "x-unknown", Text: "Use the webmail to change the password."},
 			},
@@ -64,11 +64,11 @@ func fixtures() map[string]Settings {
 			DisplayName:  `Tom & "Jerry" <IT>`,
 			Domain:       "xn--universit-y1a.example",
 			ProviderName: "Niccolò Università",
-			Incoming:     config.Server{Protocol: config.IMAP, Host: "mail.xn--universit-y1a.example", Port: 143, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone, config.AuthNTLM, config.AuthPasswordCleartext}},
-			Outgoing:     config.Server{Protocol: config.SMTP, Host: "mail.xn--universit-y1a.example", Port: 25, Security: config.Plain, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthNone}},
-			AlternativesOut: []config.Server{
-				{Protocol: config.SMTP, Host: "relay_1.xn--universit-y1a.example", Port: 465, Security: config.TLS, Username: "UNI\\tjerry"},
-				{Protocol: config.SMTP, Host: "mail.xn--universit-y1a.example", Port: 587, Security: config.STARTTLS, Username: "UNI\\tjerry", Auth: []config.Auth{config.AuthPasswordCleartext}},
+			Incoming:     mail.Server{Protocol: mail.IMAP, Host: "mail.xn--universit-y1a.example", Port: 143, Security: mail.STARTTLS, Username: "UNI\\tjerry", Auth: []mail.Auth{mail.AuthNone, mail.AuthNTLM, mail.AuthPasswordCleartext}},
+			Outgoing:     mail.Server{Protocol: mail.SMTP, Host: "mail.xn--universit-y1a.example", Port: 25, Security: mail.Plain, Username: "UNI\\tjerry", Auth: []mail.Auth{mail.AuthNone}},
+			AlternativesOut: []mail.Server{
+				{Protocol: mail.SMTP, Host: "relay_1.xn--universit-y1a.example", Port: 465, Security: mail.TLS, Username: "UNI\\tjerry"},
+				{Protocol: mail.SMTP, Host: "mail.xn--universit-y1a.example", Port: 587, Security: mail.STARTTLS, Username: "UNI\\tjerry", Auth: []mail.Auth{mail.AuthPasswordCleartext}},
 			},
 			Password: `p<a>&"ss`,
 		},

@@ -6,7 +6,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/providers"
 )
 
@@ -79,7 +79,7 @@ func buildInstructions(s Settings, opts Options) (instructions, error) {
 	}
 	for _, part := range []struct {
 		key string
-		srv config.Server
+		srv mail.Server
 	}{{"export.text.incoming", s.Incoming}, {"export.text.outgoing", s.Outgoing}} {
 		srv := part.srv
 		var rows []row
@@ -134,20 +134,20 @@ func (s Settings) displayAddress() string {
 // themselves, once per code: outgoing mail on port 25, which many home
 // and mobile connections block, and a port 2525 fallback for networks
 // that block 465 and 587.
-func (s Settings) notes() []config.Note {
-	out := append([]config.Note(nil), s.Notes...)
+func (s Settings) notes() []mail.Note {
+	out := append([]mail.Note(nil), s.Notes...)
 	add := func(code string) {
 		for _, n := range out {
 			if n.Code == code {
 				return
 			}
 		}
-		out = append(out, config.Note{Code: code})
+		out = append(out, mail.Note{Code: code})
 	}
 	if s.Outgoing.Port == 25 {
 		add(providers.NotePort25Blocked)
 	}
-	for _, srv := range append([]config.Server{s.Outgoing}, s.AlternativesOut...) {
+	for _, srv := range append([]mail.Server{s.Outgoing}, s.AlternativesOut...) {
 		if srv.Port == 2525 {
 			add(providers.NoteUse2525)
 		}
@@ -158,24 +158,24 @@ func (s Settings) notes() []config.Note {
 // primaryAuth is the method a person should pick: the first one the
 // server lists, skipping the no-login methods on incoming servers
 // (reading mail always needs a login; see loginMethod).
-func primaryAuth(srv config.Server) config.Auth {
+func primaryAuth(srv mail.Server) mail.Auth {
 	for _, a := range auths(srv) {
 		if loginMethod(a) || !srv.Protocol.Incoming() {
 			return a
 		}
 	}
-	return config.AuthPasswordCleartext
+	return mail.AuthPasswordCleartext
 }
 
-func protocolName(p config.Protocol) string { return strings.ToUpper(string(p)) }
+func protocolName(p mail.Protocol) string { return strings.ToUpper(string(p)) }
 
 // encryptionName names the security the way mail clients label it in
 // their account settings: "SSL/TLS" for implicit TLS, "STARTTLS".
-func encryptionName(lng string, s config.Security) string {
+func encryptionName(lng string, s mail.Security) string {
 	switch s {
-	case config.TLS:
+	case mail.TLS:
 		return "SSL/TLS"
-	case config.STARTTLS:
+	case mail.STARTTLS:
 		return "STARTTLS"
 	}
 	return i18n.For(lng).T("export.enc.none")
@@ -183,7 +183,7 @@ func encryptionName(lng string, s config.Security) string {
 
 // authName names a method the way Thunderbird's settings do ("Normal
 // password", "Encrypted password", "OAuth2").
-func authName(lng string, a config.Auth) string {
+func authName(lng string, a mail.Auth) string {
 	key := "export.auth." + string(a)
 	if out := i18n.For(lng).T(key); out != key {
 		return out
@@ -191,7 +191,7 @@ func authName(lng string, a config.Auth) string {
 	return string(a)
 }
 
-func noteData(n config.Note) map[string]any {
+func noteData(n mail.Note) map[string]any {
 	return map[string]any{"Code": n.Code, "Text": n.Text, "URL": n.URL}
 }
 
@@ -202,7 +202,7 @@ var noteLookup = func(lng, key string, data ...any) string { return i18n.For(lng
 // noteText is the provider note in the given language. The texts belong
 // to the providers area (note.CODE); a code nobody translated falls back
 // to the source's own text, then to a generic line naming the code.
-func noteText(lng string, n config.Note) string {
+func noteText(lng string, n mail.Note) string {
 	key := "note." + n.Code
 	// Every field is passed, even empty, so a template naming one never
 	// renders "<no value>".

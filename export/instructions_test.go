@@ -5,17 +5,17 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 func TestInstructionsNameEncryptionAsMailClientsDo(t *testing.T) {
 	for _, tc := range []struct {
-		sec    config.Security
+		sec    mail.Security
 		en, it string
 	}{
-		{config.TLS, "SSL/TLS", "SSL/TLS"},
-		{config.STARTTLS, "STARTTLS", "STARTTLS"},
-		{config.Plain, "None", "Nessuna"},
+		{mail.TLS, "SSL/TLS", "SSL/TLS"},
+		{mail.STARTTLS, "STARTTLS", "STARTTLS"},
+		{mail.Plain, "None", "Nessuna"},
 	} {
 		if got := encryptionName("en", tc.sec); got != tc.en {
 			t.Errorf("en %s: %q", tc.sec, got)
@@ -24,7 +24,7 @@ func TestInstructionsNameEncryptionAsMailClientsDo(t *testing.T) {
 			t.Errorf("it %s: %q", tc.sec, got)
 		}
 	}
-	if authName("en", config.AuthPasswordCleartext) != "Normal password" || authName("it", config.AuthPasswordCleartext) != "Password normale" {
+	if authName("en", mail.AuthPasswordCleartext) != "Normal password" || authName("it", mail.AuthPasswordCleartext) != "Password normale" {
 		t.Error("normal password is not named as Thunderbird names it")
 	}
 	if authName("it", "SCRAM-SHA-256") != "SCRAM-SHA-256" {
@@ -51,13 +51,13 @@ func TestNoteTextFallsBackWhenNobodyTranslatedTheCode(t *testing.T) {
 	useFakeNotes(t)
 	for _, tc := range []struct {
 		lng  string
-		note config.Note
+		note mail.Note
 		want string
 	}{
-		{"it", config.Note{Code: "app-password", Text: "ignored"}, fakeNotes["it/note.app-password"]},
-		{"en", config.Note{Code: "x-new", Text: "Source text."}, "Source text."},
-		{"en", config.Note{Code: "x-new"}, "Provider note: x-new"},
-		{"it", config.Note{Code: "x-new"}, "Nota del gestore: x-new"},
+		{"it", mail.Note{Code: "app-password", Text: "ignored"}, fakeNotes["it/note.app-password"]},
+		{"en", mail.Note{Code: "x-new", Text: "Source text."}, "Source text."},
+		{"en", mail.Note{Code: "x-new"}, "Provider note: x-new"},
+		{"it", mail.Note{Code: "x-new"}, "Nota del gestore: x-new"},
 	} {
 		if got := noteText(tc.lng, tc.note); got != tc.want {
 			t.Errorf("%s %+v: %q, want %q", tc.lng, tc.note, got, tc.want)
@@ -79,7 +79,7 @@ func TestNoteTextUsesTheProvidersTranslations(t *testing.T) {
 			continue
 		}
 		for _, lng := range i18n.Languages {
-			n := config.Note{Code: code, Text: "imap.example.it", URL: "https://help.example.it/"}
+			n := mail.Note{Code: code, Text: "imap.example.it", URL: "https://help.example.it/"}
 			got := noteText(lng, n)
 			if want := i18n.TIn(lng, key, noteData(n)); got != want {
 				t.Errorf("%s %s: %q, want %q", lng, code, got, want)
@@ -89,7 +89,7 @@ func TestNoteTextUsesTheProvidersTranslations(t *testing.T) {
 			}
 		}
 	}
-	if got := noteText("en", config.Note{Code: "surely-not-a-code", Text: "fallback"}); got != "fallback" {
+	if got := noteText("en", mail.Note{Code: "surely-not-a-code", Text: "fallback"}); got != "fallback" {
 		t.Errorf("missing key: %q", got)
 	}
 }
@@ -139,7 +139,7 @@ func TestInstructionsAddTheNotesTheServersCallFor(t *testing.T) {
 		}
 	}
 	s := fixtures()["libero"]
-	s.AlternativesOut = append(s.AlternativesOut, config.Server{Protocol: config.SMTP, Host: "smtp.libero.it", Port: 2525, Security: config.STARTTLS})
+	s.AlternativesOut = append(s.AlternativesOut, mail.Server{Protocol: mail.SMTP, Host: "smtp.libero.it", Port: 2525, Security: mail.STARTTLS})
 	if out := string(must(Text(s, Options{Lang: "it"}))); !strings.Contains(out, fakeNotes["it/note.use-2525"]) {
 		t.Errorf("an alternative on 2525 brings no note:\n%s", out)
 	}

@@ -9,16 +9,16 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // LeftOut is a server, or one method of a server, that an export did
 // not write because a client that reads the file would refuse it.
 type LeftOut struct {
-	Server config.Server
+	Server mail.Server
 	// Auth is set when only this method was left out and the server
 	// itself stays.
-	Auth config.Auth
+	Auth mail.Auth
 	// Reason is a code: "plain" (no encryption: Thunderbird for Android
 	// rejects the whole file, and Postino never recommends it),
 	// "hostname" (a name Thunderbird does not accept, e.g. with "_"),
@@ -41,10 +41,10 @@ func (l LeftOut) Text(lang string) string {
 // tbMethods are the only authentication values Thunderbird for Android
 // understands; it refuses a server (and so the whole file) that names no
 // one of them. Thunderbird desktop knows these too.
-var tbMethods = map[config.Auth]bool{
-	config.AuthPasswordCleartext: true,
-	config.AuthPasswordEncrypted: true,
-	config.AuthOAuth2:            true,
+var tbMethods = map[mail.Auth]bool{
+	mail.AuthPasswordCleartext: true,
+	mail.AuthPasswordEncrypted: true,
+	mail.AuthOAuth2:            true,
 }
 
 // tbOAuthHosts are the names Thunderbird desktop has OAuth2 details
@@ -99,10 +99,10 @@ func tbHostOK(h string) bool {
 // tbServers picks the servers a Thunderbird autoconfig file can carry,
 // chosen first, and says what it left out.
 func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
-	pick := func(list []config.Server) []tbServer {
+	pick := func(list []mail.Server) []tbServer {
 		var res []tbServer
 		for _, srv := range list {
-			if srv.Security != config.TLS && srv.Security != config.STARTTLS {
+			if srv.Security != mail.TLS && srv.Security != mail.STARTTLS {
 				left = append(left, LeftOut{Server: srv, Reason: "plain"})
 				continue
 			}
@@ -110,13 +110,13 @@ func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
 				left = append(left, LeftOut{Server: srv, Reason: "hostname"})
 				continue
 			}
-			var methods []config.Auth
+			var methods []mail.Auth
 			var dropped []LeftOut
 			list := auths(srv)
 			if srv.Protocol.Incoming() && !needsLogin(srv) {
 				// Reading mail always needs a login: "none" on an
 				// incoming server is a probe artefact.
-				list = []config.Auth{config.AuthPasswordCleartext}
+				list = []mail.Auth{mail.AuthPasswordCleartext}
 			}
 			if !srv.Protocol.Incoming() && !needsLogin(srv) {
 				// A relay that takes mail without a login: Thunderbird
@@ -126,7 +126,7 @@ func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
 				continue
 			}
 			for _, a := range list {
-				if a == config.AuthOAuth2 && !tbOAuthKnown(srv.Host) {
+				if a == mail.AuthOAuth2 && !tbOAuthKnown(srv.Host) {
 					dropped = append(dropped, LeftOut{Server: srv, Auth: a, Reason: "oauth-unknown"})
 				} else if tbMethods[a] {
 					methods = append(methods, a)
@@ -143,11 +143,11 @@ func tbServers(s Settings) (in, out []tbServer, left []LeftOut) {
 		}
 		return res
 	}
-	in = pick(append([]config.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...))
-	out = pick(append([]config.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...))
+	in = pick(append([]mail.Server{s.Incoming}, alternatives(s.Incoming, s.AlternativesIn)...))
+	out = pick(append([]mail.Server{s.Outgoing}, alternatives(s.Outgoing, s.AlternativesOut)...))
 	imap := false
 	for _, srv := range in {
-		imap = imap || srv.Type == string(config.IMAP)
+		imap = imap || srv.Type == string(mail.IMAP)
 	}
 	if !imap && len(in) > 0 {
 		left = append(left, LeftOut{Server: s.Incoming, Reason: "pop3-android"})

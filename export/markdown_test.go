@@ -8,7 +8,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // renderCommonMark renders with goldmark's CommonMark core (no GitHub
@@ -30,7 +30,7 @@ func renderCommonMark(t *testing.T, md []byte) string {
 func TestMarkdownIsCommonMarkAndTextStaysText(t *testing.T) {
 	s := fixtures()["libero"]
 	s.DisplayName = `Tom & "Jerry" <IT>`
-	s.Notes = []config.Note{
+	s.Notes = []mail.Note{
 		{Code: "x-plus", Text: "+ use the webmail"},
 		{Code: "x-num", Text: "1. open the settings"},
 		{Code: "x-paren", Text: "2) then save"},

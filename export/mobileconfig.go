@@ -10,7 +10,7 @@ import (
 	"howett.net/plist"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Apple's configuration profile keys, as documented in the
@@ -94,7 +94,7 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 	}
 	id := profileIdentifier(s.Address)
 	accountType := "EmailTypeIMAP"
-	if s.Incoming.Protocol == config.POP3 {
+	if s.Incoming.Protocol == mail.POP3 {
 		accountType = "EmailTypePOP"
 	}
 	mail := mailPayload{
@@ -113,13 +113,13 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 
 		IncomingMailServerHostName:       strings.ToLower(s.Incoming.Host),
 		IncomingMailServerPortNumber:     s.Incoming.Port,
-		IncomingMailServerUseSSL:         s.Incoming.Security != config.Plain,
+		IncomingMailServerUseSSL:         s.Incoming.Security != mail.Plain,
 		IncomingMailServerAuthentication: s.appleAuth(s.Incoming),
 		IncomingMailServerUsername:       s.username(s.Incoming),
 
 		OutgoingMailServerHostName:             strings.ToLower(s.Outgoing.Host),
 		OutgoingMailServerPortNumber:           s.Outgoing.Port,
-		OutgoingMailServerUseSSL:               s.Outgoing.Security != config.Plain,
+		OutgoingMailServerUseSSL:               s.Outgoing.Security != mail.Plain,
 		OutgoingMailServerAuthentication:       s.appleAuth(s.Outgoing),
 		OutgoingMailServerUsername:             s.username(s.Outgoing),
 		OutgoingPasswordSameAsIncomingPassword: true,
@@ -197,19 +197,19 @@ func profileIdentifier(address string) string {
 //   - EmailAuthNTLM when NTLM is the only password method.
 //   - EmailAuthNone only for an outgoing server that takes mail without a
 //     login; never for incoming mail, which always needs one.
-func (s Settings) appleAuth(srv config.Server) string {
-	has := map[config.Auth]bool{}
+func (s Settings) appleAuth(srv mail.Server) string {
+	has := map[mail.Auth]bool{}
 	for _, a := range auths(srv) {
 		has[a] = true
 	}
 	switch {
-	case has[config.AuthPasswordCleartext]:
+	case has[mail.AuthPasswordCleartext]:
 		return "EmailAuthPassword"
-	case has[config.AuthPasswordEncrypted] && s.offers(srv, "CRAM-MD5") && !s.offers(srv, "PLAIN") && !s.offers(srv, "LOGIN"):
+	case has[mail.AuthPasswordEncrypted] && s.offers(srv, "CRAM-MD5") && !s.offers(srv, "PLAIN") && !s.offers(srv, "LOGIN"):
 		return "EmailAuthCRAMMD5"
-	case has[config.AuthPasswordEncrypted]:
+	case has[mail.AuthPasswordEncrypted]:
 		return "EmailAuthPassword"
-	case has[config.AuthNTLM]:
+	case has[mail.AuthNTLM]:
 		return "EmailAuthNTLM"
 	case !srv.Protocol.Incoming() && !needsLogin(srv):
 		return "EmailAuthNone"
@@ -218,7 +218,7 @@ func (s Settings) appleAuth(srv config.Server) string {
 }
 
 // offers reports whether srv announced the SASL mechanism when checked.
-func (s Settings) offers(srv config.Server, mech string) bool {
+func (s Settings) offers(srv mail.Server, mech string) bool {
 	for _, m := range s.Mechanisms[srv.Key()] {
 		if strings.EqualFold(m, mech) {
 			return true

@@ -8,7 +8,7 @@ import (
 
 	"howett.net/plist"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 func decodeProfile(t *testing.T, data []byte) profile {
@@ -63,7 +63,7 @@ func TestMobileConfigHasEveryKeyAppleNeeds(t *testing.T) {
 }
 
 func TestMobileConfigUsesSSLOnlyWhenEncrypted(t *testing.T) {
-	for sec, want := range map[config.Security]bool{config.TLS: true, config.STARTTLS: true, config.Plain: false} {
+	for sec, want := range map[mail.Security]bool{mail.TLS: true, mail.STARTTLS: true, mail.Plain: false} {
 		s := fixtures()["libero"]
 		s.Incoming.Security, s.Outgoing.Security = sec, sec
 		p := decodeProfile(t, must(MobileConfig(s, Options{})))
@@ -80,35 +80,35 @@ func TestMobileConfigMapsAuthentication(t *testing.T) {
 	cram := map[string][]string{}
 	scram := map[string][]string{}
 	both := map[string][]string{}
-	for _, p := range []config.Protocol{config.IMAP, config.SMTP} {
-		key := config.Server{Protocol: p}.Key()
+	for _, p := range []mail.Protocol{mail.IMAP, mail.SMTP} {
+		key := mail.Server{Protocol: p}.Key()
 		cram[key] = []string{"CRAM-MD5"}
 		scram[key] = []string{"SCRAM-SHA-256", "SCRAM-SHA-1"}
 		both[key] = []string{"CRAM-MD5", "PLAIN"}
 	}
 	for _, tc := range []struct {
-		proto config.Protocol
-		auth  []config.Auth
+		proto mail.Protocol
+		auth  []mail.Auth
 		mechs map[string][]string
 		want  string
 	}{
-		{config.SMTP, nil, nil, "EmailAuthPassword"},
-		{config.SMTP, []config.Auth{config.AuthPasswordCleartext}, nil, "EmailAuthPassword"},
-		{config.SMTP, []config.Auth{config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
-		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
-		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, scram, "EmailAuthPassword"},
-		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, nil, "EmailAuthPassword"},
-		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted}, both, "EmailAuthPassword"},
-		{config.IMAP, []config.Auth{config.AuthPasswordEncrypted, config.AuthPasswordCleartext}, cram, "EmailAuthPassword"},
-		{config.SMTP, []config.Auth{config.AuthNTLM}, nil, "EmailAuthNTLM"},
-		{config.SMTP, []config.Auth{config.AuthOAuth2, config.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
-		{config.SMTP, []config.Auth{config.AuthNone}, nil, "EmailAuthNone"},
-		{config.SMTP, []config.Auth{config.AuthClientIP}, nil, "EmailAuthNone"},
-		{config.IMAP, []config.Auth{config.AuthNone}, nil, "EmailAuthPassword"},
-		{config.IMAP, []config.Auth{config.AuthClientIP}, nil, "EmailAuthPassword"},
+		{mail.SMTP, nil, nil, "EmailAuthPassword"},
+		{mail.SMTP, []mail.Auth{mail.AuthPasswordCleartext}, nil, "EmailAuthPassword"},
+		{mail.SMTP, []mail.Auth{mail.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{mail.IMAP, []mail.Auth{mail.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{mail.IMAP, []mail.Auth{mail.AuthPasswordEncrypted}, scram, "EmailAuthPassword"},
+		{mail.IMAP, []mail.Auth{mail.AuthPasswordEncrypted}, nil, "EmailAuthPassword"},
+		{mail.IMAP, []mail.Auth{mail.AuthPasswordEncrypted}, both, "EmailAuthPassword"},
+		{mail.IMAP, []mail.Auth{mail.AuthPasswordEncrypted, mail.AuthPasswordCleartext}, cram, "EmailAuthPassword"},
+		{mail.SMTP, []mail.Auth{mail.AuthNTLM}, nil, "EmailAuthNTLM"},
+		{mail.SMTP, []mail.Auth{mail.AuthOAuth2, mail.AuthPasswordEncrypted}, cram, "EmailAuthCRAMMD5"},
+		{mail.SMTP, []mail.Auth{mail.AuthNone}, nil, "EmailAuthNone"},
+		{mail.SMTP, []mail.Auth{mail.AuthClientIP}, nil, "EmailAuthNone"},
+		{mail.IMAP, []mail.Auth{mail.AuthNone}, nil, "EmailAuthPassword"},
+		{mail.IMAP, []mail.Auth{mail.AuthClientIP}, nil, "EmailAuthPassword"},
 	} {
 		s := Settings{Mechanisms: tc.mechs}
-		if got := s.appleAuth(config.Server{Protocol: tc.proto, Auth: tc.auth}); got != tc.want {
+		if got := s.appleAuth(mail.Server{Protocol: tc.proto, Auth: tc.auth}); got != tc.want {
 			t.Errorf("%s %v %v: %s, want %s", tc.proto, tc.auth, tc.mechs, got, tc.want)
 		}
 	}
@@ -120,7 +120,7 @@ func TestMobileConfigMapsAuthentication(t *testing.T) {
 func TestMobileConfigRefusesOAuth2OnlyProviders(t *testing.T) {
 	s := fixtures()["libero"]
 	s.ProviderName = "Microsoft 365"
-	s.Incoming.Auth = []config.Auth{config.AuthOAuth2}
+	s.Incoming.Auth = []mail.Auth{mail.AuthOAuth2}
 	for _, lng := range []string{"en", "it"} {
 		_, err := MobileConfig(s, Options{Lang: lng})
 		if !errors.Is(err, ErrOAuthOnly) || !errors.Is(err, ErrInvalid) {
@@ -134,7 +134,7 @@ func TestMobileConfigRefusesOAuth2OnlyProviders(t *testing.T) {
 		}
 	}
 	// OAuth2 next to a password is fine: the password is used.
-	s.Incoming.Auth = []config.Auth{config.AuthOAuth2, config.AuthPasswordCleartext}
+	s.Incoming.Auth = []mail.Auth{mail.AuthOAuth2, mail.AuthPasswordCleartext}
 	if _, err := MobileConfig(s, Options{}); err != nil {
 		t.Error(err)
 	}

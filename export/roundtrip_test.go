@@ -6,7 +6,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/autoconfig"
 	"github.com/postino-mail/postino/detect/autodiscover"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // TestThunderbirdFileReadsBackThroughOurAutoconfigParser exports every
@@ -28,15 +28,15 @@ func TestThunderbirdFileReadsBackThroughOurAutoconfigParser(t *testing.T) {
 				t.Errorf("provider %q domains %v name %q", p.ID, p.Domains, p.DisplayName)
 			}
 			in, out, _ := tbServers(s)
-			compare := func(kind string, got []config.Server, want []tbServer) {
+			compare := func(kind string, got []mail.Server, want []tbServer) {
 				if len(got) != len(want) {
 					t.Fatalf("%s: %d servers, want %d", kind, len(got), len(want))
 				}
 				for i, w := range want {
 					g := got[i]
-					var wantAuth []config.Auth
+					var wantAuth []mail.Auth
 					for _, a := range w.Authentication {
-						wantAuth = append(wantAuth, config.Auth(a))
+						wantAuth = append(wantAuth, mail.Auth(a))
 					}
 					if string(g.Protocol) != w.Type || g.Host != w.Hostname || g.Port != w.Port || tbSocketType(g.Security) != w.SocketType || g.Username != w.Username || !slices.Equal(g.Auth, wantAuth) {
 						t.Errorf("%s %d:\n got %v user %q auth %v\nwant %+v", kind, i, g, g.Username, g.Auth, w)
@@ -64,7 +64,7 @@ func TestAutodiscoverResponseReadsBackThroughOurAutodiscoverParser(t *testing.T)
 			if resp.DisplayName != s.DisplayName || resp.RedirectAddr != "" || resp.RedirectURL != "" {
 				t.Errorf("display name %q redirect %q %q", resp.DisplayName, resp.RedirectAddr, resp.RedirectURL)
 			}
-			want := []config.Server{s.Incoming, s.Outgoing}
+			want := []mail.Server{s.Incoming, s.Outgoing}
 			for _, a := range alternatives(s.Incoming, s.AlternativesIn) {
 				if a.Protocol != s.Incoming.Protocol {
 					want = append(want, a)
@@ -76,9 +76,9 @@ func TestAutodiscoverResponseReadsBackThroughOurAutodiscoverParser(t *testing.T)
 			}
 			for i, w := range want {
 				g := resp.Servers[i]
-				wantAuth := []config.Auth{config.AuthPasswordCleartext}
+				wantAuth := []mail.Auth{mail.AuthPasswordCleartext}
 				if !w.Protocol.Incoming() && !needsLogin(w) {
-					wantAuth = []config.Auth{config.AuthNone}
+					wantAuth = []mail.Auth{mail.AuthNone}
 				}
 				if g.Key() != w.Key() || g.Username != s.username(w) || !slices.Equal(g.Auth, wantAuth) {
 					t.Errorf("server %d:\n got %v user %q auth %v\nwant %v user %q auth %v", i, g, g.Username, g.Auth, w, s.username(w), wantAuth)

@@ -21,7 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Settings is what gets exported: the chosen incoming and outgoing
@@ -40,16 +40,16 @@ type Settings struct {
 	ProviderName string `json:"provider_name,omitempty"`
 	// Incoming and Outgoing are the chosen servers, with a concrete
 	// login in Username.
-	Incoming config.Server `json:"incoming"`
-	Outgoing config.Server `json:"outgoing"`
+	Incoming mail.Server `json:"incoming"`
+	Outgoing mail.Server `json:"outgoing"`
 	// AlternativesIn and AlternativesOut are other servers that worked,
 	// best first.
-	AlternativesIn  []config.Server `json:"alternatives_incoming,omitempty"`
-	AlternativesOut []config.Server `json:"alternatives_outgoing,omitempty"`
+	AlternativesIn  []mail.Server `json:"alternatives_incoming,omitempty"`
+	AlternativesOut []mail.Server `json:"alternatives_outgoing,omitempty"`
 	// Notes are the provider's remarks (app password needed, ...).
-	Notes []config.Note `json:"notes,omitempty"`
+	Notes []mail.Note `json:"notes,omitempty"`
 	// Mechanisms are the SASL mechanisms each server announced when it
-	// was checked, by config.Server.Key() (optional). The Apple profile
+	// was checked, by mail.Server.Key() (optional). The Apple profile
 	// uses them to tell CRAM-MD5, which it can name, from SCRAM, which it
 	// cannot.
 	Mechanisms map[string][]string `json:"-"`
@@ -206,12 +206,12 @@ func checkText(name, v string) error {
 	return nil
 }
 
-func checkServer(srv config.Server, incoming bool) error {
+func checkServer(srv mail.Server, incoming bool) error {
 	data := map[string]any{"Server": srv.String()}
 	if incoming && !srv.Protocol.Incoming() {
 		return invalid("export.err.incoming_protocol", data)
 	}
-	if !incoming && srv.Protocol != config.SMTP {
+	if !incoming && srv.Protocol != mail.SMTP {
 		return invalid("export.err.outgoing_protocol", data)
 	}
 	if !srv.Security.Valid() {
@@ -267,17 +267,17 @@ func validHostname(h string) bool {
 }
 
 // username is the concrete login for srv, defaulting to the address.
-func (s Settings) username(srv config.Server) string {
+func (s Settings) username(srv mail.Server) string {
 	if srv.Username != "" {
-		return config.ExpandUsername(srv.Username, s.LocalPart(), s.AddressDomain())
+		return mail.ExpandUsername(srv.Username, s.LocalPart(), s.AddressDomain())
 	}
 	return s.Address
 }
 
 // usernameTemplate is the login for srv written for every user of the
 // domain (%EMAILADDRESS%, %EMAILLOCALPART%) when it has one of those forms.
-func (s Settings) usernameTemplate(srv config.Server) string {
-	return config.TemplateUsername(s.username(srv), s.LocalPart(), s.AddressDomain())
+func (s Settings) usernameTemplate(srv mail.Server) string {
+	return mail.TemplateUsername(s.username(srv), s.LocalPart(), s.AddressDomain())
 }
 
 // providerName is the name to show for the provider.
@@ -290,9 +290,9 @@ func (s Settings) providerName() string {
 
 // alternatives returns list without entries equal (by Key) to chosen or
 // to an earlier entry.
-func alternatives(chosen config.Server, list []config.Server) []config.Server {
+func alternatives(chosen mail.Server, list []mail.Server) []mail.Server {
 	seen := map[string]bool{chosen.Key(): true}
-	var out []config.Server
+	var out []mail.Server
 	for _, a := range list {
 		if seen[a.Key()] {
 			continue
@@ -305,9 +305,9 @@ func alternatives(chosen config.Server, list []config.Server) []config.Server {
 
 // auths returns the server's methods, or a normal password when it
 // does not say: that is what every mail client assumes.
-func auths(srv config.Server) []config.Auth {
+func auths(srv mail.Server) []mail.Auth {
 	if len(srv.Auth) == 0 {
-		return []config.Auth{config.AuthPasswordCleartext}
+		return []mail.Auth{mail.AuthPasswordCleartext}
 	}
 	return srv.Auth
 }

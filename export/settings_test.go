@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // TestEveryFormatRejectsBadInput feeds each kind of bad settings to every
@@ -21,7 +21,7 @@ func TestEveryFormatRejectsBadInput(t *testing.T) {
 		{"line break in display name", func(s *Settings) { s.DisplayName = "Mario\r\nBcc: x@evil.example" }},
 		{"line feed in provider name", func(s *Settings) { s.ProviderName = "Libero\n; evil" }},
 		{"NUL in username", func(s *Settings) { s.Incoming.Username = "mario\x00" }},
-		{"line break in note", func(s *Settings) { s.Notes = []config.Note{{Code: "x", Text: "a\nb"}} }},
+		{"line break in note", func(s *Settings) { s.Notes = []mail.Note{{Code: "x", Text: "a\nb"}} }},
 		{"line break in password", func(s *Settings) { s.Password = "a\nb" }},
 		{"Unicode line separator", func(s *Settings) { s.DisplayName = "Mario\u2028Rossi" }},
 		{"character XML forbids", func(s *Settings) { s.ProviderName = "Libero\uffff" }},
@@ -35,14 +35,14 @@ func TestEveryFormatRejectsBadInput(t *testing.T) {
 		{"empty host", func(s *Settings) { s.Outgoing.Host = "" }},
 		{"port 0", func(s *Settings) { s.Incoming.Port = 0 }},
 		{"port 65536", func(s *Settings) { s.Outgoing.Port = 65536 }},
-		{"SMTP as incoming", func(s *Settings) { s.Incoming.Protocol = config.SMTP }},
-		{"IMAP as outgoing", func(s *Settings) { s.Outgoing.Protocol = config.IMAP }},
+		{"SMTP as incoming", func(s *Settings) { s.Incoming.Protocol = mail.SMTP }},
+		{"IMAP as outgoing", func(s *Settings) { s.Outgoing.Protocol = mail.IMAP }},
 		{"unknown security", func(s *Settings) { s.Incoming.Security = "ssl" }},
 		{"bad alternative", func(s *Settings) {
-			s.AlternativesOut = []config.Server{{Protocol: config.SMTP, Host: "x", Port: -1, Security: config.TLS}}
+			s.AlternativesOut = []mail.Server{{Protocol: mail.SMTP, Host: "x", Port: -1, Security: mail.TLS}}
 		}},
-		{"script note link", func(s *Settings) { s.Notes = []config.Note{{Code: "x", URL: "javascript:alert(1)"}} }},
-		{"note link closing markup", func(s *Settings) { s.Notes = []config.Note{{Code: "x", URL: `https://a.example/"><script>`}} }},
+		{"script note link", func(s *Settings) { s.Notes = []mail.Note{{Code: "x", URL: "javascript:alert(1)"}} }},
+		{"note link closing markup", func(s *Settings) { s.Notes = []mail.Note{{Code: "x", URL: `https://a.example/"><script>`}} }},
 	} {
 		s := fixtures()["libero"]
 		tc.mutate(&s)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // The Thunderbird autoconfig format, version 1.1, as documented at
@@ -58,11 +58,11 @@ type tbDescr struct {
 
 // tbSocketType names the security the way Thunderbird spells it; it
 // rejects any other casing.
-func tbSocketType(s config.Security) string {
+func tbSocketType(s mail.Security) string {
 	switch s {
-	case config.TLS:
+	case mail.TLS:
 		return "SSL"
-	case config.STARTTLS:
+	case mail.STARTTLS:
 		return "STARTTLS"
 	}
 	return "plain"
@@ -122,7 +122,7 @@ func thunderbird(s Settings, opts Options) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (s Settings) tbServer(srv config.Server, methods []config.Auth) tbServer {
+func (s Settings) tbServer(srv mail.Server, methods []mail.Auth) tbServer {
 	out := tbServer{
 		Type:       string(srv.Protocol),
 		Hostname:   strings.ToLower(srv.Host),
@@ -140,8 +140,8 @@ func (s Settings) tbServer(srv config.Server, methods []config.Auth) tbServer {
 // "client-IP-address". Thunderbird accepts them only on outgoing servers
 // (its reader rejects them for incoming ones), and reading mail always
 // needs a login, so on an incoming server they are probe artefacts.
-func loginMethod(a config.Auth) bool {
-	return a != config.AuthNone && a != config.AuthClientIP
+func loginMethod(a mail.Auth) bool {
+	return a != mail.AuthNone && a != mail.AuthClientIP
 }
 
 // portString is used by the text formats.

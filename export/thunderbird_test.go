@@ -7,7 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // TestThunderbirdFollowsWhatThunderbirdAccepts enforces the rules
@@ -19,13 +19,13 @@ func TestThunderbirdFollowsWhatThunderbirdAccepts(t *testing.T) {
 	// Methods that mean "no login" on an incoming server, alone and
 	// mixed: Thunderbird would reject the server.
 	noLogin := cases["tiscali"]
-	noLogin.Incoming.Auth = []config.Auth{config.AuthClientIP}
-	noLogin.AlternativesIn = []config.Server{{Protocol: config.IMAP, Host: "imap.tiscali.it", Port: 993, Security: config.TLS,
-		Auth: []config.Auth{config.AuthNone, config.AuthClientIP, config.AuthOAuth2}}}
-	noLogin.Outgoing.Auth = []config.Auth{config.AuthClientIP, config.AuthNone}
+	noLogin.Incoming.Auth = []mail.Auth{mail.AuthClientIP}
+	noLogin.AlternativesIn = []mail.Server{{Protocol: mail.IMAP, Host: "imap.tiscali.it", Port: 993, Security: mail.TLS,
+		Auth: []mail.Auth{mail.AuthNone, mail.AuthClientIP, mail.AuthOAuth2}}}
+	noLogin.Outgoing.Auth = []mail.Auth{mail.AuthClientIP, mail.AuthNone}
 	// The relay without login is left out (Thunderbird for Android knows
 	// no such method); the submission server with a password stays.
-	noLogin.AlternativesOut = []config.Server{{Protocol: config.SMTP, Host: "smtp.tiscali.it", Port: 465, Security: config.TLS}}
+	noLogin.AlternativesOut = []mail.Server{{Protocol: mail.SMTP, Host: "smtp.tiscali.it", Port: 465, Security: mail.TLS}}
 	cases["no-login methods"] = noLogin
 	for name, s := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestThunderbirdWritesUsernameTemplates(t *testing.T) {
 }
 
 func TestThunderbirdMapsSecurityToSocketType(t *testing.T) {
-	for sec, want := range map[config.Security]string{config.TLS: "SSL", config.STARTTLS: "STARTTLS", config.Plain: "plain"} {
+	for sec, want := range map[mail.Security]string{mail.TLS: "SSL", mail.STARTTLS: "STARTTLS", mail.Plain: "plain"} {
 		if got := tbSocketType(sec); got != want {
 			t.Errorf("%s: %q, want %q", sec, got, want)
 		}

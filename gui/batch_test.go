@@ -17,9 +17,9 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/batch"
 	"github.com/postino-mail/postino/detect/batch/batchtest"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/gui/engine"
 )
 
@@ -158,8 +158,8 @@ func TestBatchTabShowsBadRowsBeforeRunningAndRendersTheRun(t *testing.T) {
 		t.Error("while running: Run and Open report disabled, Stop enabled")
 	}
 
-	in := &config.Server{Protocol: config.IMAP, Host: "mail.prov.example", Port: 993, Security: config.TLS}
-	outSrv := &config.Server{Protocol: config.SMTP, Host: "mail.prov.example", Port: 465, Security: config.TLS}
+	in := &mail.Server{Protocol: mail.IMAP, Host: "mail.prov.example", Port: 993, Security: mail.TLS}
+	outSrv := &mail.Server{Protocol: mail.SMTP, Host: "mail.prov.example", Port: 465, Security: mail.TLS}
 	h.send(batch.DomainStarted{Domain: "alfa.example", Users: 1})
 	h.requireText(tab, "alfa.example (users: 1) — "+i18n.T("batch.gui.domain.checking"))
 	h.send(batch.DomainFinished{Domain: batch.DomainReport{Domain: "alfa.example", Status: batch.DomainOK, Users: 1, Incoming: in, Outgoing: outSrv}},

@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -33,9 +33,9 @@ func BenchmarkProbeUpdate(b *testing.B) {
 	u.run.cancel = func() {}
 	var results []probe.Update
 	for i := range 40 {
-		s := config.Server{Protocol: config.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: config.TLS}
+		s := mail.Server{Protocol: mail.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: mail.TLS}
 		if i%2 == 1 {
-			s.Protocol, s.Port = config.SMTP, 465
+			s.Protocol, s.Port = mail.SMTP, 465
 		}
 		results = append(results, probe.Update{Result: okResult(s)})
 		u.handle(u.run.gen, results[i])

@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -56,11 +56,11 @@ func (d *countingDo) count() int {
 func burstEngine(n int, pauseEvery int, pause time.Duration, done chan<- struct{}) Engine {
 	return EngineFunc(func(ctx context.Context, _ Request, sink event.Sink) {
 		defer close(done)
-		servers := make([]config.Server, 24)
+		servers := make([]mail.Server, 24)
 		for i := range servers {
-			servers[i] = config.Server{Protocol: config.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: config.TLS}
+			servers[i] = mail.Server{Protocol: mail.IMAP, Host: fmt.Sprintf("imap%d.example.com", i), Port: 993, Security: mail.TLS}
 			if i%2 == 1 {
-				servers[i].Protocol, servers[i].Port = config.SMTP, 465
+				servers[i].Protocol, servers[i].Port = mail.SMTP, 465
 			}
 		}
 		phases := []probe.Phase{probe.PhaseConnecting, probe.PhaseTLS, probe.PhaseGreeting, probe.PhaseCapabilities, probe.PhaseLogin}
@@ -74,7 +74,7 @@ func burstEngine(n int, pauseEvery int, pause time.Duration, done chan<- struct{
 		}
 		emit(discover.SourceStarted{Source: "builtin"})
 		for _, s := range servers {
-			emit(discover.CandidateFound{Candidate: config.Candidate{Server: s, Sources: []string{"builtin"}}})
+			emit(discover.CandidateFound{Candidate: mail.Candidate{Server: s, Sources: []string{"builtin"}}})
 		}
 		emit(discover.SourceFinished{Source: "builtin", Status: discover.StatusFound, Candidates: 24})
 		for i := 0; sent < n-1; i++ {

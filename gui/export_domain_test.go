@@ -17,8 +17,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -135,7 +135,7 @@ func TestExportDialogSaysWhatTheThunderbirdFileLeavesOut(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
 	rec := recommendation()
-	rec.Recommendation.Incoming.Auth = []config.Auth{config.AuthPasswordCleartext, config.AuthNTLM}
+	rec.Recommendation.Incoming.Auth = []mail.Auth{mail.AuthPasswordCleartext, mail.AuthNTLM}
 	h.send(rec)
 	h.finish()
 	test.Tap(h.ui.top.export)

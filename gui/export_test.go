@@ -7,8 +7,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
@@ -65,9 +65,9 @@ func TestProfileIsSignedWithTheChosenP12(t *testing.T) {
 func TestExportUsesTheSameSettingsAsTheCLI(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
-	other := config.Server{Protocol: config.IMAP, Host: "mail.example.net", Port: 993, Security: config.TLS}
+	other := mail.Server{Protocol: mail.IMAP, Host: "mail.example.net", Port: 993, Security: mail.TLS}
 	noted := candidate(other, "guess")
-	noted.Candidate.Notes = []config.Note{{Code: "enable-imap"}}
+	noted.Candidate.Notes = []mail.Note{{Code: "enable-imap"}}
 	smtp := okResult(smtpSub)
 	smtp.AuthMechanisms = []string{"PLAIN", "CRAM-MD5"}
 	rec := recommendation()
@@ -82,7 +82,7 @@ func TestExportUsesTheSameSettingsAsTheCLI(t *testing.T) {
 	if len(got.AlternativesIn) != 1 || got.AlternativesIn[0].Key() != imapPlus.Key() {
 		t.Errorf("incoming alternatives = %+v, want only the verified %s", got.AlternativesIn, imapPlus.Key())
 	}
-	if want := []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted}; !slices.Equal(got.Outgoing.Auth, want) {
+	if want := []mail.Auth{mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted}; !slices.Equal(got.Outgoing.Auth, want) {
 		t.Errorf("outgoing auth = %v, want %v (from the server's AUTH)", got.Outgoing.Auth, want)
 	}
 	if len(got.Notes) != 0 {

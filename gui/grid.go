@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -246,21 +246,21 @@ func statusWord(r probe.Result, running bool) (string, fyne.Resource) {
 }
 
 // endpointLabel is "IMAP imap.example.com:993 · SSL/TLS (implicit)".
-func endpointLabel(s config.Server) string {
+func endpointLabel(s mail.Server) string {
 	return fmt.Sprintf("%-4s %s · %s", strings.ToUpper(string(s.Protocol)), s.Address(), securityName(s.Security))
 }
 
 // rowLabel is the grid's first line: "IMAP imap.example.com:993"; the
 // security goes first on the second line so the host is never cut.
-func rowLabel(s config.Server) string {
+func rowLabel(s mail.Server) string {
 	return fmt.Sprintf("%-4s %s", strings.ToUpper(string(s.Protocol)), s.Address())
 }
 
-func securityShort(s config.Security) string {
+func securityShort(s mail.Security) string {
 	return translated("gui.security.short."+string(s), string(s))
 }
 
-func securityName(s config.Security) string {
+func securityName(s mail.Security) string {
 	return translated("gui.security."+string(s), string(s))
 }
 

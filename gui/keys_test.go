@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -55,11 +55,11 @@ func TestEveryTranslationKeyTheWindowUsesExists(t *testing.T) {
 	for _, r := range []probe.Reachability{probe.Open, probe.Refused, probe.Filtered, probe.Unresolved, probe.Unreachable, probe.NoGreeting} {
 		dynamic = append(dynamic, "gui.reach."+string(r))
 	}
-	for _, s := range []config.Security{config.TLS, config.STARTTLS, config.Plain} {
+	for _, s := range []mail.Security{mail.TLS, mail.STARTTLS, mail.Plain} {
 		dynamic = append(dynamic, "gui.security."+string(s), "gui.security.short."+string(s))
 	}
-	for _, a := range []config.Auth{config.AuthPasswordCleartext, config.AuthPasswordEncrypted, config.AuthOAuth2, config.AuthNTLM,
-		config.AuthGSSAPI, config.AuthClientIP, config.AuthTLSClientCert, config.AuthNone} {
+	for _, a := range []mail.Auth{mail.AuthPasswordCleartext, mail.AuthPasswordEncrypted, mail.AuthOAuth2, mail.AuthNTLM,
+		mail.AuthGSSAPI, mail.AuthClientIP, mail.AuthTLSClientCert, mail.AuthNone} {
 		dynamic = append(dynamic, "gui.auth."+string(a))
 	}
 	for _, f := range export.Formats() {
@@ -101,7 +101,7 @@ var rawKey = regexp.MustCompile(`\b(gui|problem|recommend|probe|discover)\.[a-z0
 // Italian, and fails on an empty text or a raw key.
 func TestEveryEngineValueRendersInBothLanguages(t *testing.T) {
 	defer i18n.SetLanguage("")
-	srv := config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS}
+	srv := mail.Server{Protocol: mail.IMAP, Host: "imap.example.com", Port: 993, Security: mail.TLS}
 	for _, lang := range []string{"en", "it"} {
 		i18n.SetLanguage(lang)
 		check := func(what, text string) {

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -61,7 +61,7 @@ type checkState struct {
 	// arrival records the order rows appeared, to keep them still.
 	arrival map[string]int
 
-	Candidates     []config.Candidate
+	Candidates     []mail.Candidate
 	Recommendation *recommend.Recommendation
 	// Provider is the provider's name when a source knew it.
 	Provider string
@@ -69,7 +69,7 @@ type checkState struct {
 	// the JSON export embeds it).
 	Report *detect.Report
 	// ProviderNotes are the provider's remarks from the final report.
-	ProviderNotes []config.Note
+	ProviderNotes []mail.Note
 	// Err is why the engine could not run, if it could not.
 	Err string
 }
@@ -131,7 +131,7 @@ func (s *checkState) Sources() []sourceLine {
 // addCandidate makes sure a row exists for c, queued until its probe
 // reports. A probe update may already have created it. It reports
 // whether a new row appeared.
-func (s *checkState) addCandidate(c config.Candidate) bool {
+func (s *checkState) addCandidate(c mail.Candidate) bool {
 	id := c.Server.Key()
 	replaced := false
 	for i := range s.Candidates {
@@ -194,10 +194,10 @@ func (s *checkState) SourcesOf(r probe.Result) []string {
 // Notes gathers what a person must know about the chosen endpoints (app
 // password, IMAP to switch on, ...): the provider's notes and those of
 // the chosen endpoints' candidates, once per code.
-func (s *checkState) Notes(chosen ...config.Server) []config.Note {
-	var out []config.Note
+func (s *checkState) Notes(chosen ...mail.Server) []mail.Note {
+	var out []mail.Note
 	seen := map[string]bool{}
-	add := func(ns []config.Note) {
+	add := func(ns []mail.Note) {
 		for _, n := range ns {
 			if n.Code != "" && !seen[n.Code] {
 				seen[n.Code] = true
@@ -225,7 +225,7 @@ func (s *checkState) Rows(incoming bool) []string {
 			ids = append(ids, id)
 		}
 	}
-	proto := map[config.Protocol]int{config.IMAP: 0, config.POP3: 1, config.SMTP: 2}
+	proto := map[mail.Protocol]int{mail.IMAP: 0, mail.POP3: 1, mail.SMTP: 2}
 	// A host's rows stay together, in the order its host first appeared,
 	// and within a host in the standard port order (implicit TLS first:
 	// 993 143, 995 110, 465 587 25 2525), so a person reads the grid the
@@ -256,8 +256,8 @@ func (s *checkState) Rows(incoming bool) []string {
 
 // portRank is the position of an endpoint's port and security among its
 // protocol's standard ports; anything else comes after them.
-func portRank(ep config.Server) int {
-	std := config.StandardPorts(ep.Protocol)
+func portRank(ep mail.Server) int {
+	std := mail.StandardPorts(ep.Protocol)
 	for i, p := range std {
 		if p.Port == ep.Port && p.Security == ep.Security {
 			return i
@@ -326,7 +326,7 @@ func (s *checkState) report() *detect.Report {
 		Candidates: s.Candidates,
 	}}
 	if s.Provider != "" || len(s.ProviderNotes) > 0 {
-		rep.Provider = &config.Provider{DisplayName: s.Provider, Notes: s.ProviderNotes}
+		rep.Provider = &mail.Provider{DisplayName: s.Provider, Notes: s.ProviderNotes}
 	}
 	if s.Recommendation != nil {
 		rep.Recommended = *s.Recommendation

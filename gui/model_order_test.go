@@ -3,7 +3,7 @@ package gui
 import (
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -12,20 +12,20 @@ import (
 // port order with implicit TLS first.
 func TestRowsFollowProtocolHostAndStandardPortOrder(t *testing.T) {
 	s := &checkState{rows: map[string]*probe.Result{}, arrival: map[string]int{}}
-	add := func(proto config.Protocol, host string, port int, sec config.Security) {
-		ep := config.Server{Protocol: proto, Host: host, Port: port, Security: sec}
+	add := func(proto mail.Protocol, host string, port int, sec mail.Security) {
+		ep := mail.Server{Protocol: proto, Host: host, Port: port, Security: sec}
 		s.rows[ep.Key()] = &probe.Result{ID: ep.Key(), Endpoint: ep}
 		s.arrival[ep.Key()] = len(s.arrival)
 	}
-	add(config.SMTP, "smtp.example.it", 587, config.STARTTLS)
-	add(config.SMTP, "smtp.example.it", 2525, config.STARTTLS)
-	add(config.SMTP, "mail.example.it", 25, config.STARTTLS)
-	add(config.SMTP, "smtp.example.it", 465, config.TLS)
-	add(config.SMTP, "smtp.example.it", 25, config.STARTTLS)
-	add(config.SMTP, "mail.example.it", 465, config.TLS)
-	add(config.POP3, "pop.example.it", 110, config.STARTTLS)
-	add(config.IMAP, "imap.example.it", 143, config.STARTTLS)
-	add(config.IMAP, "imap.example.it", 993, config.TLS)
+	add(mail.SMTP, "smtp.example.it", 587, mail.STARTTLS)
+	add(mail.SMTP, "smtp.example.it", 2525, mail.STARTTLS)
+	add(mail.SMTP, "mail.example.it", 25, mail.STARTTLS)
+	add(mail.SMTP, "smtp.example.it", 465, mail.TLS)
+	add(mail.SMTP, "smtp.example.it", 25, mail.STARTTLS)
+	add(mail.SMTP, "mail.example.it", 465, mail.TLS)
+	add(mail.POP3, "pop.example.it", 110, mail.STARTTLS)
+	add(mail.IMAP, "imap.example.it", 143, mail.STARTTLS)
+	add(mail.IMAP, "imap.example.it", 993, mail.TLS)
 
 	want := func(ids []string, order ...string) {
 		t.Helper()

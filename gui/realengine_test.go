@@ -8,9 +8,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/gui/engine"
 )
 
@@ -82,8 +82,8 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	if !hasText(u.rec.obj, "smtp.example.com") {
 		t.Fatalf("recommendation: %q", texts(u.rec.obj))
 	}
-	if got := sub.Recorded().EHLO; len(got) == 0 || got[0] != config.EHLOName {
-		t.Fatalf("EHLO names %q, want %q", got, config.EHLOName)
+	if got := sub.Recorded().EHLO; len(got) == 0 || got[0] != mail.EHLOName {
+		t.Fatalf("EHLO names %q, want %q", got, mail.EHLOName)
 	}
 	if !hasText(u.summary, "servers tested") {
 		t.Fatalf("summary: %q", u.summary.Text)

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/providers"
@@ -62,7 +62,7 @@ func (v *recommendView) render() {
 	}
 	if s != nil && s.Recommendation != nil {
 		rec := s.Recommendation
-		var chosen []config.Server
+		var chosen []mail.Server
 		for _, c := range []*recommend.Choice{rec.Incoming, rec.Outgoing} {
 			if c != nil {
 				chosen = append(chosen, c.Server)
@@ -111,7 +111,7 @@ func (v *recommendView) choiceCard(titleKey string, c *recommend.Choice) fyne.Ca
 		return widget.NewCard("", "", container.NewVBox(title, hintLabel(i18n.T("gui.rec.missing"))))
 	}
 	sec := widget.NewButtonWithIcon("", theme.QuestionIcon(), func() {
-		if c.Security == config.TLS {
+		if c.Security == mail.TLS {
 			v.u.showHelpTopic("implicit_tls")
 		} else {
 			v.u.showHelpTopic("starttls")
@@ -191,7 +191,7 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 
 // notesCard shows the provider's remarks first: an app password or a
 // switch in the webmail decides whether the settings work at all.
-func notesCard(notes []config.Note) fyne.CanvasObject {
+func notesCard(notes []mail.Note) fyne.CanvasObject {
 	box := container.NewVBox(heading(i18n.T("gui.rec.notes")))
 	for _, n := range notes {
 		l := widget.NewLabel(providers.NoteTextIn("", n))
@@ -211,9 +211,9 @@ func notesCard(notes []config.Note) fyne.CanvasObject {
 }
 
 // authNames says how the password is sent, in a person's words.
-func authNames(auth []config.Auth) string {
+func authNames(auth []mail.Auth) string {
 	if len(auth) == 0 {
-		return translated("gui.auth."+string(config.AuthPasswordCleartext), string(config.AuthPasswordCleartext))
+		return translated("gui.auth."+string(mail.AuthPasswordCleartext), string(mail.AuthPasswordCleartext))
 	}
 	out := make([]string, len(auth))
 	for i, a := range auth {

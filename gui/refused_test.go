@@ -7,9 +7,9 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -70,7 +70,7 @@ func TestArrowKeysSelectTheRowDetailsShows(t *testing.T) {
 // reports a refused password.
 type retryScript struct{ *scriptEngine }
 
-func (retryScript) RetryInsecure(_ context.Context, _ Request, ep config.Server, _ []string, sink event.Sink) {
+func (retryScript) RetryInsecure(_ context.Context, _ Request, ep mail.Server, _ []string, sink event.Sink) {
 	r := okResult(ep)
 	r.TLS.Verified = false
 	r.Status, r.Login = probe.StatusFailed, probe.LoginFailed
@@ -93,7 +93,7 @@ func TestTheRecommendationIsChosenAgainAfterARetry(t *testing.T) {
 	sub.Login = probe.LoginOK
 	rec := recommend.Choose([]probe.Result{held, sub}, nil)
 	rep := &detect.Report{Result: discover.Result{Address: "mario@example.com", Domain: "example.com",
-		Candidates: []config.Candidate{candidate(imapTLS, "builtin").Candidate, candidate(smtpSub, "builtin").Candidate}},
+		Candidates: []mail.Candidate{candidate(imapTLS, "builtin").Candidate, candidate(smtpSub, "builtin").Candidate}},
 		Probes: []detect.ProbeReport{{Result: held}, {Result: sub}}, Recommended: rec}
 	h.send(candidate(imapTLS, "builtin"), candidate(smtpSub, "builtin"),
 		probe.Update{Result: held}, probe.Update{Result: sub},

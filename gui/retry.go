@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -99,7 +99,7 @@ func (u *UI) confirmRetryInsecure(r probe.Result) {
 	pin := r.TLS.SHA256
 	u.confirmRetry(i18n.T("gui.retry.confirm.title"), i18n.T("gui.retry.confirm.yes"), text, func() {
 		retrier := u.opts.Retrier
-		u.retry(r.ID, func(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink) {
+		u.retry(r.ID, func(ctx context.Context, req Request, ep mail.Server, sources []string, sink event.Sink) {
 			req.PinSHA256 = pin
 			retrier.RetryInsecure(ctx, req, ep, sources, sink)
 		})
@@ -142,7 +142,7 @@ func fingerprint(hex string) string {
 
 // retryFunc probes one endpoint again with some permission the person
 // gave (Retrier.RetryInsecure, TrustRetrier.RetryTrusted).
-type retryFunc func(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+type retryFunc func(ctx context.Context, req Request, ep mail.Server, sources []string, sink event.Sink)
 
 // retry probes row id once more with do. It runs like a check (Esc or
 // editing the address cancels it, and the row goes back to what the

@@ -9,9 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/gui/engine"
@@ -76,7 +76,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	u.AutoCheck("mario@example.com")
 	drive(t, u, queue)
 
-	imaps := config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS, Username: "mario@example.com"}
+	imaps := mail.Server{Protocol: mail.IMAP, Host: "imap.example.com", Port: 993, Security: mail.TLS, Username: "mario@example.com"}
 	row, ok := u.state.Row(imaps.Key())
 	if !ok {
 		t.Fatalf("no row for %s: %v", imaps.Key(), u.state.Rows(true))

@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 )
 
@@ -18,10 +18,10 @@ import (
 func TestClosedPortsNobodyListedAreNotFailures(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
-	guessed := config.Server{Protocol: config.POP3, Host: "example.com", Port: 110, Security: config.STARTTLS}
-	listedDown := config.Server{Protocol: config.SMTP, Host: "smtp.example.com", Port: 465, Security: config.TLS}
+	guessed := mail.Server{Protocol: mail.POP3, Host: "example.com", Port: 110, Security: mail.STARTTLS}
+	listedDown := mail.Server{Protocol: mail.SMTP, Host: "smtp.example.com", Port: 465, Security: mail.TLS}
 	h.send(candidate(imapTLS, "builtin"), candidate(listedDown, "builtin"),
-		discover.CandidateFound{Candidate: config.Candidate{Server: guessed, Sources: []string{"guess"}}},
+		discover.CandidateFound{Candidate: mail.Candidate{Server: guessed, Sources: []string{"guess"}}},
 		probe.Update{Result: okResult(imapTLS)}, probe.Update{Result: refusedResult(listedDown)},
 		probe.Update{Result: refusedResult(guessed)})
 	h.finish()

@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/gui/engine"
@@ -111,7 +111,7 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	if n := logins.Load(); n != 0 {
 		t.Fatalf("the check sent the password to a host only plain HTTP named: %d logins", n)
 	}
-	ep := config.Server{Protocol: config.IMAP, Host: "imap.attacker.example", Port: 993, Security: config.TLS, Username: "mario@example.com"}
+	ep := mail.Server{Protocol: mail.IMAP, Host: "imap.attacker.example", Port: 993, Security: mail.TLS, Username: "mario@example.com"}
 	row, ok := u.state.Row(ep.Key())
 	if !ok {
 		t.Fatalf("no row for %s: %v", ep.Key(), u.state.Rows(true))
@@ -175,7 +175,7 @@ func TestInsecureRetryRefusesACertificateThatChanged(t *testing.T) {
 	u.AutoCheck("mario@example.com")
 	drive(t, u, queue)
 
-	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS, Username: "mario@example.com"}
+	ep := mail.Server{Protocol: mail.IMAP, Host: "imap.example.com", Port: 993, Security: mail.TLS, Username: "mario@example.com"}
 	row, ok := u.state.Row(ep.Key())
 	if !ok || !hasProblemCode(row, problem.LoginNotSentInsecure) || logins.Load() != 0 {
 		t.Fatalf("row %v (found %v), %d logins: want the password held back", row.Problems, ok, logins.Load())

@@ -14,8 +14,8 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/providers"
@@ -23,20 +23,20 @@ import (
 )
 
 var (
-	imapTLS  = config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 993, Security: config.TLS, Username: "mario@example.com"}
-	imapPlus = config.Server{Protocol: config.IMAP, Host: "imap.example.com", Port: 143, Security: config.STARTTLS, Username: "mario@example.com"}
-	smtpSub  = config.Server{Protocol: config.SMTP, Host: "smtp.example.com", Port: 587, Security: config.STARTTLS, Username: "mario@example.com"}
+	imapTLS  = mail.Server{Protocol: mail.IMAP, Host: "imap.example.com", Port: 993, Security: mail.TLS, Username: "mario@example.com"}
+	imapPlus = mail.Server{Protocol: mail.IMAP, Host: "imap.example.com", Port: 143, Security: mail.STARTTLS, Username: "mario@example.com"}
+	smtpSub  = mail.Server{Protocol: mail.SMTP, Host: "smtp.example.com", Port: 587, Security: mail.STARTTLS, Username: "mario@example.com"}
 )
 
-func candidate(s config.Server, sources ...string) discover.CandidateFound {
-	return discover.CandidateFound{Candidate: config.Candidate{Server: s, Sources: sources, Trusted: true, Rank: 2}}
+func candidate(s mail.Server, sources ...string) discover.CandidateFound {
+	return discover.CandidateFound{Candidate: mail.Candidate{Server: s, Sources: sources, Trusted: true, Rank: 2}}
 }
 
-func running(s config.Server, phase probe.Phase) probe.Update {
+func running(s mail.Server, phase probe.Phase) probe.Update {
 	return probe.Update{Result: probe.Result{ID: s.Key(), Endpoint: s, Phase: phase}}
 }
 
-func okResult(s config.Server) probe.Result {
+func okResult(s mail.Server) probe.Result {
 	return probe.Result{
 		ID: s.Key(), Endpoint: s, Sources: []string{"builtin"}, Phase: probe.PhaseDone,
 		Reachability: probe.Open, IP: "127.0.0.2",
@@ -56,7 +56,7 @@ func okResult(s config.Server) probe.Result {
 	}
 }
 
-func refusedResult(s config.Server) probe.Result {
+func refusedResult(s mail.Server) probe.Result {
 	return probe.Result{
 		ID: s.Key(), Endpoint: s, Phase: probe.PhaseDone, Reachability: probe.Refused,
 		Status: probe.StatusFailed, Problems: []problem.Problem{{Code: "refused", Data: map[string]any{"Port": s.Port, "Host": s.Host}}},
@@ -65,7 +65,7 @@ func refusedResult(s config.Server) probe.Result {
 
 func recommendation() detect.RecommendationReady {
 	in, out := imapTLS, smtpSub
-	in.Auth = []config.Auth{config.AuthPasswordCleartext}
+	in.Auth = []mail.Auth{mail.AuthPasswordCleartext}
 	return detect.RecommendationReady{Recommendation: recommend.Recommendation{
 		Incoming: &recommend.Choice{Server: in, Result: in.Key(), Verified: true, Login: probe.LoginOK},
 		Outgoing: &recommend.Choice{Server: out, Result: out.Key(), Verified: true},
@@ -74,7 +74,7 @@ func recommendation() detect.RecommendationReady {
 }
 
 // rowIndex finds the grid item showing endpoint s.
-func (h *harness) rowIndex(s config.Server) int {
+func (h *harness) rowIndex(s mail.Server) int {
 	h.t.Helper()
 	for i, it := range h.ui.grid.items {
 		if it.id == s.Key() {
@@ -588,13 +588,13 @@ func TestRecommendationShowsProviderNotesAndAlternatives(t *testing.T) {
 	h := newHarness(t)
 	h.start("mario@example.com", "")
 	c := candidate(imapTLS, "builtin")
-	c.Candidate.Notes = []config.Note{{Code: "app-password", URL: "https://help.example.com/app-passwords"}}
+	c.Candidate.Notes = []mail.Note{{Code: "app-password", URL: "https://help.example.com/app-passwords"}}
 	rec := recommendation()
 	rec.Recommendation.Alternatives = []recommend.Choice{{Server: imapPlus}}
 	h.send(c, rec)
 	h.finish()
 	h.requireText(h.ui.rec.obj, "Good to know")
-	h.requireText(h.ui.rec.obj, providers.NoteTextIn("", config.Note{Code: "app-password"}))
+	h.requireText(h.ui.rec.obj, providers.NoteTextIn("", mail.Note{Code: "app-password"}))
 	h.requireText(h.ui.rec.obj, "These also work")
 	h.requireText(h.ui.rec.obj, "IMAP imap.example.com:143 · STARTTLS")
 	if got := h.ui.exportSettings(false).Notes; len(got) != 1 || got[0].Code != "app-password" {

@@ -22,7 +22,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/providers"
 )
 
@@ -65,7 +65,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // Usernames keep their placeholders (%EMAILADDRESS%, %EMAILLOCALPART%,
 // %EMAILDOMAIN%) as templates; host names may contain them too (some
 // hosting companies publish "mail.%EMAILDOMAIN%"), lowercased otherwise.
-func Parse(data []byte) (*config.Provider, []Warning, error) {
+func Parse(data []byte) (*mail.Provider, []Warning, error) {
 	root, err := xmltree.Parse(data, xmltree.Limits{MaxBytes: MaxSize, MaxDepth: 32, MaxElements: 10000})
 	if err != nil {
 		return nil, nil, &Error{Code: "xml", Err: err}
@@ -117,8 +117,8 @@ func (r *reader) warn(code string, line int, data map[string]any) {
 	r.warnings = append(r.warnings, Warning{Code: code, Line: line, Data: data})
 }
 
-func (r *reader) provider(ep *xmltree.Node) *config.Provider {
-	p := &config.Provider{
+func (r *reader) provider(ep *xmltree.Node) *mail.Provider {
+	p := &mail.Provider{
 		ID:          hostPlaceholders.Replace(strings.ToLower(ep.AttrValue("id"))),
 		DisplayName: collapse(ep.ChildText("displayName")),
 		ShortName:   collapse(ep.ChildText("displayShortName")),
@@ -170,7 +170,7 @@ func (r *reader) provider(ep *xmltree.Node) *config.Provider {
 			p.Documentation = appendUnique(p.Documentation, u)
 		}
 		if u != "" || text != "" {
-			p.Notes = append(p.Notes, config.Note{Code: providers.NoteInstruction, Text: text, URL: u})
+			p.Notes = append(p.Notes, mail.Note{Code: providers.NoteInstruction, Text: text, URL: u})
 		}
 	}
 	for _, en := range ep.All("enable") {
@@ -181,13 +181,13 @@ func (r *reader) provider(ep *xmltree.Node) *config.Provider {
 
 // server reads one <incomingServer> or <outgoingServer>; ok is false
 // when the section was skipped (with a warning saying why).
-func (r *reader) server(n *xmltree.Node, incoming bool) (s config.Server, ok bool) {
+func (r *reader) server(n *xmltree.Node, incoming bool) (s mail.Server, ok bool) {
 	typ := strings.ToLower(n.AttrValue("type"))
 	switch {
 	case incoming && (typ == "imap" || typ == "pop3"):
-		s.Protocol = config.Protocol(typ)
+		s.Protocol = mail.Protocol(typ)
 	case !incoming && typ == "smtp":
-		s.Protocol = config.SMTP
+		s.Protocol = mail.SMTP
 	case !incoming:
 		r.warn("not-smtp", n.Line, map[string]any{"Type": clip(typ)})
 		return s, false
@@ -243,12 +243,12 @@ func (r *reader) server(n *xmltree.Node, incoming bool) (s config.Server, ok boo
 
 // restriction turns <restriction>client-IP-address</restriction> (the
 // server only relays for its own network) into a note.
-func (r *reader) restriction(p *config.Provider, n *xmltree.Node) {
+func (r *reader) restriction(p *mail.Provider, n *xmltree.Node) {
 	for _, re := range n.All("restriction") {
 		if strings.EqualFold(re.Text, "client-IP-address") {
 			host := normalizeHost(n.ChildText("hostname"))
 			if !hasNote(p.Notes, providers.NoteClientIP, host) {
-				p.Notes = append(p.Notes, config.Note{Code: providers.NoteClientIP, Text: host})
+				p.Notes = append(p.Notes, mail.Note{Code: providers.NoteClientIP, Text: host})
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (r *reader) restriction(p *config.Provider, n *xmltree.Node) {
 
 // enable reads <enable visiturl="..."><instruction>..</instruction></enable>:
 // something must be switched on in the webmail before a client works.
-func (r *reader) enable(p *config.Provider, en *xmltree.Node) {
+func (r *reader) enable(p *mail.Provider, en *xmltree.Node) {
 	u, _ := r.url(en, "visiturl")
 	text := pickLang(en.All("instruction"))
 	code := providers.NoteEnable
@@ -265,7 +265,7 @@ func (r *reader) enable(p *config.Provider, en *xmltree.Node) {
 	} else if strings.Contains(up, "POP") {
 		code = providers.NoteEnablePOP
 	}
-	p.Notes = append(p.Notes, config.Note{Code: code, Text: text, URL: u})
+	p.Notes = append(p.Notes, mail.Note{Code: code, Text: text, URL: u})
 }
 
 // url reads an http(s) URL attribute; anything else is dropped with a
@@ -305,26 +305,26 @@ func pickLang(nodes []*xmltree.Node) string {
 	return first
 }
 
-var socketTypes = map[string]config.Security{
-	"ssl":      config.TLS,
-	"tls":      config.TLS, // not in the spec, but written by hand-made files
-	"starttls": config.STARTTLS,
-	"plain":    config.Plain,
+var socketTypes = map[string]mail.Security{
+	"ssl":      mail.TLS,
+	"tls":      mail.TLS, // not in the spec, but written by hand-made files
+	"starttls": mail.STARTTLS,
+	"plain":    mail.Plain,
 }
 
-var authMethods = map[string]config.Auth{
-	"password-cleartext": config.AuthPasswordCleartext,
-	"plain":              config.AuthPasswordCleartext, // deprecated spelling
-	"password-encrypted": config.AuthPasswordEncrypted,
-	"secure":             config.AuthPasswordEncrypted, // deprecated spelling
-	"oauth2":             config.AuthOAuth2,
-	"ntlm":               config.AuthNTLM,
-	"gssapi":             config.AuthGSSAPI,
-	"client-ip-address":  config.AuthClientIP,
-	"tls-client-cert":    config.AuthTLSClientCert,
-	"none":               config.AuthNone,
+var authMethods = map[string]mail.Auth{
+	"password-cleartext": mail.AuthPasswordCleartext,
+	"plain":              mail.AuthPasswordCleartext, // deprecated spelling
+	"password-encrypted": mail.AuthPasswordEncrypted,
+	"secure":             mail.AuthPasswordEncrypted, // deprecated spelling
+	"oauth2":             mail.AuthOAuth2,
+	"ntlm":               mail.AuthNTLM,
+	"gssapi":             mail.AuthGSSAPI,
+	"client-ip-address":  mail.AuthClientIP,
+	"tls-client-cert":    mail.AuthTLSClientCert,
+	"none":               mail.AuthNone,
 	// Thunderbird maps "SMTP after POP" to no SMTP authentication.
-	"smtp-after-pop": config.AuthNone,
+	"smtp-after-pop": mail.AuthNone,
 }
 
 // placeholderTypo matches a placeholder missing its closing "%", as in
@@ -341,13 +341,13 @@ func username(raw string) string {
 // characters with labels of at most 63.
 func validHost(h string) bool {
 	return address.IsServerHost(strings.NewReplacer(
-		config.PlaceholderDomain, "example.com",
-		config.PlaceholderLocalPart, "user",
-		config.PlaceholderAddress, "@", // an address is never part of a host name
+		mail.PlaceholderDomain, "example.com",
+		mail.PlaceholderLocalPart, "user",
+		mail.PlaceholderAddress, "@", // an address is never part of a host name
 	).Replace(h))
 }
 
-func hasAuth(list []config.Auth, a config.Auth) bool {
+func hasAuth(list []mail.Auth, a mail.Auth) bool {
 	for _, x := range list {
 		if x == a {
 			return true
@@ -356,7 +356,7 @@ func hasAuth(list []config.Auth, a config.Auth) bool {
 	return false
 }
 
-func hasNote(list []config.Note, code, text string) bool {
+func hasNote(list []mail.Note, code, text string) bool {
 	for _, n := range list {
 		if n.Code == code && n.Text == text {
 			return true
@@ -394,7 +394,7 @@ func normalizeHost(s string) string {
 }
 
 var hostPlaceholders = strings.NewReplacer(
-	strings.ToLower(config.PlaceholderDomain), config.PlaceholderDomain,
-	strings.ToLower(config.PlaceholderLocalPart), config.PlaceholderLocalPart,
-	strings.ToLower(config.PlaceholderAddress), config.PlaceholderAddress,
+	strings.ToLower(mail.PlaceholderDomain), mail.PlaceholderDomain,
+	strings.ToLower(mail.PlaceholderLocalPart), mail.PlaceholderLocalPart,
+	strings.ToLower(mail.PlaceholderAddress), mail.PlaceholderAddress,
 )

@@ -11,11 +11,11 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // describe renders a server on one line so expectations read like the file.
-func describe(s config.Server) string {
+func describe(s mail.Server) string {
 	auth := make([]string, len(s.Auth))
 	for i, a := range s.Auth {
 		auth[i] = string(a)
@@ -23,7 +23,7 @@ func describe(s config.Server) string {
 	return fmt.Sprintf("%s %s:%d %s user=%s auth=%s", s.Protocol, s.Host, s.Port, s.Security, s.Username, strings.Join(auth, ","))
 }
 
-func describeAll(list []config.Server) []string {
+func describeAll(list []mail.Server) []string {
 	out := []string{}
 	for _, s := range list {
 		out = append(out, describe(s))
@@ -37,7 +37,7 @@ type want struct {
 	incoming        []string
 	outgoing        []string
 	docs            []string
-	notes           []config.Note
+	notes           []mail.Note
 	warnings        int
 }
 
@@ -83,7 +83,7 @@ func TestParseReadsQuirkyRealWorldFiles(t *testing.T) {
 			},
 			outgoing: []string{"smtp smtp.bigmail.example:465 tls user=%EMAILADDRESS% auth=OAuth2,password-cleartext"},
 			docs:     []string{"http://help.bigmail.example/imap"},
-			notes: []config.Note{{Code: "enable-imap", Text: "You need to enable IMAP access",
+			notes: []mail.Note{{Code: "enable-imap", Text: "You need to enable IMAP access",
 				URL: "https://mail.bigmail.example/settings?tab=pop&x=1"}},
 			warnings: 2, // magic-token, javascript:
 		},
@@ -125,7 +125,7 @@ func TestParseReadsQuirkyRealWorldFiles(t *testing.T) {
 				"smtp smtp.oddports.example:586 tls user=%EMAILADDRESS% auth=password-cleartext",
 			},
 			docs: []string{"https://help.oddports.example/ports"},
-			notes: []config.Note{
+			notes: []mail.Note{
 				{Code: "client-ip-only", Text: "smtp.oddports.example"},
 				{Code: "instruction", Text: "Server names and ports", URL: "https://help.oddports.example/ports"},
 			},
@@ -271,7 +271,7 @@ func FuzzParse(f *testing.F) {
 		if len(p.Incoming)+len(p.Outgoing) == 0 {
 			t.Fatal("success without a server")
 		}
-		for _, s := range append(append([]config.Server{}, p.Incoming...), p.Outgoing...) {
+		for _, s := range append(append([]mail.Server{}, p.Incoming...), p.Outgoing...) {
 			if !s.Protocol.Valid() || !s.Security.Valid() || s.Port < 1 || s.Port > 65535 || s.Host == "" {
 				t.Fatalf("invalid server %+v", s)
 			}
@@ -287,7 +287,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func containsServer(list []config.Server, s config.Server) bool {
+func containsServer(list []mail.Server, s mail.Server) bool {
 	for _, x := range list {
 		if x.Key() == s.Key() {
 			return true

@@ -3,7 +3,7 @@ package autoconfig
 import (
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // ExpandHosts replaces the placeholders some files put in host names
@@ -11,8 +11,8 @@ import (
 // customer domain) with the address's parts, the way Thunderbird does
 // (AccountConfig.replaceVariables). It returns a copy; servers whose
 // host is still not a host name afterwards are left out. User names keep
-// their templates: config.ExpandUsername expands those at use.
-func ExpandHosts(p *config.Provider, local, domain string) *config.Provider {
+// their templates: mail.ExpandUsername expands those at use.
+func ExpandHosts(p *mail.Provider, local, domain string) *mail.Provider {
 	if p == nil {
 		return nil
 	}
@@ -22,14 +22,14 @@ func ExpandHosts(p *config.Provider, local, domain string) *config.Provider {
 	return &c
 }
 
-func expandHosts(list []config.Server, local, domain string) []config.Server {
-	out := make([]config.Server, 0, len(list))
+func expandHosts(list []mail.Server, local, domain string) []mail.Server {
+	out := make([]mail.Server, 0, len(list))
 	for _, s := range list {
-		s.Auth = append([]config.Auth(nil), s.Auth...)
+		s.Auth = append([]mail.Auth(nil), s.Auth...)
 		if strings.Contains(s.Host, "%") {
 			s.Host = strings.ToLower(strings.NewReplacer(
-				config.PlaceholderDomain, domain,
-				config.PlaceholderLocalPart, local,
+				mail.PlaceholderDomain, domain,
+				mail.PlaceholderLocalPart, local,
 			).Replace(s.Host))
 			if strings.Contains(s.Host, "%") || !validHost(s.Host) {
 				continue

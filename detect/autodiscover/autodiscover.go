@@ -20,7 +20,7 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // MaxSize is the largest response Parse accepts (1 MiB).
@@ -66,7 +66,7 @@ type Response struct {
 	// Servers are the IMAP, POP3 and SMTP entries, in the order given.
 	// Username is the LoginName as published (a concrete login, not a
 	// template); empty means the address.
-	Servers []config.Server
+	Servers []mail.Server
 	// RedirectAddr asks to start over with another address (Action
 	// redirectAddr).
 	RedirectAddr string
@@ -177,12 +177,12 @@ func serverError(n *xmltree.Node) *Error {
 	return &Error{Code: CodeServerError, ServerCode: clip(n.ChildText("ErrorCode")), Message: clip(n.ChildText("Message"))}
 }
 
-var protocols = map[string]config.Protocol{"imap": config.IMAP, "pop3": config.POP3, "smtp": config.SMTP}
+var protocols = map[string]mail.Protocol{"imap": mail.IMAP, "pop3": mail.POP3, "smtp": mail.SMTP}
 
 // protocol reads one <Protocol>. Entries of other types (EXCH, EXPR, WEB,
 // EXHTTP: Exchange RPC and web access) and unusable entries are skipped.
-func protocol(p *xmltree.Node) (config.Server, bool) {
-	var s config.Server
+func protocol(p *xmltree.Node) (mail.Server, bool) {
+	var s mail.Server
 	proto, ok := protocols[strings.ToLower(p.ChildText("Type"))]
 	if !ok {
 		return s, false
@@ -219,33 +219,33 @@ func protocol(p *xmltree.Node) (config.Server, bool) {
 // implicit-TLS ports (993, 995, 465) and STARTTLS on any other port;
 // "off" means no encryption. Auto is read the same way as an absent
 // Encryption with SSL on, since it asks the client to pick the best.
-func security(p config.Protocol, port int, ssl, enc string) config.Security {
+func security(p mail.Protocol, port int, ssl, enc string) mail.Security {
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "ssl":
-		return config.TLS
+		return mail.TLS
 	case "tls":
-		return config.STARTTLS
+		return mail.STARTTLS
 	case "none":
-		return config.Plain
+		return mail.Plain
 	case "auto":
 		ssl = "on"
 	}
 	if strings.EqualFold(strings.TrimSpace(ssl), "off") {
-		return config.Plain
+		return mail.Plain
 	}
 	if port == 0 || implicitTLSPort(p, port) {
-		return config.TLS
+		return mail.TLS
 	}
-	return config.STARTTLS
+	return mail.STARTTLS
 }
 
-func implicitTLSPort(p config.Protocol, port int) bool {
+func implicitTLSPort(p mail.Protocol, port int) bool {
 	switch p {
-	case config.IMAP:
+	case mail.IMAP:
 		return port == 993
-	case config.POP3:
+	case mail.POP3:
 		return port == 995
-	case config.SMTP:
+	case mail.SMTP:
 		return port == 465
 	}
 	return false
@@ -253,9 +253,9 @@ func implicitTLSPort(p config.Protocol, port int) bool {
 
 // defaultPort is the standard port for a protocol and security, used
 // when a response leaves <Port> out.
-func defaultPort(p config.Protocol, sec config.Security) int {
-	for _, std := range config.StandardPorts(p) {
-		if std.Security == sec || (sec == config.Plain && std.Security == config.STARTTLS) {
+func defaultPort(p mail.Protocol, sec mail.Security) int {
+	for _, std := range mail.StandardPorts(p) {
+		if std.Security == sec || (sec == mail.Plain && std.Security == mail.STARTTLS) {
 			return std.Port
 		}
 	}
@@ -266,14 +266,14 @@ func defaultPort(p config.Protocol, sec config.Security) int {
 // Authentication) is Microsoft's name for NTLM, a challenge-response
 // method that never sends the password itself; without it the password is sent
 // as is (inside TLS).
-func auth(required, spa string) []config.Auth {
+func auth(required, spa string) []mail.Auth {
 	if strings.EqualFold(strings.TrimSpace(required), "off") {
-		return []config.Auth{config.AuthNone}
+		return []mail.Auth{mail.AuthNone}
 	}
 	if strings.EqualFold(strings.TrimSpace(spa), "on") {
-		return []config.Auth{config.AuthPasswordEncrypted, config.AuthNTLM}
+		return []mail.Auth{mail.AuthPasswordEncrypted, mail.AuthNTLM}
 	}
-	return []config.Auth{config.AuthPasswordCleartext}
+	return []mail.Auth{mail.AuthPasswordCleartext}
 }
 
 // clip keeps server-provided text short in messages.

@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/detect/autoconfig/xmltree"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
-func describe(list []config.Server) []string {
+func describe(list []mail.Server) []string {
 	out := []string{}
 	for _, s := range list {
 		auth := make([]string, len(s.Auth))
@@ -116,26 +116,26 @@ func TestParseReadsSettings(t *testing.T) {
 
 func TestSecurityRuleWithoutEncryptionElement(t *testing.T) {
 	cases := []struct {
-		proto     config.Protocol
+		proto     mail.Protocol
 		port      int
 		ssl, enc  string
-		want      config.Security
+		want      mail.Security
 		wantPort0 bool
 	}{
-		{config.IMAP, 993, "on", "", config.TLS, false},
-		{config.IMAP, 143, "on", "", config.STARTTLS, false},
-		{config.IMAP, 143, "", "", config.STARTTLS, false}, // SSL defaults to on
-		{config.IMAP, 143, "off", "", config.Plain, false},
-		{config.POP3, 995, "on", "", config.TLS, false},
-		{config.POP3, 110, "ON", "", config.STARTTLS, false},
-		{config.SMTP, 465, "on", "", config.TLS, false},
-		{config.SMTP, 587, "on", "", config.STARTTLS, false},
-		{config.SMTP, 25, "on", "", config.STARTTLS, false},
-		{config.SMTP, 993, "on", "", config.STARTTLS, false}, // 993 is not implicit TLS for SMTP
-		{config.SMTP, 587, "off", "ssl", config.TLS, false},
-		{config.IMAP, 993, "on", "None", config.Plain, false},
-		{config.IMAP, 993, "off", "Auto", config.TLS, false},
-		{config.IMAP, 143, "off", "tls", config.STARTTLS, false},
+		{mail.IMAP, 993, "on", "", mail.TLS, false},
+		{mail.IMAP, 143, "on", "", mail.STARTTLS, false},
+		{mail.IMAP, 143, "", "", mail.STARTTLS, false}, // SSL defaults to on
+		{mail.IMAP, 143, "off", "", mail.Plain, false},
+		{mail.POP3, 995, "on", "", mail.TLS, false},
+		{mail.POP3, 110, "ON", "", mail.STARTTLS, false},
+		{mail.SMTP, 465, "on", "", mail.TLS, false},
+		{mail.SMTP, 587, "on", "", mail.STARTTLS, false},
+		{mail.SMTP, 25, "on", "", mail.STARTTLS, false},
+		{mail.SMTP, 993, "on", "", mail.STARTTLS, false}, // 993 is not implicit TLS for SMTP
+		{mail.SMTP, 587, "off", "ssl", mail.TLS, false},
+		{mail.IMAP, 993, "on", "None", mail.Plain, false},
+		{mail.IMAP, 993, "off", "Auto", mail.TLS, false},
+		{mail.IMAP, 143, "off", "tls", mail.STARTTLS, false},
 	}
 	for _, c := range cases {
 		if got := security(c.proto, c.port, c.ssl, c.enc); got != c.want {

@@ -21,10 +21,10 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/export"
@@ -543,26 +543,26 @@ func (b *run) finishReport() {
 // (the address, the local part, or the login the list gives).
 func forUser(s export.Settings, u User) export.Settings {
 	refLocal, refDomain := s.LocalPart(), s.AddressDomain()
-	login := func(srv config.Server) config.Server {
+	login := func(srv mail.Server) mail.Server {
 		if u.Username != "" {
 			srv.Username = u.Username
 			return srv
 		}
-		tmpl := config.TemplateUsername(srv.Username, refLocal, refDomain)
+		tmpl := mail.TemplateUsername(srv.Username, refLocal, refDomain)
 		if srv.Username == "" {
-			tmpl = config.PlaceholderAddress
+			tmpl = mail.PlaceholderAddress
 		}
-		srv.Username = config.ExpandUsername(tmpl, u.Address.Local, u.Address.Domain)
+		srv.Username = mail.ExpandUsername(tmpl, u.Address.Local, u.Address.Domain)
 		return srv
 	}
 	out := s
 	out.Address, out.DisplayName = u.Address.String(), u.Name
 	out.Incoming, out.Outgoing = login(s.Incoming), login(s.Outgoing)
-	out.AlternativesIn = make([]config.Server, len(s.AlternativesIn))
+	out.AlternativesIn = make([]mail.Server, len(s.AlternativesIn))
 	for i, a := range s.AlternativesIn {
 		out.AlternativesIn[i] = login(a)
 	}
-	out.AlternativesOut = make([]config.Server, len(s.AlternativesOut))
+	out.AlternativesOut = make([]mail.Server, len(s.AlternativesOut))
 	for i, a := range s.AlternativesOut {
 		out.AlternativesOut[i] = login(a)
 	}
@@ -570,12 +570,12 @@ func forUser(s export.Settings, u User) export.Settings {
 }
 
 // templated is srv with its login as a template for the whole domain.
-func templated(s export.Settings, srv config.Server) config.Server {
+func templated(s export.Settings, srv mail.Server) mail.Server {
 	login := srv.Username
 	if login == "" {
 		login = s.Address
 	}
-	srv.Username = config.TemplateUsername(login, s.LocalPart(), s.AddressDomain())
+	srv.Username = mail.TemplateUsername(login, s.LocalPart(), s.AddressDomain())
 	return srv
 }
 

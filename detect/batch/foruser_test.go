@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/export"
 )
 
@@ -15,9 +15,9 @@ import (
 func TestForUserLogins(t *testing.T) {
 	ref := export.Settings{
 		Address: "anna@alfa.example", Domain: "alfa.example",
-		Incoming:        config.Server{Protocol: config.IMAP, Host: "imap.alfa.example", Port: 993, Security: config.TLS, Username: "anna@alfa.example"},
-		Outgoing:        config.Server{Protocol: config.SMTP, Host: "smtp.alfa.example", Port: 465, Security: config.TLS, Username: "anna"},
-		AlternativesOut: []config.Server{{Protocol: config.SMTP, Host: "smtp.alfa.example", Port: 587, Security: config.STARTTLS}},
+		Incoming:        mail.Server{Protocol: mail.IMAP, Host: "imap.alfa.example", Port: 993, Security: mail.TLS, Username: "anna@alfa.example"},
+		Outgoing:        mail.Server{Protocol: mail.SMTP, Host: "smtp.alfa.example", Port: 465, Security: mail.TLS, Username: "anna"},
+		AlternativesOut: []mail.Server{{Protocol: mail.SMTP, Host: "smtp.alfa.example", Port: 587, Security: mail.STARTTLS}},
 	}
 	bob, _ := address.Parse("Bob.Rossi@alfa.example")
 	s := forUser(ref, User{Address: bob, Name: "Bob Rossi"})

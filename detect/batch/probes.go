@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 )
@@ -25,7 +25,7 @@ type probeCache struct {
 	onDone  func(probe.Result) // called once per endpoint actually probed
 
 	mu      sync.Mutex
-	entries map[string]*probeEntry // by config.Server.Key
+	entries map[string]*probeEntry // by mail.Server.Key
 	hosts   map[string]chan struct{}
 }
 
@@ -44,7 +44,7 @@ func newProbeCache(ctx context.Context, perHost int, onDone func(probe.Result)) 
 // batch's context rather than the asking check's backstop deadline: it
 // may have to wait for its host's turn, which says nothing about the
 // endpoint. probe.Run's own timeout (opts.Timeout) still bounds it.
-func (c *probeCache) probe(_ context.Context, nw *network.Network, ep config.Server, sources []string, opts probe.Options, _ event.Sink) probe.Result {
+func (c *probeCache) probe(_ context.Context, nw *network.Network, ep mail.Server, sources []string, opts probe.Options, _ event.Sink) probe.Result {
 	key := ep.Key()
 	c.mu.Lock()
 	e, found := c.entries[key]
@@ -75,7 +75,7 @@ func (c *probeCache) probe(_ context.Context, nw *network.Network, ep config.Ser
 }
 
 // run waits for a free connection to the endpoint's host, then probes.
-func (c *probeCache) run(nw *network.Network, ep config.Server, opts probe.Options) probe.Result {
+func (c *probeCache) run(nw *network.Network, ep mail.Server, opts probe.Options) probe.Result {
 	slot := c.hostSlot(ep.Host)
 	select {
 	case slot <- struct{}{}:

@@ -2,7 +2,7 @@ package batch
 
 import (
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // ReportFormat and ReportVersion identify report.json; the version
@@ -104,8 +104,8 @@ type DomainReport struct {
 	// Incoming and Outgoing are the recommended servers, with the login
 	// as a template (%EMAILADDRESS%, %EMAILLOCALPART%) when it has one
 	// of those forms; null when there is none.
-	Incoming *config.Server `json:"incoming"`
-	Outgoing *config.Server `json:"outgoing"`
+	Incoming *mail.Server `json:"incoming"`
+	Outgoing *mail.Server `json:"outgoing"`
 	// Verified is false when a recommended server's certificate failed
 	// verification.
 	Verified bool `json:"verified"`
@@ -120,10 +120,10 @@ type DomainReport struct {
 
 // Problem is a problem found on one endpoint.
 type Problem struct {
-	Protocol config.Protocol `json:"protocol"`
-	Host     string          `json:"host"`
-	Port     int             `json:"port"`
-	Security config.Security `json:"security"`
+	Protocol mail.Protocol `json:"protocol"`
+	Host     string        `json:"host"`
+	Port     int           `json:"port"`
+	Security mail.Security `json:"security"`
 	detect.ProblemText
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Report file names, in the output folder.
@@ -58,7 +58,7 @@ func MarshalReport(r *Report) ([]byte, error) {
 // CSVColumns are report.csv's columns, one row per row of the list.
 var CSVColumns = []string{"line", "email", "name", "domain", "status", "reason", "incoming", "outgoing", "files", "explanation"}
 
-func serverText(s *config.Server) string {
+func serverText(s *mail.Server) string {
 	if s == nil {
 		return ""
 	}

@@ -13,9 +13,9 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -296,8 +296,8 @@ func TestPasswordAppearsInNoOutput(t *testing.T) {
 func TestProgressRewritesOneLinePerEndpointInPlace(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgressView(&buf, i18n.For("en"))
-	a := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 993, Security: config.TLS}
-	b := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 465, Security: config.TLS}
+	a := mail.Server{Protocol: mail.IMAP, Host: "mail.example.org", Port: 993, Security: mail.TLS}
+	b := mail.Server{Protocol: mail.SMTP, Host: "mail.example.org", Port: 465, Security: mail.TLS}
 	p.Handle(detect.CheckStarted{Address: "anna@example.org", Domain: "example.org"})
 	for _, ph := range []probe.Phase{probe.PhaseQueued, probe.PhaseConnecting, probe.PhaseTLS} {
 		p.Handle(probe.Update{Result: probe.Result{ID: a.Key(), Endpoint: a, Phase: ph}})
@@ -334,9 +334,9 @@ func TestProgressStaysShorterThanASmallTerminal(t *testing.T) {
 	t.Cleanup(func() { i18n.SetLanguage("") })
 	var buf bytes.Buffer
 	p := newProgressView(&buf, i18n.For("en"))
-	var eps []config.Server
+	var eps []mail.Server
 	for i := 0; i < 30; i++ {
-		ep := config.Server{Protocol: config.SMTP, Host: fmt.Sprintf("h%d.example.org", i), Port: 587, Security: config.STARTTLS}
+		ep := mail.Server{Protocol: mail.SMTP, Host: fmt.Sprintf("h%d.example.org", i), Port: 587, Security: mail.STARTTLS}
 		eps = append(eps, ep)
 		p.Handle(probe.Update{Result: probe.Result{ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseConnecting}})
 	}
@@ -439,7 +439,7 @@ func TestCheckWithEveryDNSLookupFailingNamesTheFailedSources(t *testing.T) {
 // unverified certificate, or that the password was never tried there.
 func TestChoiceTextNamesEveryCaveat(t *testing.T) {
 	loc := i18n.For("en")
-	srv := config.Server{Protocol: config.POP3, Host: "pop.example.org", Port: 995, Security: config.TLS, Username: "anna@example.org"}
+	srv := mail.Server{Protocol: mail.POP3, Host: "pop.example.org", Port: 995, Security: mail.TLS, Username: "anna@example.org"}
 	clean := choiceText(loc, &recommend.Choice{Server: srv, Verified: true, Login: probe.LoginOK})
 	if strings.Contains(clean, "—") {
 		t.Errorf("a verified endpoint with a working login has no caveat: %q", clean)

@@ -12,9 +12,9 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/providers"
 )
 
@@ -170,7 +170,7 @@ func sourceDetail(loc i18n.Localizer, s discover.SourceReport) string {
 // writeProvider names the recognised provider and says what a person
 // must know before configuring a mail program (an app password, IMAP to
 // switch on, ...), with the provider's own documentation.
-func writeProvider(w io.Writer, loc i18n.Localizer, p *config.Provider) {
+func writeProvider(w io.Writer, loc i18n.Localizer, p *mail.Provider) {
 	if p.DisplayName != "" {
 		fmt.Fprintln(w, loc.T("detect.text.provider", map[string]any{"Name": p.DisplayName}))
 	}

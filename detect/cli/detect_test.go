@@ -10,9 +10,9 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/providers"
 )
@@ -354,7 +354,7 @@ func TestDetectTranslatesEverySourceStatusTrustAndErrorCode(t *testing.T) {
 	for _, c := range discover.ErrorCodes {
 		keys = append(keys, "discover.error."+c)
 	}
-	for _, sec := range []config.Security{config.TLS, config.STARTTLS, config.Plain} {
+	for _, sec := range []mail.Security{mail.TLS, mail.STARTTLS, mail.Plain} {
 		keys = append(keys, "discover.security."+string(sec))
 	}
 	for _, lang := range []string{"en", "it"} {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
 )
@@ -152,7 +152,7 @@ func TestExportRefusesOAuth2OnlyProfile(t *testing.T) {
 	noCheck(t)
 	rep := exportReport()
 	for _, c := range []*recommend.Choice{rep.Recommended.Incoming} {
-		c.Auth = []config.Auth{config.AuthOAuth2}
+		c.Auth = []mail.Auth{mail.AuthOAuth2}
 	}
 	code, out, errOut := runExportCLI(t, "", "--from", writeReport(t, rep), "--format", "mobileconfig", "--lang", "en")
 	if code != ExitUsage || out != "" || !strings.Contains(errOut, "Add Account") {

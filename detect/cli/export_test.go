@@ -17,10 +17,10 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/export"
@@ -31,19 +31,19 @@ const exportSecret = "Export-Pw-4e1b"
 // exportReport is a finished check of anna@example.it: IMAP and SMTP
 // over implicit TLS chosen, STARTTLS alternatives, a provider note.
 func exportReport() *detect.Report {
-	imap := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS, Username: "anna@example.it"}
-	smtp := config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 465, Security: config.TLS, Username: "anna@example.it"}
+	imap := mail.Server{Protocol: mail.IMAP, Host: "imap.example.it", Port: 993, Security: mail.TLS, Username: "anna@example.it"}
+	smtp := mail.Server{Protocol: mail.SMTP, Host: "smtp.example.it", Port: 465, Security: mail.TLS, Username: "anna@example.it"}
 	imap143 := imap
-	imap143.Port, imap143.Security = 143, config.STARTTLS
+	imap143.Port, imap143.Security = 143, mail.STARTTLS
 	smtp587 := smtp
-	smtp587.Port, smtp587.Security = 587, config.STARTTLS
+	smtp587.Port, smtp587.Security = 587, mail.STARTTLS
 	published := smtp
-	published.Auth = []config.Auth{config.AuthPasswordEncrypted}
+	published.Auth = []mail.Auth{mail.AuthPasswordEncrypted}
 	rep := &detect.Report{
 		Result: discover.Result{
 			Address: "anna@example.it", Domain: "example.it",
-			Candidates: []config.Candidate{{Server: published, Sources: []string{"autoconfig"}, Notes: []config.Note{{Code: "use-2525"}}}},
-			Provider:   &config.Provider{ID: "example.it", DisplayName: "Esempio Posta", Notes: []config.Note{{Code: "app-password"}}},
+			Candidates: []mail.Candidate{{Server: published, Sources: []string{"autoconfig"}, Notes: []mail.Note{{Code: "use-2525"}}}},
+			Provider:   &mail.Provider{ID: "example.it", DisplayName: "Esempio Posta", Notes: []mail.Note{{Code: "app-password"}}},
 		},
 		Recommended: recommend.Recommendation{
 			Incoming:     &recommend.Choice{Server: imap, Verified: true},
@@ -52,7 +52,7 @@ func exportReport() *detect.Report {
 		},
 		Language: "en",
 	}
-	for _, srv := range []config.Server{imap, smtp, imap143, smtp587} {
+	for _, srv := range []mail.Server{imap, smtp, imap143, smtp587} {
 		pr := detect.ProbeReport{Protocol: srv.Protocol, Host: srv.Host, Port: srv.Port, Security: srv.Security, Username: srv.Username}
 		pr.AuthMechanisms = []string{"PLAIN", "LOGIN", "XOAUTH2"}
 		rep.Probes = append(rep.Probes, pr)
@@ -137,11 +137,11 @@ func TestExportTurnsTheRecommendationIntoSettings(t *testing.T) {
 		t.Errorf("servers %+v", s)
 	}
 	// The provider's published methods win over what the server announced.
-	if len(s.Outgoing.Auth) != 1 || s.Outgoing.Auth[0] != config.AuthPasswordEncrypted {
+	if len(s.Outgoing.Auth) != 1 || s.Outgoing.Auth[0] != mail.AuthPasswordEncrypted {
 		t.Errorf("outgoing auth %v", s.Outgoing.Auth)
 	}
 	// Without a published method, the announced SASL mechanisms decide.
-	if want := []config.Auth{config.AuthPasswordCleartext, config.AuthOAuth2}; len(s.Incoming.Auth) != 2 || s.Incoming.Auth[0] != want[0] || s.Incoming.Auth[1] != want[1] {
+	if want := []mail.Auth{mail.AuthPasswordCleartext, mail.AuthOAuth2}; len(s.Incoming.Auth) != 2 || s.Incoming.Auth[0] != want[0] || s.Incoming.Auth[1] != want[1] {
 		t.Errorf("incoming auth %v, want %v", s.Incoming.Auth, want)
 	}
 	if len(s.Notes) != 2 || s.Notes[0].Code != "app-password" || s.Notes[1].Code != "use-2525" {
@@ -161,7 +161,7 @@ func TestExportLeavesOutAlternativesWhoseCertificateFailed(t *testing.T) {
 	for i := range rec.Alternatives {
 		rec.Alternatives[i].Verified = true
 	}
-	expired := recommend.Choice{Server: config.Server{Protocol: config.POP3, Host: "pop.example.it", Port: 995, Security: config.TLS}}
+	expired := recommend.Choice{Server: mail.Server{Protocol: mail.POP3, Host: "pop.example.it", Port: 995, Security: mail.TLS}}
 	rec.Alternatives = append(rec.Alternatives, expired)
 	s, ok := settingsFromReport(rep, "")
 	if !ok {
@@ -255,7 +255,7 @@ func TestExportExitsOneWhenNothingWorks(t *testing.T) {
 // once, and points to postino check.
 func TestExportSaysWhyThereIsNothingToExport(t *testing.T) {
 	noCheck(t)
-	refused := func(srv config.Server, code string) detect.ProbeReport {
+	refused := func(srv mail.Server, code string) detect.ProbeReport {
 		pr := detect.ProbeReport{Protocol: srv.Protocol, Host: srv.Host, Port: srv.Port, Security: srv.Security}
 		pr.Endpoint, pr.Login = srv, probe.LoginFailed
 		pr.Problems = []detect.ProblemText{{Code: code, Explanation: "Refused by " + code + ".", Remedy: "Check the password."}}
@@ -264,7 +264,7 @@ func TestExportSaysWhyThereIsNothingToExport(t *testing.T) {
 	imap := exportReport().Recommended.Incoming.Server
 	smtp := exportReport().Recommended.Outgoing.Server
 	imap143 := imap
-	imap143.Port, imap143.Security = 143, config.STARTTLS
+	imap143.Port, imap143.Security = 143, mail.STARTTLS
 	for _, tc := range []struct {
 		name      string
 		edit      func(*detect.Report)

@@ -10,9 +10,9 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 )
@@ -172,9 +172,9 @@ func statusWord(loc i18n.Localizer, r probe.Result) string {
 	return loc.T("check.status." + string(r.Status))
 }
 
-func protoName(p config.Protocol) string { return strings.ToUpper(string(p)) }
+func protoName(p mail.Protocol) string { return strings.ToUpper(string(p)) }
 
-func securityName(loc i18n.Localizer, s config.Security) string {
+func securityName(loc i18n.Localizer, s mail.Security) string {
 	if !s.Valid() {
 		return "?"
 	}

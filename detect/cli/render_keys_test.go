@@ -9,8 +9,8 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 	"github.com/postino-mail/postino/detect/recommend"
@@ -55,7 +55,7 @@ var templateData = map[string]any{
 func everyCodeReport() *detect.Report {
 	rep := &detect.Report{}
 	rep.Address, rep.Domain = "anna@example.org", "example.org"
-	imap := config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 993, Security: config.TLS}
+	imap := mail.Server{Protocol: mail.IMAP, Host: "mail.example.org", Port: 993, Security: mail.TLS}
 	for i, st := range probe.Statuses() {
 		ep := imap
 		ep.Port = 990 + i
@@ -91,7 +91,7 @@ func TestCheckTextRendersEveryCodeTranslated(t *testing.T) {
 			i18n.SetLanguage(lang)
 			loc := i18n.For(lang)
 			var out bytes.Buffer
-			ep := config.Server{Protocol: config.SMTP, Host: "mail.example.org", Port: 587, Security: config.STARTTLS}
+			ep := mail.Server{Protocol: mail.SMTP, Host: "mail.example.org", Port: 587, Security: mail.STARTTLS}
 			for _, ph := range probe.Phases() {
 				r := probe.Result{ID: ep.Key(), Endpoint: ep, Phase: ph}
 				if ph == probe.PhaseDone {
@@ -137,9 +137,9 @@ func everySourceResult() *discover.Result {
 	for _, n := range discover.Sources {
 		names = append(names, string(n))
 	}
-	for i, sec := range []config.Security{config.TLS, config.STARTTLS, config.Plain} {
-		res.Candidates = append(res.Candidates, config.Candidate{
-			Server:  config.Server{Protocol: config.IMAP, Host: "mail.example.org", Port: 990 + i, Security: sec, Username: config.PlaceholderAddress},
+	for i, sec := range []mail.Security{mail.TLS, mail.STARTTLS, mail.Plain} {
+		res.Candidates = append(res.Candidates, mail.Candidate{
+			Server:  mail.Server{Protocol: mail.IMAP, Host: "mail.example.org", Port: 990 + i, Security: sec, Username: mail.PlaceholderAddress},
 			Sources: names, Trusted: i == 0,
 		})
 	}

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 const poxHead = `<?xml version="1.0" encoding="utf-8"?>
@@ -82,11 +82,11 @@ func TestAutodiscoverGivesServersAndNeverAPassword(t *testing.T) {
 	if s.Status != discover.StatusFound || s.Trust != discover.TrustHTTPS || !s.Trusted || s.Provider != "Example Exchange" {
 		t.Fatalf("autodiscover report %+v", s)
 	}
-	c, ok := candidate(res, config.IMAP, "imap.example.com", 993)
-	if !ok || !c.Trusted || c.Username != config.PlaceholderAddress {
+	c, ok := candidate(res, mail.IMAP, "imap.example.com", 993)
+	if !ok || !c.Trusted || c.Username != mail.PlaceholderAddress {
 		t.Fatalf("IMAP candidate %+v", c)
 	}
-	if _, ok := candidate(res, config.SMTP, "smtp.example.com", 465); !ok {
+	if _, ok := candidate(res, mail.SMTP, "smtp.example.com", 465); !ok {
 		t.Fatalf("candidates %v", hostsOf(res.Candidates))
 	}
 	if res.Provider == nil || res.Provider.ID != "example.com" || res.Provider.DisplayName != "Example Exchange" || c.ProviderID != "example.com" {
@@ -120,7 +120,7 @@ func TestAutodiscoverRedirectsToAnotherDomainAreUntrusted(t *testing.T) {
 			if s.Status != discover.StatusFound || s.Trust != discover.TrustRedirectUntrusted || s.Trusted {
 				t.Fatalf("report %+v", s)
 			}
-			c, ok := candidate(res, config.IMAP, "imap.hoster.test", 993)
+			c, ok := candidate(res, mail.IMAP, "imap.hoster.test", 993)
 			wantID := "example.com" // the address Autodiscover answered for
 			if name == "redirectAddr" {
 				wantID = "hoster.test"

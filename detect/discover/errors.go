@@ -8,7 +8,7 @@ import (
 	"net"
 	"sync"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -131,7 +131,7 @@ type attempt struct {
 	url      string
 	err      error
 	trust    Trust
-	provider *config.Provider
+	provider *mail.Provider
 	props    []proposal
 }
 

@@ -1,6 +1,6 @@
 package discover
 
-import "github.com/postino-mail/postino/detect/config"
+import "github.com/postino-mail/postino/detect/mail"
 
 // SourceName names a discovery source. The constants are in rank order.
 type SourceName string
@@ -107,12 +107,12 @@ type SourceFinished struct {
 // EventKind implements event.Event.
 func (SourceFinished) EventKind() string { return "source-finished" }
 
-// CandidateFound is emitted the first time an endpoint (config.Server.Key)
+// CandidateFound is emitted the first time an endpoint (mail.Server.Key)
 // is proposed, and again with Update set when a later source also
 // proposes it (its Sources, Rank or Trusted changed). Front ends key rows
 // on Candidate.Key().
 type CandidateFound struct {
-	Candidate config.Candidate
+	Candidate mail.Candidate
 	Update    bool
 }
 

@@ -14,10 +14,10 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -57,7 +57,7 @@ func run(t *testing.T, lab *labtest.Lab, email string, tweak ...func(*discover.O
 }
 
 // configXML writes a Thunderbird autoconfig document.
-func configXML(id, name string, servers ...config.Server) string {
+func configXML(id, name string, servers ...mail.Server) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -65,10 +65,10 @@ func configXML(id, name string, servers ...config.Server) string {
     <domain>%s</domain>
     <displayName>%s</displayName>
 `, id, id, name)
-	socket := map[config.Security]string{config.TLS: "SSL", config.STARTTLS: "STARTTLS", config.Plain: "plain"}
+	socket := map[mail.Security]string{mail.TLS: "SSL", mail.STARTTLS: "STARTTLS", mail.Plain: "plain"}
 	for _, s := range servers {
 		tag := "incomingServer"
-		if s.Protocol == config.SMTP {
+		if s.Protocol == mail.SMTP {
 			tag = "outgoingServer"
 		}
 		user := s.Username
@@ -88,12 +88,12 @@ func configXML(id, name string, servers ...config.Server) string {
 	return b.String()
 }
 
-func imap(host string) config.Server {
-	return config.Server{Protocol: config.IMAP, Host: host, Port: 993, Security: config.TLS}
+func imap(host string) mail.Server {
+	return mail.Server{Protocol: mail.IMAP, Host: host, Port: 993, Security: mail.TLS}
 }
 
-func smtp(host string) config.Server {
-	return config.Server{Protocol: config.SMTP, Host: host, Port: 465, Security: config.TLS}
+func smtp(host string) mail.Server {
+	return mail.Server{Protocol: mail.SMTP, Host: host, Port: 465, Security: mail.TLS}
 }
 
 // serveXML answers every request with doc.
@@ -135,16 +135,16 @@ func source(t *testing.T, res *discover.Result, name discover.SourceName) discov
 	return discover.SourceReport{}
 }
 
-func candidate(res *discover.Result, proto config.Protocol, host string, port int) (config.Candidate, bool) {
+func candidate(res *discover.Result, proto mail.Protocol, host string, port int) (mail.Candidate, bool) {
 	for _, c := range res.Candidates {
 		if c.Protocol == proto && c.Host == host && c.Port == port {
 			return c, true
 		}
 	}
-	return config.Candidate{}, false
+	return mail.Candidate{}, false
 }
 
-func hostsOf(cands []config.Candidate) []string {
+func hostsOf(cands []mail.Candidate) []string {
 	var out []string
 	for _, c := range cands {
 		out = append(out, fmt.Sprintf("%s:%s:%d", c.Protocol, c.Host, c.Port))
@@ -152,8 +152,8 @@ func hostsOf(cands []config.Candidate) []string {
 	return out
 }
 
-func fromSource(res *discover.Result, name discover.SourceName) []config.Candidate {
-	var out []config.Candidate
+func fromSource(res *discover.Result, name discover.SourceName) []mail.Candidate {
+	var out []mail.Candidate
 	for _, c := range res.Candidates {
 		for _, s := range c.Sources {
 			if s == string(name) {

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Hostile web answers (issue 6) through the whole discovery path: the
@@ -237,7 +237,7 @@ func checkManySRV(t *testing.T, res *discover.Result, _ int64) {
 	if len(got) == 0 || len(got) > discover.MaxSRVPerService {
 		t.Fatalf("%d SRV candidates, want 1..%d", len(got), discover.MaxSRVPerService)
 	}
-	if _, ok := candidate(res, config.IMAP, "imap0.example.com", 993); !ok {
+	if _, ok := candidate(res, mail.IMAP, "imap0.example.com", 993); !ok {
 		t.Errorf("the priority-0 target is missing: %v", hostsOf(got))
 	}
 }

@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // An HTTPS autoconfig answer reached through a redirect to another
@@ -25,7 +25,7 @@ func TestHTTPSAutoconfigRedirectedToAnotherDomainIsUntrusted(t *testing.T) {
 	if src.Trust != discover.TrustRedirectUntrusted || src.Trusted || src.URL != "https://config.attacker.example/mail.xml" {
 		t.Fatalf("autoconfig source %+v, want redirect-untrusted at the final URL", src)
 	}
-	c, ok := candidate(res, config.IMAP, "imap.attacker.example", 993)
+	c, ok := candidate(res, mail.IMAP, "imap.attacker.example", 993)
 	if !ok || c.Trusted {
 		t.Fatalf("attacker candidate %+v (found %v), want it untrusted", c, ok)
 	}
@@ -42,7 +42,7 @@ func TestHTTPSAutoconfigRedirectedInsideTheDomainStaysTrusted(t *testing.T) {
 	if src.Trust != discover.TrustHTTPS || !src.Trusted {
 		t.Fatalf("autoconfig source %+v, want https", src)
 	}
-	if c, ok := candidate(res, config.IMAP, "imap.example.com", 993); !ok || !c.Trusted {
+	if c, ok := candidate(res, mail.IMAP, "imap.example.com", 993); !ok || !c.Trusted {
 		t.Fatalf("candidate %+v (found %v), want it trusted", c, ok)
 	}
 }

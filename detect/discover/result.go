@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Result is what a discovery run found. Its JSON form is the document
@@ -22,10 +22,10 @@ type Result struct {
 	// Candidates are the merged endpoints, best-ranked source first.
 	// Username is a template as published (%EMAILADDRESS%, ...); see
 	// Login for the expanded form.
-	Candidates []config.Candidate `json:"candidates"`
+	Candidates []mail.Candidate `json:"candidates"`
 	// Provider is the configuration of the best-ranked source that
 	// recognised a provider (display name, notes, documentation).
-	Provider *config.Provider `json:"provider,omitempty"`
+	Provider *mail.Provider `json:"provider,omitempty"`
 }
 
 // SourceReport is one source's outcome.
@@ -59,7 +59,7 @@ func (r *Result) HasIncoming() bool {
 // HasOutgoing reports whether some candidate sends mail (SMTP).
 func (r *Result) HasOutgoing() bool {
 	for _, c := range r.Candidates {
-		if c.Protocol == config.SMTP {
+		if c.Protocol == mail.SMTP {
 			return true
 		}
 	}
@@ -67,20 +67,20 @@ func (r *Result) HasOutgoing() bool {
 }
 
 // Login expands a candidate's username template for this address.
-func (r *Result) Login(c config.Candidate) string {
+func (r *Result) Login(c mail.Candidate) string {
 	local, domain := r.Address, r.Domain
 	if i := strings.LastIndexByte(r.Address, '@'); i >= 0 {
 		local = r.Address[:i]
 	}
-	return config.ExpandUsername(c.Username, local, domain)
+	return mail.ExpandUsername(c.Username, local, domain)
 }
 
 // proposal is one server a source proposes.
 type proposal struct {
-	server     config.Server
+	server     mail.Server
 	trusted    bool
 	providerID string
-	notes      []config.Note
+	notes      []mail.Note
 }
 
 // outcome is what one source returns.
@@ -90,35 +90,35 @@ type outcome struct {
 	trust     Trust
 	status    Status
 	err       error
-	provider  *config.Provider
+	provider  *mail.Provider
 	proposals []proposal
 	elapsedMS int64
 }
 
-// merger de-duplicates proposals by config.Server.Key, remembering the
+// merger de-duplicates proposals by mail.Server.Key, remembering the
 // order in which keys first appeared.
 type merger struct {
-	byKey map[string]*config.Candidate
+	byKey map[string]*mail.Candidate
 	order []string
 }
 
-func newMerger() *merger { return &merger{byKey: map[string]*config.Candidate{}} }
+func newMerger() *merger { return &merger{byKey: map[string]*mail.Candidate{}} }
 
 // add merges one proposal from src and returns the merged candidate and
 // whether it is new. A better-ranked source's username and auth win over
 // a worse one's, whatever the arrival order.
-func (m *merger) add(src SourceName, p proposal) (config.Candidate, bool) {
+func (m *merger) add(src SourceName, p proposal) (mail.Candidate, bool) {
 	key := p.server.Key()
 	rank := src.Rank()
 	c, ok := m.byKey[key]
 	if !ok {
-		c = &config.Candidate{
+		c = &mail.Candidate{
 			Server:     p.server,
 			Sources:    []string{string(src)},
 			Trusted:    p.trusted,
 			Rank:       rank,
 			ProviderID: p.providerID,
-			Notes:      append([]config.Note(nil), p.notes...),
+			Notes:      append([]mail.Note(nil), p.notes...),
 		}
 		m.byKey[key] = c
 		m.order = append(m.order, key)
@@ -162,8 +162,8 @@ func (m *merger) add(src SourceName, p proposal) (config.Candidate, bool) {
 }
 
 // candidates returns the merged list in first-appearance order.
-func (m *merger) candidates() []config.Candidate {
-	out := make([]config.Candidate, 0, len(m.order))
+func (m *merger) candidates() []mail.Candidate {
+	out := make([]mail.Candidate, 0, len(m.order))
 	for _, k := range m.order {
 		out = append(out, cloneCandidate(*m.byKey[k]))
 	}
@@ -173,7 +173,7 @@ func (m *merger) candidates() []config.Candidate {
 // rankCandidates merges outcomes in rank order, so the final order is
 // decided by source rank and, within a source, by the source's own
 // order, never by which answer arrived first.
-func rankCandidates(outcomes []outcome) []config.Candidate {
+func rankCandidates(outcomes []outcome) []mail.Candidate {
 	sorted := append([]outcome(nil), outcomes...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].source.Rank() < sorted[j].source.Rank() })
 	m := newMerger()
@@ -187,17 +187,17 @@ func rankCandidates(outcomes []outcome) []config.Candidate {
 
 // cloneCandidate copies a merged candidate for the outside world. A
 // source that published no user name means the whole address (what
-// config.ExpandUsername does with ""), so the copy says so explicitly:
+// mail.ExpandUsername does with ""), so the copy says so explicitly:
 // every candidate then carries a username, as docs/json.md promises.
 // The merge state keeps "", so a worse source that does name a login can
 // still fill it in.
-func cloneCandidate(c config.Candidate) config.Candidate {
+func cloneCandidate(c mail.Candidate) mail.Candidate {
 	if c.Username == "" {
-		c.Username = config.PlaceholderAddress
+		c.Username = mail.PlaceholderAddress
 	}
 	c.Sources = append([]string(nil), c.Sources...)
-	c.Auth = append([]config.Auth(nil), c.Auth...)
-	c.Notes = append([]config.Note(nil), c.Notes...)
+	c.Auth = append([]mail.Auth(nil), c.Auth...)
+	c.Notes = append([]mail.Note(nil), c.Notes...)
 	return c
 }
 
@@ -210,7 +210,7 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func hasNote(notes []config.Note, code string) bool {
+func hasNote(notes []mail.Note, code string) bool {
 	for _, n := range notes {
 		if n.Code == code {
 			return true
@@ -222,11 +222,11 @@ func hasNote(notes []config.Note, code string) bool {
 // markNotes returns notes as a source of this trust gives them: an
 // untrusted source's notes are marked so (anyone on the path could have
 // written them, links included).
-func markNotes(notes []config.Note, trusted bool) []config.Note {
+func markNotes(notes []mail.Note, trusted bool) []mail.Note {
 	if trusted || len(notes) == 0 {
 		return notes
 	}
-	out := append([]config.Note(nil), notes...)
+	out := append([]mail.Note(nil), notes...)
 	for i := range out {
 		out[i].Untrusted = true
 	}
@@ -234,12 +234,12 @@ func markNotes(notes []config.Note, trusted bool) []config.Note {
 }
 
 // proposalsFrom turns a provider's servers into proposals.
-func proposalsFrom(p *config.Provider, trusted bool) []proposal {
+func proposalsFrom(p *mail.Provider, trusted bool) []proposal {
 	if p == nil {
 		return nil
 	}
 	var out []proposal
-	for _, list := range [][]config.Server{p.Incoming, p.Outgoing} {
+	for _, list := range [][]mail.Server{p.Incoming, p.Outgoing} {
 		for _, s := range list {
 			if !s.Protocol.Valid() || s.Host == "" || s.Port <= 0 || s.Port > 65535 {
 				continue

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -64,8 +64,8 @@ func TestQuirkyAutoconfigFileIsReadTolerantly(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("candidates %v, want %v (URL-only and broken sections skipped, wrong port kept)", got, want)
 	}
-	c, _ := candidate(res, config.IMAP, "imap.example.com", 993)
-	if c.Username != config.PlaceholderLocalPart || len(c.Auth) != 2 {
+	c, _ := candidate(res, mail.IMAP, "imap.example.com", 993)
+	if c.Username != mail.PlaceholderLocalPart || len(c.Auth) != 2 {
 		t.Fatalf("IMAP candidate %+v", c)
 	}
 }
@@ -152,7 +152,7 @@ func TestTruncatedSRVAnswerIsCompletedOverTCP(t *testing.T) {
 	lab.SRV("_imaps._tcp.example.com", 0, 0, 993, "imap.example.com")
 	lab.DNSFail("_imaps._tcp.example.com", labtest.Truncate)
 	res, _ := run(t, lab, "anna@example.com")
-	if _, ok := candidate(res, config.IMAP, "imap.example.com", 993); !ok {
+	if _, ok := candidate(res, mail.IMAP, "imap.example.com", 993); !ok {
 		t.Fatalf("candidates %v", hostsOf(res.Candidates))
 	}
 }

@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -93,8 +93,8 @@ type runner struct {
 }
 
 type serviceKey struct {
-	proto config.Protocol
-	sec   config.Security
+	proto mail.Protocol
+	sec   mail.Security
 }
 
 // source is one discovery source ready to run.
@@ -116,7 +116,7 @@ func Run(ctx context.Context, opts Options, addr address.Address, sink event.Sin
 	defer cancel()
 	if addr.Domain == "" {
 		// Not an address.Parse result: there is nothing to ask about.
-		return &Result{Address: addr.String(), Sources: []SourceReport{}, Candidates: []config.Candidate{}}
+		return &Result{Address: addr.String(), Sources: []SourceReport{}, Candidates: []mail.Candidate{}}
 	}
 	if opts.Network == nil {
 		// The program builds its one network in main and hands it
@@ -245,7 +245,7 @@ func (r *runner) result(outcomes []outcome) *Result {
 	return res
 }
 
-func providerName(p *config.Provider) string {
+func providerName(p *mail.Provider) string {
 	switch {
 	case p.DisplayName != "":
 		return p.DisplayName

@@ -11,7 +11,7 @@ import (
 
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/autodiscover"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -179,18 +179,18 @@ func parseAutodiscover(body []byte) (*autodiscover.Response, error) {
 
 // autodiscoverProvider turns an answer for email into a provider and its
 // proposals.
-func (r *runner) autodiscoverProvider(resp *autodiscover.Response, email string, trusted bool) (*config.Provider, []proposal) {
+func (r *runner) autodiscoverProvider(resp *autodiscover.Response, email string, trusted bool) (*mail.Provider, []proposal) {
 	// Autodiscover names no provider id; the domain it answered for
 	// (after any redirectAddr) is the closest thing, as an
 	// autoconfig file's <emailProvider id> usually is.
 	answered := email[strings.LastIndexByte(email, '@')+1:]
-	p := &config.Provider{ID: answered, Domains: []string{answered}, DisplayName: resp.DisplayName}
+	p := &mail.Provider{ID: answered, Domains: []string{answered}, DisplayName: resp.DisplayName}
 	local := r.addr.Local
 	for _, s := range resp.Servers {
 		// Autodiscover gives a literal login; keep the template form
 		// every other source uses, so exports work for the domain.
 		if s.Username != "" {
-			s.Username = config.TemplateUsername(s.Username, local, r.domain)
+			s.Username = mail.TemplateUsername(s.Username, local, r.domain)
 		}
 		if s.Protocol.Incoming() {
 			p.Incoming = append(p.Incoming, s)

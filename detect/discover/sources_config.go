@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/detect/autoconfig"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/providers"
 )
@@ -21,7 +21,7 @@ import (
 // (skipped sections) are the parser's business and do not fail the
 // source. Host names templated with the address's parts
 // ("mail.%EMAILDOMAIN%", as hosting panels publish) are expanded.
-func (r *runner) parseConfig(data []byte) (*config.Provider, error) {
+func (r *runner) parseConfig(data []byte) (*mail.Provider, error) {
 	p, _, err := autoconfig.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errMalformed, err)

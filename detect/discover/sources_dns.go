@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/providers"
 )
@@ -17,19 +17,19 @@ import (
 // srvService is one RFC 6186 / RFC 8314 service label.
 type srvService struct {
 	label string
-	proto config.Protocol
-	sec   config.Security
+	proto mail.Protocol
+	sec   mail.Security
 }
 
 // srvServices in proposal order: reading before sending, and implicit
 // TLS before STARTTLS (RFC 8314 §3 prefers implicit TLS).
 var srvServices = []srvService{
-	{"imaps", config.IMAP, config.TLS},
-	{"imap", config.IMAP, config.STARTTLS},
-	{"pop3s", config.POP3, config.TLS},
-	{"pop3", config.POP3, config.STARTTLS},
-	{"submissions", config.SMTP, config.TLS},
-	{"submission", config.SMTP, config.STARTTLS},
+	{"imaps", mail.IMAP, mail.TLS},
+	{"imap", mail.IMAP, mail.STARTTLS},
+	{"pop3s", mail.POP3, mail.TLS},
+	{"pop3", mail.POP3, mail.STARTTLS},
+	{"submissions", mail.SMTP, mail.TLS},
+	{"submission", mail.SMTP, mail.STARTTLS},
 }
 
 // MaxSRVPerService caps how many targets of one service become
@@ -110,10 +110,10 @@ func (r *runner) srv(ctx context.Context) outcome {
 				o.trust = TrustDNSUntrusted
 			}
 			o.proposals = append(o.proposals, proposal{
-				server: config.Server{
+				server: mail.Server{
 					Protocol: s.proto, Host: rec.Target, Port: int(rec.Port), Security: s.sec,
 					// RFC 6186 §4: the user name is the full address.
-					Username: config.PlaceholderAddress,
+					Username: mail.PlaceholderAddress,
 				},
 				trusted: trusted,
 			})
@@ -242,18 +242,18 @@ func (r *runner) trustAs(t Trust, try func(context.Context) attempt) func(contex
 // guessHost is a host name worth trying and what it might serve.
 type guessHost struct {
 	name   string
-	protos []config.Protocol
+	protos []mail.Protocol
 }
 
 // guessLists returns the incoming and the outgoing guesses, each in the
 // order they are proposed.
 func guessLists(d string) (incoming, outgoing []guessHost) {
-	in := []config.Protocol{config.IMAP, config.POP3}
-	out := []config.Protocol{config.SMTP}
+	in := []mail.Protocol{mail.IMAP, mail.POP3}
+	out := []mail.Protocol{mail.SMTP}
 	incoming = []guessHost{
-		{"imap." + d, []config.Protocol{config.IMAP}},
-		{"pop3." + d, []config.Protocol{config.POP3}},
-		{"pop." + d, []config.Protocol{config.POP3}},
+		{"imap." + d, []mail.Protocol{mail.IMAP}},
+		{"pop3." + d, []mail.Protocol{mail.POP3}},
+		{"pop." + d, []mail.Protocol{mail.POP3}},
 		{"mail." + d, in},
 		{d, in},
 	}
@@ -308,11 +308,11 @@ func (r *runner) guess(ctx context.Context) outcome {
 			continue
 		}
 		for _, p := range h.protos {
-			for _, s := range config.StandardPorts(p) {
+			for _, s := range mail.StandardPorts(p) {
 				if r.notOffered[serviceKey{p, s.Security}] {
 					continue
 				}
-				s.Host, s.Username = h.name, config.PlaceholderAddress
+				s.Host, s.Username = h.name, mail.PlaceholderAddress
 				o.proposals = append(o.proposals, proposal{server: s})
 			}
 		}

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/discover"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/providers"
 )
 
@@ -32,7 +32,7 @@ func TestOverrideFileOutranksEverySource(t *testing.T) {
 	if got := res.Candidates[0]; got.Host != "imap.mine.example.com" || got.Rank != 1 {
 		t.Fatalf("first candidate %+v, want the override's IMAP server", got)
 	}
-	shared, ok := candidate(res, config.SMTP, "smtp.example.com", 465)
+	shared, ok := candidate(res, mail.SMTP, "smtp.example.com", 465)
 	if !ok || strings.Join(shared.Sources, ",") != "override,autoconfig" || shared.Rank != 1 {
 		t.Fatalf("shared SMTP server: %+v", shared)
 	}
@@ -112,8 +112,8 @@ func TestISPDBIsAskedForTheDomain(t *testing.T) {
 	if s.Status != discover.StatusFound || s.URL != discover.DefaultISPDBURL+"example.com" || !s.Trusted {
 		t.Fatalf("ispdb: %+v", s)
 	}
-	c, ok := candidate(res, config.IMAP, "imap.example.com", 993)
-	if !ok || c.Username != config.PlaceholderAddress || res.Login(c) != "anna@example.com" {
+	c, ok := candidate(res, mail.IMAP, "imap.example.com", 993)
+	if !ok || c.Username != mail.PlaceholderAddress || res.Login(c) != "anna@example.com" {
 		t.Fatalf("candidate %+v (login %q)", c, res.Login(c))
 	}
 }
@@ -195,8 +195,8 @@ func TestSRVFollowsPriorityThenWeight(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("SRV order %v, want %v", got, want)
 	}
-	c, _ := candidate(res, config.SMTP, "smtp.example.com", 587)
-	if c.Security != config.STARTTLS || !c.Trusted || c.Username != config.PlaceholderAddress {
+	c, _ := candidate(res, mail.SMTP, "smtp.example.com", 587)
+	if c.Security != mail.STARTTLS || !c.Trusted || c.Username != mail.PlaceholderAddress {
 		t.Fatalf("submission candidate %+v", c)
 	}
 	if s := source(t, res, discover.SourceSRV); s.Trust != discover.TrustDNS || !s.Trusted {
@@ -213,14 +213,14 @@ func TestSRVDotTargetSuppressesGuessesForThatService(t *testing.T) {
 
 	res, _ := run(t, lab, "anna@example.com")
 	for _, c := range res.Candidates {
-		if c.Protocol == config.POP3 || (c.Protocol == config.IMAP && c.Security == config.STARTTLS) {
+		if c.Protocol == mail.POP3 || (c.Protocol == mail.IMAP && c.Security == mail.STARTTLS) {
 			t.Errorf("guessed %s although SRV says it is not offered", c)
 		}
 	}
-	if _, ok := candidate(res, config.IMAP, "mail.example.com", 993); !ok {
+	if _, ok := candidate(res, mail.IMAP, "mail.example.com", 993); !ok {
 		t.Errorf("IMAP over TLS was not declared absent and must still be guessed: %v", hostsOf(res.Candidates))
 	}
-	if _, ok := candidate(res, config.SMTP, "mail.example.com", 587); !ok {
+	if _, ok := candidate(res, mail.SMTP, "mail.example.com", 587); !ok {
 		t.Errorf("SMTP guesses missing: %v", hostsOf(res.Candidates))
 	}
 }
@@ -230,8 +230,8 @@ func TestSRVTargetOutsideTheDomainIsUntrusted(t *testing.T) {
 	lab.SRV("_imaps._tcp.example.com", 0, 0, 993, "imap.hoster.test")
 	lab.SRV("_submissions._tcp.example.com", 0, 0, 465, "smtp.example.com")
 	res, _ := run(t, lab, "anna@example.com")
-	out, _ := candidate(res, config.IMAP, "imap.hoster.test", 993)
-	in, _ := candidate(res, config.SMTP, "smtp.example.com", 465)
+	out, _ := candidate(res, mail.IMAP, "imap.hoster.test", 993)
+	in, _ := candidate(res, mail.SMTP, "smtp.example.com", 465)
 	if out.Trusted || !in.Trusted {
 		t.Fatalf("out-of-domain trusted=%v, in-domain trusted=%v", out.Trusted, in.Trusted)
 	}
@@ -265,7 +265,7 @@ func TestMXRecognisesProviderInPreferenceOrder(t *testing.T) {
 	if s.Status != discover.StatusFound || s.Provider != "First" || s.URL != discover.DefaultISPDBURL+"first-hoster.test" {
 		t.Fatalf("MX report %+v", s)
 	}
-	if _, ok := candidate(res, config.IMAP, "imap.first-hoster.test", 993); !ok {
+	if _, ok := candidate(res, mail.IMAP, "imap.first-hoster.test", 993); !ok {
 		t.Fatalf("candidates %v", hostsOf(res.Candidates))
 	}
 }
@@ -318,7 +318,7 @@ func TestPlainHTTPAutoconfigIsUntrustedAndCanBeTurnedOff(t *testing.T) {
 	if s.Status != discover.StatusFound || s.Trusted || s.Trust != discover.TrustHTTPUntrusted {
 		t.Fatalf("http report %+v", s)
 	}
-	c, _ := candidate(res, config.IMAP, "imap.example.com", 993)
+	c, _ := candidate(res, mail.IMAP, "imap.example.com", 993)
 	if c.Trusted || c.Rank != discover.SourceAutoconfigHTTP.Rank() {
 		t.Fatalf("candidate from plain HTTP: %+v", c)
 	}
@@ -332,7 +332,7 @@ func TestPlainHTTPAutoconfigIsUntrustedAndCanBeTurnedOff(t *testing.T) {
 			t.Fatal("NoHTTP still asked over plain HTTP")
 		}
 	}
-	if _, ok := candidate(res, config.IMAP, "imap.example.com", 993); ok {
+	if _, ok := candidate(res, mail.IMAP, "imap.example.com", 993); ok {
 		t.Fatal("NoHTTP still proposed the plain-HTTP server")
 	}
 }
@@ -364,12 +364,12 @@ func TestGuessesOnlyHostsThatResolve(t *testing.T) {
 func TestSameEndpointFromTwoSourcesIsMergedWithBothProvenances(t *testing.T) {
 	lab := labtest.New(t)
 	lab.Host("imap.example.com")
-	ispdb(lab, map[string]string{"example.com": configXML("example.com", "ISPDB", config.Server{
-		Protocol: config.IMAP, Host: "IMAP.example.com.", Port: 993, Security: config.TLS, Username: "%EMAILLOCALPART%",
+	ispdb(lab, map[string]string{"example.com": configXML("example.com", "ISPDB", mail.Server{
+		Protocol: mail.IMAP, Host: "IMAP.example.com.", Port: 993, Security: mail.TLS, Username: "%EMAILLOCALPART%",
 	})})
 	res, rec := run(t, lab, "anna@example.com")
-	c, ok := candidate(res, config.IMAP, "imap.example.com", 993)
-	if !ok || strings.Join(c.Sources, ",") != "ispdb,guess" || !c.Trusted || c.Rank != 4 || c.Username != config.PlaceholderLocalPart {
+	c, ok := candidate(res, mail.IMAP, "imap.example.com", 993)
+	if !ok || strings.Join(c.Sources, ",") != "ispdb,guess" || !c.Trusted || c.Rank != 4 || c.Username != mail.PlaceholderLocalPart {
 		t.Fatalf("merged candidate %+v", c)
 	}
 	if res.Login(c) != "anna" {
@@ -428,16 +428,16 @@ func TestCandidateWithoutPublishedUsernameUsesTheWholeAddress(t *testing.T) {
 <incomingServer type="imap"><hostname>imap.example.com</hostname><port>993</port><socketType>SSL</socketType></incomingServer>
 <outgoingServer type="smtp"><hostname>smtp.example.com</hostname><port>465</port><socketType>SSL</socketType></outgoingServer>
 </emailProvider></clientConfig>`))
-	ispdb(lab, map[string]string{"example.com": configXML("example.com", "ISPDB", config.Server{
-		Protocol: config.SMTP, Host: "smtp.example.com", Port: 465, Security: config.TLS, Username: "%EMAILLOCALPART%",
+	ispdb(lab, map[string]string{"example.com": configXML("example.com", "ISPDB", mail.Server{
+		Protocol: mail.SMTP, Host: "smtp.example.com", Port: 465, Security: mail.TLS, Username: "%EMAILLOCALPART%",
 	})})
 	res, rec := run(t, lab, "anna@example.com")
-	in, _ := candidate(res, config.IMAP, "imap.example.com", 993)
-	if in.Username != config.PlaceholderAddress || res.Login(in) != "anna@example.com" {
+	in, _ := candidate(res, mail.IMAP, "imap.example.com", 993)
+	if in.Username != mail.PlaceholderAddress || res.Login(in) != "anna@example.com" {
 		t.Fatalf("IMAP candidate without a published username: %+v (login %q)", in, res.Login(in))
 	}
-	out, _ := candidate(res, config.SMTP, "smtp.example.com", 465)
-	if out.Username != config.PlaceholderLocalPart || strings.Join(out.Sources, ",") != "autoconfig,ispdb" {
+	out, _ := candidate(res, mail.SMTP, "smtp.example.com", 465)
+	if out.Username != mail.PlaceholderLocalPart || strings.Join(out.Sources, ",") != "autoconfig,ispdb" {
 		t.Fatalf("SMTP candidate: %+v, want the ISPDB's login filling the gap", out)
 	}
 	for _, e := range rec.all() {
@@ -525,7 +525,7 @@ func TestPlainHTTPISPDBMirrorIsUntrusted(t *testing.T) {
 	if s.Status != discover.StatusFound || s.Trusted || s.Trust != discover.TrustHTTPUntrusted || s.URL != "http://ispdb.mirror.test/v1.1/example.com" {
 		t.Fatalf("plain-HTTP ISPDB report %+v", s)
 	}
-	if c, ok := candidate(res, config.IMAP, "imap.example.com", 993); !ok || c.Trusted {
+	if c, ok := candidate(res, mail.IMAP, "imap.example.com", 993); !ok || c.Trusted {
 		t.Fatalf("candidate from a plain-HTTP ISPDB: %+v (found %v), want untrusted", c, ok)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -164,7 +164,7 @@ func (r *run) starttlsMissing() {
 // only a password and AllowPlaintext allow; otherwise it records why the
 // password was not sent and says goodbye with quit.
 func (r *run) stayInPlaintext(quit func()) bool {
-	if r.ep.Security == config.STARTTLS {
+	if r.ep.Security == mail.STARTTLS {
 		r.starttlsMissing()
 	} else {
 		r.warn(problem.New(problem.PlaintextEndpoint, nil))

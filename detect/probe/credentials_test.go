@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -67,7 +67,7 @@ func TestLoginHasItsOwnBudgetBeyondTheProbeTimeout(t *testing.T) {
 	serveTLSRaw(t, lab, "imap.example.test", 993, serverTLS(lab.Cert("imap.example.test")), slowRefusalIMAP(700*time.Millisecond, &logins, &mu))
 	opts := withLogin()
 	opts.Timeout = 300 * time.Millisecond
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 993, Security: config.TLS}, opts)
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.test", Port: 993, Security: mail.TLS}, opts)
 	if res.Login != LoginFailed || !hasProblem(res, "imap-authenticationfailed") || hasProblem(res, problem.Timeout) || hasProblem(res, problem.NotThisProtocol) {
 		t.Fatalf("login %s problems %v", res.Login, codes(res))
 	}
@@ -88,7 +88,7 @@ func TestALateLoginReplyIsNoAnswerInTimeNotAnotherProtocol(t *testing.T) {
 	opts := withLogin()
 	opts.Timeout = 300 * time.Millisecond
 	opts.LoginTimeout = 400 * time.Millisecond
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 993, Security: config.TLS}, opts)
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.test", Port: 993, Security: mail.TLS}, opts)
 	if res.Login != LoginFailed || !hasProblem(res, problem.LoginTimeout) || hasProblem(res, problem.NotThisProtocol) {
 		t.Fatalf("login %s problems %v summary %q", res.Login, codes(res), res.SummaryIn(en))
 	}
@@ -138,7 +138,7 @@ func TestIMAPCapabilitiesAreAskedAgainInsideTLS(t *testing.T) {
 			}
 		}
 	})
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 143, Security: config.STARTTLS}, noLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.test", Port: 143, Security: mail.STARTTLS}, noLogin())
 	got := strings.Join(res.Capabilities, " ")
 	if strings.Contains(got, "FORGED") || strings.Contains(got, "LOGINDISABLED") || !strings.Contains(got, "AUTH=PLAIN") {
 		t.Fatalf("capabilities %q, want the ones given inside TLS; problems %v", got, codes(res))
@@ -154,9 +154,9 @@ func TestIMAPCapabilitiesAreAskedAgainInsideTLS(t *testing.T) {
 func TestPinnedRetryAcceptsOnlyTheCertificateSeen(t *testing.T) {
 	lab := labtest.New(t)
 	self := lab.CertWith(labtest.CertOptions{Names: []string{"imap.example.test"}, SelfSigned: true})
-	log := startIMAP(t, lab, "imap.example.test", 993, config.TLS, self, nil)
+	log := startIMAP(t, lab, "imap.example.test", 993, mail.TLS, self, nil)
 	logins := func() int { n, _ := log.Count(""); return n }
-	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.test", Port: 993, Security: config.TLS}
+	ep := mail.Server{Protocol: mail.IMAP, Host: "imap.example.test", Port: 993, Security: mail.TLS}
 
 	first := probeOnce(t, lab.Network(), ep, withLogin())
 	if first.TLS == nil || first.TLS.Verified || len(first.TLS.SHA256) != 64 || first.Login != LoginSkipped {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -43,13 +43,13 @@ const (
 type LoginGate interface {
 	// Allowed returns nil when ep's host may receive the password, or
 	// the problem saying why not (no trusted source named the host).
-	Allowed(ep config.Server) *problem.Problem
+	Allowed(ep mail.Server) *problem.Problem
 	// Wait blocks until ep may send the password now (nil), or returns
 	// the problem saying why the password is not tried there. ctx bounds
 	// the wait.
-	Wait(ctx context.Context, ep config.Server) *problem.Problem
+	Wait(ctx context.Context, ep mail.Server) *problem.Problem
 	// Done reports how a login that Wait let through ended.
-	Done(ep config.Server, outcome LoginOutcome)
+	Done(ep mail.Server, outcome LoginOutcome)
 }
 
 // clock is a probe's deadline: one instant that the context, the

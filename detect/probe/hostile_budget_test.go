@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // The issue 6 rule, applied to every hostile server in one table: each
@@ -77,15 +77,15 @@ func TestEveryHostileServerEndsInTimeWithBoundedMemory(t *testing.T) {
 	}
 	cases := []struct {
 		name    string
-		ep      config.Server
+		ep      mail.Server
 		timeout time.Duration
 		serve   func(t *testing.T, host string, port int)
 		codes   []string // any one of them is the right verdict
 	}{
-		{"no greeting", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS}, time.Second,
+		{"no greeting", mail.Server{Protocol: mail.IMAP, Port: 143, Security: mail.STARTTLS}, time.Second,
 			func(t *testing.T, host string, port int) { startRaw(t, lab, host, port, drain) },
 			[]string{"no-greeting"}},
-		{"slowloris greeting", config.Server{Protocol: config.SMTP, Port: 587, Security: config.STARTTLS}, 2 * time.Second,
+		{"slowloris greeting", mail.Server{Protocol: mail.SMTP, Port: 587, Security: mail.STARTTLS}, 2 * time.Second,
 			func(t *testing.T, host string, port int) {
 				// The reply code at once, so the verdict does not depend
 				// on how many of its digits arrived by the deadline.
@@ -95,38 +95,38 @@ func TestEveryHostileServerEndsInTimeWithBoundedMemory(t *testing.T) {
 				})
 			},
 			[]string{"timeout"}},
-		{"endless line", config.Server{Protocol: config.SMTP, Port: 25, Security: config.STARTTLS}, 5 * time.Second,
+		{"endless line", mail.Server{Protocol: mail.SMTP, Port: 25, Security: mail.STARTTLS}, 5 * time.Second,
 			func(t *testing.T, host string, port int) { startRaw(t, lab, host, port, endless("220 ")) },
 			[]string{"line-too-long"}},
-		{"endless line behind TLS", config.Server{Protocol: config.IMAP, Port: 993, Security: config.TLS}, 5 * time.Second,
+		{"endless line behind TLS", mail.Server{Protocol: mail.IMAP, Port: 993, Security: mail.TLS}, 5 * time.Second,
 			func(t *testing.T, host string, port int) {
 				serveTLSRaw(t, lab, host, port, &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}}, endless("* OK "))
 			},
 			[]string{"line-too-long"}},
-		{"binary garbage", config.Server{Protocol: config.POP3, Port: 110, Security: config.STARTTLS}, 3 * time.Second,
+		{"binary garbage", mail.Server{Protocol: mail.POP3, Port: 110, Security: mail.STARTTLS}, 3 * time.Second,
 			func(t *testing.T, host string, port int) {
 				startRaw(t, lab, host, port, func(c net.Conn) { c.Write(garbage); drain(c) })
 			},
 			[]string{"not-this-protocol", "line-too-long"}},
-		{"HTTP server on the IMAP port", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS}, 2 * time.Second,
+		{"HTTP server on the IMAP port", mail.Server{Protocol: mail.IMAP, Port: 143, Security: mail.STARTTLS}, 2 * time.Second,
 			func(t *testing.T, host string, port int) {
 				lab.ServeHTTPOn(host, port, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html></html>")) }))
 			},
 			[]string{"no-greeting", "not-this-protocol"}},
-		{"TLS 1.0 only", config.Server{Protocol: config.IMAP, Port: 993, Security: config.TLS}, 3 * time.Second,
+		{"TLS 1.0 only", mail.Server{Protocol: mail.IMAP, Port: 993, Security: mail.TLS}, 3 * time.Second,
 			func(t *testing.T, host string, port int) {
 				cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}
 				serveTLSRaw(t, lab, host, port, cfg, func(c net.Conn) { c.Write([]byte("* OK ready\r\n")) })
 			},
 			[]string{"old-tls"}},
-		{"STARTTLS advertised then refused", config.Server{Protocol: config.SMTP, Port: 587, Security: config.STARTTLS}, 3 * time.Second,
+		{"STARTTLS advertised then refused", mail.Server{Protocol: mail.SMTP, Port: 587, Security: mail.STARTTLS}, 3 * time.Second,
 			func(t *testing.T, host string, port int) {
 				startRaw(t, lab, host, port, smtpScript("454 4.7.0 TLS not available due to temporary reason\r\n"))
 			},
 			[]string{"starttls-failed"}},
-		{"incomplete certificate chain", config.Server{Protocol: config.IMAP, Port: 993, Security: config.TLS}, 3 * time.Second,
+		{"incomplete certificate chain", mail.Server{Protocol: mail.IMAP, Port: 993, Security: mail.TLS}, 3 * time.Second,
 			func(t *testing.T, host string, port int) {
-				startIMAP(t, lab, host, port, config.TLS, lab.CertWith(labtest.CertOptions{Names: []string{host}, OmitIntermediate: true}), nil)
+				startIMAP(t, lab, host, port, mail.TLS, lab.CertWith(labtest.CertOptions{Names: []string{host}, OmitIntermediate: true}), nil)
 			},
 			[]string{"cert-unknown-issuer"}},
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -21,13 +21,13 @@ import (
 // no goroutine left (TestMain runs goleak).
 
 var everyProtocol = []struct {
-	proto config.Protocol
+	proto mail.Protocol
 	plain int // STARTTLS port
 	tls   int // implicit TLS port
 }{
-	{config.IMAP, 143, 993},
-	{config.POP3, 110, 995},
-	{config.SMTP, 587, 465},
+	{mail.IMAP, 143, 993},
+	{mail.POP3, 110, 995},
+	{mail.SMTP, 587, 465},
 }
 
 // dribble writes s one byte per interval until done or the peer leaves:
@@ -46,19 +46,19 @@ func dribble(c net.Conn, s string, interval time.Duration) {
 // end at its deadline, not wait for each byte's own read timeout.
 func TestProbeEndsSlowlorisServersAtTheDeadline(t *testing.T) {
 	lab := labtest.New(t)
-	greeting := map[config.Protocol]string{config.IMAP: "* OK ready ", config.POP3: "+OK ready ", config.SMTP: "220 mx ready "}
-	capsThenDribble := map[config.Protocol]func(net.Conn){
-		config.IMAP: func(c net.Conn) {
+	greeting := map[mail.Protocol]string{mail.IMAP: "* OK ready ", mail.POP3: "+OK ready ", mail.SMTP: "220 mx ready "}
+	capsThenDribble := map[mail.Protocol]func(net.Conn){
+		mail.IMAP: func(c net.Conn) {
 			c.Write([]byte("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"))
 			bufio.NewReader(c).ReadString('\n')
 			dribble(c, "* CAPABILITY IMAP4rev1 ", time.Second)
 		},
-		config.POP3: func(c net.Conn) {
+		mail.POP3: func(c net.Conn) {
 			c.Write([]byte("+OK ready\r\n"))
 			bufio.NewReader(c).ReadString('\n')
 			dribble(c, "+OK capabilities follow ", time.Second)
 		},
-		config.SMTP: func(c net.Conn) {
+		mail.SMTP: func(c net.Conn) {
 			c.Write([]byte("220 mx ready\r\n"))
 			bufio.NewReader(c).ReadString('\n')
 			dribble(c, "250-mx ", time.Second)
@@ -80,7 +80,7 @@ func TestProbeEndsSlowlorisServersAtTheDeadline(t *testing.T) {
 				opts := withLogin()
 				opts.Timeout = timeout
 				start := time.Now()
-				res := probeOnce(t, lab.Network(), config.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: config.STARTTLS}, opts)
+				res := probeOnce(t, lab.Network(), mail.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: mail.STARTTLS}, opts)
 				if d := time.Since(start); d > timeout+time.Second {
 					t.Errorf("took %v with a %v deadline", d, timeout)
 				}
@@ -102,7 +102,7 @@ func TestProbeEndsSlowlorisServersAtTheDeadline(t *testing.T) {
 // TestEveryHostileServerEndsInTimeWithBoundedMemory).
 func TestProbeCallsAGreetingCutOffByTheDeadlineATimeout(t *testing.T) {
 	lab := labtest.New(t)
-	partial := map[config.Protocol]string{config.IMAP: "* O", config.POP3: "+O", config.SMTP: "22"}
+	partial := map[mail.Protocol]string{mail.IMAP: "* O", mail.POP3: "+O", mail.SMTP: "22"}
 	const timeout = time.Second
 	for i, p := range everyProtocol {
 		host := "cut" + string(rune('a'+i)) + ".example.it"
@@ -116,7 +116,7 @@ func TestProbeCallsAGreetingCutOffByTheDeadlineATimeout(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = timeout
 			start := time.Now()
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: config.STARTTLS}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: mail.STARTTLS}, opts)
 			if d := time.Since(start); d > timeout+time.Second {
 				t.Errorf("took %v with a %v deadline", d, timeout)
 			}
@@ -135,8 +135,8 @@ func TestProbeCallsAGreetingCutOffByTheDeadlineATimeout(t *testing.T) {
 // allocates a small fraction of that.
 func TestProbeReadsATenMiBBannerWithBoundedMemory(t *testing.T) {
 	lab := labtest.New(t)
-	banner := map[config.Protocol][]byte{}
-	for proto, prefix := range map[config.Protocol]string{config.IMAP: "* OK ", config.POP3: "+OK ", config.SMTP: "220 "} {
+	banner := map[mail.Protocol][]byte{}
+	for proto, prefix := range map[mail.Protocol]string{mail.IMAP: "* OK ", mail.POP3: "+OK ", mail.SMTP: "220 "} {
 		b := make([]byte, 10<<20) // made before measuring: the server's bytes are not the probe's
 		copy(b, prefix)
 		for j := len(prefix); j < len(b)-2; j++ {
@@ -155,7 +155,7 @@ func TestProbeReadsATenMiBBannerWithBoundedMemory(t *testing.T) {
 		t.Run(string(p.proto), func(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = 5 * time.Second
-			ep := config.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: config.STARTTLS}
+			ep := mail.Server{Protocol: p.proto, Host: host, Port: p.plain, Security: mail.STARTTLS}
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -186,9 +186,9 @@ func TestProbeGivesAVerdictOnGarbageOnEveryPort(t *testing.T) {
 	i := 0
 	for _, p := range everyProtocol {
 		for _, port := range []int{p.plain, p.tls} {
-			sec := config.STARTTLS
+			sec := mail.STARTTLS
 			if port == p.tls {
-				sec = config.TLS
+				sec = mail.TLS
 			}
 			host := "garbage" + string(rune('a'+i)) + ".example.it"
 			i++
@@ -200,7 +200,7 @@ func TestProbeGivesAVerdictOnGarbageOnEveryPort(t *testing.T) {
 				opts := withLogin()
 				opts.Timeout = 3 * time.Second
 				start := time.Now()
-				res := probeOnce(t, lab.Network(), config.Server{Protocol: p.proto, Host: host, Port: port, Security: sec}, opts)
+				res := probeOnce(t, lab.Network(), mail.Server{Protocol: p.proto, Host: host, Port: port, Security: sec}, opts)
 				if time.Since(start) > opts.Timeout+time.Second {
 					t.Errorf("took %v", time.Since(start))
 				}
@@ -229,11 +229,11 @@ func TestProbeRecognisesAWebServerOnAMailPort(t *testing.T) {
 	lab.ServeHTTPOn("web.example.it", 993, &cert, web)
 	cases := []struct {
 		port  int
-		sec   config.Security
+		sec   mail.Security
 		codes []string
 	}{
-		{143, config.STARTTLS, []string{"no-greeting", "not-this-protocol"}},
-		{993, config.TLS, []string{"no-greeting", "not-this-protocol"}},
+		{143, mail.STARTTLS, []string{"no-greeting", "not-this-protocol"}},
+		{993, mail.TLS, []string{"no-greeting", "not-this-protocol"}},
 	}
 	for _, c := range cases {
 		t.Run(string(c.sec), func(t *testing.T) {
@@ -241,7 +241,7 @@ func TestProbeRecognisesAWebServerOnAMailPort(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = 2 * time.Second
 			start := time.Now()
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "web.example.it", Port: c.port, Security: c.sec}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "web.example.it", Port: c.port, Security: c.sec}, opts)
 			if time.Since(start) > opts.Timeout+time.Second {
 				t.Errorf("took %v", time.Since(start))
 			}
@@ -299,7 +299,7 @@ func TestProbeNeverFallsBackToPlaintextWhenIMAPRefusesSTARTTLS(t *testing.T) {
 		t.Run(strings.Fields(reply)[0], func(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = 3 * time.Second
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: host, Port: 143, Security: config.STARTTLS}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: host, Port: 143, Security: mail.STARTTLS}, opts)
 			if !hasProblem(res, "starttls-failed") || res.Status != StatusFailed || res.StartTLSOffered == nil || !*res.StartTLSOffered {
 				t.Errorf("problems %v status %s offered %v\n%s", codes(res), res.Status, res.StartTLSOffered, transcriptText(res))
 			}
@@ -325,7 +325,7 @@ func TestProbeWarnsAboutTLS10OnlyServersOnEveryProtocol(t *testing.T) {
 		cert := lab.Cert(host)
 		ln := lab.Listen(host, p.tls)
 		tln := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10})
-		greet := map[config.Protocol]string{config.IMAP: "* OK ready\r\n", config.POP3: "+OK ready\r\n", config.SMTP: "220 mx ready\r\n"}[p.proto]
+		greet := map[mail.Protocol]string{mail.IMAP: "* OK ready\r\n", mail.POP3: "+OK ready\r\n", mail.SMTP: "220 mx ready\r\n"}[p.proto]
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -343,7 +343,7 @@ func TestProbeWarnsAboutTLS10OnlyServersOnEveryProtocol(t *testing.T) {
 		t.Run(string(p.proto), func(t *testing.T) {
 			opts := noLogin()
 			opts.Timeout = 3 * time.Second
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: p.proto, Host: host, Port: p.tls, Security: config.TLS}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: p.proto, Host: host, Port: p.tls, Security: mail.TLS}, opts)
 			if res.TLS == nil || res.TLS.Version != "TLS 1.0" || !hasProblem(res, "old-tls") {
 				t.Errorf("TLS %+v problems %v, want TLS 1.0 with old-tls", res.TLS, codes(res))
 			}

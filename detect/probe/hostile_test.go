@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -24,21 +24,21 @@ func TestProbeGivesClearVerdictsOnHostileServers(t *testing.T) {
 	huge := strings.Repeat("A", 1<<20)
 	cases := []struct {
 		name   string
-		proto  config.Protocol
+		proto  mail.Protocol
 		port   int
-		sec    config.Security
+		sec    mail.Security
 		handle func(net.Conn)
 		code   string
 		reach  Reachability
 	}{
-		{"never greets", config.SMTP, 587, config.STARTTLS, drain, "no-greeting", NoGreeting},
-		{"never starts TLS", config.IMAP, 993, config.TLS, drain, "no-greeting", NoGreeting},
-		{"closes at once", config.POP3, 110, config.STARTTLS, func(net.Conn) {}, "no-greeting", NoGreeting},
-		{"1 MiB banner", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+		{"never greets", mail.SMTP, 587, mail.STARTTLS, drain, "no-greeting", NoGreeting},
+		{"never starts TLS", mail.IMAP, 993, mail.TLS, drain, "no-greeting", NoGreeting},
+		{"closes at once", mail.POP3, 110, mail.STARTTLS, func(net.Conn) {}, "no-greeting", NoGreeting},
+		{"1 MiB banner", mail.IMAP, 143, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("* OK " + huge + "\r\n"))
 			drain(c)
 		}, "line-too-long", Open},
-		{"endless line", config.SMTP, 25, config.STARTTLS, func(c net.Conn) {
+		{"endless line", mail.SMTP, 25, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("220 "))
 			chunk := []byte(strings.Repeat("x", 4096))
 			for {
@@ -47,31 +47,31 @@ func TestProbeGivesClearVerdictsOnHostileServers(t *testing.T) {
 				}
 			}
 		}, "line-too-long", Open},
-		{"endless multi-line reply", config.SMTP, 2525, config.STARTTLS, func(c net.Conn) {
+		{"endless multi-line reply", mail.SMTP, 2525, mail.STARTTLS, func(c net.Conn) {
 			for {
 				if _, err := c.Write([]byte("220-still talking\r\n")); err != nil {
 					return
 				}
 			}
 		}, "too-much-data", Open},
-		{"closes after the greeting", config.POP3, 110, config.STARTTLS, func(c net.Conn) {
+		{"closes after the greeting", mail.POP3, 110, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("+OK hello\r\n"))
 		}, "closed", Open},
-		{"HTTP server", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+		{"HTTP server", mail.IMAP, 143, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
 		}, "not-this-protocol", Open},
-		{"binary garbage", config.POP3, 110, config.STARTTLS, func(c net.Conn) {
+		{"binary garbage", mail.POP3, 110, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte{0, 1, 2, 0xff, 0xfe, '\r', '\n'})
 			drain(c)
 		}, "not-this-protocol", Open},
-		{"SMTP refuses at greeting", config.SMTP, 587, config.STARTTLS, func(c net.Conn) {
+		{"SMTP refuses at greeting", mail.SMTP, 587, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("554 5.7.1 Your IP is listed at a blocklist\r\n"))
 			drain(c)
 		}, "smtp-554", Open},
-		{"IMAP says BYE at greeting", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+		{"IMAP says BYE at greeting", mail.IMAP, 143, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("* BYE [UNAVAILABLE] Server shutting down\r\n"))
 		}, "imap-unavailable", Open},
-		{"SMTP on the IMAP port", config.IMAP, 143, config.STARTTLS, func(c net.Conn) {
+		{"SMTP on the IMAP port", mail.IMAP, 143, mail.STARTTLS, func(c net.Conn) {
 			c.Write([]byte("220 smtp.example.it ESMTP\r\n"))
 			drain(c)
 		}, "not-this-protocol", Open},
@@ -88,7 +88,7 @@ func TestProbeGivesClearVerdictsOnHostileServers(t *testing.T) {
 				opts.Timeout = time.Second
 			}
 			start := time.Now()
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: host, Port: c.port, Security: c.sec}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: c.proto, Host: host, Port: c.port, Security: c.sec}, opts)
 			if !hasProblem(res, c.code) || res.Status != StatusFailed || res.Reachability != c.reach {
 				t.Fatalf("problems %v status %s reach %s\n%s", codes(res), res.Status, res.Reachability, transcriptText(res))
 			}
@@ -140,24 +140,24 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 	startRaw(t, lab, "refuses.example.it", 587, smtpScript("454 4.7.0 TLS not available due to temporary reason\r\n"))
 	startRaw(t, lab, "garbage.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n"))
 	startRaw(t, lab, "inject.example.it", 587, smtpScript("220 2.0.0 go ahead\r\n250 injected\r\n"))
-	startPOP3(t, lab, "pop.example.it", 110, config.STARTTLS, lab.Cert("pop.example.it"), &mailserver.POP3{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
-	startPOP3(t, lab, "pop2.example.it", 110, config.STARTTLS, lab.Cert("pop2.example.it"), &mailserver.POP3{STLSNoHandshake: true})
+	startPOP3(t, lab, "pop.example.it", 110, mail.STARTTLS, lab.Cert("pop.example.it"), &mailserver.POP3{STLSReply: "-ERR [SYS/TEMP] TLS unavailable"})
+	startPOP3(t, lab, "pop2.example.it", 110, mail.STARTTLS, lab.Cert("pop2.example.it"), &mailserver.POP3{STLSNoHandshake: true})
 	cases := []struct {
 		host  string
-		proto config.Protocol
+		proto mail.Protocol
 		port  int
 	}{
-		{"refuses.example.it", config.SMTP, 587},
-		{"garbage.example.it", config.SMTP, 587},
-		{"inject.example.it", config.SMTP, 587},
-		{"pop.example.it", config.POP3, 110},
-		{"pop2.example.it", config.POP3, 110},
+		{"refuses.example.it", mail.SMTP, 587},
+		{"garbage.example.it", mail.SMTP, 587},
+		{"inject.example.it", mail.SMTP, 587},
+		{"pop.example.it", mail.POP3, 110},
+		{"pop2.example.it", mail.POP3, 110},
 	}
 	for _, c := range cases {
 		t.Run(c.host, func(t *testing.T) {
 			opts := withLogin()
 			opts.Timeout = 2 * time.Second
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: config.STARTTLS}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: mail.STARTTLS}, opts)
 			if !hasProblem(res, "starttls-failed") || res.Status != StatusFailed || res.StartTLSOffered == nil || !*res.StartTLSOffered {
 				t.Fatalf("problems %v status %s offered %v\n%s", codes(res), res.Status, res.StartTLSOffered, transcriptText(res))
 			}
@@ -178,22 +178,22 @@ func TestProbeReportsSTARTTLSAdvertisedThenFailing(t *testing.T) {
 func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 	lab := labtest.New(t)
 	smtpBE := submission(nil)
-	startSMTP(t, lab, "smtp.example.it", 587, config.Plain, lab.Cert("smtp.example.it"), smtpBE)
-	imapLog := startIMAP(t, lab, "imap.example.it", 143, config.Plain, lab.Cert("imap.example.it"), nil)
-	pop := startPOP3(t, lab, "pop.example.it", 110, config.Plain, lab.Cert("pop.example.it"), nil)
+	startSMTP(t, lab, "smtp.example.it", 587, mail.Plain, lab.Cert("smtp.example.it"), smtpBE)
+	imapLog := startIMAP(t, lab, "imap.example.it", 143, mail.Plain, lab.Cert("imap.example.it"), nil)
+	pop := startPOP3(t, lab, "pop.example.it", 110, mail.Plain, lab.Cert("pop.example.it"), nil)
 	cases := []struct {
-		proto  config.Protocol
+		proto  mail.Protocol
 		host   string
 		port   int
 		logins func() int
 	}{
-		{config.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.Logins().Count("smtp"); return n }},
-		{config.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.Count("imap"); return n }},
-		{config.POP3, "pop.example.it", 110, func() int { n, _ := pop.Logins.Count("pop3"); return n }},
+		{mail.SMTP, "smtp.example.it", 587, func() int { n, _ := smtpBE.Logins().Count("smtp"); return n }},
+		{mail.IMAP, "imap.example.it", 143, func() int { n, _ := imapLog.Count("imap"); return n }},
+		{mail.POP3, "pop.example.it", 110, func() int { n, _ := pop.Logins.Count("pop3"); return n }},
 	}
 	for _, c := range cases {
 		t.Run(string(c.proto), func(t *testing.T) {
-			ep := config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: config.STARTTLS}
+			ep := mail.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: mail.STARTTLS}
 			res := probeOnce(t, lab.Network(), ep, withLogin())
 			if !hasProblem(res, "starttls-missing") || !hasProblem(res, "login-not-sent-plaintext") ||
 				res.Status != StatusFailed || res.Login != LoginSkipped {
@@ -221,8 +221,8 @@ func TestProbeNeverSendsThePasswordWithoutTLS(t *testing.T) {
 
 func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "mx.example.it", 25, config.Plain, lab.Cert("mx.example.it"), submission([]string{}))
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mx.example.it", Port: 25, Security: config.STARTTLS}, noLogin())
+	startSMTP(t, lab, "mx.example.it", 25, mail.Plain, lab.Cert("mx.example.it"), submission([]string{}))
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.SMTP, Host: "mx.example.it", Port: 25, Security: mail.STARTTLS}, noLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "starttls-missing") {
 		t.Fatalf("status %s problems %v", res.Status, codes(res))
 	}
@@ -230,16 +230,16 @@ func TestProbeOnlyWarnsAboutMissingSTARTTLSOnPort25(t *testing.T) {
 
 func TestProbeExplainsOAuthOnlyAndMissingAuth(t *testing.T) {
 	lab := labtest.New(t)
-	startSMTP(t, lab, "oauth.example.it", 465, config.TLS, lab.Cert("oauth.example.it"), submission([]string{"XOAUTH2", "OAUTHBEARER"}))
-	startSMTP(t, lab, "noauth.example.it", 587, config.STARTTLS, lab.Cert("noauth.example.it"), submission([]string{}))
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "oauth.example.it", Port: 465, Security: config.TLS}, withLogin())
+	startSMTP(t, lab, "oauth.example.it", 465, mail.TLS, lab.Cert("oauth.example.it"), submission([]string{"XOAUTH2", "OAUTHBEARER"}))
+	startSMTP(t, lab, "noauth.example.it", 587, mail.STARTTLS, lab.Cert("noauth.example.it"), submission([]string{}))
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.SMTP, Host: "oauth.example.it", Port: 465, Security: mail.TLS}, withLogin())
 	if res.Status != StatusWarning || !hasProblem(res, "oauth-only") || res.Login != LoginSkipped {
 		t.Errorf("oauth: status %s problems %v login %s", res.Status, codes(res), res.Login)
 	}
 	if !strings.Contains(res.Problems[0].RemedyIn("en"), "app password") {
 		t.Errorf("remedy %q", res.Problems[0].RemedyIn("en"))
 	}
-	res = probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "noauth.example.it", Port: 587, Security: config.STARTTLS}, noLogin())
+	res = probeOnce(t, lab.Network(), mail.Server{Protocol: mail.SMTP, Host: "noauth.example.it", Port: 587, Security: mail.STARTTLS}, noLogin())
 	if res.Status != StatusFailed || !hasProblem(res, "no-auth") {
 		t.Errorf("no auth: status %s problems %v", res.Status, codes(res))
 	}
@@ -251,7 +251,7 @@ func TestProbeStopsPromptlyWhenCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(150*time.Millisecond, cancel)
 	start := time.Now()
-	res := Run(ctx, lab.Network(), config.Server{Protocol: config.IMAP, Host: "silent.example.it", Port: 993, Security: config.TLS}, nil, withLogin(), nil)
+	res := Run(ctx, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "silent.example.it", Port: 993, Security: mail.TLS}, nil, withLogin(), nil)
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("took %v after cancel", d)
 	}
@@ -263,9 +263,9 @@ func TestProbeStopsPromptlyWhenCanceled(t *testing.T) {
 
 func TestUpdatesAreIndependentSnapshotsInPhaseOrder(t *testing.T) {
 	lab := labtest.New(t)
-	startIMAP(t, lab, "imap.example.it", 143, config.STARTTLS, lab.Cert("imap.example.it"), nil)
+	startIMAP(t, lab, "imap.example.it", 143, mail.STARTTLS, lab.Cert("imap.example.it"), nil)
 	c := &collector{}
-	res := Run(context.Background(), lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, []string{"ispdb"}, withLogin(), c.sink)
+	res := Run(context.Background(), lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.it", Port: 143, Security: mail.STARTTLS}, []string{"ispdb"}, withLogin(), c.sink)
 	if len(c.updates) < 5 {
 		t.Fatalf("%d updates", len(c.updates))
 	}
@@ -308,14 +308,14 @@ func TestProbeReportsUnreachableNetworksAndBadInput(t *testing.T) {
 	cases := []struct {
 		name string
 		nw   *network.Network
-		ep   config.Server
+		ep   mail.Server
 		want Reachability
 	}{
-		{"no route", nw, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 993, Security: config.TLS}, Unreachable},
-		{"no network", nil, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 993, Security: config.TLS}, Unreachable},
-		{"bad port", nw, config.Server{Protocol: config.IMAP, Host: "127.0.0.9", Port: 70000, Security: config.TLS}, Unresolved},
-		{"no host", nw, config.Server{Protocol: config.SMTP, Port: 587, Security: config.STARTTLS}, Unresolved},
-		{"unknown protocol", nw, config.Server{Protocol: "gopher", Host: "127.0.0.9", Port: 70}, Unresolved},
+		{"no route", nw, mail.Server{Protocol: mail.IMAP, Host: "127.0.0.9", Port: 993, Security: mail.TLS}, Unreachable},
+		{"no network", nil, mail.Server{Protocol: mail.IMAP, Host: "127.0.0.9", Port: 993, Security: mail.TLS}, Unreachable},
+		{"bad port", nw, mail.Server{Protocol: mail.IMAP, Host: "127.0.0.9", Port: 70000, Security: mail.TLS}, Unresolved},
+		{"no host", nw, mail.Server{Protocol: mail.SMTP, Port: 587, Security: mail.STARTTLS}, Unresolved},
+		{"unknown protocol", nw, mail.Server{Protocol: "gopher", Host: "127.0.0.9", Port: 70}, Unresolved},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -336,10 +336,10 @@ func TestProbeExplainsOAuthOnlyForEveryProtocol(t *testing.T) {
 			"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
 		}, "%TAG% BAD what\r\n")(tls.Server(c, serverTLS(cert)))
 	})
-	pop := startPOP3(t, lab, "oauth.example.it", 995, config.TLS, cert, &mailserver.POP3{Capa: []string{"SASL XOAUTH2", "UIDL"}})
-	for _, ep := range []config.Server{
-		{Protocol: config.IMAP, Host: "oauth.example.it", Port: 993, Security: config.TLS},
-		{Protocol: config.POP3, Host: "oauth.example.it", Port: 995, Security: config.TLS},
+	pop := startPOP3(t, lab, "oauth.example.it", 995, mail.TLS, cert, &mailserver.POP3{Capa: []string{"SASL XOAUTH2", "UIDL"}})
+	for _, ep := range []mail.Server{
+		{Protocol: mail.IMAP, Host: "oauth.example.it", Port: 993, Security: mail.TLS},
+		{Protocol: mail.POP3, Host: "oauth.example.it", Port: 995, Security: mail.TLS},
 	} {
 		t.Run(string(ep.Protocol), func(t *testing.T) {
 			res := probeOnce(t, lab.Network(), ep, withLogin())

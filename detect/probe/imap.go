@@ -12,8 +12,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/wire"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -91,7 +91,7 @@ func (d *imapDialect) continuePlain() bool {
 }
 
 func (d *imapDialect) capabilities() bool {
-	if d.r.ep.Security == config.TLS {
+	if d.r.ep.Security == mail.TLS {
 		// Responses the server sent along with its greeting.
 		d.replay += buffered(d.br)
 	}

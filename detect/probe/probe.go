@@ -5,9 +5,9 @@ import (
 	"net"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -16,9 +16,9 @@ import (
 const DefaultTimeout = 8 * time.Second
 
 // DefaultClientName is the name the probe gives in EHLO unless
-// Options.ClientName says otherwise: config.EHLOName, an RFC 5321
+// Options.ClientName says otherwise: mail.EHLOName, an RFC 5321
 // address literal.
-const DefaultClientName = config.EHLOName
+const DefaultClientName = mail.EHLOName
 
 // goodbyeTime bounds QUIT and LOGOUT: the verdict is known by then, and
 // a server slow to say goodbye must not hold the result back.
@@ -60,7 +60,7 @@ type run struct {
 	ctx    context.Context // the probe's, ended by clock
 	clock  *clock          // the probe's deadline, moved for the login
 	nw     *network.Network
-	ep     config.Server
+	ep     mail.Server
 	opts   Options
 	sink   event.Sink
 
@@ -82,7 +82,7 @@ type run struct {
 // emits an Update at every phase change and returns the final Result.
 // Everything is bounded by opts.Timeout and ctx; Run leaves no goroutine
 // behind.
-func Run(ctx context.Context, nw *network.Network, ep config.Server, sources []string, opts Options, sink event.Sink) Result {
+func Run(ctx context.Context, nw *network.Network, ep mail.Server, sources []string, opts Options, sink event.Sink) Result {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -143,11 +143,11 @@ func (r *run) probe() {
 	// silent is told apart from one that does not accept the connection.
 	r.setPhase(PhaseConnected)
 	switch r.ep.Protocol {
-	case config.SMTP:
+	case mail.SMTP:
 		r.smtp()
-	case config.IMAP:
+	case mail.IMAP:
 		r.imap()
-	case config.POP3:
+	case mail.POP3:
 		r.pop3()
 	}
 }

@@ -12,9 +12,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -46,7 +46,7 @@ func withLogin() Options {
 
 func noLogin() Options { return Options{Timeout: 5 * time.Second} }
 
-func probeOnce(t *testing.T, nw *network.Network, ep config.Server, opts Options) Result {
+func probeOnce(t *testing.T, nw *network.Network, ep mail.Server, opts Options) Result {
 	t.Helper()
 	c := &collector{}
 	res := Run(context.Background(), nw, ep, []string{"test"}, opts, c.sink)
@@ -104,32 +104,32 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 	lab := labtest.New(t)
 	nw := lab.Network()
 	cases := []struct {
-		proto config.Protocol
+		proto mail.Protocol
 		host  string
 		port  int
-		sec   config.Security
+		sec   mail.Security
 	}{
-		{config.SMTP, "smtp.example.it", 465, config.TLS},
-		{config.SMTP, "smtp.example.it", 587, config.STARTTLS},
-		{config.IMAP, "imap.example.it", 993, config.TLS},
-		{config.IMAP, "imap.example.it", 143, config.STARTTLS},
-		{config.POP3, "pop.example.it", 995, config.TLS},
-		{config.POP3, "pop.example.it", 110, config.STARTTLS},
+		{mail.SMTP, "smtp.example.it", 465, mail.TLS},
+		{mail.SMTP, "smtp.example.it", 587, mail.STARTTLS},
+		{mail.IMAP, "imap.example.it", 993, mail.TLS},
+		{mail.IMAP, "imap.example.it", 143, mail.STARTTLS},
+		{mail.POP3, "pop.example.it", 995, mail.TLS},
+		{mail.POP3, "pop.example.it", 110, mail.STARTTLS},
 	}
 	for _, c := range cases {
 		cert := lab.Cert(c.host)
 		switch c.proto {
-		case config.SMTP:
+		case mail.SMTP:
 			startSMTP(t, lab, c.host, c.port, c.sec, cert, submission(nil))
-		case config.IMAP:
+		case mail.IMAP:
 			startIMAP(t, lab, c.host, c.port, c.sec, cert, nil)
-		case config.POP3:
+		case mail.POP3:
 			startPOP3(t, lab, c.host, c.port, c.sec, cert, nil)
 		}
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s-%d", c.proto, c.port), func(t *testing.T) {
-			ep := config.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: c.sec}
+			ep := mail.Server{Protocol: c.proto, Host: c.host, Port: c.port, Security: c.sec}
 			res := probeOnce(t, nw, ep, withLogin())
 			if res.Status != StatusOK || res.Login != LoginOK || res.Reachability != Open {
 				t.Fatalf("status %s login %s reach %s problems %v\n%s", res.Status, res.Login, res.Reachability, codes(res), transcriptText(res))
@@ -137,7 +137,7 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 			if res.TLS == nil || !res.TLS.Verified || res.TLS.Version == "" || res.TLS.Cipher == "" {
 				t.Errorf("TLS info = %+v", res.TLS)
 			}
-			if (c.sec == config.STARTTLS) != (res.StartTLSOffered != nil) || (res.StartTLSOffered != nil && !*res.StartTLSOffered) {
+			if (c.sec == mail.STARTTLS) != (res.StartTLSOffered != nil) || (res.StartTLSOffered != nil && !*res.StartTLSOffered) {
 				t.Errorf("StartTLSOffered = %v for %s", res.StartTLSOffered, c.sec)
 			}
 			if res.Greeting == "" || len(res.Capabilities) == 0 || len(res.AuthMechanisms) == 0 {
@@ -158,7 +158,7 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 				t.Errorf("no TLS phase in %v", res.Phases)
 			}
 			// The test servers announce SIZE 25 MiB (RFC 1870).
-			if wantSize := int64(25 << 20); c.proto == config.SMTP && res.SizeLimit != wantSize {
+			if wantSize := int64(25 << 20); c.proto == mail.SMTP && res.SizeLimit != wantSize {
 				t.Errorf("SMTP size limit %d, want %d", res.SizeLimit, wantSize)
 			}
 		})
@@ -168,23 +168,23 @@ func TestProbeLogsInOverImplicitTLSAndSTARTTLSForEveryProtocol(t *testing.T) {
 func TestProbeReportsWrongPasswordWithTheServersWords(t *testing.T) {
 	lab := labtest.New(t)
 	nw := lab.Network()
-	startSMTP(t, lab, "mail.example.it", 465, config.TLS, lab.Cert("mail.example.it"), submission(nil))
-	startIMAP(t, lab, "mail.example.it", 993, config.TLS, lab.Cert("mail.example.it"), nil)
-	startPOP3(t, lab, "mail.example.it", 995, config.TLS, lab.Cert("mail.example.it"), nil)
+	startSMTP(t, lab, "mail.example.it", 465, mail.TLS, lab.Cert("mail.example.it"), submission(nil))
+	startIMAP(t, lab, "mail.example.it", 993, mail.TLS, lab.Cert("mail.example.it"), nil)
+	startPOP3(t, lab, "mail.example.it", 995, mail.TLS, lab.Cert("mail.example.it"), nil)
 	cases := []struct {
-		proto config.Protocol
+		proto mail.Protocol
 		port  int
 		code  string
 	}{
-		{config.SMTP, 465, "smtp-535"},
-		{config.IMAP, 993, "imap-authenticationfailed"},
-		{config.POP3, 995, "pop3-auth"},
+		{mail.SMTP, 465, "smtp-535"},
+		{mail.IMAP, 993, "imap-authenticationfailed"},
+		{mail.POP3, 995, "pop3-auth"},
 	}
 	for _, c := range cases {
 		t.Run(string(c.proto), func(t *testing.T) {
 			opts := withLogin()
 			opts.Password = "wrong-password"
-			res := probeOnce(t, nw, config.Server{Protocol: c.proto, Host: "mail.example.it", Port: c.port, Security: config.TLS}, opts)
+			res := probeOnce(t, nw, mail.Server{Protocol: c.proto, Host: "mail.example.it", Port: c.port, Security: mail.TLS}, opts)
 			if res.Status != StatusFailed || res.Login != LoginFailed || !hasProblem(res, c.code) {
 				t.Fatalf("status %s login %s problems %v", res.Status, res.Login, codes(res))
 			}
@@ -202,7 +202,7 @@ func TestProbeReportsEveryReachabilityOutcome(t *testing.T) {
 	lab := labtest.New(t)
 	nw := lab.Network()
 	nw.DialTimeout = 700 * time.Millisecond
-	startIMAP(t, lab, "open.example.it", 993, config.TLS, lab.Cert("open.example.it"), nil)
+	startIMAP(t, lab, "open.example.it", 993, mail.TLS, lab.Cert("open.example.it"), nil)
 	lab.Host("closed.example.it")
 	lab.Filter("filtered.example.it", 25)
 	cases := []struct {
@@ -218,13 +218,13 @@ func TestProbeReportsEveryReachabilityOutcome(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(string(c.reach), func(t *testing.T) {
-			proto := config.IMAP
+			proto := mail.IMAP
 			if c.port == 25 {
-				proto = config.SMTP
+				proto = mail.SMTP
 			}
-			ep := config.Server{Protocol: proto, Host: c.host, Port: c.port, Security: config.TLS}
+			ep := mail.Server{Protocol: proto, Host: c.host, Port: c.port, Security: mail.TLS}
 			if c.port == 25 {
-				ep.Security = config.STARTTLS
+				ep.Security = mail.STARTTLS
 			}
 			opts := noLogin()
 			opts.Timeout = 2 * time.Second
@@ -268,7 +268,7 @@ func TestProbeOwnDeadlineIsNotACancellation(t *testing.T) {
 		t.Run(c.host, func(t *testing.T) {
 			opts := noLogin()
 			opts.Timeout = 400 * time.Millisecond
-			res := probeOnce(t, nw, config.Server{Protocol: config.SMTP, Host: c.host, Port: 587, Security: config.STARTTLS}, opts)
+			res := probeOnce(t, nw, mail.Server{Protocol: mail.SMTP, Host: c.host, Port: 587, Security: mail.STARTTLS}, opts)
 			if res.Reachability != c.reach || !hasProblem(res, c.code) || res.Status != StatusFailed {
 				t.Errorf("reachability %q problems %v status %s, want %s and %s", res.Reachability, codes(res), res.Status, c.reach, c.code)
 			}
@@ -279,7 +279,7 @@ func TestProbeOwnDeadlineIsNotACancellation(t *testing.T) {
 	nw.DNSTimeout = 200 * time.Millisecond
 	opts := noLogin()
 	opts.Timeout = 3 * time.Second
-	res := probeOnce(t, nw, config.Server{Protocol: config.IMAP, Host: "mute-dns.example.it", Port: 993, Security: config.TLS}, opts)
+	res := probeOnce(t, nw, mail.Server{Protocol: mail.IMAP, Host: "mute-dns.example.it", Port: 993, Security: mail.TLS}, opts)
 	if res.Reachability != Unresolved || !hasProblem(res, "dns-timeout") {
 		t.Errorf("with a short DNS timeout: reachability %q problems %v", res.Reachability, codes(res))
 	}
@@ -295,7 +295,7 @@ func TestProbeTellsABrokenNameServerFromAMissingName(t *testing.T) {
 	lab.DNSFail("refused.example.it", labtest.Refused)
 	for _, host := range []string{"servfail.example.it", "refused.example.it"} {
 		t.Run(host, func(t *testing.T) {
-			res := probeOnce(t, nw, config.Server{Protocol: config.IMAP, Host: host, Port: 993, Security: config.TLS}, noLogin())
+			res := probeOnce(t, nw, mail.Server{Protocol: mail.IMAP, Host: host, Port: 993, Security: mail.TLS}, noLogin())
 			if res.Reachability != Unresolved || !hasProblem(res, "dns-failed") || hasProblem(res, "unresolved") || res.Status != StatusFailed {
 				t.Errorf("reachability %q problems %v status %s, want unresolved with dns-failed", res.Reachability, codes(res), res.Status)
 			}
@@ -304,7 +304,7 @@ func TestProbeTellsABrokenNameServerFromAMissingName(t *testing.T) {
 	t.Run("no name server listening", func(t *testing.T) {
 		dead := *nw
 		dead.DNSServers = []string{"127.0.0.1:9"} // discard port: nothing answers DNS there
-		res := probeOnce(t, &dead, config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 465, Security: config.TLS}, noLogin())
+		res := probeOnce(t, &dead, mail.Server{Protocol: mail.SMTP, Host: "smtp.example.it", Port: 465, Security: mail.TLS}, noLogin())
 		if res.Reachability != Unresolved || !(hasProblem(res, "dns-failed") || hasProblem(res, "dns-timeout")) {
 			t.Errorf("reachability %q problems %v, want a DNS failure, not a missing name", res.Reachability, codes(res))
 		}

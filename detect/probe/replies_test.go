@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // lineServer greets, then answers each command line whose first word
@@ -66,30 +66,30 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		proto  config.Protocol
+		proto  mail.Protocol
 		handle func(net.Conn)
 		pop    *mailserver.POP3
 		code   string
 	}{
-		{"imap authenticationfailed", config.IMAP, imapReply("%TAG% NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"), nil, "imap-authenticationfailed"},
-		{"imap unavailable", config.IMAP, imapReply("%TAG% NO [UNAVAILABLE] Backend down\r\n"), nil, "imap-unavailable"},
-		{"imap privacyrequired", config.IMAP, imapReply("%TAG% NO [PRIVACYREQUIRED] Use TLS\r\n"), nil, "imap-privacyrequired"},
-		{"imap alert", config.IMAP, imapReply("%TAG% NO [ALERT] Log in to the webmail to unlock your account\r\n"), nil, "imap-alert"},
-		{"imap plain no", config.IMAP, imapReply("%TAG% NO Password " + testPassword + " is wrong\r\n"), nil, "login-failed"},
-		{"smtp 535", config.SMTP, smtpReply("535 5.7.8 Username and Password not accepted\r\n"), nil, "smtp-535"},
-		{"smtp 534 app password", config.SMTP, smtpReply("534 5.7.9 Application-specific password required\r\n"), nil, "smtp-534"},
-		{"smtp 454", config.SMTP, smtpReply("454 4.7.0 Temporary authentication failure\r\n"), nil, "smtp-454"},
-		{"smtp 530", config.SMTP, smtpReply("530 5.7.0 Must issue a STARTTLS command first\r\n"), nil, "smtp-530"},
-		{"pop3 in-use", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [IN-USE] Mailbox locked"}, "pop3-in-use"},
-		{"pop3 sys/temp", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [SYS/TEMP] Try later"}, "pop3-sys-temp"},
-		{"pop3 auth echoing the password", config.POP3, nil, &mailserver.POP3{PassReply: "-ERR [AUTH] bad password " + testPassword}, "pop3-auth"},
+		{"imap authenticationfailed", mail.IMAP, imapReply("%TAG% NO [AUTHENTICATIONFAILED] Invalid credentials\r\n"), nil, "imap-authenticationfailed"},
+		{"imap unavailable", mail.IMAP, imapReply("%TAG% NO [UNAVAILABLE] Backend down\r\n"), nil, "imap-unavailable"},
+		{"imap privacyrequired", mail.IMAP, imapReply("%TAG% NO [PRIVACYREQUIRED] Use TLS\r\n"), nil, "imap-privacyrequired"},
+		{"imap alert", mail.IMAP, imapReply("%TAG% NO [ALERT] Log in to the webmail to unlock your account\r\n"), nil, "imap-alert"},
+		{"imap plain no", mail.IMAP, imapReply("%TAG% NO Password " + testPassword + " is wrong\r\n"), nil, "login-failed"},
+		{"smtp 535", mail.SMTP, smtpReply("535 5.7.8 Username and Password not accepted\r\n"), nil, "smtp-535"},
+		{"smtp 534 app password", mail.SMTP, smtpReply("534 5.7.9 Application-specific password required\r\n"), nil, "smtp-534"},
+		{"smtp 454", mail.SMTP, smtpReply("454 4.7.0 Temporary authentication failure\r\n"), nil, "smtp-454"},
+		{"smtp 530", mail.SMTP, smtpReply("530 5.7.0 Must issue a STARTTLS command first\r\n"), nil, "smtp-530"},
+		{"pop3 in-use", mail.POP3, nil, &mailserver.POP3{PassReply: "-ERR [IN-USE] Mailbox locked"}, "pop3-in-use"},
+		{"pop3 sys/temp", mail.POP3, nil, &mailserver.POP3{PassReply: "-ERR [SYS/TEMP] Try later"}, "pop3-sys-temp"},
+		{"pop3 auth echoing the password", mail.POP3, nil, &mailserver.POP3{PassReply: "-ERR [AUTH] bad password " + testPassword}, "pop3-auth"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			host := "refuse" + string(rune('a'+i)) + ".example.it"
-			port := map[config.Protocol]int{config.IMAP: 143, config.SMTP: 587, config.POP3: 110}[c.proto]
+			port := map[mail.Protocol]int{mail.IMAP: 143, mail.SMTP: 587, mail.POP3: 110}[c.proto]
 			if c.pop != nil {
-				startPOP3(t, lab, host, port, config.Plain, lab.Cert(host), c.pop)
+				startPOP3(t, lab, host, port, mail.Plain, lab.Cert(host), c.pop)
 			} else {
 				startRaw(t, lab, host, port, c.handle)
 			}
@@ -97,7 +97,7 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 			// scripts simple; TLS paths are covered elsewhere.
 			opts := withLogin()
 			opts.AllowPlaintext = true
-			res := probeOnce(t, lab.Network(), config.Server{Protocol: c.proto, Host: host, Port: port, Security: config.Plain}, opts)
+			res := probeOnce(t, lab.Network(), mail.Server{Protocol: c.proto, Host: host, Port: port, Security: mail.Plain}, opts)
 			if res.Login != LoginFailed || !hasProblem(res, c.code) || res.Status != StatusFailed {
 				t.Fatalf("login %s problems %v status %s\n%s", res.Login, codes(res), res.Status, transcriptText(res))
 			}
@@ -110,8 +110,8 @@ func TestProbeMapsLoginRefusalsToProblems(t *testing.T) {
 
 func TestSummaryIsLocalized(t *testing.T) {
 	lab := labtest.New(t)
-	startIMAP(t, lab, "imap.example.it", 993, config.TLS, lab.Cert("imap.example.it"), nil)
-	ep := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS}
+	startIMAP(t, lab, "imap.example.it", 993, mail.TLS, lab.Cert("imap.example.it"), nil)
+	ep := mail.Server{Protocol: mail.IMAP, Host: "imap.example.it", Port: 993, Security: mail.TLS}
 	for lang, want := range map[string]string{
 		"en": "TLS 1.3 · certificate OK · PLAIN · login OK",
 		"it": "TLS 1.3 · certificato valido · PLAIN · accesso riuscito",
@@ -120,7 +120,7 @@ func TestSummaryIsLocalized(t *testing.T) {
 			t.Errorf("%s summary %q, want %q", lang, got, want)
 		}
 	}
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.it", Port: 143, Security: mail.STARTTLS}, noLogin())
 	if got := res.SummaryIn(i18n.For("it")); got != "connessione rifiutata" {
 		t.Errorf("refused summary %q", got)
 	}
@@ -138,7 +138,7 @@ func TestProbeDoesNotWaitForASlowGoodbye(t *testing.T) {
 	opts := noLogin()
 	opts.Timeout = 8 * time.Second
 	start := time.Now()
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.SMTP, Host: "mute.example.it", Port: 465, Security: config.TLS}, opts)
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.SMTP, Host: "mute.example.it", Port: 465, Security: mail.TLS}, opts)
 	if res.Status != StatusOK {
 		t.Errorf("status %s problems %v", res.Status, codes(res))
 	}
@@ -153,7 +153,7 @@ func TestProbeShowsAnIMAPAlertInTheGreeting(t *testing.T) {
 		"CAPABILITY": "* CAPABILITY IMAP4rev1 LOGINDISABLED\r\n%TAG% OK done\r\n",
 		"LOGOUT":     "* BYE bye\r\n%TAG% OK bye\r\n",
 	}, "%TAG% BAD what\r\n"))
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "alert.example.it", Port: 143, Security: config.STARTTLS}, noLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "alert.example.it", Port: 143, Security: mail.STARTTLS}, noLogin())
 	var alert string
 	for _, p := range res.Problems {
 		if p.Code == "imap-alert" {
@@ -214,7 +214,7 @@ func TestProbeUsesAuthenticatePlainWhenIMAPLoginIsDisabled(t *testing.T) {
 			}
 		}
 	})
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "sasl.example.it", Port: 993, Security: config.TLS}, withLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "sasl.example.it", Port: 993, Security: mail.TLS}, withLogin())
 	if res.Login != LoginOK || res.Status != StatusOK {
 		t.Fatalf("login %s status %s problems %v\n%s", res.Login, res.Status, codes(res), transcriptText(res))
 	}
@@ -234,9 +234,9 @@ func TestProbeUsesAuthenticatePlainWhenIMAPLoginIsDisabled(t *testing.T) {
 // SASL response is redacted in the transcript.
 func TestProbeUsesPOP3AuthPlainWhenUSERIsNotOffered(t *testing.T) {
 	lab := labtest.New(t)
-	srv := startPOP3(t, lab, "sasl-pop.example.it", 995, config.TLS, lab.Cert("sasl-pop.example.it"),
+	srv := startPOP3(t, lab, "sasl-pop.example.it", 995, mail.TLS, lab.Cert("sasl-pop.example.it"),
 		&mailserver.POP3{Capa: []string{"SASL PLAIN", "UIDL"}, NoUser: true})
-	ep := config.Server{Protocol: config.POP3, Host: "sasl-pop.example.it", Port: 995, Security: config.TLS}
+	ep := mail.Server{Protocol: mail.POP3, Host: "sasl-pop.example.it", Port: 995, Security: mail.TLS}
 	res := probeOnce(t, lab.Network(), ep, withLogin())
 	if res.Login != LoginOK || res.Status != StatusOK {
 		t.Fatalf("login %s status %s problems %v\n%s", res.Login, res.Status, codes(res), transcriptText(res))

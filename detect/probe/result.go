@@ -9,7 +9,7 @@ package probe
 import (
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -106,8 +106,8 @@ type Line struct {
 // Result is a snapshot of one endpoint's probe. Probes publish a copy at
 // every phase change (Update events); front ends find the row by ID.
 type Result struct {
-	ID       string        `json:"id"` // Endpoint.Key()
-	Endpoint config.Server `json:"-"`
+	ID       string      `json:"id"` // Endpoint.Key()
+	Endpoint mail.Server `json:"-"`
 	// Sources that proposed this exact endpoint; empty when the endpoint
 	// was added because Postino probes every standard port of a host.
 	Sources []string `json:"sources"`

@@ -9,9 +9,9 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // The account every test server knows. The password is a sentinel:
@@ -25,13 +25,13 @@ func serverTLS(cert tls.Certificate) *tls.Config {
 	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
-// tlsMode is the lab server's way of offering sec (config.Plain: no
+// tlsMode is the lab server's way of offering sec (mail.Plain: no
 // STARTTLS offered at all).
-func tlsMode(sec config.Security) mailserver.TLSMode {
+func tlsMode(sec mail.Security) mailserver.TLSMode {
 	switch sec {
-	case config.TLS:
+	case mail.TLS:
 		return mailserver.Implicit
-	case config.STARTTLS:
+	case mail.STARTTLS:
 		return mailserver.StartTLS
 	}
 	return mailserver.NoTLS
@@ -49,10 +49,10 @@ func submission(mechs []string) *mailserver.Submission {
 }
 
 // startSMTP runs the lab's submission server for host:port with implicit
-// TLS, STARTTLS or no TLS at all (sec == config.Plain: STARTTLS not
+// TLS, STARTTLS or no TLS at all (sec == mail.Plain: STARTTLS not
 // offered). AUTH is offered before TLS too, so a missing STARTTLS still
 // offers it: the probe must hold back on its own.
-func startSMTP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, be *mailserver.Submission) {
+func startSMTP(t *testing.T, lab *labtest.Lab, host string, port int, sec mail.Security, cert tls.Certificate, be *mailserver.Submission) {
 	t.Helper()
 	mailserver.ServeSMTPWith(t, lab.Listen(host, port), be, mailserver.SMTPOptions{
 		Domain: host, Cert: cert, TLS: tlsMode(sec), InsecureAuth: true, MaxMessageBytes: 25 << 20,
@@ -61,9 +61,9 @@ func startSMTP(t *testing.T, lab *labtest.Lab, host string, port int, sec config
 
 // startIMAP runs the lab's IMAP server for host:port (IMAP4rev1 unless
 // caps say otherwise) and returns its login log. With sec ==
-// config.Plain the server offers no STARTTLS and accepts LOGIN in the
+// mail.Plain the server offers no STARTTLS and accepts LOGIN in the
 // clear.
-func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, caps imap.CapSet) *mailserver.Logins {
+func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec mail.Security, cert tls.Certificate, caps imap.CapSet) *mailserver.Logins {
 	t.Helper()
 	if caps == nil {
 		caps = imap.CapSet{imap.CapIMAP4rev1: {}}
@@ -77,7 +77,7 @@ func startIMAP(t *testing.T, lab *labtest.Lab, host string, port int, sec config
 
 // startPOP3 runs the lab's POP3 server s (a default one when nil) for
 // host:port with the test account.
-func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config.Security, cert tls.Certificate, s *mailserver.POP3) *mailserver.POP3 {
+func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec mail.Security, cert tls.Certificate, s *mailserver.POP3) *mailserver.POP3 {
 	t.Helper()
 	if s == nil {
 		s = &mailserver.POP3{}
@@ -89,9 +89,9 @@ func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec config
 		s.Capa = []string{"USER", "UIDL", "TOP"}
 	}
 	switch sec {
-	case config.TLS:
+	case mail.TLS:
 		s.TLSConfig, s.ImplicitTLS = serverTLS(cert), true
-	case config.STARTTLS:
+	case mail.STARTTLS:
 		s.TLSConfig = serverTLS(cert)
 	}
 	return mailserver.ServePOP3(t, lab.Listen(host, port), s)

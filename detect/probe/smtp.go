@@ -11,8 +11,8 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/wire"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -90,7 +90,7 @@ func (d *smtpDialect) keepPlainCapabilities() { d.r.smtpCapabilities(d.ext) }
 func (d *smtpDialect) continuePlain() bool { return d.r.nothingUnasked(d.br) }
 
 func (d *smtpDialect) capabilities() bool {
-	if d.r.ep.Security == config.TLS {
+	if d.r.ep.Security == mail.TLS {
 		// Replies the server sent along with its greeting.
 		d.replay += buffered(d.br)
 	}

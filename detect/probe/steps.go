@@ -3,7 +3,7 @@ package probe
 import (
 	"bufio"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // dialect is what one protocol says at each step of a probe. The steps
@@ -47,7 +47,7 @@ func (r *run) drive(d dialect) {
 	if !d.greet() {
 		return
 	}
-	if r.ep.Security != config.TLS {
+	if r.ep.Security != mail.TLS {
 		r.setPhase(PhaseCapabilities)
 		offered, known, ok := d.plainCapabilities()
 		if !ok {
@@ -58,7 +58,7 @@ func (r *run) drive(d dialect) {
 		}
 		// A server that cannot list its capabilities may still know
 		// STARTTLS: try it, as mail clients do.
-		if r.ep.Security == config.STARTTLS && (offered || !known) && !d.startTLS() {
+		if r.ep.Security == mail.STARTTLS && (offered || !known) && !d.startTLS() {
 			return
 		}
 		if !r.encrypted {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -29,7 +29,7 @@ func (res Result) SummaryIn(l i18n.Localizer) string {
 		return shortReason(failures, l)
 	}
 	if res.TLS != nil {
-		if res.Endpoint.Security == config.STARTTLS {
+		if res.Endpoint.Security == mail.STARTTLS {
 			parts = append(parts, l.T("probe.summary.starttls", map[string]any{"Version": res.TLS.Version}))
 		} else {
 			parts = append(parts, res.TLS.Version)

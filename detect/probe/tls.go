@@ -7,9 +7,9 @@ import (
 	"net"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -29,7 +29,7 @@ func (r *run) tlsConfig() *tls.Config {
 // (RFC 8314 §3) the TLS session, otherwise the TCP connection. It is nil
 // when the handshake failed; the failure is already recorded.
 func (r *run) session() net.Conn {
-	if r.ep.Security != config.TLS {
+	if r.ep.Security != mail.TLS {
 		return r.raw
 	}
 	if tc := r.handshake(r.raw); tc != nil {
@@ -114,7 +114,7 @@ func (r *run) verify(chain []*x509.Certificate, now time.Time) []problem.Problem
 
 // handshakeFailed records a failed handshake (mailerr.Classify).
 func (r *run) handshakeFailed(err error) {
-	r.failed(&mailerr.HandshakeError{Err: err, StartTLS: r.ep.Security == config.STARTTLS}, false)
+	r.failed(&mailerr.HandshakeError{Err: err, StartTLS: r.ep.Security == mail.STARTTLS}, false)
 }
 
 func (r *run) dataWith(k string, v any) map[string]any {

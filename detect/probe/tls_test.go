@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -49,19 +49,19 @@ func TestProbeExplainsBadCertificatesAndWithholdsThePassword(t *testing.T) {
 			cert := lab.CertWith(c.cert)
 			// Rotate the protocols so each one's TLS path is exercised.
 			var log *mailserver.Logins
-			var ep config.Server
+			var ep mail.Server
 			switch i % 3 {
 			case 0:
-				log = startIMAP(t, lab, host, 993, config.TLS, cert, nil)
-				ep = config.Server{Protocol: config.IMAP, Host: host, Port: 993, Security: config.TLS}
+				log = startIMAP(t, lab, host, 993, mail.TLS, cert, nil)
+				ep = mail.Server{Protocol: mail.IMAP, Host: host, Port: 993, Security: mail.TLS}
 			case 1:
 				be := submission(nil)
-				startSMTP(t, lab, host, 587, config.STARTTLS, cert, be)
+				startSMTP(t, lab, host, 587, mail.STARTTLS, cert, be)
 				log = be.Logins()
-				ep = config.Server{Protocol: config.SMTP, Host: host, Port: 587, Security: config.STARTTLS}
+				ep = mail.Server{Protocol: mail.SMTP, Host: host, Port: 587, Security: mail.STARTTLS}
 			case 2:
-				log = startPOP3(t, lab, host, 995, config.TLS, cert, nil).Logins
-				ep = config.Server{Protocol: config.POP3, Host: host, Port: 995, Security: config.TLS}
+				log = startPOP3(t, lab, host, 995, mail.TLS, cert, nil).Logins
+				ep = mail.Server{Protocol: mail.POP3, Host: host, Port: 995, Security: mail.TLS}
 			}
 			res := probeOnce(t, nw, ep, withLogin())
 			if res.TLS == nil || res.TLS.Verified {
@@ -112,7 +112,7 @@ func TestProbeWarnsAboutOldTLS(t *testing.T) {
 	cert := lab.Cert("old.example.it")
 	ln := lab.Listen("old.example.it", 993)
 	startIMAPOn(t, tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}))
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "old.example.it", Port: 993, Security: config.TLS}, withLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "old.example.it", Port: 993, Security: mail.TLS}, withLogin())
 	// The server is reported as working with a warning, but no password
 	// goes over TLS older than 1.2 (RFC 8996), even when allowed to skip
 	// certificate checks.
@@ -137,7 +137,7 @@ func TestProbeReportsNoCommonTLSVersion(t *testing.T) {
 		c.Write([]byte{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46}) // fatal protocol_version
 		drain(c)
 	})
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.POP3, Host: "ancient.example.it", Port: 995, Security: config.TLS}, noLogin())
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.POP3, Host: "ancient.example.it", Port: 995, Security: mail.TLS}, noLogin())
 	if !hasProblem(res, "no-common-tls") || res.Status != StatusFailed {
 		t.Fatalf("problems %v status %s", codes(res), res.Status)
 	}
@@ -145,8 +145,8 @@ func TestProbeReportsNoCommonTLSVersion(t *testing.T) {
 
 func TestProbeRecognisesPlaintextServiceOnTLSPort(t *testing.T) {
 	lab := labtest.New(t)
-	startIMAP(t, lab, "plain.example.it", 993, config.Plain, tls.Certificate{}, nil)
-	res := probeOnce(t, lab.Network(), config.Server{Protocol: config.IMAP, Host: "plain.example.it", Port: 993, Security: config.TLS}, noLogin())
+	startIMAP(t, lab, "plain.example.it", 993, mail.Plain, tls.Certificate{}, nil)
+	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "plain.example.it", Port: 993, Security: mail.TLS}, noLogin())
 	if !hasProblem(res, "not-this-protocol") || res.Status != StatusFailed {
 		t.Fatalf("problems %v status %s", codes(res), res.Status)
 	}
@@ -223,7 +223,7 @@ func TestVerifyJudgesTheChainAtTheRightMoment(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			pool, chain := testChain(t, c.interFrom, c.interTo, c.leafFrom, c.leafTo)
-			r := &run{nw: &network.Network{RootCAs: pool}, ep: config.Server{Protocol: config.IMAP, Host: "mail.example.it", Port: 993, Security: config.TLS}}
+			r := &run{nw: &network.Network{RootCAs: pool}, ep: mail.Server{Protocol: mail.IMAP, Host: "mail.example.it", Port: 993, Security: mail.TLS}}
 			var got []string
 			for _, p := range r.verify(chain, now) {
 				got = append(got, p.Code)

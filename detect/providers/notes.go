@@ -2,11 +2,11 @@ package providers
 
 import (
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Note codes. Each is stable and names the translation key "note.<code>"
-// in the providers area, so a front end shows any config.Note with
+// in the providers area, so a front end shows any mail.Note with
 // NoteTextIn. The autoconfig parser uses the same vocabulary for what it
 // reads from <enable>, <instruction> and <restriction>.
 const (
@@ -62,6 +62,6 @@ var NoteCodes = []string{
 // "it"; "" = the interface language, for the window). The provider's
 // own words (n.Text) and link (n.URL) are available to the message as
 // {{.Text}} and {{.URL}}; front ends show the URL as a link.
-func NoteTextIn(lang string, n config.Note) string {
+func NoteTextIn(lang string, n mail.Note) string {
 	return i18n.For(lang).T("note."+n.Code, map[string]any{"Text": n.Text, "URL": n.URL})
 }

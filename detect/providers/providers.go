@@ -13,12 +13,12 @@ package providers
 import (
 	"strings"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // Entry is one provider.
 type Entry struct {
-	config.Provider
+	mail.Provider
 	// MXDomains are the domains of MX hosts that identify this provider:
 	// an MX host equal to one of them, or inside one of them, matches
 	// (google.com matches aspmx.l.google.com).
@@ -93,19 +93,19 @@ func (e Entry) clone() Entry {
 	c.Domains = append([]string(nil), e.Domains...)
 	c.MXDomains = append([]string(nil), e.MXDomains...)
 	c.Documentation = append([]string(nil), e.Documentation...)
-	c.Notes = append([]config.Note(nil), e.Notes...)
+	c.Notes = append([]mail.Note(nil), e.Notes...)
 	c.Incoming = cloneServers(e.Incoming)
 	c.Outgoing = cloneServers(e.Outgoing)
 	return c
 }
 
-func cloneServers(list []config.Server) []config.Server {
+func cloneServers(list []mail.Server) []mail.Server {
 	if list == nil {
 		return nil
 	}
-	out := make([]config.Server, len(list))
+	out := make([]mail.Server, len(list))
 	for i, s := range list {
-		s.Auth = append([]config.Auth(nil), s.Auth...)
+		s.Auth = append([]mail.Auth(nil), s.Auth...)
 		out[i] = s
 	}
 	return out

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 var hostPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
@@ -59,11 +59,11 @@ func TestEveryEntryIsWellFormed(t *testing.T) {
 			seenMX[m] = e.ID
 		}
 		keys := map[string]bool{}
-		for _, s := range append(append([]config.Server{}, e.Incoming...), e.Outgoing...) {
+		for _, s := range append(append([]mail.Server{}, e.Incoming...), e.Outgoing...) {
 			if !s.Protocol.Valid() || !s.Security.Valid() {
 				t.Errorf("%s: %v has an unknown protocol or security", e.ID, s)
 			}
-			if s.Security == config.Plain {
+			if s.Security == mail.Plain {
 				t.Errorf("%s: %v is unencrypted; the table lists only protected endpoints", e.ID, s)
 			}
 			if s.Port < 1 || s.Port > 65535 {
@@ -86,7 +86,7 @@ func TestEveryEntryIsWellFormed(t *testing.T) {
 			}
 		}
 		for _, s := range e.Outgoing {
-			if s.Protocol != config.SMTP {
+			if s.Protocol != mail.SMTP {
 				t.Errorf("%s: %v listed as outgoing", e.ID, s)
 			}
 		}
@@ -115,7 +115,7 @@ func checkHTTPS(t *testing.T, id, raw string) {
 	}
 }
 
-func hasNote(notes []config.Note, code string) bool {
+func hasNote(notes []mail.Note, code string) bool {
 	for _, n := range notes {
 		if n.Code == code {
 			return true
@@ -165,7 +165,7 @@ func TestSeedProvidersArePresentWithTheirServers(t *testing.T) {
 			continue
 		}
 		have := map[string]bool{}
-		for _, s := range append(append([]config.Server{}, e.Incoming...), e.Outgoing...) {
+		for _, s := range append(append([]mail.Server{}, e.Incoming...), e.Outgoing...) {
 			have[s.String()] = true
 		}
 		for _, w := range c.want {
@@ -232,11 +232,11 @@ func TestLookupByMXRecognisesHostingCustomers(t *testing.T) {
 func TestLookupReturnsCopiesThatCannotChangeTheTable(t *testing.T) {
 	e, _ := Lookup("gmail.com")
 	e.Incoming[0].Host = "evil.example"
-	e.Incoming[0].Auth[0] = config.AuthNone
+	e.Incoming[0].Auth[0] = mail.AuthNone
 	e.Domains[0] = "evil.example"
 	e.Notes = nil
 	again, _ := Lookup("gmail.com")
-	if again.Incoming[0].Host != "imap.gmail.com" || again.Incoming[0].Auth[0] != config.AuthOAuth2 || again.Domains[0] != "gmail.com" || len(again.Notes) == 0 {
+	if again.Incoming[0].Host != "imap.gmail.com" || again.Incoming[0].Auth[0] != mail.AuthOAuth2 || again.Domains[0] != "gmail.com" || len(again.Notes) == 0 {
 		t.Errorf("the table was changed through a returned entry: %+v", again)
 	}
 	all := All()
@@ -251,9 +251,9 @@ func TestOAuthOnlyProvidersNeverOfferPasswords(t *testing.T) {
 		if !hasNote(e.Notes, NoteOAuthOnly) {
 			continue
 		}
-		for _, s := range append(append([]config.Server{}, e.Incoming...), e.Outgoing...) {
+		for _, s := range append(append([]mail.Server{}, e.Incoming...), e.Outgoing...) {
 			for _, a := range s.Auth {
-				if a != config.AuthOAuth2 {
+				if a != mail.AuthOAuth2 {
 					t.Errorf("%s: %v offers %s despite the oauth-only note", e.ID, s, a)
 				}
 			}

@@ -1,6 +1,6 @@
 package providers
 
-import "github.com/postino-mail/postino/detect/config"
+import "github.com/postino-mail/postino/detect/mail"
 
 // verified is the date the table's facts were last checked against the
 // providers' help pages and the ISPDB files.
@@ -20,41 +20,41 @@ func concat(lists ...[]Entry) []Entry {
 
 // Authentication sets used by many providers.
 var (
-	password      = []config.Auth{config.AuthPasswordCleartext}
-	passwordCRAM  = []config.Auth{config.AuthPasswordEncrypted, config.AuthPasswordCleartext}
-	oauthPassword = []config.Auth{config.AuthOAuth2, config.AuthPasswordCleartext}
-	oauthOnly     = []config.Auth{config.AuthOAuth2}
+	password      = []mail.Auth{mail.AuthPasswordCleartext}
+	passwordCRAM  = []mail.Auth{mail.AuthPasswordEncrypted, mail.AuthPasswordCleartext}
+	oauthPassword = []mail.Auth{mail.AuthOAuth2, mail.AuthPasswordCleartext}
+	oauthOnly     = []mail.Auth{mail.AuthOAuth2}
 )
 
 // server builds one endpoint whose login is the whole address, the form
 // nearly every provider uses.
-func server(p config.Protocol, host string, port int, sec config.Security, auth []config.Auth) config.Server {
-	return config.Server{
+func server(p mail.Protocol, host string, port int, sec mail.Security, auth []mail.Auth) mail.Server {
+	return mail.Server{
 		Protocol: p, Host: host, Port: port, Security: sec,
-		Username: config.PlaceholderAddress,
-		Auth:     append([]config.Auth(nil), auth...),
+		Username: mail.PlaceholderAddress,
+		Auth:     append([]mail.Auth(nil), auth...),
 	}
 }
 
-func imapTLS(host string, auth []config.Auth) config.Server {
-	return server(config.IMAP, host, 993, config.TLS, auth)
+func imapTLS(host string, auth []mail.Auth) mail.Server {
+	return server(mail.IMAP, host, 993, mail.TLS, auth)
 }
-func imapSTARTTLS(host string, auth []config.Auth) config.Server {
-	return server(config.IMAP, host, 143, config.STARTTLS, auth)
+func imapSTARTTLS(host string, auth []mail.Auth) mail.Server {
+	return server(mail.IMAP, host, 143, mail.STARTTLS, auth)
 }
-func pop3TLS(host string, auth []config.Auth) config.Server {
-	return server(config.POP3, host, 995, config.TLS, auth)
+func pop3TLS(host string, auth []mail.Auth) mail.Server {
+	return server(mail.POP3, host, 995, mail.TLS, auth)
 }
-func pop3STARTTLS(host string, auth []config.Auth) config.Server {
-	return server(config.POP3, host, 110, config.STARTTLS, auth)
+func pop3STARTTLS(host string, auth []mail.Auth) mail.Server {
+	return server(mail.POP3, host, 110, mail.STARTTLS, auth)
 }
-func smtpTLS(host string, auth []config.Auth) config.Server {
-	return server(config.SMTP, host, 465, config.TLS, auth)
+func smtpTLS(host string, auth []mail.Auth) mail.Server {
+	return server(mail.SMTP, host, 465, mail.TLS, auth)
 }
-func smtpSubmission(host string, auth []config.Auth) config.Server {
-	return server(config.SMTP, host, 587, config.STARTTLS, auth)
+func smtpSubmission(host string, auth []mail.Auth) mail.Server {
+	return server(mail.SMTP, host, 587, mail.STARTTLS, auth)
 }
 
-func servers(s ...config.Server) []config.Server { return s }
+func servers(s ...mail.Server) []mail.Server { return s }
 
-func note(code, url string) config.Note { return config.Note{Code: code, URL: url} }
+func note(code, url string) mail.Note { return mail.Note{Code: code, URL: url} }

@@ -1,6 +1,6 @@
 package providers
 
-import "github.com/postino-mail/postino/detect/config"
+import "github.com/postino-mail/postino/detect/mail"
 
 // Documentation pages used by more than one entry.
 const (
@@ -14,13 +14,13 @@ const (
 
 // googleServers are the same for Gmail and Google Workspace. Google
 // prefers OAuth2; a password works only as an app password.
-func googleServers() ([]config.Server, []config.Server) {
+func googleServers() ([]mail.Server, []mail.Server) {
 	return servers(imapTLS("imap.gmail.com", oauthPassword), pop3TLS("pop.gmail.com", oauthPassword)),
 		servers(smtpTLS("smtp.gmail.com", oauthPassword), smtpSubmission("smtp.gmail.com", oauthPassword))
 }
 
-func googleNotes() []config.Note {
-	return []config.Note{
+func googleNotes() []mail.Note {
+	return []mail.Note{
 		note(NoteOAuthPreferred, googleIMAPHelp),
 		note(NoteAppPassword, googleAppPassword),
 		note(NoteEnablePOP, "https://support.google.com/mail/answer/7104828"),
@@ -30,7 +30,7 @@ func googleNotes() []config.Note {
 func gmail() Entry {
 	in, out := googleServers()
 	return Entry{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "gmail.com", DisplayName: "Gmail", ShortName: "Gmail",
 			Domains: []string{"gmail.com", "googlemail.com"}, Incoming: in, Outgoing: out,
 			Documentation: []string{googleIMAPHelp},
@@ -46,7 +46,7 @@ var international = []Entry{
 	{
 		// Microsoft turned off password sign-in for Outlook.com in mail
 		// programs; only OAuth2 ("modern authentication") works.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "outlook.com", DisplayName: "Outlook.com (Microsoft)", ShortName: "Outlook",
 			Domains: []string{
 				"outlook.com", "outlook.it", "hotmail.com", "hotmail.it", "live.com", "live.it", "msn.com",
@@ -56,13 +56,13 @@ var international = []Entry{
 			Incoming:      servers(imapTLS("outlook.office365.com", oauthOnly), pop3TLS("outlook.office365.com", oauthOnly)),
 			Outgoing:      servers(smtpSubmission("smtp-mail.outlook.com", oauthOnly)),
 			Documentation: []string{outlookComHelp},
-			Notes:         []config.Note{note(NoteOAuthOnly, outlookComHelp)},
+			Notes:         []mail.Note{note(NoteOAuthOnly, outlookComHelp)},
 		},
 		MXDomains:    []string{"olc.protection.outlook.com"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "yahoo.com", DisplayName: "Yahoo Mail", ShortName: "Yahoo",
 			Domains: []string{
 				"yahoo.com", "yahoo.it", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.de",
@@ -74,19 +74,19 @@ var international = []Entry{
 				"https://help.yahoo.com/kb/new-mail-for-desktop/imap-server-settings-yahoo-mail-sln4075.html",
 				"https://help.yahoo.com/kb/generate-manage-third-party-passwords-sln15241.html",
 			},
-			Notes: []config.Note{note(NoteAppPassword, "https://help.yahoo.com/kb/generate-manage-third-party-passwords-sln15241.html")},
+			Notes: []mail.Note{note(NoteAppPassword, "https://help.yahoo.com/kb/generate-manage-third-party-passwords-sln15241.html")},
 		},
 		MXDomains:    []string{"am0.yahoodns.net"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "aol.com", DisplayName: "AOL Mail", ShortName: "AOL",
 			Domains:       []string{"aol.com", "aol.it", "aim.com", "aol.de", "aol.fr", "aol.co.uk", "netscape.net", "cs.com"},
 			Incoming:      servers(imapTLS("imap.aol.com", oauthPassword), pop3TLS("pop.aol.com", oauthPassword)),
 			Outgoing:      servers(smtpTLS("smtp.aol.com", oauthPassword)),
 			Documentation: []string{"https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail"},
-			Notes:         []config.Note{note(NoteAppPassword, "https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail")},
+			Notes:         []mail.Note{note(NoteAppPassword, "https://help.aol.com/articles/how-do-i-use-other-email-applications-to-send-and-receive-my-aol-mail")},
 		},
 		MXDomains:    []string{"gm0.yahoodns.net"},
 		LastVerified: verified,
@@ -94,22 +94,22 @@ var international = []Entry{
 	{
 		// Apple's IMAP login is the name before the @ (the ISPDB and
 		// Apple's page agree); SMTP takes the whole address.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "icloud.com", DisplayName: "iCloud Mail", ShortName: "iCloud",
 			Domains: []string{"icloud.com", "me.com", "mac.com"},
-			Incoming: servers(config.Server{
-				Protocol: config.IMAP, Host: "imap.mail.me.com", Port: 993, Security: config.TLS,
-				Username: config.PlaceholderLocalPart, Auth: []config.Auth{config.AuthPasswordCleartext},
+			Incoming: servers(mail.Server{
+				Protocol: mail.IMAP, Host: "imap.mail.me.com", Port: 993, Security: mail.TLS,
+				Username: mail.PlaceholderLocalPart, Auth: []mail.Auth{mail.AuthPasswordCleartext},
 			}),
 			Outgoing:      servers(smtpSubmission("smtp.mail.me.com", password)),
 			Documentation: []string{"https://support.apple.com/en-us/102525"},
-			Notes:         []config.Note{note(NoteAppPassword, "https://support.apple.com/en-us/102654")},
+			Notes:         []mail.Note{note(NoteAppPassword, "https://support.apple.com/en-us/102654")},
 		},
 		MXDomains:    []string{"mail.icloud.com"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "gmx.net", DisplayName: "GMX Freemail", ShortName: "GMX",
 			Domains: []string{"gmx.net", "gmx.de", "gmx.at", "gmx.ch", "gmx.eu"},
 			Incoming: servers(
@@ -118,13 +118,13 @@ var international = []Entry{
 			),
 			Outgoing:      servers(smtpTLS("mail.gmx.net", password), smtpSubmission("mail.gmx.net", password)),
 			Documentation: []string{"https://hilfe.gmx.net/pop-imap/imap/imap-serverdaten.html"},
-			Notes:         []config.Note{note(NoteEnableIMAP, "https://hilfe.gmx.net/pop-imap/einschalten.html")},
+			Notes:         []mail.Note{note(NoteEnableIMAP, "https://hilfe.gmx.net/pop-imap/einschalten.html")},
 		},
 		MXDomains:    []string{"gmx.net"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "gmx.com", DisplayName: "GMX Mail", ShortName: "GMX",
 			Domains: []string{"gmx.com", "gmx.us", "gmx.co.uk", "gmx.it", "gmx.fr", "gmx.es", "gmx.ca"},
 			Incoming: servers(
@@ -132,13 +132,13 @@ var international = []Entry{
 				pop3TLS("pop.gmx.com", password), pop3STARTTLS("pop.gmx.com", password),
 			),
 			Outgoing: servers(smtpTLS("mail.gmx.com", password), smtpSubmission("mail.gmx.com", password)),
-			Notes:    []config.Note{note(NoteEnableIMAP, "")},
+			Notes:    []mail.Note{note(NoteEnableIMAP, "")},
 		},
 		MXDomains:    []string{"gmx.com"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "web.de", DisplayName: "WEB.DE FreeMail", ShortName: "WEB.DE",
 			Domains: []string{"web.de"},
 			Incoming: servers(
@@ -147,7 +147,7 @@ var international = []Entry{
 			),
 			Outgoing:      servers(smtpTLS("smtp.web.de", password), smtpSubmission("smtp.web.de", password)),
 			Documentation: []string{"https://hilfe.web.de/pop-imap/imap/imap-serverdaten.html"},
-			Notes:         []config.Note{note(NoteEnableIMAP, "https://hilfe.web.de/pop-imap/einschalten.html")},
+			Notes:         []mail.Note{note(NoteEnableIMAP, "https://hilfe.web.de/pop-imap/einschalten.html")},
 		},
 		MXDomains:    []string{"web.de"},
 		LastVerified: verified,
@@ -155,13 +155,13 @@ var international = []Entry{
 	{
 		// Fastmail asks mail programs for an app password; its customer
 		// domains point their MX at messagingengine.com.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "fastmail.com", DisplayName: "Fastmail", ShortName: "Fastmail",
 			Domains:       []string{"fastmail.com", "fastmail.fm", "messagingengine.com"},
 			Incoming:      servers(imapTLS("imap.fastmail.com", password), pop3TLS("pop.fastmail.com", password)),
 			Outgoing:      servers(smtpTLS("smtp.fastmail.com", password), smtpSubmission("smtp.fastmail.com", password)),
 			Documentation: []string{"https://www.fastmail.help/hc/en-us/articles/1500000278342-Server-names-and-ports"},
-			Notes:         []config.Note{note(NoteAppPassword, "https://www.fastmail.help/hc/en-us/articles/360058752854-App-passwords")},
+			Notes:         []mail.Note{note(NoteAppPassword, "https://www.fastmail.help/hc/en-us/articles/360058752854-App-passwords")},
 		},
 		MXDomains:    []string{"messagingengine.com"},
 		LastVerified: verified,
@@ -170,7 +170,7 @@ var international = []Entry{
 		// Zoho keeps accounts in regional data centres with their own
 		// host names; organisation (custom domain) accounts use the
 		// "pro" hosts.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "zoho.com", DisplayName: "Zoho Mail (US)", ShortName: "Zoho",
 			Domains: []string{"zoho.com", "zohomail.com"},
 			Incoming: servers(
@@ -182,13 +182,13 @@ var international = []Entry{
 				smtpTLS("smtppro.zoho.com", password), smtpSubmission("smtppro.zoho.com", password),
 			),
 			Documentation: []string{zohoIMAPHelp, zohoSMTPHelp},
-			Notes:         []config.Note{note(NoteEnableIMAP, zohoIMAPHelp), note(NoteRegional, zohoIMAPHelp)},
+			Notes:         []mail.Note{note(NoteEnableIMAP, zohoIMAPHelp), note(NoteRegional, zohoIMAPHelp)},
 		},
 		MXDomains:    []string{"zoho.com", "zohomail.com"},
 		LastVerified: verified,
 	},
 	{
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "zoho.eu", DisplayName: "Zoho Mail (Europe)", ShortName: "Zoho",
 			Domains: []string{"zoho.eu", "zohomail.eu"},
 			Incoming: servers(
@@ -200,7 +200,7 @@ var international = []Entry{
 				smtpTLS("smtppro.zoho.eu", password), smtpSubmission("smtppro.zoho.eu", password),
 			),
 			Documentation: []string{zohoIMAPHelp, zohoSMTPHelp},
-			Notes:         []config.Note{note(NoteEnableIMAP, zohoIMAPHelp), note(NoteRegional, zohoIMAPHelp)},
+			Notes:         []mail.Note{note(NoteEnableIMAP, zohoIMAPHelp), note(NoteRegional, zohoIMAPHelp)},
 		},
 		MXDomains:    []string{"zoho.eu", "zohomail.eu"},
 		LastVerified: verified,
@@ -213,7 +213,7 @@ var hosted = []Entry{
 	func() Entry {
 		in, out := googleServers()
 		return Entry{
-			Provider: config.Provider{
+			Provider: mail.Provider{
 				ID: "google-workspace", DisplayName: "Google Workspace", ShortName: "Google",
 				Incoming: in, Outgoing: out,
 				Documentation: []string{googleIMAPHelp},
@@ -228,12 +228,12 @@ var hosted = []Entry{
 	{
 		// Exchange Online retired Basic authentication for IMAP and POP3
 		// and is retiring it for SMTP AUTH: OAuth2 is the way in.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "office365", DisplayName: "Microsoft 365 (Exchange Online)", ShortName: "Microsoft 365",
 			Incoming:      servers(imapTLS("outlook.office365.com", oauthOnly), pop3TLS("outlook.office365.com", oauthOnly)),
 			Outgoing:      servers(smtpSubmission("smtp.office365.com", oauthOnly)),
 			Documentation: []string{office365Help},
-			Notes:         []config.Note{note(NoteOAuthOnly, office365Help), note(NoteBusiness, "")},
+			Notes:         []mail.Note{note(NoteOAuthOnly, office365Help), note(NoteBusiness, "")},
 		},
 		// tenant-com.mail.protection.outlook.com
 		MXDomains:    []string{"mail.protection.outlook.com"},
@@ -242,7 +242,7 @@ var hosted = []Entry{
 	{
 		// IONOS Germany and the former 1&1, whose customer domains still
 		// point their MX at kundenserver.de.
-		Provider: config.Provider{
+		Provider: mail.Provider{
 			ID: "ionos.de", DisplayName: "IONOS (Deutschland)", ShortName: "IONOS",
 			Domains: []string{"ionos.de", "online.de", "onlinehome.de"},
 			Incoming: servers(
@@ -251,7 +251,7 @@ var hosted = []Entry{
 			),
 			Outgoing:      servers(smtpTLS("smtp.ionos.de", password), smtpSubmission("smtp.ionos.de", password)),
 			Documentation: []string{"https://www.ionos.de/hilfe/index.php?id=2490"},
-			Notes:         []config.Note{note(NoteFullAddress, ""), note(NoteBusiness, "")},
+			Notes:         []mail.Note{note(NoteFullAddress, ""), note(NoteBusiness, "")},
 		},
 		MXDomains:    []string{"ionos.de", "kundenserver.de"},
 		LastVerified: verified,

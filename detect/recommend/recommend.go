@@ -30,7 +30,7 @@ import (
 	"strings"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -38,11 +38,11 @@ import (
 // Choice is one recommended endpoint. The embedded Server carries the
 // login name already expanded for the address (as probed).
 type Choice struct {
-	config.Server
+	mail.Server
 	// Sources lists the discovery sources that proposed this exact
 	// endpoint; empty when Postino added it by probing every standard port.
 	Sources []string `json:"sources"`
-	// Result is the probe result ID (config.Server.Key()).
+	// Result is the probe result ID (mail.Server.Key()).
 	Result string `json:"result"`
 	// Verified is true when the certificate verified for the host name.
 	Verified bool `json:"verified"`
@@ -57,9 +57,9 @@ type Choice struct {
 // RefusedLogin is a server that answered over TLS and refused the user
 // name or password the person gave.
 type RefusedLogin struct {
-	Protocol config.Protocol `json:"protocol"`
-	Host     string          `json:"host"`
-	Port     int             `json:"port"`
+	Protocol mail.Protocol `json:"protocol"`
+	Host     string        `json:"host"`
+	Port     int           `json:"port"`
 	// ServerText is the server's own words, verbatim.
 	ServerText string `json:"server_text,omitempty"`
 }
@@ -116,7 +116,7 @@ const (
 // entry is one eligible endpoint with what the rules look at.
 type entry struct {
 	res    probe.Result
-	server config.Server
+	server mail.Server
 	// sources and listed come from the candidates as well as the result.
 	sources []string
 	listed  bool
@@ -129,7 +129,7 @@ type entry struct {
 // password (everything up to the login passed: the settings are right).
 func Eligible(r probe.Result) bool {
 	if r.Reachability != probe.Open || r.TLS == nil ||
-		r.Endpoint.Security == config.Plain || r.Endpoint.Security == "" {
+		r.Endpoint.Security == mail.Plain || r.Endpoint.Security == "" {
 		return false
 	}
 	if r.Login == probe.LoginFailed {
@@ -142,9 +142,9 @@ func Eligible(r probe.Result) bool {
 // candidates (from discovery, with user names expanded) say which
 // endpoints a trusted source listed and supply the user name and
 // authentication method of each endpoint.
-func Choose(results []probe.Result, candidates []config.Candidate) Recommendation {
-	byKey := map[string]config.Candidate{}
-	byHost := map[string]config.Candidate{}
+func Choose(results []probe.Result, candidates []mail.Candidate) Recommendation {
+	byKey := map[string]mail.Candidate{}
+	byHost := map[string]mail.Candidate{}
 	for _, c := range candidates {
 		k := c.Key()
 		if old, ok := byKey[k]; !ok || c.Rank < old.Rank {
@@ -161,7 +161,7 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 	refused := map[string][]string{} // direction → protocols that refused the login over TLS
 	var refusedBy []RefusedLogin
 	for _, r := range results {
-		if r.Endpoint.Security == config.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
+		if r.Endpoint.Security == mail.Plain && r.Reachability == probe.Open && r.Status != probe.StatusFailed {
 			plaintextWorked = true
 		}
 		if d, p := direction(r.Endpoint.Protocol), strings.ToUpper(string(r.Endpoint.Protocol)); credentialsRefused(r) && !slices.Contains(refused[d], p) {
@@ -185,7 +185,7 @@ func Choose(results []probe.Result, candidates []config.Candidate) Recommendatio
 		}
 		if r.Endpoint.Protocol.Incoming() {
 			in = append(in, e)
-		} else if r.Endpoint.Protocol == config.SMTP {
+		} else if r.Endpoint.Protocol == mail.SMTP {
 			out = append(out, e)
 		}
 	}
@@ -234,7 +234,7 @@ func credentialsRefused(r probe.Result) bool {
 }
 
 // direction is "incoming" or "outgoing", as in Reason.For.
-func direction(p config.Protocol) string {
+func direction(p mail.Protocol) string {
 	if p.Incoming() {
 		return "incoming"
 	}
@@ -345,11 +345,11 @@ func score(r rule, e entry) int {
 	case ruleLoginOK:
 		return b2i(e.res.Login == probe.LoginOK)
 	case ruleIMAP:
-		return b2i(e.server.Protocol == config.IMAP)
+		return b2i(e.server.Protocol == mail.IMAP)
 	case ruleListed:
 		return b2i(e.listed)
 	case ruleImplicit:
-		return b2i(e.server.Security == config.TLS)
+		return b2i(e.server.Security == mail.TLS)
 	case ruleSubmission:
 		switch e.server.Port {
 		case 587:
@@ -412,12 +412,12 @@ func sortEntries(list []entry) {
 
 // fillLogin copies the user name and authentication method a source
 // published when the probed endpoint does not carry them.
-func fillLogin(s *config.Server, c config.Candidate) {
+func fillLogin(s *mail.Server, c mail.Candidate) {
 	if s.Username == "" {
 		s.Username = c.Username
 	}
 	if len(s.Auth) == 0 {
-		s.Auth = append([]config.Auth(nil), c.Auth...)
+		s.Auth = append([]mail.Auth(nil), c.Auth...)
 	}
 }
 

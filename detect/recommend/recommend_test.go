@@ -8,15 +8,15 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
 // ok builds a finished, working probe result over verified TLS; the
 // modifiers turn it into the case under test.
-func ok(p config.Protocol, host string, port int, sec config.Security, mods ...func(*probe.Result)) probe.Result {
-	ep := config.Server{Protocol: p, Host: host, Port: port, Security: sec}
+func ok(p mail.Protocol, host string, port int, sec mail.Security, mods ...func(*probe.Result)) probe.Result {
+	ep := mail.Server{Protocol: p, Host: host, Port: port, Security: sec}
 	r := probe.Result{
 		ID: ep.Key(), Endpoint: ep, Phase: probe.PhaseDone, Reachability: probe.Open,
 		TLS: &probe.TLSInfo{Version: "TLS 1.3", Verified: true}, Status: probe.StatusOK,
@@ -40,10 +40,10 @@ func slow(ms int64) func(*probe.Result) {
 }
 func refused(r *probe.Result) { r.Reachability, r.Status = probe.Refused, probe.StatusFailed }
 
-func listed(rs ...probe.Result) []config.Candidate {
-	var out []config.Candidate
+func listed(rs ...probe.Result) []mail.Candidate {
+	var out []mail.Candidate
 	for _, r := range rs {
-		out = append(out, config.Candidate{Server: r.Endpoint, Sources: []string{"autoconfig"}, Trusted: true, Rank: 2})
+		out = append(out, mail.Candidate{Server: r.Endpoint, Sources: []string{"autoconfig"}, Trusted: true, Rank: 2})
 	}
 	return out
 }
@@ -56,29 +56,29 @@ func TestChooseAppliesEachRule(t *testing.T) {
 	cases := []struct {
 		name       string
 		win, lose  probe.Result
-		cands      []config.Candidate
+		cands      []mail.Candidate
 		incoming   bool
 		wantReason string
 	}{
 		{"verified certificate beats a warning",
-			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS, certWarning), nil, true, "verified-tls"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS), ok(mail.IMAP, h, 993, mail.TLS, certWarning), nil, true, "verified-tls"},
 		{"no warning beats a warning",
-			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS, warning), nil, true, "no-warnings"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS), ok(mail.IMAP, h, 993, mail.TLS, warning), nil, true, "no-warnings"},
 		{"successful login beats untested",
-			ok(config.IMAP, h, 143, config.STARTTLS, loginOK), ok(config.IMAP, h, 993, config.TLS), nil, true, "login-ok"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS, loginOK), ok(mail.IMAP, h, 993, mail.TLS), nil, true, "login-ok"},
 		{"IMAP beats POP3",
-			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.POP3, h, 995, config.TLS), nil, true, "imap-over-pop3"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS), ok(mail.POP3, h, 995, mail.TLS), nil, true, "imap-over-pop3"},
 		{"provider-listed port beats an expanded one",
-			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 465, config.TLS),
-			listed(ok(config.SMTP, h, 587, config.STARTTLS)), false, "provider-listed"},
+			ok(mail.SMTP, h, 587, mail.STARTTLS), ok(mail.SMTP, h, 465, mail.TLS),
+			listed(ok(mail.SMTP, h, 587, mail.STARTTLS)), false, "provider-listed"},
 		{"implicit TLS beats STARTTLS",
-			ok(config.SMTP, h, 465, config.TLS), ok(config.SMTP, h, 587, config.STARTTLS), nil, false, "implicit-tls"},
+			ok(mail.SMTP, h, 465, mail.TLS), ok(mail.SMTP, h, 587, mail.STARTTLS), nil, false, "implicit-tls"},
 		{"implicit TLS beats STARTTLS for IMAP",
-			ok(config.IMAP, h, 993, config.TLS), ok(config.IMAP, h, 143, config.STARTTLS), nil, true, "implicit-tls"},
+			ok(mail.IMAP, h, 993, mail.TLS), ok(mail.IMAP, h, 143, mail.STARTTLS), nil, true, "implicit-tls"},
 		{"submission port beats 25",
-			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 25, config.STARTTLS), nil, false, "submission-port"},
+			ok(mail.SMTP, h, 587, mail.STARTTLS), ok(mail.SMTP, h, 25, mail.STARTTLS), nil, false, "submission-port"},
 		{"port 25 beats the unofficial 2525",
-			ok(config.SMTP, h, 25, config.STARTTLS), ok(config.SMTP, h, 2525, config.STARTTLS), nil, false, "submission-port"},
+			ok(mail.SMTP, h, 25, mail.STARTTLS), ok(mail.SMTP, h, 2525, mail.STARTTLS), nil, false, "submission-port"},
 	}
 	for _, tc := range cases {
 		for _, order := range [][]probe.Result{{tc.win, tc.lose}, {tc.lose, tc.win}} {
@@ -107,30 +107,30 @@ func TestChooseOrdersRulesByImportance(t *testing.T) {
 	cases := []struct {
 		name      string
 		win, lose probe.Result
-		cands     []config.Candidate
+		cands     []mail.Candidate
 		reason    string
 	}{
 		{"verified STARTTLS beats implicit TLS with a bad certificate",
-			ok(config.SMTP, h, 587, config.STARTTLS), ok(config.SMTP, h, 465, config.TLS, certWarning), nil, "verified-tls"},
+			ok(mail.SMTP, h, 587, mail.STARTTLS), ok(mail.SMTP, h, 465, mail.TLS, certWarning), nil, "verified-tls"},
 		{"verified POP3 beats IMAP with a bad certificate",
-			ok(config.POP3, h, 995, config.TLS), ok(config.IMAP, h, 993, config.TLS, certWarning), nil, "verified-tls"},
+			ok(mail.POP3, h, 995, mail.TLS), ok(mail.IMAP, h, 993, mail.TLS, certWarning), nil, "verified-tls"},
 		{"warning-free POP3 beats IMAP with a warning",
-			ok(config.POP3, h, 995, config.TLS), ok(config.IMAP, h, 993, config.TLS, warning), nil, "no-warnings"},
+			ok(mail.POP3, h, 995, mail.TLS), ok(mail.IMAP, h, 993, mail.TLS, warning), nil, "no-warnings"},
 		{"POP3 with a successful login beats untested IMAP",
-			ok(config.POP3, h, 995, config.TLS, loginOK), ok(config.IMAP, h, 993, config.TLS), nil, "login-ok"},
+			ok(mail.POP3, h, 995, mail.TLS, loginOK), ok(mail.IMAP, h, 993, mail.TLS), nil, "login-ok"},
 		{"unlisted IMAP beats listed POP3",
-			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.POP3, h, 995, config.TLS),
-			listed(ok(config.POP3, h, 995, config.TLS)), "imap-over-pop3"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS), ok(mail.POP3, h, 995, mail.TLS),
+			listed(ok(mail.POP3, h, 995, mail.TLS)), "imap-over-pop3"},
 		{"listed STARTTLS beats unlisted implicit TLS",
-			ok(config.IMAP, h, 143, config.STARTTLS), ok(config.IMAP, h, 993, config.TLS),
-			listed(ok(config.IMAP, h, 143, config.STARTTLS)), "provider-listed"},
+			ok(mail.IMAP, h, 143, mail.STARTTLS), ok(mail.IMAP, h, 993, mail.TLS),
+			listed(ok(mail.IMAP, h, 143, mail.STARTTLS)), "provider-listed"},
 		{"implicit TLS beats the submission port",
-			ok(config.SMTP, h, 465, config.TLS), ok(config.SMTP, h, 587, config.STARTTLS), nil, "implicit-tls"},
+			ok(mail.SMTP, h, 465, mail.TLS), ok(mail.SMTP, h, 587, mail.STARTTLS), nil, "implicit-tls"},
 	}
 	for _, tc := range cases {
 		rec := Choose([]probe.Result{tc.lose, tc.win}, tc.cands)
 		got := rec.Incoming
-		if tc.win.Endpoint.Protocol == config.SMTP {
+		if tc.win.Endpoint.Protocol == mail.SMTP {
 			got = rec.Outgoing
 		}
 		if got == nil || got.Result != tc.win.ID {
@@ -147,14 +147,14 @@ func TestChooseOrdersRulesByImportance(t *testing.T) {
 // recommended, not even as alternatives, however good they look otherwise.
 func TestChooseNeverRecommendsUnsafeOrFailedEndpoints(t *testing.T) {
 	const h = "mail.example.org"
-	plain := ok(config.IMAP, h, 143, config.Plain, noTLS, loginOK)
+	plain := ok(mail.IMAP, h, 143, mail.Plain, noTLS, loginOK)
 	bad := []probe.Result{
-		ok(config.IMAP, h, 993, config.TLS, failed),
-		ok(config.IMAP, h, 143, config.STARTTLS, noTLS),
+		ok(mail.IMAP, h, 993, mail.TLS, failed),
+		ok(mail.IMAP, h, 143, mail.STARTTLS, noTLS),
 		plain,
-		ok(config.POP3, h, 995, config.TLS, loginBad),
-		ok(config.SMTP, h, 465, config.TLS, refused),
-		ok(config.SMTP, h, 587, config.STARTTLS, func(r *probe.Result) { r.Status = "" }), // never finished
+		ok(mail.POP3, h, 995, mail.TLS, loginBad),
+		ok(mail.SMTP, h, 465, mail.TLS, refused),
+		ok(mail.SMTP, h, 587, mail.STARTTLS, func(r *probe.Result) { r.Status = "" }), // never finished
 	}
 	rec := Choose(bad, listed(bad...))
 	if rec.Incoming != nil || rec.Outgoing != nil || len(rec.Alternatives) != 0 {
@@ -168,7 +168,7 @@ func TestChooseNeverRecommendsUnsafeOrFailedEndpoints(t *testing.T) {
 }
 
 func TestChooseWarnsWhenOnlyABadCertificateWorks(t *testing.T) {
-	r := ok(config.IMAP, "mail.example.org", 993, config.TLS, certWarning)
+	r := ok(mail.IMAP, "mail.example.org", 993, mail.TLS, certWarning)
 	rec := Choose([]probe.Result{r}, nil)
 	if rec.Incoming == nil || rec.Incoming.Verified {
 		t.Fatalf("incoming = %+v, want the unverified endpoint", rec.Incoming)
@@ -184,18 +184,18 @@ func TestChooseWarnsWhenOnlyABadCertificateWorks(t *testing.T) {
 // even for a port Postino added itself, and the sources that listed it.
 func TestChooseCarriesUserNameAndSources(t *testing.T) {
 	const h = "imap.example.org"
-	cand := config.Candidate{
-		Server:  config.Server{Protocol: config.IMAP, Host: h, Port: 143, Security: config.STARTTLS, Username: "anna", Auth: []config.Auth{config.AuthPasswordCleartext}},
+	cand := mail.Candidate{
+		Server:  mail.Server{Protocol: mail.IMAP, Host: h, Port: 143, Security: mail.STARTTLS, Username: "anna", Auth: []mail.Auth{mail.AuthPasswordCleartext}},
 		Sources: []string{"ispdb"}, Trusted: true, Rank: 3,
 	}
-	rec := Choose([]probe.Result{ok(config.IMAP, h, 993, config.TLS, loginOK)}, []config.Candidate{cand})
+	rec := Choose([]probe.Result{ok(mail.IMAP, h, 993, mail.TLS, loginOK)}, []mail.Candidate{cand})
 	if rec.Incoming == nil || rec.Incoming.Username != "anna" || len(rec.Incoming.Auth) != 1 {
 		t.Fatalf("incoming = %+v, want user anna and the source's auth", rec.Incoming)
 	}
 	if len(rec.Incoming.Sources) != 0 {
 		t.Errorf("sources = %v, want none: 993 was added by port expansion", rec.Incoming.Sources)
 	}
-	rec = Choose([]probe.Result{ok(config.IMAP, h, 143, config.STARTTLS)}, []config.Candidate{cand})
+	rec = Choose([]probe.Result{ok(mail.IMAP, h, 143, mail.STARTTLS)}, []mail.Candidate{cand})
 	if rec.Incoming == nil || strings.Join(rec.Incoming.Sources, ",") != "ispdb" {
 		t.Fatalf("incoming = %+v, want sources [ispdb]", rec.Incoming)
 	}
@@ -204,14 +204,14 @@ func TestChooseCarriesUserNameAndSources(t *testing.T) {
 // Ties the rules cannot break go to the better-ranked source, then to the
 // faster probe, so the same results always give the same answer.
 func TestChooseBreaksTiesDeterministically(t *testing.T) {
-	a := ok(config.IMAP, "a.example.org", 993, config.TLS, slow(90))
-	b := ok(config.IMAP, "b.example.org", 993, config.TLS, slow(10))
+	a := ok(mail.IMAP, "a.example.org", 993, mail.TLS, slow(90))
+	b := ok(mail.IMAP, "b.example.org", 993, mail.TLS, slow(10))
 	if got := Choose([]probe.Result{a, b}, nil).Incoming.Result; got != b.ID {
 		t.Errorf("chose %s, want the faster %s", got, b.ID)
 	}
-	ca := config.Candidate{Server: a.Endpoint, Trusted: true, Rank: 1}
-	cb := config.Candidate{Server: b.Endpoint, Trusted: true, Rank: 5}
-	if got := Choose([]probe.Result{b, a}, []config.Candidate{cb, ca}).Incoming.Result; got != a.ID {
+	ca := mail.Candidate{Server: a.Endpoint, Trusted: true, Rank: 1}
+	cb := mail.Candidate{Server: b.Endpoint, Trusted: true, Rank: 5}
+	if got := Choose([]probe.Result{b, a}, []mail.Candidate{cb, ca}).Incoming.Result; got != a.ID {
 		t.Errorf("chose %s, want %s from the better-ranked source", got, a.ID)
 	}
 }
@@ -220,9 +220,9 @@ func TestChooseBreaksTiesDeterministically(t *testing.T) {
 // round trip (a saved report is read back by export --from).
 func TestReasonsAreTranslatedAndRoundTrip(t *testing.T) {
 	rec := Choose([]probe.Result{
-		ok(config.SMTP, "smtp.example.org", 465, config.TLS),
-		ok(config.SMTP, "smtp.example.org", 587, config.STARTTLS),
-		ok(config.IMAP, "imap.example.org", 993, config.TLS),
+		ok(mail.SMTP, "smtp.example.org", 465, mail.TLS),
+		ok(mail.SMTP, "smtp.example.org", 587, mail.STARTTLS),
+		ok(mail.IMAP, "imap.example.org", 993, mail.TLS),
 	}, nil)
 	for _, r := range rec.Reasons {
 		for _, lang := range i18n.Languages {
@@ -300,7 +300,7 @@ func TestChooseSaysWhyTheLoginIsUnproven(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := ok(config.IMAP, "mail.example.org", 993, config.TLS, certWarning, c.mod)
+			r := ok(mail.IMAP, "mail.example.org", 993, mail.TLS, certWarning, c.mod)
 			rec := Choose([]probe.Result{r}, nil)
 			if rec.Incoming == nil || rec.Incoming.Login != r.Login {
 				t.Fatalf("incoming %+v, want the endpoint with login %q", rec.Incoming, r.Login)
@@ -313,7 +313,7 @@ func TestChooseSaysWhyTheLoginIsUnproven(t *testing.T) {
 			}
 		})
 	}
-	skippedText := reasonText(Choose([]probe.Result{ok(config.IMAP, "mail.example.org", 993, config.TLS, skipped)}, nil), "login-not-sent", "it")
+	skippedText := reasonText(Choose([]probe.Result{ok(mail.IMAP, "mail.example.org", 993, mail.TLS, skipped)}, nil), "login-not-sent", "it")
 	if !strings.Contains(skippedText, "mail.example.org:993") || !strings.Contains(skippedText, "non è stata inviata") {
 		t.Errorf("Italian login-not-sent reason: %q", skippedText)
 	}
@@ -333,15 +333,15 @@ func TestChooseRecommendsServersThatRefusedOnlyThePassword(t *testing.T) {
 		}
 	}
 	results := []probe.Result{
-		ok(config.IMAP, h, 993, config.TLS, loginBad, failed, because("imap-authenticationfailed", "NO [AUTHENTICATIONFAILED] Authentication failed.")),
-		ok(config.POP3, h, 995, config.TLS, loginBad, failed, because("pop3-auth", "-ERR [AUTH] Authentication failed.")),
+		ok(mail.IMAP, h, 993, mail.TLS, loginBad, failed, because("imap-authenticationfailed", "NO [AUTHENTICATIONFAILED] Authentication failed.")),
+		ok(mail.POP3, h, 995, mail.TLS, loginBad, failed, because("pop3-auth", "-ERR [AUTH] Authentication failed.")),
 		// A temporary refusal says nothing about the password.
-		ok(config.SMTP, h, 587, config.STARTTLS, loginBad, failed, because("smtp-454", "454 4.7.0 Try again later")),
-		ok(config.SMTP, h, 465, config.TLS, refused),
-		ok(config.SMTP, h, 25, config.STARTTLS, noTLS, failed),
+		ok(mail.SMTP, h, 587, mail.STARTTLS, loginBad, failed, because("smtp-454", "454 4.7.0 Try again later")),
+		ok(mail.SMTP, h, 465, mail.TLS, refused),
+		ok(mail.SMTP, h, 25, mail.STARTTLS, noTLS, failed),
 	}
 	rec := Choose(results, listed(results...))
-	if rec.Incoming == nil || rec.Incoming.Protocol != config.IMAP || rec.Incoming.Login != probe.LoginFailed {
+	if rec.Incoming == nil || rec.Incoming.Protocol != mail.IMAP || rec.Incoming.Login != probe.LoginFailed {
 		t.Fatalf("incoming %+v, want IMAP 993 with the login marked refused", rec.Incoming)
 	}
 	if rec.Outgoing != nil {
@@ -361,7 +361,7 @@ func TestChooseRecommendsServersThatRefusedOnlyThePassword(t *testing.T) {
 		}
 	}
 	// A server that accepted the password wins over one that refused it.
-	accepted := ok(config.POP3, h, 995, config.TLS, loginOK)
+	accepted := ok(mail.POP3, h, 995, mail.TLS, loginOK)
 	if got := Choose([]probe.Result{results[0], accepted}, nil).Incoming; got == nil || got.Login == probe.LoginFailed {
 		t.Errorf("chose %+v over a server that accepted the login", got)
 	}
@@ -377,11 +377,11 @@ func TestChooseIgnoresInformationalWarnings(t *testing.T) {
 			r.Problems = []problem.Problem{problem.New(code, nil)}
 		}
 	}
-	pop := ok(config.POP3, h, 995, config.TLS)
-	if got := Choose([]probe.Result{pop, ok(config.IMAP, h, 993, config.TLS, with("imap-alert"))}, nil).Incoming; got == nil || got.Protocol != config.IMAP {
+	pop := ok(mail.POP3, h, 995, mail.TLS)
+	if got := Choose([]probe.Result{pop, ok(mail.IMAP, h, 993, mail.TLS, with("imap-alert"))}, nil).Incoming; got == nil || got.Protocol != mail.IMAP {
 		t.Errorf("with an ALERT: chose %+v, want IMAP", got)
 	}
-	if got := Choose([]probe.Result{pop, ok(config.IMAP, h, 993, config.TLS, with("old-tls"))}, nil).Incoming; got == nil || got.Protocol != config.POP3 {
+	if got := Choose([]probe.Result{pop, ok(mail.IMAP, h, 993, mail.TLS, with("old-tls"))}, nil).Incoming; got == nil || got.Protocol != mail.POP3 {
 		t.Errorf("with old TLS: chose %+v, want POP3", got)
 	}
 }

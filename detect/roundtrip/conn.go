@@ -6,9 +6,9 @@ import (
 	"errors"
 	"net"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
@@ -17,7 +17,7 @@ import (
 // when the run's context ends, and also when step ends before the caller
 // calls endStep: closing is the one way to unblock a client library
 // waiting on a silent server.
-func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, release, endStep func(), err error) {
+func (s *session) dial(step context.Context, srv mail.Server) (conn net.Conn, release, endStep func(), err error) {
 	conn, err = s.nw.DialContext(step, "tcp", srv.Address())
 	if err != nil {
 		return nil, nil, nil, err
@@ -47,7 +47,7 @@ func (s *session) dial(step context.Context, srv config.Server) (conn net.Conn, 
 		raw.Close()
 	}
 	endStep = func() { stopStep() }
-	if srv.Security == config.TLS {
+	if srv.Security == mail.TLS {
 		tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {
 			tc := tls.Client(under, s.tlsConfig(srv.Host))
 			return tc, tc.HandshakeContext(step)
@@ -81,7 +81,7 @@ var errStartTLSMissing = errors.New("the server does not offer STARTTLS")
 // and never sent a byte is silent (no-greeting, as in the probe) rather
 // than slow or closed, and a refused certificate is judged against the
 // Network's roots.
-func (s *session) explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
+func (s *session) explain(ctx context.Context, srv mail.Server, err error, loginStep bool) problem.Problem {
 	s.mu.Lock()
 	for _, b := range s.budgets {
 		if lerr := b.Err(); lerr != nil {
@@ -98,14 +98,14 @@ func (s *session) explain(ctx context.Context, srv config.Server, err error, log
 
 // explain turns an error from talking to srv into a catalogue problem
 // (mailerr.Classify, the probe's classifier).
-func explain(ctx context.Context, srv config.Server, err error, loginStep bool) problem.Problem {
+func explain(ctx context.Context, srv mail.Server, err error, loginStep bool) problem.Problem {
 	return classify(err, facts(ctx, srv, loginStep))
 }
 
 // facts is what the round trip knows beyond the error: whether the run
 // was canceled or ran out of time. It keeps no transcript, and its login
 // has no budget of its own.
-func facts(ctx context.Context, srv config.Server, loginStep bool) mailerr.Facts {
+func facts(ctx context.Context, srv mail.Server, loginStep bool) mailerr.Facts {
 	canceled := errors.Is(ctx.Err(), context.Canceled)
 	return mailerr.Facts{Server: srv, LoginStep: loginStep, Canceled: canceled, Expired: ctx.Err() != nil && !canceled}
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -42,7 +42,7 @@ func Delete(ctx context.Context, nw *network.Network, opts Options, token string
 		return DeleteResult{}, errors.New("roundtrip: no password")
 	case !opts.Incoming.Protocol.Incoming():
 		return DeleteResult{}, fmt.Errorf("roundtrip: %s is not an incoming server", opts.Incoming)
-	case opts.Incoming.Security != config.TLS && opts.Incoming.Security != config.STARTTLS:
+	case opts.Incoming.Security != mail.TLS && opts.Incoming.Security != mail.STARTTLS:
 		return DeleteResult{}, fmt.Errorf("roundtrip: %s does not encrypt the connection", opts.Incoming)
 	}
 	s := &session{life: ctx, nw: orDefault(nw), opts: opts}

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -21,7 +21,7 @@ import (
 // enhanced code, a name server that never answers is a DNS timeout, and
 // one that fails is not a missing name.
 func TestExplainReadsRepliesAndDialFailuresLikeTheProbe(t *testing.T) {
-	srv := config.Server{Protocol: config.SMTP, Host: "smtp.example.it", Port: 587, Security: config.STARTTLS}
+	srv := mail.Server{Protocol: mail.SMTP, Host: "smtp.example.it", Port: 587, Security: mail.STARTTLS}
 	for _, tc := range []struct {
 		name string
 		err  error
@@ -76,7 +76,7 @@ func TestCodesMatchTheTranslations(t *testing.T) {
 // for the round trip as for the probe; one that spoke and then stopped
 // is not.
 func TestExplainTellsASilentServerFromOneThatStopped(t *testing.T) {
-	srv := config.Server{Protocol: config.IMAP, Host: "imap.example.it", Port: 993, Security: config.TLS}
+	srv := mail.Server{Protocol: mail.IMAP, Host: "imap.example.it", Port: 993, Security: mail.TLS}
 	for _, tc := range []struct {
 		name string
 		read int

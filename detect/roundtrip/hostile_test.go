@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // hostileAllocBudget is the probe's budget (detect/probe's hostile
@@ -102,20 +102,20 @@ func afterUpgrade(cfg *tls.Config, greeting, ok, prefix string) func(net.Conn) {
 func TestRoundTripReadsHostileServersWithBoundedMemory(t *testing.T) {
 	cases := []struct {
 		name  string
-		ep    config.Server
+		ep    mail.Server
 		serve func(lab *labtest.Lab, cfg *tls.Config) func(net.Conn)
 		wrap  func(ln net.Listener, cfg *tls.Config) net.Listener
 	}{
-		{"IMAP endless greeting behind TLS", config.Server{Protocol: config.IMAP, Port: 993, Security: config.TLS},
+		{"IMAP endless greeting behind TLS", mail.Server{Protocol: mail.IMAP, Port: 993, Security: mail.TLS},
 			func(*labtest.Lab, *tls.Config) func(net.Conn) { return func(c net.Conn) { endless(c, "* OK ") } },
 			func(ln net.Listener, cfg *tls.Config) net.Listener { return tls.NewListener(ln, cfg) }},
-		{"IMAP endless greeting before STARTTLS", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS},
+		{"IMAP endless greeting before STARTTLS", mail.Server{Protocol: mail.IMAP, Port: 143, Security: mail.STARTTLS},
 			func(*labtest.Lab, *tls.Config) func(net.Conn) { return func(c net.Conn) { endless(c, "* OK ") } }, nil},
-		{"IMAP endless line after STARTTLS", config.Server{Protocol: config.IMAP, Port: 143, Security: config.STARTTLS},
+		{"IMAP endless line after STARTTLS", mail.Server{Protocol: mail.IMAP, Port: 143, Security: mail.STARTTLS},
 			func(_ *labtest.Lab, cfg *tls.Config) func(net.Conn) {
 				return afterUpgrade(cfg, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n", "T0 OK go\r\n", "* OK ")
 			}, nil},
-		{"POP3 endless line after STLS", config.Server{Protocol: config.POP3, Port: 110, Security: config.STARTTLS},
+		{"POP3 endless line after STLS", mail.Server{Protocol: mail.POP3, Port: 110, Security: mail.STARTTLS},
 			func(_ *labtest.Lab, cfg *tls.Config) func(net.Conn) {
 				return afterUpgrade(cfg, "+OK hi\r\n", "+OK go\r\n", "+OK ")
 			}, nil},
@@ -133,7 +133,7 @@ func TestRoundTripReadsHostileServersWithBoundedMemory(t *testing.T) {
 			ep.Host = imapHost
 			o := Options{
 				Address: testAddr, Password: testPassword, Incoming: ep,
-				SMTP:     config.Server{Protocol: config.SMTP, Host: smtpHost, Port: 465, Security: config.TLS},
+				SMTP:     mail.Server{Protocol: mail.SMTP, Host: smtpHost, Port: 465, Security: mail.TLS},
 				Deadline: 3 * time.Second,
 			}
 			var before, after runtime.MemStats
@@ -191,8 +191,8 @@ func TestRoundTripScrubsThePasswordFromServerWordsWhateverItsLength(t *testing.T
 		})
 		o := Options{
 			Address: testAddr, Password: pw, Deadline: 2 * time.Second,
-			Incoming: config.Server{Protocol: config.IMAP, Host: imapHost, Port: 993, Security: config.TLS},
-			SMTP:     config.Server{Protocol: config.SMTP, Host: smtpHost, Port: 465, Security: config.TLS},
+			Incoming: mail.Server{Protocol: mail.IMAP, Host: imapHost, Port: 993, Security: mail.TLS},
+			SMTP:     mail.Server{Protocol: mail.SMTP, Host: smtpHost, Port: 465, Security: mail.TLS},
 		}
 		r, _ := run(t, &mailLab{lab: lab, nw: lab.Network()}, o)
 		if r.Problem == nil || r.Problem.ServerText == "" {

@@ -14,10 +14,10 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/internal/wire"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -39,7 +39,7 @@ type imapBox struct {
 
 // openIMAP connects, upgrades with STARTTLS when asked (refusing PREAUTH
 // in clear, as imapclient does), logs in and finds the spam folder.
-func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) (*imapBox, error) {
+func (s *session) openIMAP(ctx context.Context, srv mail.Server, user string) (*imapBox, error) {
 	conn, release, endStep, err := s.dial(ctx, srv)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 		},
 	}
 	var c *imapclient.Client
-	if srv.Security == config.STARTTLS {
+	if srv.Security == mail.STARTTLS {
 		// STARTTLS is ours rather than imapclient.NewStartTLS's, so
 		// that the TLS layer is bounded too (mailconn.Upgrade).
 		tc, err := imapStartTLS(ctx, conn, opts.TLSConfig)
@@ -74,7 +74,7 @@ func (s *session) openIMAP(ctx context.Context, srv config.Server, user string) 
 	b := &imapBox{c: c, release: func() { c.Close(); release() }, abort: func() { conn.Close() }, newMail: newMail}
 	if err := c.WaitGreeting(); err != nil {
 		b.close()
-		return nil, wrapTLS(err, srv.Security == config.STARTTLS)
+		return nil, wrapTLS(err, srv.Security == mail.STARTTLS)
 	}
 	if err := c.Login(user, s.opts.Password).Wait(); err != nil {
 		b.close()

@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 )
@@ -27,7 +27,7 @@ const pop3Scan = 20
 
 type pop3Box struct {
 	s    *session
-	srv  config.Server
+	srv  mail.Server
 	user string
 
 	mu          sync.Mutex
@@ -38,7 +38,7 @@ type pop3Box struct {
 	found       int // message number of the test message in the open session
 }
 
-func (s *session) openPOP3(ctx context.Context, srv config.Server, user string) (*pop3Box, error) {
+func (s *session) openPOP3(ctx context.Context, srv mail.Server, user string) (*pop3Box, error) {
 	b := &pop3Box{s: s, srv: srv, user: user}
 	// Log in once now, so that a refused login is reported before the
 	// message is sent.
@@ -69,7 +69,7 @@ func (b *pop3Box) login(ctx context.Context) (int, error) {
 		b.drop()
 		return 0, err
 	}
-	if b.srv.Security == config.STARTTLS {
+	if b.srv.Security == mail.STARTTLS {
 		cfg := b.s.tlsConfig(b.srv.Host)
 		if err := c.StartTLS(func(conn net.Conn) (net.Conn, error) {
 			tc, err := mailconn.Upgrade(conn, func(under net.Conn) (net.Conn, error) {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // TestRoundTripThroughPostfixIntoDovecot sends through the real Postfix
@@ -18,13 +18,13 @@ func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		smtp, in int
-		proto    config.Protocol
-		sec      config.Security
+		proto    mail.Protocol
+		sec      mail.Security
 	}{
-		{"IMAP implicit TLS", 465, 993, config.IMAP, config.TLS},
-		{"IMAP STARTTLS", 587, 143, config.IMAP, config.STARTTLS},
-		{"POP3 implicit TLS", 465, 995, config.POP3, config.TLS},
-		{"POP3 STLS", 587, 110, config.POP3, config.STARTTLS},
+		{"IMAP implicit TLS", 465, 993, mail.IMAP, mail.TLS},
+		{"IMAP STARTTLS", 587, 143, mail.IMAP, mail.STARTTLS},
+		{"POP3 implicit TLS", 465, 995, mail.POP3, mail.TLS},
+		{"POP3 STLS", 587, 110, mail.POP3, mail.STARTTLS},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -32,8 +32,8 @@ func TestRoundTripThroughPostfixIntoDovecot(t *testing.T) {
 			r := Run(ctx, nw, Options{
 				Address:      env["REALSERVERS_USER"],
 				Password:     env["REALSERVERS_PASSWORD"],
-				SMTP:         config.Server{Protocol: config.SMTP, Host: "smtp." + domain, Port: tc.smtp, Security: tc.sec},
-				Incoming:     config.Server{Protocol: tc.proto, Host: map[config.Protocol]string{config.IMAP: "imap.", config.POP3: "pop."}[tc.proto] + domain, Port: tc.in, Security: tc.sec},
+				SMTP:         mail.Server{Protocol: mail.SMTP, Host: "smtp." + domain, Port: tc.smtp, Security: tc.sec},
+				Incoming:     mail.Server{Protocol: tc.proto, Host: map[mail.Protocol]string{mail.IMAP: "imap.", mail.POP3: "pop."}[tc.proto] + domain, Port: tc.in, Security: tc.sec},
 				Deadline:     30 * time.Second,
 				PollInterval: 200 * time.Millisecond,
 				Delete:       true,
@@ -54,8 +54,8 @@ func TestRoundTripExplainsAWrongPasswordAtRealServers(t *testing.T) {
 	r := Run(ctx, nw, Options{
 		Address:  env["REALSERVERS_USER"],
 		Password: "not-the-password",
-		SMTP:     config.Server{Protocol: config.SMTP, Host: "smtp." + domain, Port: 465, Security: config.TLS},
-		Incoming: config.Server{Protocol: config.IMAP, Host: "imap." + domain, Port: 993, Security: config.TLS},
+		SMTP:     mail.Server{Protocol: mail.SMTP, Host: "smtp." + domain, Port: 465, Security: mail.TLS},
+		Incoming: mail.Server{Protocol: mail.IMAP, Host: "imap." + domain, Port: 993, Security: mail.TLS},
 	}, nil)
 	if r.Status != ReceiveFailed || r.Problem == nil {
 		t.Fatalf("status %s problem %+v", r.Status, r.Problem)

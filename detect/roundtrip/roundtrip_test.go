@@ -15,8 +15,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/postino-mail/postino/assets/i18n"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // en renders results in English: a result keeps codes, and the tests
@@ -43,10 +43,10 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		smtp, imap int
-		sec        config.Security
+		sec        mail.Security
 	}{
-		{"implicit TLS", 465, 993, config.TLS},
-		{"STARTTLS", 587, 143, config.STARTTLS},
+		{"implicit TLS", 465, 993, mail.TLS},
+		{"STARTTLS", 587, 143, mail.STARTTLS},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
@@ -75,7 +75,7 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 			// names the RFC 5321 address literal, as the probe's do
 			// (go-smtp's own EHLO before STARTTLS would say "localhost").
 			want := 1
-			if tc.sec == config.STARTTLS {
+			if tc.sec == mail.STARTTLS {
 				want = 2
 			}
 			ehlo := m.be.Recorded().EHLO
@@ -83,8 +83,8 @@ func TestRoundTripDeliversToItselfAndMeasuresLatency(t *testing.T) {
 				t.Errorf("EHLO names %q, want %d of them", ehlo, want)
 			}
 			for _, name := range ehlo {
-				if name != config.EHLOName {
-					t.Errorf("EHLO names %q, want every one %q", ehlo, config.EHLOName)
+				if name != mail.EHLOName {
+					t.Errorf("EHLO names %q, want every one %q", ehlo, mail.EHLOName)
 					break
 				}
 			}
@@ -126,7 +126,7 @@ func TestRoundTripDeletesTheTestMessageWhenAsked(t *testing.T) {
 func TestRoundTripOnlyMarksTheMessageWithoutUIDPLUS(t *testing.T) {
 	m := newMailLab(t)
 	m.imapCaps = imap.CapSet{imap.CapIMAP4rev1: {}}
-	m.startIMAP(t, 1993, config.TLS, m.lab.Cert(imapHost))
+	m.startIMAP(t, 1993, mail.TLS, m.lab.Cert(imapHost))
 	o := m.opts()
 	o.Incoming.Port = 1993
 	o.Delete = true
@@ -203,7 +203,7 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 	t.Run("plaintext endpoint", func(t *testing.T) {
 		m := newMailLab(t)
 		o := m.opts()
-		o.SMTP.Security = config.Plain
+		o.SMTP.Security = mail.Plain
 		r, _ := run(t, m, o)
 		if r.Status != Refused || r.Code != "plaintext-refused" {
 			t.Fatalf("status %s/%s", r.Status, r.Code)
@@ -215,14 +215,14 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 	t.Run("certificate for another host", func(t *testing.T) {
 		m := newMailLab(t)
 		cert := m.lab.Cert("other.example.test")
-		m.startSMTP(t, 2465, config.TLS, cert)
-		m.startSMTP(t, 2587, config.STARTTLS, cert)
+		m.startSMTP(t, 2465, mail.TLS, cert)
+		m.startSMTP(t, 2587, mail.STARTTLS, cert)
 		for _, port := range []int{2465, 2587} {
 			o := m.opts()
 			o.SMTP.Port = port
-			o.SMTP.Security = config.TLS
+			o.SMTP.Security = mail.TLS
 			if port == 2587 {
-				o.SMTP.Security = config.STARTTLS
+				o.SMTP.Security = mail.STARTTLS
 			}
 			r, _ := run(t, m, o)
 			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != "cert-wrong-host" {
@@ -240,10 +240,10 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 		name, ehlo, starttls, code, said string
 	}{
 		{"STARTTLS not offered", "250-" + smtpHost + "\r\n250 AUTH PLAIN LOGIN\r\n", "", "starttls-missing",
-			"EHLO " + config.EHLOName},
+			"EHLO " + mail.EHLOName},
 		// The probe's verdict for the same server (mailerr.Classify).
 		{"data injected before the handshake", "250-" + smtpHost + "\r\n250 STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n", "starttls-failed",
-			"EHLO " + config.EHLOName + " | STARTTLS"},
+			"EHLO " + mail.EHLOName + " | STARTTLS"},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			m := newMailLab(t)
@@ -280,7 +280,7 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 			}()
 			t.Cleanup(func() { ln.Close() })
 			o := m.opts()
-			o.SMTP.Port, o.SMTP.Security = port, config.STARTTLS
+			o.SMTP.Port, o.SMTP.Security = port, mail.STARTTLS
 			r, _ := run(t, m, o)
 			ln.Close() // if the client never came, Accept ends here
 			if r.Status != SendFailed || r.Problem == nil || r.Problem.Code != sc.code {
@@ -293,7 +293,7 @@ func TestRoundTripNeverSendsThePasswordWithoutTLSOrToABadCertificate(t *testing.
 	}
 	t.Run("bad certificate allowed explicitly", func(t *testing.T) {
 		m := newMailLab(t)
-		m.startSMTP(t, 2465, config.TLS, m.lab.Cert("other.example.test"))
+		m.startSMTP(t, 2465, mail.TLS, m.lab.Cert("other.example.test"))
 		o := m.opts()
 		o.SMTP.Port = 2465
 		o.AllowInsecureTLS = true
@@ -313,9 +313,9 @@ func TestRoundTripRefusesIncompleteOptions(t *testing.T) {
 		{"no password", func(o *Options) { o.Password = "" }, "no-password"},
 		{"bad address", func(o *Options) { o.Address = "anna@" }, "bad-address"},
 		{"two recipients smuggled into the address", func(o *Options) { o.Address = "anna@example.test\r\nRCPT TO:<x@evil.test>" }, "bad-address"},
-		{"incoming is SMTP", func(o *Options) { o.Incoming.Protocol = config.SMTP }, "bad-incoming"},
-		{"outgoing is IMAP", func(o *Options) { o.SMTP.Protocol = config.IMAP }, "bad-smtp"},
-		{"plaintext IMAP", func(o *Options) { o.Incoming.Security = config.Plain }, "plaintext-refused"},
+		{"incoming is SMTP", func(o *Options) { o.Incoming.Protocol = mail.SMTP }, "bad-incoming"},
+		{"outgoing is IMAP", func(o *Options) { o.SMTP.Protocol = mail.IMAP }, "bad-smtp"},
+		{"plaintext IMAP", func(o *Options) { o.Incoming.Security = mail.Plain }, "plaintext-refused"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -392,17 +392,17 @@ func TestRoundTripOverPOP3(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		port int
-		sec  config.Security
+		sec  mail.Security
 	}{
-		{"implicit TLS", 995, config.TLS},
-		{"STLS", 110, config.STARTTLS},
+		{"implicit TLS", 995, mail.TLS},
+		{"STLS", 110, mail.STARTTLS},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := newMailLab(t)
 			m.be.SetDelay(200 * time.Millisecond)
 			m.drop.Add([]byte("Subject: an older message\r\n\r\nhello\r\n"))
 			o := m.opts()
-			o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: tc.port, Security: tc.sec}
+			o.Incoming = mail.Server{Protocol: mail.POP3, Host: imapHost, Port: tc.port, Security: tc.sec}
 			o.Delete = true
 			r, _ := run(t, m, o)
 			if r.Status != Arrived || r.Folder != "INBOX" || !r.Deleted {
@@ -424,7 +424,7 @@ func TestRoundTripOverPOP3WithoutTOPIsExplained(t *testing.T) {
 	m := newMailLab(t)
 	m.drop.SetNoTop(true)
 	o := m.opts()
-	o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: 995, Security: config.TLS}
+	o.Incoming = mail.Server{Protocol: mail.POP3, Host: imapHost, Port: 995, Security: mail.TLS}
 	r, _ := run(t, m, o)
 	if r.Status != ReceiveFailed || r.Code != "search-failed" || r.Problem == nil || r.Problem.Code != "pop3-err" {
 		t.Fatalf("status %s/%s problem %+v", r.Status, r.Code, r.Problem)
@@ -447,12 +447,12 @@ func TestTestMessageIsSevenBitWithCRLF(t *testing.T) {
 }
 
 func TestDeleteRemovesOnlyTheEarlierTestMessage(t *testing.T) {
-	for _, proto := range []config.Protocol{config.IMAP, config.POP3} {
+	for _, proto := range []mail.Protocol{mail.IMAP, mail.POP3} {
 		t.Run(string(proto), func(t *testing.T) {
 			m := newMailLab(t)
 			o := m.opts()
-			if proto == config.POP3 {
-				o.Incoming = config.Server{Protocol: config.POP3, Host: imapHost, Port: 995, Security: config.TLS}
+			if proto == mail.POP3 {
+				o.Incoming = mail.Server{Protocol: mail.POP3, Host: imapHost, Port: 995, Security: mail.TLS}
 			}
 			r, _ := run(t, m, o)
 			if r.Status != Arrived || r.Deleted {
@@ -473,7 +473,7 @@ func TestDeleteRemovesOnlyTheEarlierTestMessage(t *testing.T) {
 			if err != nil || !d.Deleted || d.Problem != nil {
 				t.Fatalf("Delete: %+v, %v", d, err)
 			}
-			if n, p := m.count(t, "INBOX"), m.drop.Len(); proto == config.IMAP && n != 0 || proto == config.POP3 && p != 0 {
+			if n, p := m.count(t, "INBOX"), m.drop.Len(); proto == mail.IMAP && n != 0 || proto == mail.POP3 && p != 0 {
 				t.Errorf("left %d (IMAP) %d (POP3) messages", n, p)
 			}
 		})
@@ -491,8 +491,8 @@ func TestRunAndDeleteWithoutANetworkUseTheSystemsInsteadOfPanicking(t *testing.T
 	ln.Close()
 	o := Options{
 		Address: testAddr, Password: testPassword,
-		SMTP:     config.Server{Protocol: config.SMTP, Host: "127.0.0.1", Port: port, Security: config.TLS},
-		Incoming: config.Server{Protocol: config.IMAP, Host: "127.0.0.1", Port: port, Security: config.TLS},
+		SMTP:     mail.Server{Protocol: mail.SMTP, Host: "127.0.0.1", Port: port, Security: mail.TLS},
+		Incoming: mail.Server{Protocol: mail.IMAP, Host: "127.0.0.1", Port: port, Security: mail.TLS},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -8,9 +8,9 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/problem"
 )
@@ -42,13 +42,13 @@ type Options struct {
 	// and to nobody else.
 	Address string
 	// Username is the login for both servers. Empty: each server's
-	// Username template (config.ExpandUsername), else the address.
+	// Username template (mail.ExpandUsername), else the address.
 	Username string
 	Password string
 	// SMTP is the submission endpoint (TLS or STARTTLS; never Plain).
-	SMTP config.Server
+	SMTP mail.Server
 	// Incoming is the IMAP or POP3 endpoint to watch (TLS or STARTTLS).
-	Incoming config.Server
+	Incoming mail.Server
 	// Deadline is how long to wait for the message after it was
 	// accepted (default DefaultDeadline).
 	Deadline time.Duration
@@ -132,15 +132,15 @@ func (s *session) run(ctx context.Context) {
 	case o.Password == "":
 		s.refuse("no-password", nil)
 		return
-	case o.SMTP.Protocol != config.SMTP:
+	case o.SMTP.Protocol != mail.SMTP:
 		s.refuse("bad-smtp", map[string]any{"Server": o.SMTP.String()})
 		return
 	case !o.Incoming.Protocol.Incoming():
 		s.refuse("bad-incoming", map[string]any{"Server": o.Incoming.String()})
 		return
 	}
-	for _, srv := range []config.Server{o.SMTP, o.Incoming} {
-		if srv.Security != config.TLS && srv.Security != config.STARTTLS {
+	for _, srv := range []mail.Server{o.SMTP, o.Incoming} {
+		if srv.Security != mail.TLS && srv.Security != mail.STARTTLS {
 			// The password would cross the network in clear text.
 			s.refuse("plaintext-refused", map[string]any{"Server": srv.String()})
 			return
@@ -151,7 +151,7 @@ func (s *session) run(ctx context.Context) {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = DefaultPollInterval
-		if o.Incoming.Protocol == config.POP3 {
+		if o.Incoming.Protocol == mail.POP3 {
 			o.PollInterval = DefaultPOP3PollInterval
 		}
 	}
@@ -272,16 +272,16 @@ func (s *session) explainSend(ctx context.Context, err error) problem.Problem {
 }
 
 // user picks the login for srv.
-func (s *session) user(srv config.Server, addr address.Address) string {
+func (s *session) user(srv mail.Server, addr address.Address) string {
 	if s.opts.Username != "" {
 		return s.opts.Username
 	}
-	return config.ExpandUsername(srv.Username, addr.Local, addr.Domain)
+	return mail.ExpandUsername(srv.Username, addr.Local, addr.Domain)
 }
 
 // open logs in to the incoming server.
 func (s *session) open(ctx context.Context, user string) (mailbox, error) {
-	if s.opts.Incoming.Protocol == config.POP3 {
+	if s.opts.Incoming.Protocol == mail.POP3 {
 		return s.openPOP3(ctx, s.opts.Incoming, user)
 	}
 	return s.openIMAP(ctx, s.opts.Incoming, user)

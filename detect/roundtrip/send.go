@@ -13,17 +13,17 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
 	"github.com/postino-mail/postino/detect/internal/mailerr"
 	"github.com/postino-mail/postino/detect/internal/wire"
+	"github.com/postino-mail/postino/detect/mail"
 )
 
 // send submits the test message from addr to addr through srv: TLS or
 // STARTTLS first, then AUTH (PLAIN, or LOGIN when that is all the server
 // offers), MAIL FROM, a single RCPT TO (the address itself) and DATA.
 // RFC 6409 (submission) and RFC 4954 (AUTH).
-func (s *session) send(ctx context.Context, srv config.Server, user, addr string, msg []byte) error {
+func (s *session) send(ctx context.Context, srv mail.Server, user, addr string, msg []byte) error {
 	conn, release, _, err := s.dial(ctx, srv)
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 	defer release()
 
 	var c *smtp.Client
-	if srv.Security == config.STARTTLS {
+	if srv.Security == mail.STARTTLS {
 		tc, greeting, err := startTLS(ctx, conn, s.tlsConfig(srv.Host))
 		if err != nil {
 			return err
@@ -45,8 +45,8 @@ func (s *session) send(ctx context.Context, srv config.Server, user, addr string
 	// STARTTLS stops us before the password is ever sent (the handshake
 	// runs on this first write). The name is the probe's RFC 5321
 	// address literal, as in the EHLO before STARTTLS.
-	if err := c.Hello(config.EHLOName); err != nil {
-		return wrapTLS(err, srv.Security == config.STARTTLS)
+	if err := c.Hello(mail.EHLOName); err != nil {
+		return wrapTLS(err, srv.Security == mail.STARTTLS)
 	}
 	if err := s.auth(c, user); err != nil {
 		return err
@@ -91,7 +91,7 @@ func startTLS(ctx context.Context, conn net.Conn, cfg *tls.Config) (net.Conn, st
 	if err != nil {
 		return nil, "", err
 	}
-	ext, err := wire.EHLO(conn, tp, config.EHLOName)
+	ext, err := wire.EHLO(conn, tp, mail.EHLOName)
 	if err != nil {
 		return nil, "", err
 	}

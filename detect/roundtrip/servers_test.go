@@ -9,9 +9,9 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 )
 
@@ -52,17 +52,17 @@ func newMailLab(t *testing.T) *mailLab {
 	m := &mailLab{lab: lab, nw: lab.Network(), user: user, drop: drop, be: be}
 	t.Cleanup(be.Wait)
 	cert := lab.Cert(smtpHost, imapHost)
-	m.startSMTP(t, 465, config.TLS, cert)
-	m.startSMTP(t, 587, config.STARTTLS, cert)
-	m.startIMAP(t, 993, config.TLS, cert)
-	m.startIMAP(t, 143, config.STARTTLS, cert)
+	m.startSMTP(t, 465, mail.TLS, cert)
+	m.startSMTP(t, 587, mail.STARTTLS, cert)
+	m.startIMAP(t, 993, mail.TLS, cert)
+	m.startIMAP(t, 143, mail.STARTTLS, cert)
 	m.startPOP3(t, 995, true, cert)
 	m.startPOP3(t, 110, false, cert)
 	return m
 }
 
-func (m *mailLab) startSMTP(t *testing.T, port int, sec config.Security, cert tls.Certificate) {
-	mailserver.ServeSMTP(t, m.lab.Listen(smtpHost, port), m.be, smtpHost, cert, sec == config.TLS)
+func (m *mailLab) startSMTP(t *testing.T, port int, sec mail.Security, cert tls.Certificate) {
+	mailserver.ServeSMTP(t, m.lab.Listen(smtpHost, port), m.be, smtpHost, cert, sec == mail.TLS)
 }
 
 // startPOP3 serves the maildrop (STLS offered unless implicit).
@@ -74,8 +74,8 @@ func (m *mailLab) startPOP3(t *testing.T, port int, implicit bool, cert tls.Cert
 	})
 }
 
-func (m *mailLab) startIMAP(t *testing.T, port int, sec config.Security, cert tls.Certificate) {
-	mailserver.ServeIMAP(t, m.lab.Listen(imapHost, port), m.user, m.imapCaps, cert, sec == config.TLS)
+func (m *mailLab) startIMAP(t *testing.T, port int, sec mail.Security, cert tls.Certificate) {
+	mailserver.ServeIMAP(t, m.lab.Listen(imapHost, port), m.user, m.imapCaps, cert, sec == mail.TLS)
 }
 
 // opts returns options for the lab's servers with a short deadline.
@@ -83,8 +83,8 @@ func (m *mailLab) opts() Options {
 	return Options{
 		Address:      testAddr,
 		Password:     testPassword,
-		SMTP:         config.Server{Protocol: config.SMTP, Host: smtpHost, Port: 465, Security: config.TLS},
-		Incoming:     config.Server{Protocol: config.IMAP, Host: imapHost, Port: 993, Security: config.TLS},
+		SMTP:         mail.Server{Protocol: mail.SMTP, Host: smtpHost, Port: 465, Security: mail.TLS},
+		Incoming:     mail.Server{Protocol: mail.IMAP, Host: imapHost, Port: 993, Security: mail.TLS},
 		Deadline:     5 * time.Second,
 		PollInterval: 50 * time.Millisecond,
 	}

@@ -9,8 +9,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/roundtrip"
 )
 
@@ -75,7 +75,7 @@ type Retrier interface {
 	// RetryInsecure probes ep again, sending the password even though
 	// its certificate does not verify, and reports through sink as Check
 	// does. It returns when the probe is over or ctx is done.
-	RetryInsecure(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+	RetryInsecure(ctx context.Context, req Request, ep mail.Server, sources []string, sink event.Sink)
 }
 
 // RoundTripper proves the recommended settings with a real message: it
@@ -87,7 +87,7 @@ type Retrier interface {
 type TrustRetrier interface {
 	// RetryTrusted probes ep again with the password; the certificate
 	// must still verify. It returns when the probe is over or ctx is done.
-	RetryTrusted(ctx context.Context, req Request, ep config.Server, sources []string, sink event.Sink)
+	RetryTrusted(ctx context.Context, req Request, ep mail.Server, sources []string, sink event.Sink)
 }
 
 type RoundTripper interface {

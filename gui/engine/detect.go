@@ -12,9 +12,9 @@ import (
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/detect/health"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/roundtrip"
@@ -54,7 +54,7 @@ func (d Detect) Check(ctx context.Context, req backend.Request, sink event.Sink)
 
 // RetryInsecure implements Retrier: one probe of ep with the person's
 // permission to log in although the certificate failed verification.
-func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep config.Server, sources []string, sink event.Sink) {
+func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep mail.Server, sources []string, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
 		sink(backend.EngineError{Err: err})
@@ -81,7 +81,7 @@ func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep confi
 // person's permission to send the password to this host, which only an
 // untrusted source named. Everything else still holds: TLS 1.2 or newer
 // and a certificate that verifies.
-func (d Detect) RetryTrusted(ctx context.Context, req backend.Request, ep config.Server, sources []string, sink event.Sink) {
+func (d Detect) RetryTrusted(ctx context.Context, req backend.Request, ep mail.Server, sources []string, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
 		sink(backend.EngineError{Err: err})

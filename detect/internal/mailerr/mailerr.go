@@ -18,8 +18,8 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
@@ -31,7 +31,7 @@ import (
 // these as much as on the error.
 type Facts struct {
 	// Server is the endpoint; it names it in the problem's data.
-	Server config.Server
+	Server mail.Server
 	// Roots verify a certificate crypto/tls refused (nil: the system's).
 	Roots *x509.CertPool
 	// LoginStep says the error answered our credentials.
@@ -60,11 +60,11 @@ func (f Facts) Data() map[string]any {
 }
 
 // ProtocolName is the protocol as people write it.
-func ProtocolName(p config.Protocol) string {
+func ProtocolName(p mail.Protocol) string {
 	switch p {
-	case config.IMAP:
+	case mail.IMAP:
 		return "IMAP"
-	case config.POP3:
+	case mail.POP3:
 		return "POP3"
 	}
 	return "SMTP"

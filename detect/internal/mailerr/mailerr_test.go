@@ -16,14 +16,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/postino-mail/postino/detect/config"
 	"github.com/postino-mail/postino/detect/internal/mailconn"
+	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/pop3"
 	"github.com/postino-mail/postino/detect/problem"
 )
 
-var srv = config.Server{Protocol: config.IMAP, Host: "mail.example.it", Port: 993, Security: config.TLS}
+var srv = mail.Server{Protocol: mail.IMAP, Host: "mail.example.it", Port: 993, Security: mail.TLS}
 
 // The probe records the conversation and the round trip does not; a
 // failure both can see gets the same code from either.

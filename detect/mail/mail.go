@@ -1,9 +1,9 @@
-// Package config holds the plain values that every part of Postino shares:
+// Package mail holds the plain values that every part of Postino shares:
 // a mail server setting (protocol, host, port, security, user name,
 // authentication), a provider's published configuration, and a candidate
 // endpoint with the sources that proposed it. It has no behaviour beyond
 // small helpers, so detect/, export/ and gui/ can all depend on it.
-package config
+package mail
 
 import (
 	"fmt"
