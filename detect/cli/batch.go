@@ -2,12 +2,10 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -18,12 +16,6 @@ import (
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/export"
 )
-
-// batchSignals is the context a batch runs under: Ctrl-C cancels it (a
-// test seam: tests cancel it themselves).
-var batchSignals = func() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
-}
 
 type batchArgs struct {
 	caFile        string
@@ -156,7 +148,7 @@ func runBatch(env *Env) int {
 		return fail(err)
 	}
 
-	ctx, stop := batchSignals()
+	ctx, stop := env.runContext()
 	defer stop()
 	view := &batchView{w: env.Stderr, loc: loc, live: env.StderrIsTerminal || isTerminal(env.Stderr)}
 	rep, err := batch.Run(ctx, opts, list, view.Handle)

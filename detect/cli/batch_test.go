@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/json"
 	"os"
@@ -170,5 +171,36 @@ func TestBatchCommandSignsProfiles(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "wrong\n", false, "batch", "--sign-p12", p12Path, "--sign-pass-stdin", "-o", out, list); code != ExitUsage {
 		t.Errorf("wrong .p12 password: exit %d", code)
+	}
+}
+
+// A batch whose run is interrupted (Ctrl-C; here Env.Context, which
+// Ctrl-C ends the same way) stops, keeps a report saying it was
+// interrupted, marks the domains it did not check, and exits 1.
+func TestBatchCommandInterrupted(t *testing.T) {
+	batchLab(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := Main(&Env{
+		Args:   []string{"batch", "--json", "--format", "text", "-o", dir, "-"},
+		Stdin:  strings.NewReader("anna@alfa.example\nbob@beta.example\n"),
+		Stdout: &out, Stderr: &errb,
+		Getenv:  func(k string) string { return map[string]string{EnvISPDir: "-"}[k] },
+		Network: testNetwork,
+		Context: ctx,
+	})
+	if code != ExitNotFound {
+		t.Errorf("exit %d, want 1\n%s", code, errb.String())
+	}
+	rep := readBatchReport(t, dir)
+	if !rep.Canceled || rep.Summary.Written != 0 {
+		t.Errorf("report: canceled %v, summary %+v", rep.Canceled, rep.Summary)
+	}
+	for _, d := range rep.Domains {
+		if d.Status != batch.DomainCanceled {
+			t.Errorf("domain %s: %s, want canceled", d.Domain, d.Status)
+		}
 	}
 }

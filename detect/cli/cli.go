@@ -12,6 +12,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"regexp"
 	"strings"
 
@@ -50,6 +52,19 @@ type Env struct {
 	// Check runs a check; nil means detect.Check. Tests of export set it
 	// to see what export asks for without probing anything.
 	Check func(context.Context, detect.CheckOptions, address.Address, event.Sink) *detect.Report
+	// Context is what a run starts from; nil is context.Background().
+	// Ctrl-C cancels a run either way; tests cancel it themselves.
+	Context context.Context
+}
+
+// runContext is the context a sub-command runs under: Env.Context, ended
+// by Ctrl-C (the run stops cleanly and reports what finished).
+func (env *Env) runContext() (context.Context, context.CancelFunc) {
+	base := env.Context
+	if base == nil {
+		base = context.Background()
+	}
+	return signal.NotifyContext(base, os.Interrupt)
 }
 
 // check returns the check this run uses.

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -91,7 +88,7 @@ func runDetect(env *Env) int {
 		return ExitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := env.runContext()
 	defer stop()
 	var sink event.Sink
 	if !a.json && env.StderrIsTerminal {

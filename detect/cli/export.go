@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -456,7 +454,7 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 	if err != nil {
 		return nil, nil, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := env.runContext()
 	defer stop()
 	var sink event.Sink = event.Discard
 	var progress *progressView

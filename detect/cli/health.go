@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -102,7 +99,7 @@ func runHealth(env *Env) int {
 		return ExitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := env.runContext()
 	defer stop()
 	var sink event.Sink
 	if !a.json && env.StderrIsTerminal {
