@@ -61,12 +61,27 @@ func exportUsagef(key string, data ...any) error { return usageError(i18n.T(key,
 // translated line, as for the other commands.
 func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	a := &exportArgs{}
-	fs := newFlagSet("export")
-	names := make([]string, 0, 8)
-	for _, f := range export.Formats() {
-		names = append(names, f.Name)
+	var absent string
+	fs := exportFlags(a, &absent)
+	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
+	if err != nil {
+		return nil, err
 	}
-	fs.StringVar(&a.format, "format", "text", i18n.T("export.flag.format", map[string]any{"Formats": strings.Join(names, "|")}))
+	fs.Visit(func(fl *flag.Flag) { a.formatSet = a.formatSet || fl.Name == "format" })
+	if err := a.check(positional, absent); err != nil {
+		return nil, err
+	}
+	if len(positional) == 1 {
+		a.address = positional[0]
+	}
+	return a, nil
+}
+
+// exportFlags declares export's flags into a; --declare-absent's list
+// goes to absent.
+func exportFlags(a *exportArgs, absent *string) *flag.FlagSet {
+	fs := newFlagSet("export")
+	fs.StringVar(&a.format, "format", "text", i18n.T("export.flag.format", map[string]any{"Formats": strings.Join(formatNames(), "|")}))
 	fs.StringVar(&a.output, "o", "", i18n.T("export.flag.output"))
 	fs.StringVar(&a.lang, "lang", "", i18n.T("export.flag.lang"))
 	fs.StringVar(&a.name, "name", "", i18n.T("export.flag.name"))
@@ -85,18 +100,18 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	addNoHTTPFlag(fs, &a.noHTTP)
 	fs.StringVar(&a.user, "user", "", i18n.T("export.flag.user"))
 	fs.StringVar(&a.domainFiles, "domain-files", "", i18n.T("domainfiles.flag.domain_files"))
-	var absent string
-	fs.StringVar(&absent, "declare-absent", "", i18n.T("domainfiles.flag.declare_absent", map[string]any{"Services": strings.Join(export.ServiceLabels(), ", ")}))
+	fs.StringVar(absent, "declare-absent", "", i18n.T("domainfiles.flag.declare_absent", map[string]any{"Services": strings.Join(export.ServiceLabels(), ", ")}))
 	fs.StringVar(&a.encryptTo, "encrypt-to", "", i18n.T("domainfiles.flag.encrypt_to"))
-	positional, err := parseFlags(fs, args, stdout, "export.cli.usage")
-	if err != nil {
-		return nil, err
-	}
-	fs.Visit(func(fl *flag.Flag) { a.formatSet = a.formatSet || fl.Name == "format" })
+	return fs
+}
+
+// check refuses flag combinations that cannot make sense, with one
+// translated line each (exit 2), before anything is read or dialed.
+func (a *exportArgs) check(positional []string, absent string) error {
 	for _, label := range strings.Split(absent, ",") {
 		if label = strings.TrimSpace(label); label != "" {
 			if !slices.Contains(export.ServiceLabels(), label) {
-				return nil, exportUsagef("domainfiles.err.service", map[string]any{"Service": label, "Services": strings.Join(export.ServiceLabels(), ", ")})
+				return exportUsagef("domainfiles.err.service", map[string]any{"Service": label, "Services": strings.Join(export.ServiceLabels(), ", ")})
 			}
 			a.declareAbsent = append(a.declareAbsent, label)
 		}
@@ -104,44 +119,47 @@ func parseExportArgs(args []string, stdout io.Writer) (*exportArgs, error) {
 	if a.domainFiles != "" {
 		switch {
 		case a.formatSet || a.output != "":
-			return nil, exportUsagef("domainfiles.cli.err.with_format")
+			return exportUsagef("domainfiles.cli.err.with_format")
 		case a.includePassword, a.signP12 != "", a.encryptTo != "", a.name != "":
-			return nil, exportUsagef("domainfiles.cli.err.personal")
+			return exportUsagef("domainfiles.cli.err.personal")
 		}
 	}
 	if len(a.declareAbsent) > 0 && a.domainFiles == "" && a.format != "dns" {
-		return nil, exportUsagef("domainfiles.cli.err.declare_absent_format")
+		return exportUsagef("domainfiles.cli.err.declare_absent_format")
 	}
 	f, ok := export.Lookup(a.format)
 	switch {
 	case !ok:
-		return nil, exportUsagef("export.cli.err.format", map[string]any{"Value": a.format, "Formats": strings.Join(names, ", ")})
+		return exportUsagef("export.cli.err.format", map[string]any{"Value": a.format, "Formats": strings.Join(formatNames(), ", ")})
 	case len(positional) > 1:
-		return nil, exportUsagef("export.cli.err.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")})
+		return exportUsagef("export.cli.err.extra_args", map[string]any{"Args": strings.Join(positional[1:], " ")})
 	case len(positional) == 0 && a.from == "":
-		return nil, exportUsagef("export.cli.err.no_address")
+		return exportUsagef("export.cli.err.no_address")
 	case a.includePassword && !f.Password:
-		return nil, exportUsagef("export.cli.err.password_format", map[string]any{"Format": f.Name})
+		return exportUsagef("export.cli.err.password_format", map[string]any{"Format": f.Name})
 	case a.signP12 != "" && !f.Signable:
-		return nil, exportUsagef("export.cli.err.sign_format", map[string]any{"Format": f.Name})
+		return exportUsagef("export.cli.err.sign_format", map[string]any{"Format": f.Name})
 	case a.encryptTo != "" && f.Name != "mobileconfig":
-		return nil, exportUsagef("domainfiles.cli.err.encrypt_format", map[string]any{"Format": f.Name})
+		return exportUsagef("domainfiles.cli.err.encrypt_format", map[string]any{"Format": f.Name})
 	case a.signPassStdin && a.signP12 == "":
-		return nil, exportUsagef("export.cli.err.sign_pass_without_p12")
+		return exportUsagef("export.cli.err.sign_pass_without_p12")
 	case a.from == "-" && (a.includePassword || a.passwordStdin || a.signPassStdin):
-		return nil, exportUsagef("export.cli.err.stdin_twice")
+		return exportUsagef("export.cli.err.stdin_twice")
 	case a.timeout <= 0 || a.timeout > 5*time.Minute:
-		return nil, exportUsagef("export.cli.err.timeout", map[string]any{"Value": a.timeout.String()})
+		return exportUsagef("export.cli.err.timeout", map[string]any{"Value": a.timeout.String()})
 	case strings.ContainsAny(a.name+a.org+a.user, "\r\n\x00"):
-		return nil, exportUsagef("export.cli.err.control")
+		return exportUsagef("export.cli.err.control")
 	}
-	if err := checkLang(a.lang); err != nil {
-		return nil, err
+	return checkLang(a.lang)
+}
+
+// formatNames lists the export formats by name.
+func formatNames() []string {
+	names := make([]string, 0, 8)
+	for _, f := range export.Formats() {
+		names = append(names, f.Name)
 	}
-	if len(positional) == 1 {
-		a.address = positional[0]
-	}
-	return a, nil
+	return names
 }
 
 // exportSecrets are what export reads from standard input, one per line, in
@@ -226,36 +244,12 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
-	opts := export.Options{Lang: loc.Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
-	if a.encryptTo != "" {
-		data, err := readFileCapped(a.encryptTo, maxP12Size)
-		if err == nil {
-			opts.EncryptTo, err = export.LoadEncryptionCert(data)
-		} else {
-			err = exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
-		}
-		if err != nil {
-			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-			return ExitUsage
-		}
+	opts, err := exportOptions(a, loc, sec.p12Password)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
+		return ExitUsage
 	}
-	if a.signP12 != "" {
-		if opts.Signer, err = loadSigner(a.signP12, sec.p12Password); err != nil {
-			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-			return ExitUsage
-		}
-	}
-
-	var rep *detect.Report
-	var raw json.RawMessage
-	if a.from != "" {
-		rep, raw, err = readReportFile(env, a.from)
-		if err == nil && a.address != "" && !reportIsFor(a.address, rep) {
-			err = exportUsagef("export.cli.err.address_mismatch", map[string]any{"Address": a.address, "Report": rep.Address})
-		}
-	} else {
-		rep, raw, err = runExportCheck(env, a, sec.password)
-	}
+	rep, raw, err := reportToExport(env, a, sec.password)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
@@ -290,6 +284,48 @@ func runExport(env *Env) int {
 		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
 		return ExitUsage
 	}
+	exportWarnings(env, a, loc, f, s, opts, rep)
+	return writeExport(env, a, loc, f, data)
+}
+
+// exportOptions are the export's options from the flags: the device
+// certificate to encrypt to and the signing identity are read here.
+func exportOptions(a *exportArgs, loc i18n.Localizer, p12Password string) (export.Options, error) {
+	opts := export.Options{Lang: loc.Lang(), IncludePassword: a.includePassword, Organization: a.org, WebHost: a.webHost, DeclareAbsent: a.declareAbsent}
+	if a.encryptTo != "" {
+		data, err := readFileCapped(a.encryptTo, maxP12Size)
+		if err != nil {
+			return opts, exportUsagef("export.cli.err.read_file", map[string]any{"File": a.encryptTo, "Error": fileError(err)})
+		}
+		if opts.EncryptTo, err = export.LoadEncryptionCert(data); err != nil {
+			return opts, err
+		}
+	}
+	if a.signP12 != "" {
+		var err error
+		if opts.Signer, err = loadSigner(a.signP12, p12Password); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// reportToExport is the check the export is made from: a saved report
+// (--from), which must be for the address given, or a check run now.
+func reportToExport(env *Env, a *exportArgs, password string) (*detect.Report, json.RawMessage, error) {
+	if a.from == "" {
+		return runExportCheck(env, a, password)
+	}
+	rep, raw, err := readReportFile(env, a.from)
+	if err == nil && a.address != "" && !reportIsFor(a.address, rep) {
+		err = exportUsagef("export.cli.err.address_mismatch", map[string]any{"Address": a.address, "Report": rep.Address})
+	}
+	return rep, raw, err
+}
+
+// exportWarnings says on stderr what the person must know about the
+// file: a password inside, servers left out, servers not verified.
+func exportWarnings(env *Env, a *exportArgs, loc i18n.Localizer, f export.Format, s export.Settings, opts export.Options, rep *detect.Report) {
 	if a.includePassword {
 		fmt.Fprintln(env.Stderr, export.PasswordWarning(loc.Lang()))
 		if opts.EncryptTo == nil && f.Name == "mobileconfig" {
@@ -304,6 +340,11 @@ func runExport(env *Env) int {
 	for _, w := range unverifiedWarnings(loc, rep) {
 		fmt.Fprintln(env.Stderr, w)
 	}
+}
+
+// writeExport writes the file to -o (atomically, 0600 when it holds a
+// password) or to stdout.
+func writeExport(env *Env, a *exportArgs, loc i18n.Localizer, f export.Format, data []byte) int {
 	if a.output == "" {
 		if _, err := env.Stdout.Write(data); err != nil {
 			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
