@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
+	"github.com/postino-mail/postino/detect/network"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
@@ -145,54 +147,15 @@ func runCheck(env *Env) int {
 		i18n.SetLanguage(a.lang)
 	}
 	loc := i18n.For(a.lang) // the words, in the language of the run
-	addr, err := address.Parse(a.address)
+	in, err := checkInputs(env, a)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
-		return ExitUsage
-	}
-	var password string
-	if a.passwordStdin {
-		if password, err = readPassword(env.Stdin); err != nil {
-			fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-			return ExitUsage
-		}
-	}
-	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
-	}
-	nw, err := env.networkWithCA(a.dns, a.caFile)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
 		return ExitUsage
 	}
 
 	ctx, stop := env.runContext()
 	defer stop()
-
-	var sink event.Sink = event.Discard
-	var progress *progressView
-	if env.StderrIsTerminal || isTerminal(env.Stderr) {
-		progress = newProgressView(env.Stderr, loc)
-		sink = progress.Handle
-	}
-	rep := detect.Check(ctx, detect.CheckOptions{
-		Network:          nw,
-		ISPDBURL:         a.ispdb,
-		NoHTTP:           a.noHTTP,
-		OverrideDir:      env.Getenv(EnvISPDir),
-		ProbeTimeout:     a.timeout,
-		Parallel:         a.parallel,
-		Username:         a.user,
-		Password:         password,
-		AllowPlaintext:   a.allowPlaintext,
-		AllowInsecureTLS: a.allowInsecureTLS,
-		TrustHosts:       a.trustHosts,
-	}, addr, sink)
-	if progress != nil {
-		progress.Close()
-	}
-	rep = rep.In(loc) // the words, in the language of the run
+	rep := runCheckEngine(ctx, env, a, in, loc).In(loc) // the words, in the language of the run
 
 	// The round trip runs after the check: its live line follows the
 	// check's, and in text mode the check's table is already on screen
@@ -203,11 +166,11 @@ func runCheck(env *Env) int {
 		renderCheckText(env.Stdout, loc, rep)
 	}
 	if a.sendTest {
-		rt := sendTest(ctx, env, a, nw, addr, password, rep)
+		rt := sendTest(ctx, env, a, in.nw, in.addr, in.password, rep)
 		words := rt.In(loc)
 		doc.Roundtrip = &words
 		if !a.json {
-			renderRoundtripText(env.Stdout, loc, addr.String(), rt)
+			renderRoundtripText(env.Stdout, loc, in.addr.String(), rt)
 		} else if rt.Status == roundtrip.Refused {
 			fmt.Fprintln(env.Stderr, notSentLine(rt, loc))
 			saidWhy = true
@@ -219,7 +182,7 @@ func runCheck(env *Env) int {
 			return ExitNotFound
 		}
 	}
-	why := exitCaveat(loc, rep, password != "", a.trustHosts)
+	why := exitCaveat(loc, rep, in.password != "", a.trustHosts)
 	if why == "" && doc.Roundtrip != nil && doc.Roundtrip.Status != roundtrip.Arrived {
 		why = loc.T("check.exit.caveat.roundtrip")
 	}
@@ -232,6 +195,56 @@ func runCheck(env *Env) int {
 		return ExitNotFound
 	}
 	return ExitOK
+}
+
+// checkInput is what a check needs beyond its flags, read and checked
+// before anything is dialed.
+type checkInput struct {
+	addr     address.Address
+	password string
+	nw       *network.Network
+}
+
+func checkInputs(env *Env, a *checkArgs) (checkInput, error) {
+	var in checkInput
+	var err error
+	if in.addr, err = address.Parse(a.address); err != nil {
+		return in, err
+	}
+	if a.passwordStdin {
+		if in.password, err = readPassword(env.Stdin); err != nil {
+			return in, err
+		}
+	}
+	if a.ispdb, err = ispdbFromFlag(env, a.ispdb); err != nil {
+		return in, err
+	}
+	in.nw, err = env.networkWithCA(a.dns, a.caFile)
+	return in, err
+}
+
+// runCheckEngine runs the check, with live lines on a terminal.
+func runCheckEngine(ctx context.Context, env *Env, a *checkArgs, in checkInput, loc i18n.Localizer) *detect.Report {
+	var sink event.Sink = event.Discard
+	var progress *progressView
+	if env.StderrIsTerminal || isTerminal(env.Stderr) {
+		progress = newProgressView(env.Stderr, loc)
+		sink = progress.Handle
+		defer progress.Close()
+	}
+	return detect.Check(ctx, detect.CheckOptions{
+		Network:          in.nw,
+		ISPDBURL:         a.ispdb,
+		NoHTTP:           a.noHTTP,
+		OverrideDir:      env.Getenv(EnvISPDir),
+		ProbeTimeout:     a.timeout,
+		Parallel:         a.parallel,
+		Username:         a.user,
+		Password:         in.password,
+		AllowPlaintext:   a.allowPlaintext,
+		AllowInsecureTLS: a.allowInsecureTLS,
+		TrustHosts:       a.trustHosts,
+	}, in.addr, sink)
 }
 
 // exitCaveat says why a check does not exit 0, or "" when it may: the
