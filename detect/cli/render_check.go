@@ -189,6 +189,13 @@ func renderCheckText(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
 	if rep.Canceled {
 		fmt.Fprintln(w, loc.T("check.canceled"))
 	}
+	renderProbeTable(w, loc, rep)
+	renderRecommendation(w, loc, rep.Recommended)
+	renderProblems(w, loc, rep)
+}
+
+// renderProbeTable is one line per endpoint tried.
+func renderProbeTable(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
 	fmt.Fprintln(w)
 	if len(rep.Probes) == 0 {
 		fmt.Fprintln(w, loc.T("check.no_candidates"))
@@ -205,7 +212,11 @@ func renderCheckText(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
 		tw.Flush()
 	}
 
-	rec := rep.Recommended
+}
+
+// renderRecommendation is the settings to use, why, and the
+// alternatives.
+func renderRecommendation(w io.Writer, loc i18n.Localizer, rec recommend.Recommendation) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, loc.T("check.recommended"))
 	fmt.Fprintln(w, "  "+loc.T("check.incoming")+" "+choiceText(loc, rec.Incoming))
@@ -224,6 +235,10 @@ func renderCheckText(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
 			fmt.Fprintln(w, "  - "+choiceText(loc, &rec.Alternatives[i]))
 		}
 	}
+}
+
+// renderProblems explains every endpoint's problems with their remedy.
+func renderProblems(w io.Writer, loc i18n.Localizer, rep *detect.Report) {
 	// A closed port that no trusted source lists (Postino tried it
 	// because it probes every standard port, or a guess proposed it) is
 	// expected, not a problem to read about: those go on one line, the
