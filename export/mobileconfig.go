@@ -93,43 +93,9 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		org = s.providerName()
 	}
 	id := profileIdentifier(s.Address)
-	accountType := "EmailTypeIMAP"
-	if s.Incoming.Protocol == mail.POP3 {
-		accountType = "EmailTypePOP"
-	}
-	mail := mailPayload{
-		PayloadType:         "com.apple.mail.managed",
-		PayloadVersion:      1,
-		PayloadIdentifier:   id + ".account",
-		PayloadUUID:         newUUID(),
-		PayloadDisplayName:  t("export.profile.account_name"),
-		PayloadDescription:  t("export.profile.account_description"),
-		PayloadOrganization: org,
-
-		EmailAccountType:        accountType,
-		EmailAccountDescription: s.Address,
-		EmailAccountName:        s.DisplayName,
-		EmailAddress:            s.Address,
-
-		IncomingMailServerHostName:       strings.ToLower(s.Incoming.Host),
-		IncomingMailServerPortNumber:     s.Incoming.Port,
-		IncomingMailServerUseSSL:         s.Incoming.Security != mail.Plain,
-		IncomingMailServerAuthentication: s.appleAuth(s.Incoming),
-		IncomingMailServerUsername:       s.username(s.Incoming),
-
-		OutgoingMailServerHostName:             strings.ToLower(s.Outgoing.Host),
-		OutgoingMailServerPortNumber:           s.Outgoing.Port,
-		OutgoingMailServerUseSSL:               s.Outgoing.Security != mail.Plain,
-		OutgoingMailServerAuthentication:       s.appleAuth(s.Outgoing),
-		OutgoingMailServerUsername:             s.username(s.Outgoing),
-		OutgoingPasswordSameAsIncomingPassword: true,
-	}
-	if opts.IncludePassword {
-		mail.IncomingPassword = s.Password
-		mail.OutgoingPassword = s.Password
-	}
+	account := s.mailPayload(opts, id, org, t)
 	p := profile{
-		PayloadContent:      []mailPayload{mail},
+		PayloadContent:      []mailPayload{account},
 		PayloadDescription:  t("export.profile.description"),
 		PayloadDisplayName:  t("export.profile.name"),
 		PayloadIdentifier:   id,
@@ -157,6 +123,47 @@ func MobileConfig(s Settings, opts Options) ([]byte, error) {
 		return opts.Signer.Sign(b.Bytes())
 	}
 	return b.Bytes(), nil
+}
+
+// mailPayload is the com.apple.mail.managed payload for s (Apple's
+// device-management schema, com.apple.mail.managed.yaml).
+func (s Settings) mailPayload(opts Options, id, org string, t func(string) string) mailPayload {
+	accountType := "EmailTypeIMAP"
+	if s.Incoming.Protocol == mail.POP3 {
+		accountType = "EmailTypePOP"
+	}
+	account := mailPayload{
+		PayloadType:         "com.apple.mail.managed",
+		PayloadVersion:      1,
+		PayloadIdentifier:   id + ".account",
+		PayloadUUID:         newUUID(),
+		PayloadDisplayName:  t("export.profile.account_name"),
+		PayloadDescription:  t("export.profile.account_description"),
+		PayloadOrganization: org,
+
+		EmailAccountType:        accountType,
+		EmailAccountDescription: s.Address,
+		EmailAccountName:        s.DisplayName,
+		EmailAddress:            s.Address,
+
+		IncomingMailServerHostName:       strings.ToLower(s.Incoming.Host),
+		IncomingMailServerPortNumber:     s.Incoming.Port,
+		IncomingMailServerUseSSL:         s.Incoming.Security != mail.Plain,
+		IncomingMailServerAuthentication: s.appleAuth(s.Incoming),
+		IncomingMailServerUsername:       s.username(s.Incoming),
+
+		OutgoingMailServerHostName:             strings.ToLower(s.Outgoing.Host),
+		OutgoingMailServerPortNumber:           s.Outgoing.Port,
+		OutgoingMailServerUseSSL:               s.Outgoing.Security != mail.Plain,
+		OutgoingMailServerAuthentication:       s.appleAuth(s.Outgoing),
+		OutgoingMailServerUsername:             s.username(s.Outgoing),
+		OutgoingPasswordSameAsIncomingPassword: true,
+	}
+	if opts.IncludePassword {
+		account.IncomingPassword = s.Password
+		account.OutgoingPassword = s.Password
+	}
+	return account
 }
 
 // newUUID is a random (version 4) UUID in the upper case Apple uses.
