@@ -260,23 +260,14 @@ func (s *POP3) handle(c net.Conn) {
 
 // command answers one command; false ends the connection.
 func (p *pop3Session) command(verb, arg string) bool {
-	s := p.s
 	var err error
 	switch verb {
 	case "CAPA":
-		if s.Capa == nil {
-			err = p.reply("-ERR unknown command")
-			break
-		}
-		caps := append([]string(nil), s.Capa...)
-		if s.TLSConfig != nil && !s.ImplicitTLS && !p.isTLS && !s.HideSTLS {
-			caps = append(caps, "STLS")
-		}
-		err = p.reply("+OK capability list follows\r\n%s\r\n.", strings.Join(caps, "\r\n"))
+		err = p.capa()
 	case "STLS":
 		return p.stls()
 	case "USER":
-		if s.NoUser {
+		if p.s.NoUser {
 			err = p.reply("-ERR USER is disabled, use AUTH")
 			break
 		}
@@ -287,51 +278,17 @@ func (p *pop3Session) command(verb, arg string) bool {
 	case "APOP":
 		// Not offered, but a digest of the password is still a login.
 		user, _, _ := strings.Cut(arg, " ")
-		s.Logins.add(Login{Proto: "pop3", Mech: "APOP", User: user, TLS: p.isTLS})
+		p.s.Logins.add(Login{Proto: "pop3", Mech: "APOP", User: user, TLS: p.isTLS})
 		err = p.reply("-ERR unknown command")
 	case "PASS":
-		ok := s.PassReply == "" && p.user != "" && s.Users != nil && s.Users[p.user] == arg
-		s.Logins.add(Login{Proto: "pop3", Mech: "USER", User: p.user, TLS: p.isTLS, OK: ok})
-		switch {
-		case s.PassReply != "":
-			err = p.reply("%s", s.PassReply)
-		case ok:
-			p.login()
-			err = p.reply("+OK maildrop locked and ready")
-		default:
-			err = p.reply("-ERR [AUTH] invalid user name or password")
-		}
-	case "STAT":
-		if !p.authed {
-			err = p.reply("-ERR not logged in")
-			break
-		}
-		size := 0
-		for _, msg := range p.snapshot {
-			size += len(msg)
-		}
-		err = p.reply("+OK %d %d", len(p.snapshot), size)
-	case "TOP":
-		n, _ := strconv.Atoi(strings.Fields(arg + " 0")[0])
-		if !p.authed || n < 1 || n > len(p.snapshot) || !s.Drop.topAllowed() {
-			err = p.reply("-ERR no such message")
-			break
-		}
-		head, _, _ := strings.Cut(string(p.snapshot[n-1]), "\r\n\r\n")
-		err = p.reply("+OK\r\n%s\r\n\r\n.", head)
-	case "DELE":
-		n, _ := strconv.Atoi(arg)
-		if !p.authed || n < 1 || n > len(p.snapshot) {
-			err = p.reply("-ERR no such message")
-			break
-		}
-		p.deleted[n] = true
-		err = p.reply("+OK deleted")
+		err = p.pass(arg)
+	case "STAT", "TOP", "DELE":
+		err = p.maildrop(verb, arg)
 	case "NOOP":
 		err = p.reply("+OK")
 	case "QUIT":
 		if len(p.deleted) > 0 {
-			s.Drop.expunge(p.deleted)
+			p.s.Drop.expunge(p.deleted)
 		}
 		p.reply("+OK bye")
 		return false
@@ -339,6 +296,67 @@ func (p *pop3Session) command(verb, arg string) bool {
 		err = p.reply("-ERR unknown command")
 	}
 	return err == nil
+}
+
+func (p *pop3Session) capa() error {
+	s := p.s
+	if s.Capa == nil {
+		return p.reply("-ERR unknown command")
+	}
+	caps := append([]string(nil), s.Capa...)
+	if s.TLSConfig != nil && !s.ImplicitTLS && !p.isTLS && !s.HideSTLS {
+		caps = append(caps, "STLS")
+	}
+	return p.reply("+OK capability list follows\r\n%s\r\n.", strings.Join(caps, "\r\n"))
+}
+
+// pass checks USER/PASS and logs the attempt.
+func (p *pop3Session) pass(arg string) error {
+	s := p.s
+	ok := s.PassReply == "" && p.user != "" && s.Users != nil && s.Users[p.user] == arg
+	s.Logins.add(Login{Proto: "pop3", Mech: "USER", User: p.user, TLS: p.isTLS, OK: ok})
+	switch {
+	case s.PassReply != "":
+		return p.reply("%s", s.PassReply)
+	case ok:
+		p.login()
+		return p.reply("+OK maildrop locked and ready")
+	default:
+		return p.reply("-ERR [AUTH] invalid user name or password")
+	}
+}
+
+// maildrop answers the commands on the messages: STAT, TOP and DELE
+// (applied at QUIT).
+func (p *pop3Session) maildrop(verb, arg string) error {
+	if !p.authed {
+		if verb == "STAT" {
+			return p.reply("-ERR not logged in")
+		}
+		return p.reply("-ERR no such message")
+	}
+	switch verb {
+	case "STAT":
+		size := 0
+		for _, msg := range p.snapshot {
+			size += len(msg)
+		}
+		return p.reply("+OK %d %d", len(p.snapshot), size)
+	case "TOP":
+		n, _ := strconv.Atoi(strings.Fields(arg + " 0")[0])
+		if n < 1 || n > len(p.snapshot) || !p.s.Drop.topAllowed() {
+			return p.reply("-ERR no such message")
+		}
+		head, _, _ := strings.Cut(string(p.snapshot[n-1]), "\r\n\r\n")
+		return p.reply("+OK\r\n%s\r\n\r\n.", head)
+	default: // DELE
+		n, _ := strconv.Atoi(arg)
+		if n < 1 || n > len(p.snapshot) {
+			return p.reply("-ERR no such message")
+		}
+		p.deleted[n] = true
+		return p.reply("+OK deleted")
+	}
 }
 
 // login locks the maildrop: the session sees the messages there now.
