@@ -115,37 +115,30 @@ func runBatch(env *Env) int {
 	if err != nil {
 		return reportParseError(env, err)
 	}
-	if a.lang != "" {
-		i18n.SetLanguage(a.lang)
-	}
-	loc := i18n.For(a.lang) // the words, in the language of the run
+	loc := runLanguage(a.lang) // the words, in the language of the run
 	opts := batch.Options{Output: a.output, Formats: formats, Lang: a.lang, Organization: a.org,
 		Force: a.force, Health: a.health, NoHTTP: a.noHTTP, ProbeTimeout: a.timeout,
 		Domains: a.domains, PerHost: a.perHost, OverrideDir: env.Getenv(EnvISPDir)}
-	fail := func(err error) int {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
-	}
 	if a.signP12 != "" {
 		p12Password := ""
 		if a.signPassStdin {
 			if p12Password, err = readSecretLine(bufio.NewReaderSize(env.Stdin, 64)); err != nil {
-				return fail(err)
+				return env.refuse(loc, err)
 			}
 		}
 		if opts.Signer, err = loadSigner(a.signP12, p12Password); err != nil {
-			return fail(err)
+			return env.refuse(loc, err)
 		}
 	}
 	list, err := readUserList(env, a.input)
 	if err != nil {
-		return fail(err)
+		return env.refuse(loc, err)
 	}
 	if opts.ISPDBURL, err = ispdbFromFlag(env, a.ispdb); err != nil {
-		return fail(err)
+		return env.refuse(loc, err)
 	}
 	if opts.Network, err = env.networkWithCA(a.dns, a.caFile); err != nil {
-		return fail(err)
+		return env.refuse(loc, err)
 	}
 
 	ctx, stop := env.runContext()
@@ -154,7 +147,7 @@ func runBatch(env *Env) int {
 	rep, err := batch.Run(ctx, opts, list, view.Handle)
 	view.Close()
 	if rep == nil {
-		return fail(usageError(loc.T("batch.cli.err.output", map[string]any{"Dir": a.output, "Error": fileError(err)})))
+		return env.refuse(loc, usageError(loc.T("batch.cli.err.output", map[string]any{"Dir": a.output, "Error": fileError(err)})))
 	}
 	if err != nil {
 		fmt.Fprintln(env.Stderr, loc.T("batch.cli.err.report", map[string]any{"Dir": a.output, "Error": fileError(err)}))
@@ -162,7 +155,7 @@ func runBatch(env *Env) int {
 	if a.json {
 		data, err := batch.MarshalReport(rep)
 		if err != nil {
-			return fail(err)
+			return env.refuse(loc, err)
 		}
 		env.Stdout.Write(data)
 	} else {

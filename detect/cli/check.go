@@ -143,14 +143,10 @@ func runCheck(env *Env) int {
 	if err != nil {
 		return reportParseError(env, err)
 	}
-	if a.lang != "" {
-		i18n.SetLanguage(a.lang)
-	}
-	loc := i18n.For(a.lang) // the words, in the language of the run
+	loc := runLanguage(a.lang) // the words, in the language of the run
 	in, err := checkInputs(env, a)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 
 	ctx, stop := env.runContext()

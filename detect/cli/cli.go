@@ -57,6 +57,22 @@ type Env struct {
 	Context context.Context
 }
 
+// runLanguage sets the run's language (--lang; "" follows the system)
+// and returns its words.
+func runLanguage(lang string) i18n.Localizer {
+	if lang != "" {
+		i18n.SetLanguage(lang)
+	}
+	return i18n.For(lang)
+}
+
+// refuse says on one line, in the run's language, why the input cannot
+// be used, and returns ExitUsage.
+func (env *Env) refuse(loc i18n.Localizer, err error) int {
+	fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
+	return ExitUsage
+}
+
 // runContext is the context a sub-command runs under: Env.Context, ended
 // by Ctrl-C (the run stops cleanly and reports what finished).
 func (env *Env) runContext() (context.Context, context.CancelFunc) {

@@ -68,24 +68,18 @@ func runDetect(env *Env) int {
 	if err != nil {
 		return reportParseError(env, err)
 	}
-	if a.lang != "" {
-		i18n.SetLanguage(a.lang)
-	}
-	loc := i18n.For(a.lang) // the words, in the language of the run
+	loc := runLanguage(a.lang) // the words, in the language of the run
 	addr, err := address.Parse(a.address)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	netw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	ispdb, err := ispdbFromFlag(env, a.ispdb)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 
 	ctx, stop := env.runContext()

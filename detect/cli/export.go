@@ -235,24 +235,18 @@ func runExport(env *Env) int {
 		return reportParseError(env, err)
 	}
 	f, _ := export.Lookup(a.format)
-	if a.lang != "" {
-		i18n.SetLanguage(a.lang)
-	}
-	loc := i18n.For(a.lang) // the words, in the language of the run
+	loc := runLanguage(a.lang) // the words, in the language of the run
 	sec, err := readSecrets(env.Stdin, a)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	opts, err := exportOptions(a, loc, sec.p12Password)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	rep, raw, err := reportToExport(env, a, sec.password)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	opts.Report = raw
 
@@ -281,8 +275,7 @@ func runExport(env *Env) int {
 	s.Password = sec.password
 	data, err := f.Export(s, opts)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	exportWarnings(env, a, loc, f, s, opts, rep)
 	return writeExport(env, a, loc, f, data)
@@ -370,8 +363,7 @@ func writeDomainFiles(env *Env, a *exportArgs, s export.Settings) int {
 	loc := i18n.For(a.lang)
 	files, err := export.DomainFiles(s, export.DomainFilesOptions{Lang: a.lang, WebHost: a.webHost, DeclareAbsent: a.declareAbsent})
 	if err != nil {
-		fmt.Fprintln(env.Stderr, i18n.ErrorText(err, loc))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	if info, err := os.Stat(a.domainFiles); err == nil && !info.IsDir() {
 		fmt.Fprintln(env.Stderr, exportUsagef("export.cli.err.write", map[string]any{"File": a.domainFiles, "Error": loc.T("domainfiles.cli.err.not_dir")}))

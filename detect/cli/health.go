@@ -84,19 +84,14 @@ func runHealth(env *Env) int {
 	if err != nil {
 		return reportParseError(env, err)
 	}
-	if a.lang != "" {
-		i18n.SetLanguage(a.lang)
-	}
-	loc := i18n.For(a.lang) // the words, in the language of the run
+	loc := runLanguage(a.lang) // the words, in the language of the run
 	domain, err := health.Domain(a.target)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, oneLine(i18n.ErrorText(err, loc)))
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 	nw, err := env.networkWithCA(a.dns, a.caFile)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, err)
-		return ExitUsage
+		return env.refuse(loc, err)
 	}
 
 	ctx, stop := env.runContext()
