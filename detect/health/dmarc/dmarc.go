@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/postino-mail/postino/detect/health/internal/digits"
 	"github.com/postino-mail/postino/detect/health/internal/tags"
 )
 
@@ -68,7 +69,7 @@ func Parse(txt string) (*Record, error) {
 			}
 			r.SubdomainPolicy = v
 		case "pct":
-			if n, ok := decimal(t.Value); ok && n <= 100 {
+			if n, ok := digits.Parse(t.Value); ok && n <= 100 {
 				r.Pct = n
 			} else {
 				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "100"})
@@ -100,7 +101,7 @@ func Parse(txt string) (*Record, error) {
 			}
 		case "ri":
 			// Seconds between aggregate reports, a 32-bit unsigned number.
-			if n, ok := decimal(t.Value); !ok || n > 1<<32-1 {
+			if n, ok := digits.Parse(t.Value); !ok || n > 1<<32-1 {
 				r.Invalid = append(r.Invalid, InvalidTag{t.Name, t.Value, "86400"})
 			}
 		}
@@ -115,21 +116,6 @@ func Parse(txt string) (*Record, error) {
 		r.Policy, r.PolicyMissing = "none", true
 	}
 	return r, nil
-}
-
-// decimal reads a plain decimal number of at most 10 digits.
-func decimal(s string) (int, bool) {
-	if s == "" || len(s) > 10 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
 }
 
 // allOf reports whether s is a non-empty sep-separated list of allowed

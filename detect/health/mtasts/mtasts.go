@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/postino-mail/postino/detect/health/internal/digits"
 	"github.com/postino-mail/postino/detect/health/internal/tags"
 )
 
@@ -154,17 +155,8 @@ func ParsePolicy(body []byte) (*Policy, error) {
 // parseMaxAge reads max_age: 1 to 10 decimal digits (no sign), at most
 // MaxAge (RFC 8461 §3.2).
 func parseMaxAge(s string) (int, bool) {
-	if s == "" || len(s) > 10 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, n <= MaxAge
+	n, ok := digits.Parse(s)
+	return n, ok && n <= MaxAge
 }
 
 // Matches reports whether an MX host name is allowed by the policy
