@@ -55,6 +55,20 @@ func (d Detect) Check(ctx context.Context, req backend.Request, sink event.Sink)
 // RetryInsecure implements Retrier: one probe of ep with the person's
 // permission to log in although the certificate failed verification.
 func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep mail.Server, sources []string, sink event.Sink) {
+	d.probeOnce(ctx, req, ep, sources, probe.Options{AllowInsecureTLS: true, PinSHA256: req.PinSHA256}, sink)
+}
+
+// RetryTrusted implements TrustRetrier: one probe of ep with the
+// person's permission to send the password to this host, which only an
+// untrusted source named. Everything else still holds: TLS 1.2 or newer
+// and a certificate that verifies.
+func (d Detect) RetryTrusted(ctx context.Context, req backend.Request, ep mail.Server, sources []string, sink event.Sink) {
+	d.probeOnce(ctx, req, ep, sources, probe.Options{}, sink)
+}
+
+// probeOnce probes ep with the request's password and settings, and
+// with what the person allowed for this one host in opts.
+func (d Detect) probeOnce(ctx context.Context, req backend.Request, ep mail.Server, sources []string, opts probe.Options, sink event.Sink) {
 	nw, err := d.network(req.Settings)
 	if err != nil {
 		sink(backend.EngineError{Err: err})
@@ -63,43 +77,13 @@ func (d Detect) RetryInsecure(ctx context.Context, req backend.Request, ep mail.
 	if detect.CheckCredentials(ep.Username, req.Password) != nil {
 		req.Password = "" // never a line break in a protocol command
 	}
-	timeout := req.Settings.ProbeTimeout
-	if timeout <= 0 {
-		timeout = detect.DefaultProbeTimeout
+	opts.Username, opts.Password = ep.Username, req.Password
+	opts.AllowPlaintext = req.Settings.AllowPlaintextLogin
+	opts.Timeout = req.Settings.ProbeTimeout
+	if opts.Timeout <= 0 {
+		opts.Timeout = detect.DefaultProbeTimeout
 	}
-	probe.Run(ctx, nw, ep, sources, probe.Options{
-		Username:         ep.Username,
-		Password:         req.Password,
-		AllowPlaintext:   req.Settings.AllowPlaintextLogin,
-		AllowInsecureTLS: true,
-		PinSHA256:        req.PinSHA256,
-		Timeout:          timeout,
-	}, sink)
-}
-
-// RetryTrusted implements TrustRetrier: one probe of ep with the
-// person's permission to send the password to this host, which only an
-// untrusted source named. Everything else still holds: TLS 1.2 or newer
-// and a certificate that verifies.
-func (d Detect) RetryTrusted(ctx context.Context, req backend.Request, ep mail.Server, sources []string, sink event.Sink) {
-	nw, err := d.network(req.Settings)
-	if err != nil {
-		sink(backend.EngineError{Err: err})
-		return
-	}
-	if detect.CheckCredentials(ep.Username, req.Password) != nil {
-		req.Password = ""
-	}
-	timeout := req.Settings.ProbeTimeout
-	if timeout <= 0 {
-		timeout = detect.DefaultProbeTimeout
-	}
-	probe.Run(ctx, nw, ep, sources, probe.Options{
-		Username:       ep.Username,
-		Password:       req.Password,
-		AllowPlaintext: req.Settings.AllowPlaintextLogin,
-		Timeout:        timeout,
-	}, sink)
+	probe.Run(ctx, nw, ep, sources, opts, sink)
 }
 
 // RoundTrip implements RoundTripper with roundtrip.Run.
