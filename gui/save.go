@@ -1,11 +1,9 @@
 package gui
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-
 	"fyne.io/fyne/v2"
+
+	"github.com/postino-mail/postino/export/atomicfile"
 )
 
 // writeSaved writes an export the person chose a place for. A file that
@@ -31,32 +29,8 @@ func writeSaved(w fyne.URIWriteCloser, data []byte, holdsPassword bool) error {
 	return writePrivateFile(uri.Path(), data)
 }
 
-// writePrivateFile replaces path with a new file holding data, mode 0600.
+// writePrivateFile replaces path with a new file holding data, mode 0600
+// from its first byte (atomicfile).
 func writePrivateFile(path string, data []byte) error {
-	if info, err := os.Lstat(path); err == nil && info.IsDir() {
-		return fmt.Errorf("%s is a folder", path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // a no-op once renamed
-	fail := func(err error) error {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
+	return atomicfile.Write(path, data, atomicfile.Options{Mode: 0o600})
 }

@@ -5,15 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 
 	"github.com/postino-mail/postino/detect"
 	"github.com/postino-mail/postino/export"
+	"github.com/postino-mail/postino/export/atomicfile"
 )
 
 // maxNameBytes keeps a file name well under the 255-byte limit of every
@@ -94,47 +93,12 @@ func writeAtomic(root, rel string, data []byte, mode os.FileMode, force bool, du
 	if !force && present(p) {
 		return false, nil
 	}
-	// A temporary name of this process's own, created with the final
-	// mode (less the umask) in one call: on a busy disk every metadata
-	// change counts, and a batch makes thousands.
-	tmpName := filepath.Join(filepath.Dir(p), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(p), os.Getpid(), tmpSeq.Add(1)))
-	create := func() (*os.File, error) {
-		return os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	}
-	tmp, err := create()
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
-			tmp, err = create()
-		}
-	}
-	if err != nil {
-		return false, err
-	}
-	fail := func(err error) (bool, error) {
-		tmp.Close()
-		os.Remove(tmpName)
-		return false, err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if len(durable) > 0 && durable[0] {
-		if err := tmp.Sync(); err != nil {
-			return fail(err)
-		}
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmpName, p); err != nil {
-		os.Remove(tmpName)
+	sync := len(durable) > 0 && durable[0]
+	if err := atomicfile.Write(p, data, atomicfile.Options{Mode: mode, NoSync: !sync, MakeDirs: true}); err != nil {
 		return false, err
 	}
 	return true, nil
 }
-
-// tmpSeq numbers this process's temporary files.
-var tmpSeq atomic.Uint64
 
 // writeDomainFiles writes the domain-wide tree an administrator
 // publishes (export.DomainFiles: autoconfig at both places Thunderbird

@@ -20,6 +20,7 @@ import (
 	"github.com/postino-mail/postino/detect/address"
 	"github.com/postino-mail/postino/detect/event"
 	"github.com/postino-mail/postino/export"
+	"github.com/postino-mail/postino/export/atomicfile"
 )
 
 // maxP12Size bounds the signing file: a .p12 with a chain is a few
@@ -515,58 +516,17 @@ func runExportCheck(env *Env, a *exportArgs, password string) (*detect.Report, j
 }
 
 // writeFileAtomic writes data to path so that readers see either the
-// old file or the whole new one, never a part: it writes a temporary
-// file in the same directory (rename is atomic only within one file
-// system), syncs it, then moves it into place. Without force an
-// existing file is never replaced: the hard link fails if path exists.
+// old file or the whole new one, never a part (atomicfile). Without
+// force an existing file is never replaced.
 func writeFileAtomic(path string, data []byte, mode os.FileMode, force bool) error {
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
+	err := atomicfile.Write(path, data, atomicfile.Options{Mode: mode, Keep: !force})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, atomicfile.ErrExists):
+		return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
+	case errors.Is(err, atomicfile.ErrIsDir):
 		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": i18n.T("export.cli.err.is_dir")})
 	}
-	if !force {
-		if _, err := os.Lstat(path); err == nil {
-			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
-		}
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
-	}
-	tmpName := tmp.Name()
-	defer os.Remove(tmpName) // a no-op once the file has been moved
-	fail := func(err error) error {
-		tmp.Close()
-		return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if force {
-		if err := os.Rename(tmpName, path); err != nil {
-			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
-		}
-		return nil
-	}
-	// os.Link refuses to replace an existing file, closing the window
-	// between the check above and now. File systems without hard links
-	// fall back to rename after the check.
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return exportUsagef("export.cli.err.exists", map[string]any{"File": path})
-		}
-		if err := os.Rename(tmpName, path); err != nil {
-			return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
-		}
-	}
-	return nil
+	return exportUsagef("export.cli.err.write", map[string]any{"File": path, "Error": fileError(err)})
 }
