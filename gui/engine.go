@@ -27,12 +27,5 @@ type (
 
 // engineSettings is what the engines need of the settings.
 func (s Settings) engineSettings() backend.Settings {
-	return backend.Settings{
-		ProbeTimeout:        s.ProbeTimeout,
-		DNSServer:           s.DNSServer,
-		ISPDBURL:            s.ISPDBURL,
-		AllowHTTPAutoconfig: s.AllowHTTPAutoconfig,
-		AllowPlaintextLogin: s.AllowPlaintextLogin,
-		CAFile:              s.CAFile,
-	}
+	return s.Settings
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/postino-mail/postino/gui/backend"
 )
 
 // Settings is everything Postino remembers between runs, in one typed
@@ -14,25 +16,10 @@ import (
 type Settings struct {
 	// Language is "" (follow the system), "en" or "it".
 	Language string
-	// ProbeTimeout bounds each endpoint probe.
-	ProbeTimeout time.Duration
-	// DNSServer is "host:port" of the resolver to ask, or "" for the
-	// system's.
-	DNSServer string
-	// ISPDBURL is the base URL of the Thunderbird ISPDB, or "" for the
-	// default.
-	ISPDBURL string
-	// AllowHTTPAutoconfig lets discovery read autoconfig over plain HTTP
-	// (the results are marked untrusted either way).
-	AllowHTTPAutoconfig bool
-	// AllowPlaintextLogin lets a probe send the password on a connection
-	// without TLS, to hosts a trusted source named. Off by default: a
-	// password in clear can be read by anyone on the path. It holds for
-	// the next check only and is never stored (docs/security.md).
-	AllowPlaintextLogin bool
-	// CAFile is a file of extra CA certificates to trust (a company CA),
-	// or "" for the system's store only.
-	CAFile string
+	// The settings the engines need (probe timeout, DNS server, ISPDB,
+	// plain-HTTP autoconfig, plaintext login, CA file). The plaintext
+	// login is never stored: it holds for the next check only.
+	backend.Settings
 	// Recent lists the last addresses checked, newest first.
 	Recent []string
 }
@@ -63,12 +50,14 @@ const (
 // app.
 func LoadSettings(p fyne.Preferences) Settings {
 	s := Settings{
-		Language:            normalizeLanguage(p.String(prefLanguage)),
-		ProbeTimeout:        time.Duration(p.IntWithFallback(prefTimeoutSec, int(DefaultProbeTimeout/time.Second))) * time.Second,
-		DNSServer:           strings.TrimSpace(p.String(prefDNSServer)),
-		ISPDBURL:            strings.TrimSpace(p.String(prefISPDBURL)),
-		AllowHTTPAutoconfig: p.Bool(prefAllowHTTP),
-		CAFile:              strings.TrimSpace(p.String(prefCAFile)),
+		Language: normalizeLanguage(p.String(prefLanguage)),
+		Settings: backend.Settings{
+			ProbeTimeout:        time.Duration(p.IntWithFallback(prefTimeoutSec, int(DefaultProbeTimeout/time.Second))) * time.Second,
+			DNSServer:           strings.TrimSpace(p.String(prefDNSServer)),
+			ISPDBURL:            strings.TrimSpace(p.String(prefISPDBURL)),
+			AllowHTTPAutoconfig: p.Bool(prefAllowHTTP),
+			CAFile:              strings.TrimSpace(p.String(prefCAFile)),
+		},
 	}
 	if s.ProbeTimeout < MinProbeTimeout || s.ProbeTimeout > MaxProbeTimeout {
 		s.ProbeTimeout = DefaultProbeTimeout

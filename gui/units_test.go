@@ -8,6 +8,7 @@ import (
 
 	"github.com/postino-mail/postino/assets/i18n"
 	"github.com/postino-mail/postino/detect/probe"
+	"github.com/postino-mail/postino/gui/backend"
 )
 
 func TestStatusWordNamesEveryOutcomeInWords(t *testing.T) {
@@ -85,7 +86,7 @@ func TestSettingsRoundTripAndRejectOutOfRangeValues(t *testing.T) {
 	if LoadSettings(p).AllowPlaintextLogin {
 		t.Fatal("a stored allow-plaintext choice was loaded")
 	}
-	s = Settings{Language: "it", ProbeTimeout: 20 * time.Second, DNSServer: "127.0.0.1:5353", ISPDBURL: "https://ispdb.example/v1.1/", AllowHTTPAutoconfig: true, AllowPlaintextLogin: true}
+	s = Settings{Language: "it", Settings: backend.Settings{ProbeTimeout: 20 * time.Second, DNSServer: "127.0.0.1:5353", ISPDBURL: "https://ispdb.example/v1.1/", AllowHTTPAutoconfig: true, AllowPlaintextLogin: true}}
 	for _, a := range []string{"c@x.it", "b@x.it", "a@x.it", "B@X.IT"} {
 		s.Remember(a)
 	}

@@ -25,9 +25,14 @@ type Settings struct {
 	// ISPDBURL is the base URL of the Thunderbird ISPDB, or "" for the
 	// default.
 	ISPDBURL string
-	// AllowHTTPAutoconfig lets discovery read autoconfig over plain HTTP.
+	// AllowHTTPAutoconfig lets discovery read autoconfig over plain HTTP
+	// (the results are marked untrusted either way).
 	AllowHTTPAutoconfig bool
-	// AllowPlaintextLogin lets a probe send the password without TLS.
+	// AllowPlaintextLogin lets a probe send the password on a connection
+	// without TLS, to hosts a trusted source named. Off by default: a
+	// password in clear can be read by anyone on the path. The window
+	// keeps it for the next check only and never stores it
+	// (docs/security.md).
 	AllowPlaintextLogin bool
 	// CAFile names extra CA certificates to trust (else $POSTINO_CA_FILE).
 	CAFile string
