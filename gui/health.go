@@ -36,7 +36,7 @@ type healthView struct {
 	status   *widget.Label
 	body     *fyne.Container
 	// spinners are stopped before every re-render (see sourcesView).
-	spinners []*widget.Activity
+	spinners spinners
 }
 
 // healthState is one health run, touched on the Fyne thread only.
@@ -131,15 +131,8 @@ func (u *UI) handleHealth(_ int, batch []event.Event) {
 	u.health.render()
 }
 
-func (v *healthView) stopSpinners() {
-	for _, a := range v.spinners {
-		a.Stop()
-	}
-	v.spinners = v.spinners[:0]
-}
-
 func (v *healthView) render() {
-	v.stopSpinners()
+	v.spinners.stop()
 	v.body.RemoveAll()
 	s := v.u.hstate
 	if v.u.health == nil {
@@ -167,7 +160,7 @@ func (v *healthView) render() {
 		c, ok := s.checks[n]
 		card, spinner := healthCard(n, c, ok, s.running)
 		if spinner != nil {
-			v.spinners = append(v.spinners, spinner)
+			v.spinners.keep(spinner)
 		}
 		v.body.Add(card)
 	}

@@ -23,10 +23,8 @@ type sourcesView struct {
 	obj  fyne.CanvasObject
 	list *fyne.Container
 	// count says how many sources found something, next to the title.
-	count *widget.Label
-	// spinners are the running Activity widgets of the last render,
-	// stopped before the lines are rebuilt so no animation outlives them.
-	spinners []*widget.Activity
+	count    *widget.Label
+	spinners spinners
 }
 
 func newSourcesView(u *UI) *sourcesView {
@@ -38,15 +36,8 @@ func newSourcesView(u *UI) *sourcesView {
 	return v
 }
 
-func (v *sourcesView) stopSpinners() {
-	for _, a := range v.spinners {
-		a.Stop()
-	}
-	v.spinners = v.spinners[:0]
-}
-
 func (v *sourcesView) render() {
-	v.stopSpinners()
+	v.spinners.stop()
 	v.list.RemoveAll()
 	v.count.SetText("")
 	if v.u.state == nil {
@@ -93,10 +84,7 @@ func (v *sourcesView) line(s sourceLine) fyne.CanvasObject {
 	switch s.State {
 	case stateSearching:
 		if v.u.state.Running() {
-			a := widget.NewActivity()
-			a.Start()
-			v.spinners = append(v.spinners, a)
-			icon = a
+			icon = v.spinners.start()
 		} else {
 			icon = widget.NewIcon(theme.NewDisabledResource(theme.MediaStopIcon()))
 		}

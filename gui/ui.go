@@ -154,10 +154,10 @@ func (u *UI) setDo(do func(func()), frame time.Duration) {
 // again after a language change, so every view re-renders its texts.
 func (u *UI) Content() fyne.CanvasObject {
 	if u.sources != nil { // a rebuild: stop the old views' animations
-		u.sources.stopSpinners()
+		u.sources.spinners.stop()
 	}
 	if u.health != nil {
-		u.health.stopSpinners()
+		u.health.spinners.stop()
 	}
 	if u.rec != nil {
 		u.rec.sendTest.stopSpinner()
