@@ -11,6 +11,7 @@
 # it built. Needs root on Debian/Ubuntu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/demolab.sh
 deb=${1:?usage: check-deb.sh dist/postino_VERSION_amd64.deb}
 [ -f "$deb" ] || { echo "deb: $deb is missing (run .ci/package.sh deb first)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "deb: run as root (apt-get install, and the demo lab binds real ports)"; exit 1; }
@@ -26,9 +27,9 @@ if [ -n "$missing" ]; then
 fi
 
 work=$(mktemp -d)
-lab_pid=""
+pids=()
 cleanup() {
-	[ -z "$lab_pid" ] || kill "$lab_pid" 2>/dev/null || true
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	exec 3>&- 2>/dev/null || true
 	rm -rf "$work"
 }
@@ -49,15 +50,9 @@ echo "deb: $out"
 [ "$(postino version)" = "$out" ] || fail "postino version and postino --version differ"
 
 # The program the package installed, against the lab.
-go build -o "$work/demolab" ./detect/labtest/demolab
-mkfifo "$work/lab.in"
-"$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
-lab_pid=$!
-exec 3>"$work/lab.in"
-for _ in $(seq 100); do grep -q READY "$work/lab.env" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/lab.env" || { cat "$work/lab.err"; fail "the demo lab did not start"; }
-dns=$(sed -n 's/^POSTINO_DNS=//p' "$work/lab.env")
-ca=$(sed -n 's/^SSL_CERT_FILE=//p' "$work/lab.env")
+start_demolab "$work" || fail "the demo lab did not start"
+dns=$DEMOLAB_DNS
+ca=$DEMOLAB_CA
 code=0
 env -i PATH=/usr/bin:/bin HOME="$work" POSTINO_DNS="$dns" \
 	postino check --json --ca-file "$ca" mario@studio-rossi.it >"$work/check.json" 2>"$work/check.err" || code=$?

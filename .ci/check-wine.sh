@@ -30,6 +30,7 @@
 # on an ioctl), so DNS reaches the lab through Postino's TCP fallback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/demolab.sh
 linux_bin=${1:?usage: check-wine.sh LINUX_BINARY POSTINO_EXE SETUP_EXE}
 exe=${2:?}
 setup=${3:?}
@@ -97,15 +98,9 @@ prefix() {
 }
 
 lab() {
-	go build -o "$work/demolab" ./detect/labtest/demolab
-	mkfifo "$work/lab.in"
-	"$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
-	pids+=($!)
-	exec 3>"$work/lab.in"
-	for _ in $(seq 100); do grep -q READY "$work/lab.env" 2>/dev/null && break; sleep 0.1; done
-	grep -q READY "$work/lab.env" || { cat "$work/lab.err"; fail "the demo lab did not start"; }
-	POSTINO_DNS=$(sed -n 's/^POSTINO_DNS=//p' "$work/lab.env")
-	CA=$(sed -n 's/^SSL_CERT_FILE=//p' "$work/lab.env")
+	start_demolab "$work" || fail "the demo lab did not start"
+	POSTINO_DNS=$DEMOLAB_DNS
+	CA=$DEMOLAB_CA
 	cp "$CA" "$work/prefix/drive_c/lab-ca.pem"
 }
 

@@ -26,6 +26,7 @@
 # its only trusted CA is the lab's (POSTINO_DNS, SSL_CERT_FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/demolab.sh
 
 for tool in Xvfb xdotool import; do
 	command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt-get install -y xvfb xdotool imagemagick)"; exit 1; }
@@ -48,17 +49,11 @@ echo "screenshots: building (a cold cgo build of Fyne takes a few minutes)"
 # The tags every shipped binary has (.ci/app-tags); POSTINO_TAGS= measures
 # a build without them.
 go build -tags "${POSTINO_TAGS-$(sed '/^#/d; /^$/d' .ci/app-tags | paste -sd, -)}" -o "$work/postino" "${POSTINO_MAIN:-.}"
-go build -o "$work/demolab" ./detect/labtest/demolab
 
-# The lab serves until its stdin closes: keep a pipe open on fd 3.
-mkfifo "$work/lab.in"
-"$work/demolab" <"$work/lab.in" >"$work/lab.env" 2>"$work/lab.err" &
-pids+=($!)
-exec 3>"$work/lab.in"
-for _ in $(seq 100); do grep -q READY "$work/lab.env" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/lab.env" || { cat "$work/lab.err"; echo "screenshots: the demo lab did not start"; exit 1; }
-POSTINO_DNS=$(sed -n 's/^POSTINO_DNS=//p' "$work/lab.env")
-SSL_CERT_FILE=$(sed -n 's/^SSL_CERT_FILE=//p' "$work/lab.env")
+# The lab serves until fd 3 closes (cleanup).
+start_demolab "$work" || { echo "screenshots: the demo lab did not start"; exit 1; }
+POSTINO_DNS=$DEMOLAB_DNS
+SSL_CERT_FILE=$DEMOLAB_CA
 
 # The first free display from :99 (others may run their own Xvfb).
 for n in $(seq 99 140); do
