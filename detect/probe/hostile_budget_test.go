@@ -29,35 +29,10 @@ import (
 const allocBudget = 4 << 20
 
 // serveTLSRaw runs handle for every TLS connection to host:port made
-// with cfg; the test waits for every handler when it ends.
+// with cfg, until the test ends (labtest.ServeRaw).
 func serveTLSRaw(t *testing.T, lab *labtest.Lab, host string, port int, cfg *tls.Config, handle func(net.Conn)) {
 	t.Helper()
-	ln := tls.NewListener(lab.Listen(host, port), cfg)
-	done := make(chan struct{})
-	conns := make(chan net.Conn, 64)
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns <- c
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		close(conns)
-		for c := range conns {
-			c.Close()
-		}
-	})
+	labtest.ServeRaw(t, tls.NewListener(lab.Listen(host, port), cfg), handle)
 }
 
 func TestEveryHostileServerEndsInTimeWithBoundedMemory(t *testing.T) {

@@ -3,7 +3,6 @@ package probe
 import (
 	"crypto/tls"
 	"net"
-	"sync"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -99,44 +98,12 @@ func startPOP3(t *testing.T, lab *labtest.Lab, host string, port int, sec mail.S
 
 // --- raw servers for hostile behaviour ---
 
-// startRaw runs handle for every connection to host:port; the test
-// waits for every handler when it ends. It is for replies no real
-// server sends (garbage, endless lines, silence), which the lab's
-// servers cannot be made to say.
+// startRaw runs handle for every connection to host:port until the test
+// ends (labtest.ServeRaw): for replies no real server sends (garbage,
+// endless lines, silence), which the lab's servers cannot be made to say.
 func startRaw(t *testing.T, lab *labtest.Lab, host string, port int, handle func(net.Conn)) {
 	t.Helper()
-	ln := lab.Listen(host, port)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
+	labtest.ServeRaw(t, lab.Listen(host, port), handle)
 }
 
 // drain reads until the peer goes away.
