@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -255,7 +254,7 @@ func copySmaps(when string) {
 			// arenas grow from there).
 			// (1 MB: too large for the stack, so it is on the heap.)
 			onHeap := make([]byte, 1<<20)
-			hint := fmt.Sprintf("go-heap-hint %x\n", uintptr(unsafe.Pointer(&onHeap[0])))
+			hint := "go-heap-hint " + strings.TrimPrefix(fmt.Sprintf("%p", onHeap), "0x") + "\n"
 			_ = os.WriteFile(path+"."+when, append([]byte(hint), data...), 0o600)
 		}
 	}
