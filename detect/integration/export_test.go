@@ -25,16 +25,7 @@ func TestExportedThunderbirdFileServedAsAutoconfigLeadsDetectToTheSameSettings(t
 	s := need(t)
 	rt := s["REALSERVERS_ROUNDTRIP_DOMAIN"]
 
-	r := s.run(t, "", "check", "--json", s.address())
-	if r.code != 0 {
-		t.Fatalf("check: exit %d\n%s", r.code, r.stderr)
-	}
-	var checked checkDoc
-	r.decode(t, &checked)
-	report := filepath.Join(t.TempDir(), "check.json")
-	if err := os.WriteFile(report, []byte(r.stdout), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	checked, report := s.checkAndSave(t)
 	exported := filepath.Join(t.TempDir(), "config-v1.1.xml")
 	if r := s.run(t, "", "export", "--format", "thunderbird", "--from", report, "-o", exported); r.code != 0 {
 		t.Fatalf("export: exit %d\n%s", r.code, r.stderr)
@@ -45,23 +36,9 @@ func TestExportedThunderbirdFileServedAsAutoconfigLeadsDetectToTheSameSettings(t
 	}
 
 	asked := serveAutoconfig(t, s, xml)
-	r = s.run(t, "", "detect", "--json", "--no-http", "alice@"+rt)
-	if r.code != 0 {
-		t.Fatalf("detect: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
-	}
-	var found detectDoc
-	r.decode(t, &found)
+	found := s.detectFromAutoconfig(t, "alice@"+rt)
 	if q := asked(); !strings.Contains(q, "emailaddress=alice%40"+rt) {
 		t.Errorf("the autoconfig server was asked %q, want the address in emailaddress=", q)
-	}
-	var auto sourceDoc
-	for _, src := range found.Sources {
-		if src.Name == "autoconfig" {
-			auto = src
-		}
-	}
-	if auto.Status != "found" || !auto.Trusted || auto.Trust != "https" {
-		t.Fatalf("autoconfig source = %+v, want found over trusted HTTPS", auto)
 	}
 
 	want := []choiceDoc{*checked.Recommended.Incoming, *checked.Recommended.Outgoing}
@@ -110,14 +87,6 @@ func TestExportedThunderbirdFileServedAsAutoconfigLeadsDetectToTheSameSettings(t
 // certificate. It returns a function giving the last request's URL.
 func serveAutoconfig(t *testing.T, s servers, body []byte) func() string {
 	t.Helper()
-	cert, err := tls.LoadX509KeyPair(s["REALSERVERS_CERT"], s["REALSERVERS_KEY"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(s["REALSERVERS_AUTOCONFIG_IP"], "443"))
-	if err != nil {
-		t.Fatalf("autoconfig server: %v", err)
-	}
 	var mu sync.Mutex
 	var last string
 	mux := http.NewServeMux()
@@ -130,7 +99,27 @@ func serveAutoconfig(t *testing.T, s servers, body []byte) func() string {
 	}
 	mux.HandleFunc("/mail/config-v1.1.xml", serve)
 	mux.HandleFunc("/.well-known/autoconfig/mail/config-v1.1.xml", serve)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+	serveHTTPS(t, s, mux)
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return last
+	}
+}
+
+// serveHTTPS serves h on the round-trip domain's autoconfig address,
+// port 443, with the test CA's certificate, until the test ends.
+func serveHTTPS(t *testing.T, s servers, h http.Handler) {
+	t.Helper()
+	cert, err := tls.LoadX509KeyPair(s["REALSERVERS_CERT"], s["REALSERVERS_KEY"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(s["REALSERVERS_AUTOCONFIG_IP"], "443"))
+	if err != nil {
+		t.Fatalf("web server: %v", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second,
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}}
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(ln, "", "") }()
@@ -139,12 +128,46 @@ func serveAutoconfig(t *testing.T, s servers, body []byte) func() string {
 		defer cancel()
 		srv.Shutdown(ctx)
 		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("autoconfig server: %v", err)
+			t.Errorf("web server: %v", err)
 		}
 	})
-	return func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return last
+}
+
+// checkAndSave runs `postino check --json` for the test address and
+// saves its report for `export --from`.
+func (s servers) checkAndSave(t *testing.T) (checkDoc, string) {
+	t.Helper()
+	r := s.run(t, "", "check", "--json", s.address())
+	if r.code != 0 {
+		t.Fatalf("check: exit %d\n%s", r.code, r.stderr)
 	}
+	var checked checkDoc
+	r.decode(t, &checked)
+	report := filepath.Join(t.TempDir(), "check.json")
+	if err := os.WriteFile(report, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return checked, report
+}
+
+// detectFromAutoconfig runs `postino detect --json --no-http` for
+// address and requires the autoconfig source found over trusted HTTPS.
+func (s servers) detectFromAutoconfig(t *testing.T, address string) detectDoc {
+	t.Helper()
+	r := s.run(t, "", "detect", "--json", "--no-http", address)
+	if r.code != 0 {
+		t.Fatalf("detect: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	var found detectDoc
+	r.decode(t, &found)
+	var auto sourceDoc
+	for _, src := range found.Sources {
+		if src.Name == "autoconfig" {
+			auto = src
+		}
+	}
+	if auto.Status != "found" || !auto.Trusted || auto.Trust != "https" {
+		t.Fatalf("autoconfig source = %+v, want found over trusted HTTPS", auto)
+	}
+	return found
 }
