@@ -1,11 +1,9 @@
 package gui
 
 import (
-	"bufio"
 	"crypto/tls"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,7 +11,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
 	"github.com/postino-mail/postino/detect/labtest"
+	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
@@ -22,57 +23,26 @@ import (
 
 // countingIMAP serves a minimal IMAP over implicit TLS on host:993 and
 // counts every LOGIN or AUTHENTICATE it receives: what the server saw.
-func countingIMAP(t *testing.T, lab *labtest.Lab, host string) *atomic.Int32 {
+func countingIMAP(t *testing.T, lab *labtest.Lab, host string) loginCount {
 	return countingIMAPWith(t, lab, host, &tls.Config{Certificates: []tls.Certificate{lab.Cert(host)}})
 }
 
-func countingIMAPWith(t *testing.T, lab *labtest.Lab, host string, cfg *tls.Config) *atomic.Int32 {
+func countingIMAPWith(t *testing.T, lab *labtest.Lab, host string, cfg *tls.Config) loginCount {
 	t.Helper()
-	var logins atomic.Int32
-	ln := tls.NewListener(lab.Listen(host, 993), cfg)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				c.Write([]byte("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"))
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					f := strings.Fields(line)
-					if len(f) < 2 {
-						continue
-					}
-					switch strings.ToUpper(f[1]) {
-					case "CAPABILITY":
-						c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK done\r\n"))
-					case "LOGIN", "AUTHENTICATE":
-						logins.Add(1)
-						c.Write([]byte(f[0] + " OK logged in\r\n"))
-					case "LOGOUT":
-						c.Write([]byte("* BYE\r\n" + f[0] + " OK bye\r\n"))
-						return
-					default:
-						c.Write([]byte(f[0] + " BAD what\r\n"))
-					}
-				}
-			}()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	return &logins
+	logins := &mailserver.Logins{}
+	mailserver.ServeIMAPWith(t, tls.NewListener(lab.Listen(host, 993), cfg), mailserver.IMAPOptions{
+		User: imapmemserver.NewUser("mario@example.com", "pw"), TLS: mailserver.ListenerTLS, Logins: logins,
+	})
+	return loginCount{logins}
+}
+
+// loginCount counts the IMAP logins the lab's server received, whatever
+// their outcome: a password that reached the server is the harm.
+type loginCount struct{ logins *mailserver.Logins }
+
+func (c loginCount) Load() int {
+	n, _ := c.logins.Count("imap")
+	return n
 }
 
 // Through the GUI engine: a plain-HTTP autoconfig (anyone on the Wi-Fi
