@@ -3,15 +3,10 @@ package gui
 import (
 	"net/http"
 	"testing"
-	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
 	"github.com/postino-mail/postino/detect/mail"
-	"github.com/postino-mail/postino/gui/engine"
 )
 
 // TestRealEngineDrivesTheWindow runs the real detect.Check against the
@@ -38,33 +33,10 @@ func TestRealEngineDrivesTheWindow(t *testing.T) {
 	sub := mailserver.NewSubmission(user, "mario@example.com", "pw", nil)
 	mailserver.ServeSMTP(t, lab.Listen("smtp.example.com", 465), sub, "smtp.example.com", lab.Cert("smtp.example.com"), true)
 
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(900, 600))
-	queue := make(chan func(), 4096)
-	u := New(a, w, Options{Engine: engine.Detect{Network: lab.Network()}})
-	u.setDo(func(f func()) { queue <- f }, 0)
-	w.SetContent(u.Content())
-	u.set.ProbeTimeout = 3 * time.Second
+	u, queue := realWindow(t, lab)
 	u.AutoCheck("mario@example.com")
 
-	done := make(chan struct{})
-	go func() { u.wait(); close(done) }()
-	deadline := time.After(60 * time.Second)
-	for running := true; running; {
-		select {
-		case f := <-queue:
-			f()
-		case <-done:
-			running = false
-		case <-deadline:
-			u.Close()
-			t.Fatal("the check did not finish within a minute")
-		}
-	}
-	for len(queue) > 0 {
-		(<-queue)()
-	}
+	drive(t, u, queue)
 
 	if u.running() {
 		t.Fatal("the window still shows a running check")

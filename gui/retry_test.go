@@ -17,6 +17,24 @@ import (
 	"github.com/postino-mail/postino/gui/engine"
 )
 
+// realWindow is a 900×600 test window on the real engine over lab's
+// network, in every role main.go gives it (checks, retries, test
+// messages), with probes bounded to 3 s; its UI updates wait in the
+// queue for drive.
+func realWindow(t *testing.T, lab *labtest.Lab) (*UI, chan func()) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(900, 600))
+	queue := make(chan func(), 4096)
+	real := engine.Detect{Network: lab.Network()}
+	u := New(a, w, Options{Engine: real, Retrier: real, RoundTripper: real})
+	u.setDo(func(f func()) { queue <- f }, 0)
+	w.SetContent(u.Content())
+	u.set.ProbeTimeout = 3 * time.Second
+	return u, queue
+}
+
 // drive runs the UI updates the real engine posts until its goroutine
 // ends.
 func drive(t *testing.T, u *UI, queue chan func()) {
@@ -63,15 +81,7 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 	selfSigned := lab.CertWith(labtest.CertOptions{Names: []string{"imap.example.com"}, SelfSigned: true})
 	mailserver.ServeIMAP(t, lab.Listen("imap.example.com", 993), user, nil, selfSigned, true)
 
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(900, 600))
-	queue := make(chan func(), 4096)
-	real := engine.Detect{Network: lab.Network()}
-	u := New(a, w, Options{Engine: real, Retrier: real})
-	u.setDo(func(f func()) { queue <- f }, 0)
-	w.SetContent(u.Content())
-	u.set.ProbeTimeout = 3 * time.Second
+	u, queue := realWindow(t, lab)
 	u.top.password.SetText("pw")
 	u.AutoCheck("mario@example.com")
 	drive(t, u, queue)
@@ -95,12 +105,12 @@ func TestLoginDespiteAFailedCertificateNeedsTheUsersExplicitConsent(t *testing.T
 		t.Fatalf("no button to try the login; details:\n%s", all)
 	}
 	test.Tap(b)
-	if u.retryDialog == nil || !hasText(w.Canvas().Overlays().Top(), "Someone in between could read your password") {
+	if u.retryDialog == nil || !hasText(u.win.Canvas().Overlays().Top(), "Someone in between could read your password") {
 		t.Fatal("no confirmation explaining the risk")
 	}
 	// The retry is pinned to the certificate the person saw (issue 10):
 	// the confirmation names its SHA-256, as Details does.
-	if row.TLS == nil || len(row.TLS.SHA256) != 64 || !hasText(w.Canvas().Overlays().Top(), fingerprint(row.TLS.SHA256)) ||
+	if row.TLS == nil || len(row.TLS.SHA256) != 64 || !hasText(u.win.Canvas().Overlays().Top(), fingerprint(row.TLS.SHA256)) ||
 		!strings.Contains(all, fingerprint(row.TLS.SHA256)) {
 		t.Fatal("the confirmation or Details does not show the certificate's SHA-256")
 	}

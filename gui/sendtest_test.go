@@ -22,7 +22,6 @@ import (
 	"github.com/postino-mail/postino/detect/recommend"
 	"github.com/postino-mail/postino/detect/roundtrip"
 	"github.com/postino-mail/postino/gui/backend"
-	"github.com/postino-mail/postino/gui/engine"
 )
 
 // fakeRoundTripper is a script engine that can also send a test
@@ -466,16 +465,8 @@ func TestSendTestWithTheRealEngineDeliversAndDeletesTheMessage(t *testing.T) {
 	mailserver.ServeIMAP(t, lab.Listen("imap.example.com", 993), user, nil, lab.Cert("imap.example.com"), true)
 	mailserver.ServeSMTP(t, lab.Listen("smtp.example.com", 465), sub, "smtp.example.com", lab.Cert("smtp.example.com"), true)
 
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(900, 600))
-	queue := make(chan func(), 4096)
-	real := engine.Detect{Network: lab.Network()}
-	u := New(a, w, Options{Engine: real, RoundTripper: real})
-	u.setDo(func(f func()) { queue <- f }, 0)
-	w.SetContent(u.Content())
+	u, queue := realWindow(t, lab)
 	t.Cleanup(func() { u.Close(); u.wait() })
-	u.set.ProbeTimeout = 3 * time.Second
 	u.top.password.SetText(secret)
 	u.AutoCheck("mario@example.com")
 	drive(t, u, queue)

@@ -6,9 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
@@ -18,7 +16,6 @@ import (
 	"github.com/postino-mail/postino/detect/mail"
 	"github.com/postino-mail/postino/detect/probe"
 	"github.com/postino-mail/postino/detect/problem"
-	"github.com/postino-mail/postino/gui/engine"
 )
 
 // countingIMAP serves a minimal IMAP over implicit TLS on host:993 and
@@ -63,15 +60,7 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 	}))
 	logins := countingIMAP(t, lab, "imap.attacker.example")
 
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(900, 600))
-	queue := make(chan func(), 4096)
-	real := engine.Detect{Network: lab.Network()}
-	u := New(a, w, Options{Engine: real, Retrier: real})
-	u.setDo(func(f func()) { queue <- f }, 0)
-	w.SetContent(u.Content())
-	u.set.ProbeTimeout = 3 * time.Second
+	u, queue := realWindow(t, lab)
 	u.set.AllowHTTPAutoconfig = true
 	u.set.AllowPlaintextLogin = true // widens nothing for an untrusted host
 	u.top.password.SetText("pw")
@@ -95,7 +84,7 @@ func TestUntrustedHostGetsThePasswordOnlyAfterExplicitConsent(t *testing.T) {
 		t.Fatalf("no button to trust the host; details:\n%s", strings.Join(texts(u.details.obj), "\n"))
 	}
 	test.Tap(b)
-	top := w.Canvas().Overlays().Top()
+	top := u.win.Canvas().Overlays().Top()
 	if u.retryDialog == nil || !hasText(top, "imap.attacker.example") || !hasText(top, "HTTP") {
 		t.Fatal("the confirmation does not name the host and the untrusted source")
 	}
@@ -132,15 +121,7 @@ func TestInsecureRetryRefusesACertificateThatChanged(t *testing.T) {
 		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return current.Load(), nil },
 	})
 
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(900, 600))
-	queue := make(chan func(), 4096)
-	real := engine.Detect{Network: lab.Network()}
-	u := New(a, w, Options{Engine: real, Retrier: real})
-	u.setDo(func(f func()) { queue <- f }, 0)
-	w.SetContent(u.Content())
-	u.set.ProbeTimeout = 3 * time.Second
+	u, queue := realWindow(t, lab)
 	u.top.password.SetText("pw")
 	u.AutoCheck("mario@example.com")
 	drive(t, u, queue)
