@@ -1,7 +1,10 @@
 package labtest
 
 import (
+	"bufio"
+	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,4 +54,44 @@ func ServeRaw(t testing.TB, ln net.Listener, handle func(net.Conn)) {
 		mu.Unlock()
 		wg.Wait()
 	})
+}
+
+// IMAPScript speaks a scripted IMAP server on c, for the hostile
+// replies the lab's IMAP server cannot be made to give (a refusal that
+// quotes the password, a refusal held back past a deadline). It sends
+// greeting (a whole line, or nothing when ""), then reads tagged
+// commands: CAPABILITY is answered with caps, LOGOUT with BYE (which
+// ends the conversation), and every other command by answer(tag, VERB).
+// answer returns the lines to write (an empty reply is "BAD") and
+// whether to go on.
+func IMAPScript(c io.ReadWriter, greeting, caps string, answer func(tag, verb string) (reply string, more bool)) {
+	if greeting != "" {
+		io.WriteString(c, greeting)
+	}
+	br := bufio.NewReader(c)
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		tag, verb := f[0], strings.ToUpper(f[1])
+		reply, more := "", true
+		switch verb {
+		case "CAPABILITY":
+			reply = "* CAPABILITY " + caps + "\r\n" + tag + " OK done\r\n"
+		case "LOGOUT":
+			reply, more = "* BYE\r\n"+tag+" OK bye\r\n", false
+		default:
+			if reply, more = answer(tag, verb); reply == "" {
+				reply = tag + " BAD what\r\n"
+			}
+		}
+		if _, err := io.WriteString(c, reply); err != nil || !more {
+			return
+		}
+	}
 }

@@ -20,39 +20,22 @@ import (
 // the LOGIN commands it received.
 func slowRefusalIMAP(delay time.Duration, logins *int, mu *sync.Mutex) func(net.Conn) {
 	return func(c net.Conn) {
-		c.Write([]byte("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"))
-		br := bufio.NewReader(c)
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				return
+		labtest.IMAPScript(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n", "IMAP4rev1 AUTH=PLAIN", func(tag, verb string) (string, bool) {
+			if verb != "LOGIN" {
+				return "", true
 			}
-			f := strings.Fields(line)
-			if len(f) < 2 {
-				continue
+			mu.Lock()
+			*logins++
+			mu.Unlock()
+			// Wait without outliving the test: a read ends at the
+			// delay, or at once when the cleanup closes the socket.
+			c.SetReadDeadline(time.Now().Add(delay))
+			if _, err := c.Read(make([]byte, 1)); err == nil || !mailconn.IsTimeout(err) {
+				return "", false
 			}
-			switch strings.ToUpper(f[1]) {
-			case "CAPABILITY":
-				c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK done\r\n"))
-			case "LOGIN":
-				mu.Lock()
-				*logins++
-				mu.Unlock()
-				// Wait without outliving the test: a read ends at the
-				// delay, or at once when the cleanup closes the socket.
-				c.SetReadDeadline(time.Now().Add(delay))
-				if _, err := br.ReadByte(); err == nil || !mailconn.IsTimeout(err) {
-					return
-				}
-				c.SetReadDeadline(time.Time{})
-				c.Write([]byte(f[0] + " NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"))
-			case "LOGOUT":
-				c.Write([]byte("* BYE\r\n" + f[0] + " OK bye\r\n"))
-				return
-			default:
-				c.Write([]byte(f[0] + " BAD what\r\n"))
-			}
-		}
+			c.SetReadDeadline(time.Time{})
+			return tag + " NO [AUTHENTICATIONFAILED] Authentication failed.\r\n", true
+		})
 	}
 }
 
@@ -117,26 +100,7 @@ func TestIMAPCapabilitiesAreAskedAgainInsideTLS(t *testing.T) {
 		if tc.Handshake() != nil {
 			return
 		}
-		tbr := bufio.NewReader(tc)
-		for {
-			line, err := tbr.ReadString('\n')
-			if err != nil {
-				return
-			}
-			f := strings.Fields(line)
-			if len(f) < 2 {
-				continue
-			}
-			switch strings.ToUpper(f[1]) {
-			case "CAPABILITY":
-				tc.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK done\r\n"))
-			case "LOGOUT":
-				tc.Write([]byte("* BYE\r\n" + f[0] + " OK bye\r\n"))
-				return
-			default:
-				tc.Write([]byte(f[0] + " BAD what\r\n"))
-			}
-		}
+		labtest.IMAPScript(tc, "", "IMAP4rev1 AUTH=PLAIN", func(string, string) (string, bool) { return "", true })
 	})
 	res := probeOnce(t, lab.Network(), mail.Server{Protocol: mail.IMAP, Host: "imap.example.test", Port: 143, Security: mail.STARTTLS}, noLogin())
 	got := strings.Join(res.Capabilities, " ")

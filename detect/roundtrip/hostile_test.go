@@ -136,26 +136,12 @@ func TestRoundTripScrubsThePasswordFromServerWordsWhateverItsLength(t *testing.T
 		lab := labtest.New(t)
 		cfg := &tls.Config{Certificates: []tls.Certificate{lab.Cert(imapHost)}}
 		serveRaw(t, tls.NewListener(lab.Listen(imapHost, 993), cfg), func(c net.Conn) {
-			c.Write([]byte("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n"))
-			br := bufio.NewReader(c)
-			for {
-				line, err := br.ReadString('\n')
-				if err != nil {
-					return
+			labtest.IMAPScript(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi\r\n", "IMAP4rev1 AUTH=PLAIN", func(tag, verb string) (string, bool) {
+				if verb == "LOGIN" {
+					return tag + " NO [AUTHENTICATIONFAILED] wrong password " + pw + " for you\r\n", true
 				}
-				f := strings.Fields(line)
-				if len(f) < 2 {
-					continue
-				}
-				switch strings.ToUpper(f[1]) {
-				case "LOGIN":
-					c.Write([]byte(f[0] + " NO [AUTHENTICATIONFAILED] wrong password " + pw + " for you\r\n"))
-				case "CAPABILITY":
-					c.Write([]byte("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + f[0] + " OK\r\n"))
-				default:
-					c.Write([]byte(f[0] + " BAD no\r\n"))
-				}
-			}
+				return "", true
+			})
 		})
 		o := Options{
 			Address: testAddr, Password: pw, Deadline: 2 * time.Second,
