@@ -471,7 +471,7 @@ func (b *run) user(ui int, s export.Settings) UserReport {
 		if err != nil {
 			return b.failedUserWith(ui, ReasonExportFailed, err)
 		}
-		w, err := writeAtomic(b.opts.Output, rel, data, 0o644, b.opts.Force)
+		w, err := writeAtomic(b.opts.Output, rel, data, 0o644, b.opts.Force, false)
 		if err != nil {
 			return b.failedUserWith(ui, ReasonWriteFailed, err)
 		}

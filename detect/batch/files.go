@@ -77,8 +77,7 @@ func UserDir(address string) string { return path.Join("users", SafeName(address
 func DomainDir(domain string) string { return path.Join("domains", SafeName(domain)) }
 
 // writeAtomic writes data to root/rel so that readers see the old file
-// or the whole new one, never a part: a temporary file in the same
-// folder, then renamed into place. Without force an existing file is
+// or the whole new one, never a part (atomicfile). Without force an existing file is
 // kept (see present) and written reports false. (The output folder is
 // the batch's own: nothing else writes a user's file between the check
 // and the rename.)
@@ -88,13 +87,12 @@ func DomainDir(domain string) string { return path.Join("domains", SafeName(doma
 // of files is most of a batch; Run flushes once at the end instead
 // (syncOutput), and a file left empty by a crash before that is not
 // "present", so the next run writes it again.
-func writeAtomic(root, rel string, data []byte, mode os.FileMode, force bool, durable ...bool) (written bool, err error) {
+func writeAtomic(root, rel string, data []byte, mode os.FileMode, force, durable bool) (written bool, err error) {
 	p := filepath.Join(root, filepath.FromSlash(rel))
 	if !force && present(p) {
 		return false, nil
 	}
-	sync := len(durable) > 0 && durable[0]
-	if err := atomicfile.Write(p, data, atomicfile.Options{Mode: mode, NoSync: !sync, MakeDirs: true}); err != nil {
+	if err := atomicfile.Write(p, data, atomicfile.Options{Mode: mode, NoSync: !durable, MakeDirs: true}); err != nil {
 		return false, err
 	}
 	return true, nil
