@@ -78,9 +78,16 @@ func writeTemp(path string, data []byte, o Options) (string, error) {
 	if mode == 0 {
 		mode = 0o644
 	}
-	tmpName := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(path), os.Getpid(), seq.Add(1)))
-	create := func() (*os.File, error) {
-		return os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	var tmpName string
+	create := func() (tmp *os.File, err error) {
+		// A name left by a crashed process that had our pid is skipped.
+		for range 3 {
+			tmpName = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.tmp-%d-%d", filepath.Base(path), os.Getpid(), seq.Add(1)))
+			if tmp, err = os.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode); !errors.Is(err, fs.ErrExist) {
+				break
+			}
+		}
+		return tmp, err
 	}
 	tmp, err := create()
 	if o.MakeDirs && errors.Is(err, fs.ErrNotExist) {

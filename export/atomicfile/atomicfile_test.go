@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -78,6 +79,24 @@ func TestWriteFailureKeepsTheOldFile(t *testing.T) {
 		t.Errorf("error %v, want permission denied", err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Errorf("content %q", got)
+	}
+}
+
+// A temporary file left by a crashed process that had this pid does not
+// stop the write.
+func TestWriteSkipsAStaleTemporaryName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	next := seq.Load() + 1
+	stale := filepath.Join(dir, fmt.Sprintf(".f.tmp-%d-%d", os.Getpid(), next))
+	if err := os.WriteFile(stale, []byte("left over"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, []byte("new"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new" {
 		t.Errorf("content %q", got)
 	}
 }
