@@ -17,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/theme"
 
 	"github.com/postino-mail/postino/assets"
 	"github.com/postino-mail/postino/assets/i18n"
@@ -99,7 +98,7 @@ func window(nw *network.Network) (code int) {
 	a.SetIcon(assets.Icon)
 	// Parsing the fonts is the slowest part of building the content;
 	// do it while the driver opens the window and its GL context.
-	go warmFonts()
+	go gui.WarmFonts()
 	w := a.NewWindow("Postino")
 	real := engine.Detect{Network: nw}
 	var check gui.Engine = real
@@ -146,14 +145,6 @@ var (
 func mark(name string) {
 	if os.Getenv(envTimings) != "" {
 		marks = append(marks, name+"_ms="+strconv.FormatInt(time.Since(processStart).Milliseconds(), 10))
-	}
-}
-
-// warmFonts measures one text in each style the window uses, so Fyne
-// parses and caches those fonts off the main thread.
-func warmFonts() {
-	for _, st := range []fyne.TextStyle{{}, {Bold: true}, {Monospace: true}} {
-		fyne.MeasureText("Postino", theme.TextSize(), st)
 	}
 }
 
