@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -55,14 +55,6 @@ func main() {
 	os.Exit(window(nw))
 }
 
-// memoryLimit is the Go runtime's soft memory limit once the window is
-// up: about twice the ~20 MB a window keeps live (mostly Fyne's parsed
-// fonts), so the garbage of a check is collected before the heap grows to
-// ~50 MB as GOGC alone lets it. It saves ~7 MB of resident memory
-// (docs/performance.md, Memory); a tighter limit saved more but made the
-// collector run through a check.
-const memoryLimit = 40 << 20
-
 // envTimings, when set to the launch time in Unix milliseconds (or to
 // 1), makes the window print its timings to stderr once the
 // POSTINO_AUTOCHECK check is on screen, then quit (make bench-gui).
@@ -97,8 +89,10 @@ func window(nw *network.Network) (code int) {
 	mark("app")
 	a.SetIcon(assets.Icon)
 	// Parsing the fonts is the slowest part of building the content;
-	// do it while the driver opens the window and its GL context.
-	go gui.WarmFonts()
+	// do it while the driver opens the window and its GL context, and
+	// build the content once they are parsed (gui.WarmFonts says why).
+	fontsWarm := make(chan struct{})
+	go func() { gui.WarmFonts(); close(fontsWarm) }()
 	w := a.NewWindow("Postino")
 	real := engine.Detect{Network: nw}
 	var check gui.Engine = real
@@ -111,6 +105,7 @@ func window(nw *network.Network) (code int) {
 	if timings != nil {
 		ui.OnMilestone(timings.milestone)
 	}
+	<-fontsWarm
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))
@@ -121,16 +116,17 @@ func window(nw *network.Network) (code int) {
 	addr := os.Getenv(envAutoCheck)
 	a.Lifecycle().SetOnStarted(func() {
 		started = true
-		// After start-up, whose font parsing would only be slowed by
-		// collecting sooner; GOMEMLIMIT, when set, wins.
-		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(memoryLimit)
-		}
-		if addr != "" {
-			// Once the window is up, as a person would: a check that
-			// ran before the first frame would be shown no sooner.
-			ui.AutoCheck(addr)
-		}
+		// The collector's tighter target waits for start-up, whose font
+		// parsing it would only slow down (gui/memory.go).
+		go func() {
+			gui.SettleMemory()
+			if addr != "" {
+				// Once the window is up and settled, as when a person
+				// types: a check that ran before the first frame would
+				// be shown no sooner.
+				fyne.Do(func() { ui.AutoCheck(addr) })
+			}
+		}()
 	})
 	w.ShowAndRun()
 	return cli.ExitOK
@@ -196,6 +192,7 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 	switch name {
 	case gui.MilestoneFirstFrame:
 		b.firstFrame = at
+		copySmaps("first-frame") // what the window holds before any check
 	case gui.MilestoneCheckRendered:
 		b.rendered = at
 	case gui.MilestoneCheckShown:
@@ -206,9 +203,9 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 		ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 1, 64) }
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
-		fmt.Fprintf(os.Stderr, "bench-gui first_frame_ms=%s engine_check_ms=%s window_check_ms=%s window_lag_ms=%s (rendered_ms=%s painted_ms=%s) rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f (since process start: exec_ms=%s %s)\n",
+		fmt.Fprintf(os.Stderr, "bench-gui first_frame_ms=%s engine_check_ms=%s window_check_ms=%s window_lag_ms=%s (rendered_ms=%s painted_ms=%s) rss_mb=%s peak_rss_mb=%s go_heap_inuse_mb=%.1f go_heap_live_mb=%.1f go_sys_mb=%.1f (since process start: exec_ms=%s %s)\n",
 			ms(b.firstFrame.Sub(b.launch)), ms(b.engineDone.Sub(b.started)), ms(at.Sub(b.started)),
-			ms(at.Sub(b.engineDone)), ms(b.rendered.Sub(b.engineDone)), ms(at.Sub(b.rendered)), rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20),
+			ms(at.Sub(b.engineDone)), ms(b.rendered.Sub(b.engineDone)), ms(at.Sub(b.rendered)), rssMB(), peakRSSMB(), float64(m.HeapInuse)/(1<<20), liveHeapMB(), float64(m.Sys)/(1<<20),
 			ms(processStart.Sub(b.launch)), strings.Join(marks, " "))
 		if path := os.Getenv("POSTINO_GUI_HEAPPROFILE"); path != "" {
 			if f, err := os.Create(path); err == nil {
@@ -227,11 +224,23 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 		}
 		time.AfterFunc(after, func() {
 			runtime.ReadMemStats(&m)
-			fmt.Fprintf(os.Stderr, "bench-gui after_idle=%s rss_mb=%s go_heap_inuse_mb=%.1f go_sys_mb=%.1f\n", after, rssMB(), float64(m.HeapInuse)/(1<<20), float64(m.Sys)/(1<<20))
+			fmt.Fprintf(os.Stderr, "bench-gui after_idle=%s rss_mb=%s peak_rss_mb=%s go_heap_inuse_mb=%.1f go_heap_live_mb=%.1f go_sys_mb=%.1f\n", after, rssMB(), peakRSSMB(), float64(m.HeapInuse)/(1<<20), liveHeapMB(), float64(m.Sys)/(1<<20))
 			copySmaps("after")
 			b.quit()
 		})
 	}
+}
+
+// liveHeapMB is the Go heap the last collection found reachable: what
+// the window really holds, the rest of the heap being garbage not yet
+// collected.
+func liveHeapMB() float64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64()) / (1 << 20)
 }
 
 // copySmaps saves /proc/self/smaps to $POSTINO_GUI_SMAPS.WHEN, so make
@@ -252,13 +261,20 @@ func copySmaps(when string) {
 }
 
 // rssMB is the resident set size from /proc (Linux), or "?".
-func rssMB() string {
+func rssMB() string { return statusMB("VmRSS:") }
+
+// peakRSSMB is the largest resident set the process has had (VmHWM),
+// start-up included.
+func peakRSSMB() string { return statusMB("VmHWM:") }
+
+// statusMB reads one kB field of /proc/self/status, in MB.
+func statusMB(field string) string {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return "?"
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == field {
 			if kb, err := strconv.Atoi(f[1]); err == nil {
 				return strconv.FormatFloat(float64(kb)/1024, 'f', 1, 64)
 			}

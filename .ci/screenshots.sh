@@ -117,7 +117,7 @@ if [ "$mode" = bench ]; then
 			POSTINO_GUI_SMAPS="$work/smaps" POSTINO_GUI_AFTER="${BENCH_AFTER:-3s}" ${BENCH_ENV:-} \
 			timeout 60 "$work/postino" >"$work/bench.out" 2>"$work/bench.err" || true
 		grep '^bench-gui' "$work/bench.err" || { cat "$work/bench.err"; echo "bench-gui: run $i reported nothing"; exit 1; }
-		for when in during after; do
+		for when in first-frame during after; do
 			[ ! -f "$work/smaps.$when" ] || echo "bench-gui rss_mb_by_mapping($when): $(smaps_breakdown "$work/smaps.$when")"
 		done
 	done

@@ -161,7 +161,7 @@ func problemCard(explanation, remedy, serverText string) fyne.CanvasObject {
 	if serverText != "" {
 		st := widget.NewLabel(i18n.T("gui.details.server_said", map[string]any{"Text": serverText}))
 		st.Wrapping = fyne.TextWrapBreak
-		st.TextStyle = fyne.TextStyle{Monospace: true}
+		st.TextStyle = MonospaceStyle
 		box.Add(st)
 	}
 	return widget.NewCard("", "", box)
@@ -180,7 +180,7 @@ func (v *detailsView) transcript(lines []probe.Line) fyne.CanvasObject {
 	}
 	text := strings.TrimRight(b.String(), "\n")
 	label := widget.NewLabel(text)
-	label.TextStyle = fyne.TextStyle{Monospace: true}
+	label.TextStyle = MonospaceStyle
 	label.Wrapping = fyne.TextWrapBreak
 	label.Selectable = true
 	copyBtn := widget.NewButtonWithIcon(i18n.T("gui.copy"), theme.ContentCopyIcon(), func() {

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -23,8 +25,9 @@ func newRingButton(text string, icon fyne.Resource, tapped func()) *ringButton {
 	b := &ringButton{}
 	b.Text, b.Icon, b.OnTapped = text, icon, tapped
 	b.ExtendBaseWidget(b)
-	b.ring = canvas.NewRectangle(nil)
-	b.ring.FillColor = nil
+	// Transparent, not nil: Fyne's software painter (tests, captures)
+	// cannot fill with a nil colour.
+	b.ring = canvas.NewRectangle(color.Transparent)
 	b.ring.StrokeColor = theme.Color(theme.ColorNameForeground)
 	b.ring.StrokeWidth = 2
 	b.ring.CornerRadius = theme.InputRadiusSize()

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -20,7 +22,7 @@ type focusTabs struct {
 }
 
 func newFocusTabs(tabs *container.AppTabs) *focusTabs {
-	f := &focusTabs{tabs: tabs, ring: canvas.NewRectangle(nil)}
+	f := &focusTabs{tabs: tabs, ring: canvas.NewRectangle(color.Transparent)}
 	f.ring.StrokeWidth = 2
 	f.ring.CornerRadius = theme.InputRadiusSize()
 	f.ring.Hide()

@@ -173,7 +173,6 @@ func newGridRow() *gridRow {
 	r.endpoint.Truncation = fyne.TextTruncateEllipsis
 	r.summary.Truncation = fyne.TextTruncateEllipsis
 	r.summary.SizeName = theme.SizeNameCaptionText
-	r.endpoint.TextStyle = fyne.TextStyle{Monospace: true}
 	r.header.Importance = widget.HighImportance
 	status := container.NewHBox(
 		container.New(&fixedWidth{w: theme.IconInlineSize() * 1.5}, container.NewStack(r.activity, r.icon)),

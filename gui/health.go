@@ -205,7 +205,7 @@ func healthCard(name string, c health.Check, done, running bool) (fyne.CanvasObj
 	}
 	for _, r := range c.Records {
 		l := widget.NewLabel(r)
-		l.TextStyle = fyne.TextStyle{Monospace: true}
+		l.TextStyle = MonospaceStyle
 		l.Wrapping = fyne.TextWrapBreak
 		l.Selectable = true
 		box.Add(l)

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
@@ -37,7 +39,7 @@ func (l *ratioLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // layoutSpacer is an invisible object with the height of a label, so the
 // buttons line up with the entries rather than with their captions.
 func layoutSpacer() fyne.CanvasObject {
-	r := canvas.NewRectangle(nil)
+	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(1, widget.NewLabel("").MinSize().Height))
 	return r
 }

@@ -25,6 +25,9 @@ type task struct {
 	// the work runs (the summary's clock).
 	tick      func()
 	tickEvery time.Duration
+	// settle, when set, is called on the Fyne thread after each run
+	// ended (the window's memory.go).
+	settle func()
 
 	gen    int
 	cancel context.CancelFunc
@@ -74,6 +77,9 @@ func (t *task) start(work func(taskRun), apply func(gen int, batch []event.Event
 			}
 			if ended != nil {
 				ended(gen, current, canceled)
+			}
+			if t.settle != nil {
+				t.settle()
 			}
 		})
 	}()

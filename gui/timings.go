@@ -28,7 +28,9 @@ const (
 func (u *UI) OnMilestone(f func(name string, at time.Time)) { u.milestone = f }
 
 // frameMark is an invisible 1×1 raster whose generator runs only when
-// the painter draws a frame that contains it.
+// the painter draws a frame that contains it: it reports milestones and
+// settles a finished run's memory (memory.go) once the frame showing it
+// is painted.
 func (u *UI) frameMark() fyne.CanvasObject {
 	transparent := image.NewNRGBA(image.Rect(0, 0, 1, 1))
 	transparent.Set(0, 0, color.Transparent)
@@ -42,6 +44,10 @@ func (u *UI) frameMark() fyne.CanvasObject {
 				u.checkPending = false
 				u.milestone(MilestoneCheckShown, time.Now())
 			}
+		}
+		if u.settlePending {
+			u.settlePending = false
+			go u.freeOS() // a full collection: not on the Fyne thread
 		}
 		return transparent
 	})

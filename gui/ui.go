@@ -10,6 +10,7 @@ package gui
 
 import (
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -122,16 +123,22 @@ type UI struct {
 	mark         *canvas.Raster
 	firstFramed  bool
 	checkPending bool
-	summary      *widget.Label
-	side         *container.AppTabs
-	tabs         *container.AppTabs
-	batch        *batchView
+	// settlePending: a run ended; the next painted frame gives its
+	// garbage back (memory.go).
+	settlePending bool
+	// freeOS returns the Go heap's free pages to the system (tests count
+	// the calls).
+	freeOS  func()
+	summary *widget.Label
+	side    *container.AppTabs
+	tabs    *container.AppTabs
+	batch   *batchView
 }
 
 // New creates the UI for win, reading settings from the app's
 // preferences and applying the saved language.
 func New(a fyne.App, win fyne.Window, opts Options) *UI {
-	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage}
+	u := &UI{app: a, win: win, opts: opts, now: time.Now, langFn: ApplyLanguage, freeOS: debug.FreeOSMemory}
 	u.setDo(fyne.Do, frameInterval)
 	u.set = LoadSettings(a.Preferences())
 	if err := u.langFn(u.set.Language); err != nil {
@@ -144,10 +151,10 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 // events may (tests queue and pump, with no frame wait).
 func (u *UI) setDo(do func(func()), frame time.Duration) {
 	u.do = do
-	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick}
-	u.hrun = &task{do: do, frame: frame}
-	u.sendRun = &task{do: do, frame: frame}
-	u.brun = &task{do: do, frame: frame}
+	u.run = &task{do: do, frame: frame, tick: u.renderSummary, tickEvery: summaryTick, settle: u.settleAfterPaint}
+	u.hrun = &task{do: do, frame: frame, settle: u.settleAfterPaint}
+	u.sendRun = &task{do: do, frame: frame, settle: u.settleAfterPaint}
+	u.brun = &task{do: do, frame: frame, settle: u.settleAfterPaint}
 }
 
 // Content builds the window content from the current state. It is called
