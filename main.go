@@ -166,6 +166,8 @@ type benchTimings struct {
 	firstFrame time.Time
 	rendered   time.Time
 	reported   bool
+	// stopProfile ends the POSTINO_GUI_CPUPROFILE profile.
+	stopProfile func()
 }
 
 func newBenchTimings(v string, inner gui.Engine, quit func()) *benchTimings {
@@ -181,6 +183,13 @@ func (b *benchTimings) Check(ctx context.Context, req gui.Request, sink event.Si
 	b.mu.Lock()
 	b.started = time.Now()
 	b.mu.Unlock()
+	if path := os.Getenv("POSTINO_GUI_CPUPROFILE"); path != "" {
+		// From the check's start to the frame that shows it: where the
+		// window's lag goes.
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			b.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+		}
+	}
 	b.inner.Check(ctx, req, sink)
 	b.mu.Lock()
 	b.engineDone = time.Now()
@@ -201,6 +210,9 @@ func (b *benchTimings) milestone(name string, at time.Time) {
 			return
 		}
 		b.reported = true // one report: a second painted frame may follow before quit
+		if b.stopProfile != nil {
+			b.stopProfile()
+		}
 		ms := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds()*1000, 'f', 1, 64) }
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)

@@ -18,6 +18,9 @@
 # set size, during the check and BENCH_AFTER (3s) after it, by mapping
 # (/proc/PID/smaps: Go heap, C heap, libLLVM, ...); then the same check by
 # the command line, for comparison. BENCH_ENV adds variables (GOGC=50).
+# The address checked is BENCH_ADDRESS, by default the lab's office
+# whose settings are only guessed: a 24-endpoint check (16 answer, 8
+# refuse), the one issue 16's targets are about.
 #
 # Needs root (the lab binds the real ports 993, 465, ... on 127.0.0.x),
 # Xvfb, xdotool and ImageMagick:
@@ -113,7 +116,7 @@ if [ "$mode" = bench ]; then
 		launch=$(date +%s%3N)
 		env -i PATH="$PATH" HOME="$work/home" DISPLAY="$display" XDG_CONFIG_HOME="$cfg" LANG=en_US.UTF-8 \
 			POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
-			POSTINO_AUTOCHECK=mario@studio-rossi.it POSTINO_GUI_TIMINGS="$launch" \
+			POSTINO_AUTOCHECK="${BENCH_ADDRESS:-anna@ufficio-bianchi.it}" POSTINO_GUI_TIMINGS="$launch" \
 			POSTINO_GUI_SMAPS="$work/smaps" POSTINO_GUI_AFTER="${BENCH_AFTER:-3s}" ${BENCH_ENV:-} \
 			timeout 60 "$work/postino" >"$work/bench.out" 2>"$work/bench.err" || true
 		grep '^bench-gui' "$work/bench.err" || { cat "$work/bench.err"; echo "bench-gui: run $i reported nothing"; exit 1; }
@@ -123,7 +126,7 @@ if [ "$mode" = bench ]; then
 	done
 	start=$(date +%s%N)
 	env -i PATH="$PATH" HOME="$work/home" POSTINO_DNS="$POSTINO_DNS" SSL_CERT_FILE="$SSL_CERT_FILE" \
-		"$work/postino" check mario@studio-rossi.it >/dev/null 2>&1 || true
+		"$work/postino" check "${BENCH_ADDRESS:-anna@ufficio-bianchi.it}" >/dev/null 2>&1 || true
 	echo "bench-gui cli_check_ms=$(( ($(date +%s%N) - start) / 1000000 )) (postino check, whole process)"
 	exit 0
 fi

@@ -189,7 +189,7 @@ func (r *gridRow) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (r *gridRow) setHeader(text string) {
-	r.header.SetText(text)
+	setText(r.header, text)
 	r.header.Show()
 	r.body.Hide()
 	r.activity.Stop()
@@ -206,16 +206,28 @@ func (r *gridRow) setResult(res probe.Result, running bool) {
 	} else {
 		r.activity.Stop()
 		r.activity.Hide()
-		r.icon.SetResource(icon)
+		if r.icon.Resource == nil || r.icon.Resource.Name() != icon.Name() {
+			r.icon.SetResource(icon)
+		}
 		r.icon.Show()
 	}
-	r.word.SetText(word)
-	r.endpoint.SetText(rowLabel(res.Endpoint))
-	r.summary.SetText(securityShort(res.Endpoint.Security) + " · " + rowSummary(res))
+	setText(r.word, word)
+	setText(r.endpoint, rowLabel(res.Endpoint))
+	setText(r.summary, securityShort(res.Endpoint.Security)+" · "+rowSummary(res))
 	if res.Phase == probe.PhaseDone || res.ElapsedMS > 0 {
-		r.elapsed.SetText(formatDuration(time.Duration(res.ElapsedMS) * time.Millisecond))
+		setText(r.elapsed, formatDuration(time.Duration(res.ElapsedMS)*time.Millisecond))
 	} else {
-		r.elapsed.SetText("")
+		setText(r.elapsed, "")
+	}
+}
+
+// setText changes l's text only when it differs: a label refreshes on
+// every SetText, and one that truncates with an ellipsis shapes its whole
+// text again to find where to cut (most of the window's time rendering a
+// finished 24-endpoint check went there).
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
 	}
 }
 

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,19 +24,45 @@ import (
 // server, port, encryption, user name and authentication, each with a
 // Copy button, and the reasons for the choice.
 type recommendView struct {
-	u    *UI
-	obj  fyne.CanvasObject
-	body *fyne.Container
+	u   *UI
+	obj fyne.CanvasObject
+	// body holds the card (content) and, once the check has ended, the
+	// send-test section (sendCard), which renders itself.
+	body     *fyne.Container
+	content  *fyne.Container
+	sendCard *widget.Card
 	// scroll holds body; a new result starts at its top.
 	scroll *container.Scroll
 	// shown is the check the card last rendered.
 	shown *checkState
 	// sendTest is the "Send test message" section at the end.
 	sendTest *sendTestView
+	// drawn is what the card was last built from: building it costs
+	// ~15 ms of text shaping on a slow machine (each value cuts itself
+	// with an ellipsis), and the end of a check asks for the card again
+	// right after the recommendation arrived.
+	drawn recShown
+}
+
+// recShown is everything the card is built from. The recommendation is
+// replaced, never changed in place (bridge.go, rerecommend.go), so its
+// pointer says whether it changed. Whether the check still runs matters
+// only while there is nothing to recommend (the words then differ).
+type recShown struct {
+	valid     bool
+	state     *checkState
+	rec       *recommend.Recommendation
+	running   bool
+	cancelled bool
+	notes     string
 }
 
 func newRecommendView(u *UI) *recommendView {
-	v := &recommendView{u: u, body: container.NewVBox(), sendTest: newSendTestView(u)}
+	v := &recommendView{u: u, content: container.NewVBox(), sendTest: newSendTestView(u)}
+	// Last, so the settings themselves stay at the top at 900×600.
+	v.sendCard = widget.NewCard("", "", v.sendTest.obj)
+	v.sendCard.Hide()
+	v.body = container.NewVBox(v.content, v.sendCard)
 	v.scroll = container.NewVScroll(v.body)
 	v.obj = v.scroll
 	return v
@@ -45,20 +72,57 @@ func newRecommendView(u *UI) *recommendView {
 // last thing on the card): pressing Send must visibly do something.
 func (v *recommendView) revealSendTest() { v.scroll.ScrollToBottom() }
 
+// shownNow is what the card would be built from now.
+func (v *recommendView) shownNow() recShown {
+	s := v.u.state
+	now := recShown{valid: true, state: s}
+	if s == nil {
+		return now
+	}
+	rec := s.Recommendation
+	now.rec = rec
+	if rec == nil || (rec.Incoming == nil && rec.Outgoing == nil) {
+		now.running, now.cancelled = s.Running(), s.Cancelled
+		return now
+	}
+	var chosen []mail.Server
+	for _, c := range []*recommend.Choice{rec.Incoming, rec.Outgoing} {
+		if c != nil {
+			chosen = append(chosen, c.Server)
+		}
+	}
+	now.notes = fmt.Sprint(s.Notes(chosen...))
+	return now
+}
+
 func (v *recommendView) render() {
-	v.body.RemoveAll()
+	v.sendTest.render()
+	if v.sendTest.visible() {
+		v.sendCard.Show()
+	} else {
+		v.sendCard.Hide()
+	}
+	if now := v.shownNow(); now != v.drawn {
+		v.drawn = now
+		v.build()
+	}
+}
+
+// build rebuilds the card.
+func (v *recommendView) build() {
+	v.content.RemoveAll()
 	s := v.u.state
 	switch {
 	case s == nil:
-		v.body.Add(hintLabel(i18n.T("gui.rec.idle")))
+		v.content.Add(hintLabel(i18n.T("gui.rec.idle")))
 	case s.Recommendation == nil && s.Running():
-		v.body.Add(hintLabel(i18n.T("gui.rec.waiting")))
+		v.content.Add(hintLabel(i18n.T("gui.rec.waiting")))
 	case s.Cancelled && (s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil)):
 		// Stopped: nothing was ruled out, so "no server worked" would
 		// be wrong.
-		v.body.Add(hintLabel(i18n.T("window.rec.stopped")))
+		v.content.Add(hintLabel(i18n.T("window.rec.stopped")))
 	case s.Recommendation == nil || (s.Recommendation.Incoming == nil && s.Recommendation.Outgoing == nil):
-		v.body.Add(hintLabel(i18n.T("gui.rec.none")))
+		v.content.Add(hintLabel(i18n.T("gui.rec.none")))
 	}
 	if s != nil && s.Recommendation != nil {
 		rec := s.Recommendation
@@ -69,33 +133,28 @@ func (v *recommendView) render() {
 			}
 		}
 		if notes := s.Notes(chosen...); len(notes) > 0 {
-			v.body.Add(notesCard(notes))
+			v.content.Add(notesCard(notes))
 		}
-		v.body.Add(v.choiceCard("gui.rec.incoming", rec.Incoming))
-		v.body.Add(v.choiceCard("gui.rec.outgoing", rec.Outgoing))
+		v.content.Add(v.choiceCard("gui.rec.incoming", rec.Incoming))
+		v.content.Add(v.choiceCard("gui.rec.outgoing", rec.Outgoing))
 		if len(rec.Reasons) > 0 {
-			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			v.content.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.why"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, r := range rec.Reasons {
 				l := widget.NewLabel("• " + screenText(r.TextIn("")))
 				l.Wrapping = fyne.TextWrapWord
-				v.body.Add(l)
+				v.content.Add(l)
 			}
 		}
 		if len(rec.Alternatives) > 0 {
-			v.body.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.alternatives"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			v.content.Add(widget.NewLabelWithStyle(i18n.T("gui.rec.alternatives"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 			for _, a := range rec.Alternatives {
 				l := widget.NewLabel("• " + endpointLabel(a.Server))
 				l.Wrapping = fyne.TextWrapWord
-				v.body.Add(l)
+				v.content.Add(l)
 			}
 		}
 	}
-	// Last, so the settings themselves stay at the top at 900×600.
-	v.sendTest.render()
-	if v.sendTest.visible() {
-		v.body.Add(widget.NewCard("", "", v.sendTest.obj))
-	}
-	v.body.Refresh()
+	v.content.Refresh()
 	if v.shown != v.u.state { // a new check: its card starts at the top
 		v.shown = v.u.state
 		v.scroll.ScrollToTop()

@@ -25,6 +25,23 @@ type sourcesView struct {
 	// count says how many sources found something, next to the title.
 	count    *widget.Label
 	spinners spinners
+	// shown is what the list last showed: rebuilding it costs a few ms
+	// per line (each detail shapes its text to cut it with an
+	// ellipsis), and a finished check's last render would rebuild
+	// lines that have not changed since the run's last batch.
+	shown sourcesShown
+}
+
+// sourcesShown is what a render of the Sources view depends on.
+type sourcesShown struct {
+	valid   bool
+	empty   bool // no check yet
+	running bool
+	lines   []sourceLine
+}
+
+func (a sourcesShown) equal(b sourcesShown) bool {
+	return a.valid && b.valid && a.empty == b.empty && a.running == b.running && slices.Equal(a.lines, b.lines)
 }
 
 func newSourcesView(u *UI) *sourcesView {
@@ -37,6 +54,21 @@ func newSourcesView(u *UI) *sourcesView {
 }
 
 func (v *sourcesView) render() {
+	now := sourcesShown{valid: true, empty: v.u.state == nil}
+	var lines []sourceLine
+	if v.u.state != nil {
+		lines = v.u.state.Sources()
+		// Sources that answered come first (in rank order), then those
+		// still searching, then those with nothing: at 900×600 the pane
+		// shows three or four lines, and those should be the ones
+		// settings came from.
+		slices.SortStableFunc(lines, func(a, b sourceLine) int { return sourceGroup(a.State) - sourceGroup(b.State) })
+		now.running, now.lines = v.u.state.Running(), lines
+	}
+	if now.equal(v.shown) {
+		return
+	}
+	v.shown = now
 	v.spinners.stop()
 	v.list.RemoveAll()
 	v.count.SetText("")
@@ -45,11 +77,6 @@ func (v *sourcesView) render() {
 		v.list.Refresh()
 		return
 	}
-	lines := v.u.state.Sources()
-	// Sources that answered come first (in rank order), then those still
-	// searching, then those with nothing: at 900×600 the pane shows three
-	// or four lines, and those should be the ones settings came from.
-	slices.SortStableFunc(lines, func(a, b sourceLine) int { return sourceGroup(a.State) - sourceGroup(b.State) })
 	found := 0
 	for _, s := range lines {
 		v.list.Add(v.line(s))

@@ -13,6 +13,15 @@
 // SIGTERM/SIGINT.
 //
 // The mailbox is mario@studio-rossi.it with the password "demo-password".
+//
+// A second provider, ufficio-bianchi.it, is a small office on one
+// server that publishes nothing (no autoconfig, no SRV): its settings
+// are only guessed, so a check of anna@ufficio-bianchi.it probes 24
+// endpoints, the check issue 16's memory and lag targets are about
+// (make bench-gui). imap., pop., smtp. and mail. all point at the one
+// server, which answers IMAP on 993 and 143, POP3 on 995 and 110 and
+// SMTP on 465, 587 and 25 (not 2525); the bare domain is a web server,
+// whose 8 mail ports refuse.
 package main
 
 import (
@@ -135,6 +144,8 @@ func main() {
 		Timeout: 30 * time.Second,
 	})
 
+	serveOffice(lab, servers)
+
 	for _, kv := range lab.Env() {
 		fmt.Println(kv)
 	}
@@ -147,6 +158,40 @@ func main() {
 		stop <- syscall.SIGTERM
 	}()
 	<-stop
+}
+
+// office is the second provider (see the package comment).
+const office = "ufficio-bianchi.it"
+
+// serveOffice starts ufficio-bianchi.it's one mail server and its DNS.
+func serveOffice(lab *labtest.Lab, servers *lifetime) {
+	ip := lab.Host("mail." + office).String()
+	for _, name := range []string{"imap.", "pop.", "smtp."} {
+		lab.A(name+office, ip)
+	}
+	lab.Host(office) // the web server: no mail port open
+	lab.MX(office, 10, "mail."+office)
+	cert := lab.CertWith(labtest.CertOptions{Names: []string{"mail." + office, "imap." + office, "pop." + office, "smtp." + office}})
+	user := mailserver.NewUser(servers, "anna@"+office, password)
+	for port, mode := range map[int]mailserver.TLSMode{993: mailserver.Implicit, 143: mailserver.StartTLS} {
+		mailserver.ServeIMAPWith(servers, lab.Listen("mail."+office, port), mailserver.IMAPOptions{
+			User: user, Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, Cert: cert, TLS: mode,
+		})
+	}
+	for port, implicit := range map[int]bool{995: true, 110: false} {
+		mailserver.ServePOP3(servers, lab.Listen("mail."+office, port), &mailserver.POP3{
+			Greeting: "Ufficio Bianchi POP3", Capa: []string{"USER", "SASL PLAIN"},
+			TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}, ImplicitTLS: implicit,
+			Timeout: 30 * time.Second,
+		})
+	}
+	be := mailserver.NewSubmission(nil, "anna@"+office, password, nil)
+	be.RequireAuth(true)
+	for port, mode := range map[int]mailserver.TLSMode{465: mailserver.Implicit, 587: mailserver.StartTLS, 25: mailserver.StartTLS} {
+		mailserver.ServeSMTPWith(servers, lab.Listen("mail."+office, port), be, mailserver.SMTPOptions{
+			Domain: "mail." + office, Cert: cert, TLS: mode, MaxMessageBytes: 25 << 20, Timeout: 30 * time.Second,
+		})
+	}
 }
 
 // lifetime is the demo's mailserver.TB: the servers it starts stop, in
