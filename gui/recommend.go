@@ -238,7 +238,10 @@ func (v *recommendView) row(key, value string, help fyne.CanvasObject) fyne.Canv
 	label := widget.NewLabelWithStyle(i18n.T(key), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	val := widget.NewLabel(value)
 	val.Selectable = true
-	val.Truncation = fyne.TextTruncateEllipsis
+	// Wrapped, not cut with an ellipsis: a person copies these by eye
+	// into a phone, so a long host name must be there whole (and an
+	// ellipsis costs a full shaping of the text at every refresh).
+	val.Wrapping = fyne.TextWrapBreak
 	copyBtn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { v.u.copyText(value) })
 	copyBtn.Importance = widget.LowImportance
 	right := container.NewHBox(copyBtn)
