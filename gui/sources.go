@@ -34,14 +34,15 @@ type sourcesView struct {
 
 // sourcesShown is what a render of the Sources view depends on.
 type sourcesShown struct {
-	valid   bool
-	empty   bool // no check yet
-	running bool
-	lines   []sourceLine
+	valid      bool
+	empty      bool // no check yet
+	unfinished bool // some source has not answered
+	running    bool // the check runs (when unfinished)
+	lines      []sourceLine
 }
 
 func (a sourcesShown) equal(b sourcesShown) bool {
-	return a.valid && b.valid && a.empty == b.empty && a.running == b.running && slices.Equal(a.lines, b.lines)
+	return a.valid && b.valid && a.empty == b.empty && a.unfinished == b.unfinished && a.running == b.running && slices.Equal(a.lines, b.lines)
 }
 
 func newSourcesView(u *UI) *sourcesView {
@@ -63,7 +64,17 @@ func (v *sourcesView) render() {
 		// shows three or four lines, and those should be the ones
 		// settings came from.
 		slices.SortStableFunc(lines, func(a, b sourceLine) int { return sourceGroup(a.State) - sourceGroup(b.State) })
-		now.running, now.lines = v.u.state.Running(), lines
+		now.lines = lines
+		// Whether the check still runs shows only on a source that has
+		// not answered (searching, or stopped): the end of a check
+		// whose sources all answered changes nothing here.
+		for _, l := range lines {
+			if l.State != stateFound && l.State != stateNotFound && l.State != stateError {
+				now.running = v.u.state.Running()
+				now.unfinished = true
+				break
+			}
+		}
 	}
 	if now.equal(v.shown) {
 		return
