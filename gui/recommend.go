@@ -38,9 +38,9 @@ type recommendView struct {
 	// sendTest is the "Send test message" section at the end.
 	sendTest *sendTestView
 	// drawn is what the card was last built from: building it costs
-	// ~15 ms of text shaping on a slow machine (each value cuts itself
-	// with an ellipsis), and the end of a check asks for the card again
-	// right after the recommendation arrived.
+	// ~10 ms of widgets and text shaping on a slow machine, and the end
+	// of a check asks for the card again right after the recommendation
+	// arrived.
 	drawn recShown
 }
 
@@ -85,14 +85,19 @@ func (v *recommendView) shownNow() recShown {
 		now.running, now.cancelled = s.Running(), s.Cancelled
 		return now
 	}
+	now.notes = fmt.Sprint(s.Notes(chosenServers(rec)...))
+	return now
+}
+
+// chosenServers are the servers rec recommends.
+func chosenServers(rec *recommend.Recommendation) []mail.Server {
 	var chosen []mail.Server
 	for _, c := range []*recommend.Choice{rec.Incoming, rec.Outgoing} {
 		if c != nil {
 			chosen = append(chosen, c.Server)
 		}
 	}
-	now.notes = fmt.Sprint(s.Notes(chosen...))
-	return now
+	return chosen
 }
 
 func (v *recommendView) render() {
@@ -126,13 +131,7 @@ func (v *recommendView) build() {
 	}
 	if s != nil && s.Recommendation != nil {
 		rec := s.Recommendation
-		var chosen []mail.Server
-		for _, c := range []*recommend.Choice{rec.Incoming, rec.Outgoing} {
-			if c != nil {
-				chosen = append(chosen, c.Server)
-			}
-		}
-		if notes := s.Notes(chosen...); len(notes) > 0 {
+		if notes := s.Notes(chosenServers(rec)...); len(notes) > 0 {
 			v.content.Add(notesCard(notes))
 		}
 		v.content.Add(v.choiceCard("gui.rec.incoming", rec.Incoming))
