@@ -189,16 +189,18 @@ func (v *batchView) newRowsList() *widget.List {
 			c := o.(*fyne.Container)
 			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
 			l.Truncation = fyne.TextTruncateEllipsis
+			text, imp := fmt.Sprintf("%d  %s", r.line, r.text), widget.MediumImportance
+			var res fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 			if r.reason != "" {
-				l.SetText(r.reason)
-				l.Importance = widget.DangerImportance
-				icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
-			} else {
-				l.SetText(fmt.Sprintf("%d  %s", r.line, r.text))
-				l.Importance = widget.MediumImportance
-				icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+				text, imp, res = r.reason, widget.DangerImportance, theme.NewErrorThemedResource(theme.ErrorIcon())
 			}
-			l.Refresh()
+			// One refresh, and none when nothing changed: an ellipsis
+			// label shapes its whole text at each (see setText).
+			if l.Text != text || l.Importance != imp {
+				l.Text, l.Importance = text, imp
+				l.Refresh()
+			}
+			setIcon(icon, res)
 		})
 }
 
@@ -217,8 +219,8 @@ func (v *batchView) newDomainsList() *widget.List {
 			l, icon := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Icon)
 			l.Truncation = fyne.TextTruncateEllipsis
 			text, res := domainLine(v.s.domains[id])
-			l.SetText(text)
-			icon.SetResource(res)
+			setText(l, text)
+			setIcon(icon, res)
 		})
 }
 

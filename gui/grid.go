@@ -206,9 +206,7 @@ func (r *gridRow) setResult(res probe.Result, running bool) {
 	} else {
 		r.activity.Stop()
 		r.activity.Hide()
-		if r.icon.Resource == nil || r.icon.Resource.Name() != icon.Name() {
-			r.icon.SetResource(icon)
-		}
+		setIcon(r.icon, icon)
 		r.icon.Show()
 	}
 	setText(r.word, word)
@@ -228,6 +226,14 @@ func (r *gridRow) setResult(res probe.Result, running bool) {
 func setText(l *widget.Label, text string) {
 	if l.Text != text {
 		l.SetText(text)
+	}
+}
+
+// setIcon changes i's resource only when it is another one (themed
+// resources are new values each time, so they are compared by name).
+func setIcon(i *widget.Icon, res fyne.Resource) {
+	if i.Resource == nil || res == nil || i.Resource.Name() != res.Name() {
+		i.SetResource(res)
 	}
 }
 
