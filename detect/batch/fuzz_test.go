@@ -33,7 +33,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		lines := strings.Count(string(data), "\n") + 1
+		text := string(data)
+		if !strings.Contains(text, "\n") {
+			// Old Mac line ends (CR only), which Parse reads as lines.
+			text = strings.ReplaceAll(text, "\r", "\n")
+		}
+		lines := strings.Count(text, "\n") + 1
 		seen := map[string]bool{}
 		for _, u := range l.Users {
 			key := strings.ToLower(u.Address.String())
