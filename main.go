@@ -56,10 +56,6 @@ func main() {
 	os.Exit(window(nw))
 }
 
-// fontsWarmWait bounds how long the content waits for gui.WarmFonts;
-// parsing takes 40–80 ms on the slowest machine measured.
-const fontsWarmWait = 2 * time.Second
-
 // envTimings, when set to the launch time in Unix milliseconds (or to
 // 1), makes the window print its timings to stderr once the
 // POSTINO_AUTOCHECK check is on screen, then quit (make bench-gui).
@@ -110,13 +106,8 @@ func window(nw *network.Network) (code int) {
 	if timings != nil {
 		ui.OnMilestone(timings.milestone)
 	}
-	select {
-	case <-fontsWarm:
-	case <-time.After(fontsWarmWait):
-		// Never wait for ever: a slow or stuck font scan (a font
-		// directory on a network share, say) costs a second parse of a
-		// style, not a window that never opens.
-	}
+	// Nothing may measure text while the fonts warm (gui.WarmFonts).
+	<-fontsWarm
 	w.SetContent(ui.Content())
 	ui.Focus()
 	w.SetTitle(i18n.T("gui.window.title"))

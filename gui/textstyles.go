@@ -1,8 +1,6 @@
 package gui
 
 import (
-	"sync"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
@@ -22,21 +20,22 @@ var TextStyles = []fyne.TextStyle{{}, {Bold: true}}
 // MonospaceStyle is the style of what a server or the DNS said, quoted.
 var MonospaceStyle = fyne.TextStyle{Monospace: true}
 
-// WarmFonts measures one text in each of TextStyles, each on its own
-// goroutine, so Fyne parses and caches those fonts side by side; it
-// returns when all are parsed. main.go runs it while the driver opens the
-// window and its GL context, and builds the content after it returned:
-// a text measured while its style is still being parsed would make Fyne
-// parse that style a second time (its font cache has no lock around a
-// miss), ~1.5 MB more kept.
+// WarmFonts measures one text in each of TextStyles, so Fyne parses and
+// caches those fonts. main.go runs it on another goroutine while the
+// driver opens the window and its GL context, and builds the content
+// only after it returned, for two reasons:
+//   - Fyne's text measuring is not safe for concurrent use: every
+//     measurement goes through one shared HarfBuzz shaper, whose cache
+//     is a plain map. Measuring two styles side by side, or the content
+//     while the fonts were still warming, crashed the window now and
+//     then ("concurrent map writes", seen under Wine by
+//     .ci/check-wine.sh), so the styles are measured one after the other
+//     and nothing else measures until they are done;
+//   - a text measured while its style is still being parsed makes Fyne
+//     parse that style a second time (its font cache has no lock around
+//     a miss), ~1.5 MB more kept.
 func WarmFonts() {
-	var wg sync.WaitGroup
 	for _, st := range TextStyles {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fyne.MeasureText("Postino", theme.TextSize(), st)
-		}()
+		fyne.MeasureText("Postino", theme.TextSize(), st)
 	}
-	wg.Wait()
 }
