@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/postino-mail/postino/detect/labtest"
 	"github.com/postino-mail/postino/detect/labtest/mailserver"
@@ -110,25 +111,9 @@ func main() {
 
 	servers := &lifetime{}
 	defer servers.stop()
-	imapCert := lab.Cert("imap." + domain)
-	for port, mode := range map[int]mailserver.TLSMode{993: mailserver.Implicit, 143: mailserver.StartTLS} {
-		mailserver.ServeIMAPWith(servers, lab.Listen("imap."+domain, port), mailserver.IMAPOptions{
-			User: mailserver.NewUser(servers, user, password),
-			Caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}, imap.CapIdle: {}},
-			Cert: imapCert, TLS: mode,
-		})
-	}
-
-	// The submission server takes the demo user's AUTH PLAIN, and mail
-	// only after it, and never relays what it gets.
-	be := mailserver.NewSubmission(nil, user, password, nil)
-	be.RequireAuth(true)
-	smtpCert := lab.Cert("smtp." + domain)
-	for port, mode := range map[int]mailserver.TLSMode{465: mailserver.Implicit, 587: mailserver.StartTLS} {
-		mailserver.ServeSMTPWith(servers, lab.Listen("smtp."+domain, port), be, mailserver.SMTPOptions{
-			Domain: "smtp." + domain, Cert: smtpCert, TLS: mode, MaxMessageBytes: 25 << 20, Timeout: 30 * time.Second,
-		})
-	}
+	serveIMAP(lab, servers, "imap."+domain, mailserver.NewUser(servers, user, password), lab.Cert("imap."+domain),
+		imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}, imap.CapIdle: {}})
+	serveSubmission(lab, servers, "smtp."+domain, user, lab.Cert("smtp."+domain), 465, 587)
 
 	// POP3 answers just enough for a probe to see a greeting after the
 	// (expired-certificate) TLS handshake; it knows no user, so every
@@ -172,12 +157,7 @@ func serveOffice(lab *labtest.Lab, servers *lifetime) {
 	lab.Host(office) // the web server: no mail port open
 	lab.MX(office, 10, "mail."+office)
 	cert := lab.CertWith(labtest.CertOptions{Names: []string{"mail." + office, "imap." + office, "pop." + office, "smtp." + office}})
-	user := mailserver.NewUser(servers, "anna@"+office, password)
-	for port, mode := range map[int]mailserver.TLSMode{993: mailserver.Implicit, 143: mailserver.StartTLS} {
-		mailserver.ServeIMAPWith(servers, lab.Listen("mail."+office, port), mailserver.IMAPOptions{
-			User: user, Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, Cert: cert, TLS: mode,
-		})
-	}
+	serveIMAP(lab, servers, "mail."+office, mailserver.NewUser(servers, "anna@"+office, password), cert, imap.CapSet{imap.CapIMAP4rev1: {}})
 	for port, implicit := range map[int]bool{995: true, 110: false} {
 		mailserver.ServePOP3(servers, lab.Listen("mail."+office, port), &mailserver.POP3{
 			Greeting: "Ufficio Bianchi POP3", Capa: []string{"USER", "SASL PLAIN"},
@@ -185,11 +165,29 @@ func serveOffice(lab *labtest.Lab, servers *lifetime) {
 			Timeout: 30 * time.Second,
 		})
 	}
-	be := mailserver.NewSubmission(nil, "anna@"+office, password, nil)
+	serveSubmission(lab, servers, "mail."+office, "anna@"+office, cert, 465, 587, 25)
+}
+
+// serveIMAP serves user on host's 993 (TLS) and 143 (STARTTLS).
+func serveIMAP(lab *labtest.Lab, servers *lifetime, host string, user *imapmemserver.User, cert tls.Certificate, caps imap.CapSet) {
+	for port, mode := range map[int]mailserver.TLSMode{993: mailserver.Implicit, 143: mailserver.StartTLS} {
+		mailserver.ServeIMAPWith(servers, lab.Listen(host, port), mailserver.IMAPOptions{User: user, Caps: caps, Cert: cert, TLS: mode})
+	}
+}
+
+// serveSubmission serves SMTP on host's ports (465 with TLS from the
+// first byte, the others with STARTTLS). It takes user's AUTH PLAIN, and
+// mail only after it, and never relays what it gets.
+func serveSubmission(lab *labtest.Lab, servers *lifetime, host, user string, cert tls.Certificate, ports ...int) {
+	be := mailserver.NewSubmission(nil, user, password, nil)
 	be.RequireAuth(true)
-	for port, mode := range map[int]mailserver.TLSMode{465: mailserver.Implicit, 587: mailserver.StartTLS, 25: mailserver.StartTLS} {
-		mailserver.ServeSMTPWith(servers, lab.Listen("mail."+office, port), be, mailserver.SMTPOptions{
-			Domain: "mail." + office, Cert: cert, TLS: mode, MaxMessageBytes: 25 << 20, Timeout: 30 * time.Second,
+	for _, port := range ports {
+		mode := mailserver.StartTLS
+		if port == 465 {
+			mode = mailserver.Implicit
+		}
+		mailserver.ServeSMTPWith(servers, lab.Listen(host, port), be, mailserver.SMTPOptions{
+			Domain: host, Cert: cert, TLS: mode, MaxMessageBytes: 25 << 20, Timeout: 30 * time.Second,
 		})
 	}
 }
