@@ -390,7 +390,7 @@ func (u *UI) renderSummary() {
 	if u.state != nil && !u.state.Running() && u.top != nil && strings.TrimSpace(u.top.address.Text) != "" && !u.addressIsChecked() {
 		line = i18n.T("window.summary.other_address", map[string]any{"Address": u.state.Address}) + " " + line
 	}
-	u.summary.SetText(line)
+	setText(u.summary, line)
 }
 
 // summaryLine is the one line under the grid: what is happening, counts
